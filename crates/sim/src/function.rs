@@ -1,0 +1,250 @@
+//! The function and its concurrency model (§4 of the fact sheet).
+//!
+//! * Execution environments are Initialising → Busy → Idle (warm) and reused (L-ENV [D]).
+//!   Warm environments live for the whole run: when Lambda reaps idle environments is not in the
+//!   sheet, and runs here are minutes to hours long.
+//! * Provisioned environments exist from the start, initialised; traffic above them spills to
+//!   on-demand environments with cold starts (L-RESERVED [D], spill-over wording [S]).
+//! * Concurrency = environments initialising or busy. The cap is the reserved concurrency if set
+//!   (which may be 0), else the account concurrency (L-RESERVED [D], L-QUOTAS [D]).
+//! * New environments are limited to `scaling_rate_per_10s` (1,000) per 10 s, refilled
+//!   continuously and not banked beyond one bucket (L-SCALING [D]).
+//! * Over either limit the invoke is throttled with a reason (L-THROTTLE-EXC [D]); the code never runs.
+
+use crate::scenario::{Account, Behaviour, DurationDist, Function};
+use crate::time::SimTime;
+use crate::trace::{AttemptOutcome, EnvId, ThrottleReason};
+use crate::world::Sim;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvState {
+    Busy,
+    Idle,
+}
+
+#[derive(Clone, Debug)]
+pub struct Env {
+    pub provisioned: bool,
+    pub state: EnvState,
+}
+
+/// The pool of execution environments and the limits on it.
+#[derive(Clone, Debug)]
+pub struct Environments {
+    pub envs: Vec<Env>,
+    idle_provisioned: Vec<EnvId>,
+    idle_on_demand: Vec<EnvId>,
+    /// Environments initialising or running a handler: the concurrency in use.
+    pub busy: u32,
+    limit: u32,
+    limit_is_reserved: bool,
+    /// Scaling bucket in 1/10,000ths of an environment; refills by `rate` per ms.
+    bucket: u64,
+    bucket_cap: u64,
+    rate: u64,
+    bucket_at: SimTime,
+}
+
+impl Environments {
+    pub fn new(account: &Account, function: &Function) -> Environments {
+        let rate = account.scaling_rate_per_10s as u64;
+        let (limit, limit_is_reserved) = match function.reserved_concurrency {
+            Some(r) => (r, true),
+            None => (account.concurrency, false),
+        };
+        Environments {
+            envs: Vec::new(),
+            idle_provisioned: Vec::new(),
+            idle_on_demand: Vec::new(),
+            busy: 0,
+            limit,
+            limit_is_reserved,
+            bucket: rate * 10_000,
+            bucket_cap: rate * 10_000,
+            rate,
+            bucket_at: SimTime::ZERO,
+        }
+    }
+
+    pub fn add_provisioned(&mut self) -> EnvId {
+        let id = EnvId(self.envs.len() as u32);
+        self.envs.push(Env { provisioned: true, state: EnvState::Idle });
+        self.idle_provisioned.push(id);
+        id
+    }
+
+    /// Takes an environment for one handler run: `Ok((env, cold, created))` or the throttle reason.
+    pub fn acquire(&mut self, now: SimTime, forced_throttle: bool) -> Result<(EnvId, bool, bool), ThrottleReason> {
+        if forced_throttle {
+            return Err(ThrottleReason::ConcurrentInvocationLimitExceeded);
+        }
+        if self.busy >= self.limit {
+            return Err(if self.limit_is_reserved {
+                ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded
+            } else {
+                ThrottleReason::ConcurrentInvocationLimitExceeded
+            });
+        }
+        // Provisioned first: they are initialised and already paid for.
+        if let Some(id) = self.idle_provisioned.pop().or_else(|| self.idle_on_demand.pop()) {
+            self.envs[id.0 as usize].state = EnvState::Busy;
+            self.busy += 1;
+            return Ok((id, false, false));
+        }
+        self.refill(now);
+        if self.bucket < 10_000 {
+            return Err(ThrottleReason::FunctionInvocationRateLimitExceeded);
+        }
+        self.bucket -= 10_000;
+        let id = EnvId(self.envs.len() as u32);
+        self.envs.push(Env { provisioned: false, state: EnvState::Busy });
+        self.busy += 1;
+        Ok((id, true, true))
+    }
+
+    pub fn release(&mut self, id: EnvId) {
+        let env = &mut self.envs[id.0 as usize];
+        if env.state == EnvState::Busy {
+            env.state = EnvState::Idle;
+            self.busy -= 1;
+            if env.provisioned {
+                self.idle_provisioned.push(id);
+            } else {
+                self.idle_on_demand.push(id);
+            }
+        }
+    }
+
+    fn refill(&mut self, now: SimTime) {
+        let elapsed = now.since(self.bucket_at);
+        self.bucket = (self.bucket + elapsed.saturating_mul(self.rate)).min(self.bucket_cap);
+        self.bucket_at = now;
+    }
+}
+
+/// The plan for one handler run, decided when it starts so its end time is known.
+pub(crate) struct RunPlan {
+    pub run_ms: u64,
+    pub outcome: AttemptOutcome,
+}
+
+impl Sim {
+    /// Decides how long a run takes and how it ends. `attempt` is 1-based per invocation;
+    /// `timeout_ms` is the effective timeout (Lambda@Edge caps it by trigger).
+    pub(crate) fn plan_run(&mut self, attempt: u32, timeout_ms: u64, response_limit: Option<u64>) -> RunPlan {
+        let f = &self.scenario.file.function;
+        let mut run_ms = match &f.duration {
+            DurationDist::Fixed { ms } => *ms,
+            DurationDist::Uniform { min_ms, max_ms } => self.rng_function.range_inclusive(*min_ms, *max_ms),
+        };
+        if let Behaviour::Slow { factor } = f.behaviour {
+            run_ms = run_ms.saturating_mul(factor as u64);
+        }
+        if self.now < self.overrides.slow_until {
+            run_ms = run_ms.saturating_mul(self.overrides.slow_factor as u64);
+        }
+        let mut throws = match &f.behaviour {
+            Behaviour::Throw => true,
+            Behaviour::ThrowFirst { attempts } => attempt <= *attempts,
+            Behaviour::ThrowProbability { p } => self.rng_function.chance(*p),
+            _ => false,
+        };
+        let mut times_out = matches!(f.behaviour, Behaviour::TimeOut);
+        if self.overrides.timeout_next > 0 {
+            self.overrides.timeout_next -= 1;
+            times_out = true;
+        } else if self.overrides.fail_next > 0 {
+            self.overrides.fail_next -= 1;
+            throws = true;
+        }
+        if times_out || run_ms >= timeout_ms {
+            // L-TIMEOUT / L-INVOKE: the runtime stops the handler at its timeout; Unhandled error.
+            return RunPlan { run_ms: timeout_ms, outcome: AttemptOutcome::TimedOut };
+        }
+        if throws {
+            return RunPlan { run_ms, outcome: AttemptOutcome::FunctionError { error_type: f.error_type.clone() } };
+        }
+        if let Some(limit) = response_limit {
+            if f.response_bytes > limit {
+                return RunPlan { run_ms, outcome: AttemptOutcome::ResponseTooLarge { limit_bytes: limit } };
+            }
+        }
+        RunPlan { run_ms, outcome: AttemptOutcome::Succeeded }
+    }
+
+    /// Starts a handler run if Lambda has room. On success the run's end is scheduled and the
+    /// `AttemptStarted` event emitted; on throttle the `Throttled` event is emitted.
+    pub(crate) fn start_attempt(
+        &mut self,
+        inv: crate::trace::InvocationId,
+        try_no: u32,
+        timeout_ms: u64,
+        response_limit: Option<u64>,
+    ) -> Result<u32, ThrottleReason> {
+        let forced = self.now < self.overrides.throttle_until;
+        match self.envs.acquire(self.now, forced) {
+            Err(reason) => {
+                self.emit(crate::trace::Trace::Throttled { inv, reason });
+                Err(reason)
+            }
+            Ok((env, cold, created)) => {
+                if created {
+                    self.emit(crate::trace::Trace::EnvironmentCreated { env, provisioned: false });
+                }
+                let attempt = {
+                    let s = self.invocations.get_mut(&inv).expect("live invocation");
+                    s.attempts += 1;
+                    s.running += 1;
+                    s.attempts
+                };
+                let plan = self.plan_run(attempt, timeout_ms, response_limit);
+                let init_ms = if cold { self.scenario.file.function.init_ms } else { 0 };
+                let init_ends = self.now.plus(init_ms);
+                let ends = init_ends.plus(plan.run_ms);
+                self.emit(crate::trace::Trace::AttemptStarted { inv, attempt, env, cold, init_ends, ends });
+                self.agenda.push(ends, crate::world::Happening::AttemptEnd { inv, attempt, try_no, env, outcome: plan.outcome });
+                Ok(attempt)
+            }
+        }
+    }
+
+    pub(crate) fn function_timeout_ms(&self) -> u64 {
+        self.scenario.file.function.timeout_s as u64 * 1000
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaling_bucket_allows_rate_then_refills_continuously() {
+        let account = Account { concurrency: 100_000, minimum_unreserved: 100, scaling_rate_per_10s: 1000 };
+        let mut envs = Environments::new(&account, &Function::default());
+        for _ in 0..1000 {
+            assert!(envs.acquire(SimTime(0), false).is_ok());
+        }
+        assert_eq!(envs.acquire(SimTime(0), false), Err(ThrottleReason::FunctionInvocationRateLimitExceeded));
+        // 100 environments per second come back: 10 ms per environment.
+        assert!(envs.acquire(SimTime(10), false).is_ok());
+        assert!(envs.acquire(SimTime(10), false).is_err());
+    }
+
+    #[test]
+    fn reserved_zero_throttles_with_reserved_reason() {
+        let f = Function { reserved_concurrency: Some(0), ..Function::default() };
+        let mut envs = Environments::new(&Account::default(), &f);
+        assert_eq!(envs.acquire(SimTime(0), false), Err(ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded));
+    }
+
+    #[test]
+    fn warm_environment_is_reused() {
+        let mut envs = Environments::new(&Account::default(), &Function::default());
+        let (a, cold, _) = envs.acquire(SimTime(0), false).unwrap();
+        assert!(cold);
+        envs.release(a);
+        let (b, cold, _) = envs.acquire(SimTime(5), false).unwrap();
+        assert_eq!(a, b);
+        assert!(!cold);
+    }
+}

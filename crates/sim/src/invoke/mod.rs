@@ -1,0 +1,5 @@
+//! The invocation models, one file each: [`sync`] (request–response) and [`asynchronous`]
+//! (Lambda's internal event queue).
+
+pub mod asynchronous;
+pub mod sync;

@@ -1,0 +1,187 @@
+//! The per-invocation report the CLI prints and doc authors script against: for each
+//! invocation its source, every attempt (start, end, outcome), how many times the handler saw
+//! the event, and its final disposition; plus totals. Built by folding the trace, so it can
+//! never disagree with what the diagram shows.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+use crate::topology::Topology;
+use crate::trace::*;
+use crate::world::Totals;
+
+/// Version of the JSON report layout (documented in the README).
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AttemptRecord {
+    pub attempt: u32,
+    pub start_ms: u64,
+    /// When the handler stopped; `None` if it was still running at the horizon.
+    pub end_ms: Option<u64>,
+    pub cold: bool,
+    /// `succeeded`, `function_error`, `timed_out`, `response_too_large`, or `running`.
+    pub outcome: String,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InvocationReport {
+    pub invocation: u32,
+    pub event: u32,
+    pub source: String,
+    pub duplicate: bool,
+    pub created_ms: u64,
+    pub attempts: Vec<AttemptRecord>,
+    pub throttles: u32,
+    pub retries: u32,
+    /// Handler runs for this *event*, across all its deliveries (duplicates included).
+    pub handler_runs_for_event: u32,
+    /// `None` means still in flight at the horizon.
+    pub disposition: Option<Disposition>,
+    pub disposed_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub format_version: u32,
+    pub scenario: String,
+    pub seed: u64,
+    pub horizon_ms: u64,
+    pub invocations: Vec<InvocationReport>,
+    pub totals: Totals,
+    pub in_flight: u64,
+}
+
+impl Report {
+    pub fn build(scenario: &Scenario, topo: &Topology, seed: u64, horizon: SimTime, trace: &[TraceEvent], totals: &Totals) -> Report {
+        let mut by_inv: BTreeMap<InvocationId, InvocationReport> = BTreeMap::new();
+        let mut runs_per_event: BTreeMap<EventId, u32> = BTreeMap::new();
+        for e in trace {
+            match &e.kind {
+                Trace::EventCreated { inv, event, source, duplicate, .. } => {
+                    by_inv.insert(
+                        *inv,
+                        InvocationReport {
+                            invocation: inv.0,
+                            event: event.0,
+                            source: topo.node(*source).key.trim_start_matches("source:").to_string(),
+                            duplicate: *duplicate,
+                            created_ms: e.at.as_ms(),
+                            attempts: Vec::new(),
+                            throttles: 0,
+                            retries: 0,
+                            handler_runs_for_event: 0,
+                            disposition: None,
+                            disposed_ms: None,
+                        },
+                    );
+                }
+                Trace::AttemptStarted { inv, attempt, cold, .. } => {
+                    if let Some(r) = by_inv.get_mut(inv) {
+                        r.attempts.push(AttemptRecord { attempt: *attempt, start_ms: e.at.as_ms(), end_ms: None, cold: *cold, outcome: "running".into(), error: None });
+                        *runs_per_event.entry(EventId(r.event)).or_default() += 1;
+                    }
+                }
+                Trace::AttemptFinished { inv, attempt, outcome, .. } => {
+                    if let Some(a) = by_inv.get_mut(inv).and_then(|r| r.attempts.iter_mut().find(|a| a.attempt == *attempt)) {
+                        a.end_ms = Some(e.at.as_ms());
+                        a.outcome = match outcome {
+                            AttemptOutcome::Succeeded => "succeeded",
+                            AttemptOutcome::FunctionError { .. } => "function_error",
+                            AttemptOutcome::TimedOut => "timed_out",
+                            AttemptOutcome::ResponseTooLarge { .. } => "response_too_large",
+                        }
+                        .into();
+                        a.error = outcome.error_name();
+                    }
+                }
+                Trace::Throttled { inv, .. } => {
+                    if let Some(r) = by_inv.get_mut(inv) {
+                        r.throttles += 1;
+                    }
+                }
+                Trace::RetryScheduled { inv, .. } => {
+                    if let Some(r) = by_inv.get_mut(inv) {
+                        r.retries += 1;
+                    }
+                }
+                Trace::Disposed { inv, disposition } => {
+                    if let Some(r) = by_inv.get_mut(inv) {
+                        r.disposition = Some(disposition.clone());
+                        r.disposed_ms = Some(e.at.as_ms());
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut invocations: Vec<InvocationReport> = by_inv.into_values().collect();
+        for r in &mut invocations {
+            r.handler_runs_for_event = runs_per_event.get(&EventId(r.event)).copied().unwrap_or(0);
+        }
+        let in_flight = invocations.iter().filter(|r| r.disposition.is_none()).count() as u64;
+        Report {
+            format_version: REPORT_FORMAT_VERSION,
+            scenario: scenario.id().to_string(),
+            seed,
+            horizon_ms: horizon.as_ms(),
+            invocations,
+            totals: totals.clone(),
+            in_flight,
+        }
+    }
+
+    /// The human-readable form the CLI prints by default.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("scenario {} · seed {} · horizon {}\n\n", self.scenario, self.seed, SimTime(self.horizon_ms));
+        for r in &self.invocations {
+            let dup = if r.duplicate { " (duplicate delivery)" } else { "" };
+            out.push_str(&format!("invocation {} · event #{} from {}{} · created at {} ms\n", r.invocation, r.event, r.source, dup, r.created_ms));
+            for a in &r.attempts {
+                let end = a.end_ms.map(|e| format!("{e} ms")).unwrap_or_else(|| "(running)".into());
+                let cold = if a.cold { " cold" } else { "" };
+                let err = a.error.as_ref().map(|e| format!(" — {e}")).unwrap_or_default();
+                out.push_str(&format!("  attempt {}{cold}: {} ms → {end}: {}{err}\n", a.attempt, a.start_ms, a.outcome));
+            }
+            if r.throttles > 0 {
+                out.push_str(&format!("  throttled {} time(s)\n", r.throttles));
+            }
+            out.push_str(&format!("  handler runs for this event: {}\n", r.handler_runs_for_event));
+            let disp = match (&r.disposition, r.disposed_ms) {
+                (Some(d), Some(at)) => format!("{} at {at} ms", describe(d)),
+                _ => "still in flight at the horizon".into(),
+            };
+            out.push_str(&format!("  → {disp}\n\n"));
+        }
+        let t = &self.totals;
+        out.push_str(&format!(
+            "totals: {} invocations ({} events, {} duplicates) · {} handler runs · {} cold starts · {} throttles · {} function errors · {} retries · peak concurrency {}\n",
+            t.invocations, t.events, t.duplicates, t.handler_runs, t.cold_starts, t.throttles, t.function_errors, t.retries, t.peak_concurrency
+        ));
+        out.push_str(&format!(
+            "dispositions: {} succeeded · {} error returned · {} sent to failure target · {} discarded · {} in flight\n",
+            t.succeeded, t.error_returned, t.sent_to_failure_target, t.discarded, self.in_flight
+        ));
+        out
+    }
+}
+
+/// One line for a disposition.
+pub fn describe(d: &Disposition) -> String {
+    match d {
+        Disposition::Succeeded { status: Some(s), .. } => format!("succeeded, caller saw {s}"),
+        Disposition::Succeeded { destination: Some(dest), .. } => format!("succeeded, record sent to {dest}"),
+        Disposition::Succeeded { .. } => "succeeded".into(),
+        Disposition::ErrorReturned { status: 0, error } => format!("error returned to the caller: no answer ({error})"),
+        Disposition::ErrorReturned { status, error } => format!("error returned to the caller: {status} ({error})"),
+        Disposition::SentToFailureTarget { condition, targets, approximate_invoke_count } => {
+            format!("sent to {} ({}, approximateInvokeCount {})", targets.join(" + "), condition.as_str(), approximate_invoke_count)
+        }
+        Disposition::Discarded { condition, approximate_invoke_count } => {
+            format!("discarded ({}, approximateInvokeCount {})", condition.as_str(), approximate_invoke_count)
+        }
+    }
+}

@@ -1,0 +1,470 @@
+//! The view model: what the diagram shows at any instant, computed from the trace alone.
+//!
+//! [`Timeline::scene_at`] answers "what is on screen at `t`": execution environments and their
+//! state, tokens on edges with their progress, queue depth, retry countdowns, callers waiting and
+//! the status they last saw, what has piled up in DLQs and destinations, running counters. It is
+//! a fold over the trace from the nearest keyframe (one every [`KEYFRAME_EVERY`] events), so
+//! seeking anywhere in a long run costs at most that many steps. The app draws a `Scene`; it
+//! never interprets the trace itself.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::scenario::Method;
+use crate::time::SimTime;
+use crate::topology::{NodeKind, Topology};
+use crate::trace::*;
+
+/// Keyframe spacing in trace events: bounds the work of one `scene_at`.
+pub const KEYFRAME_EVERY: usize = 256;
+/// How long an error/throttle/timeout glyph stays on its node after it happened.
+pub const FLASH_MS: u64 = 1500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvPhase {
+    Initializing,
+    Busy,
+    Idle,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EnvView {
+    pub env: EnvId,
+    pub provisioned: bool,
+    pub phase: EnvPhase,
+    /// The invocation it is running, when busy.
+    pub inv: Option<InvocationId>,
+    pub attempt: u32,
+    /// 0..1 through the current run (init + handler).
+    pub progress: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Token {
+    pub token: TokenId,
+    pub inv: InvocationId,
+    pub from: NodeId,
+    pub to: NodeId,
+    /// 0 at departure, 1 at arrival.
+    pub progress: f32,
+    pub message: Message,
+    /// This invocation is a duplicate delivery of an event already delivered.
+    pub duplicate: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RetryTimer {
+    pub inv: InvocationId,
+    pub next_try: u32,
+    pub due: SimTime,
+    pub remaining_ms: u64,
+    pub reason: RetryReason,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Glyph {
+    Error,
+    Timeout,
+    Throttle,
+    GaveUp,
+    DeliveryFailed,
+    Rejected,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Flash {
+    pub node: NodeId,
+    pub glyph: Glyph,
+    pub at: SimTime,
+    pub inv: Option<InvocationId>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct NodeView {
+    /// Items that arrived and stay (DLQ, destinations).
+    pub stacked: u32,
+    /// Synchronous callers currently waiting on this node (callers and your code).
+    pub waiting: u32,
+    /// Last status this caller saw.
+    pub last_status: Option<u16>,
+}
+
+/// Running totals up to the scene's instant.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Counters {
+    pub events: u32,
+    pub invocations: u32,
+    pub duplicates: u32,
+    pub handler_runs: u32,
+    pub cold_starts: u32,
+    pub function_errors: u32,
+    pub throttles: u32,
+    pub retries: u32,
+    pub succeeded: u32,
+    pub errors_returned: u32,
+    pub failed_to_target: u32,
+    pub discarded: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scene {
+    pub at: SimTime,
+    /// Number of trace events at or before `at`.
+    pub events_seen: usize,
+    pub nodes: Vec<NodeView>,
+    pub environments: Vec<EnvView>,
+    pub tokens: Vec<Token>,
+    pub retry_timers: Vec<RetryTimer>,
+    pub queue_depth: u32,
+    pub concurrency_in_use: u32,
+    pub flashes: Vec<Flash>,
+    pub counters: Counters,
+}
+
+#[derive(Clone, Debug)]
+struct EnvFold {
+    provisioned: bool,
+    inv: Option<InvocationId>,
+    attempt: u32,
+    started: SimTime,
+    init_ends: SimTime,
+    ends: SimTime,
+}
+
+#[derive(Clone, Debug)]
+struct InFlight {
+    token: TokenId,
+    inv: InvocationId,
+    from: NodeId,
+    to: NodeId,
+    at: SimTime,
+    arrives: SimTime,
+    message: Message,
+    duplicate: bool,
+}
+
+/// The fold accumulator; a keyframe is a clone of it.
+#[derive(Clone, Debug, Default)]
+struct Fold {
+    envs: Vec<EnvFold>,
+    in_flight: Vec<InFlight>,
+    queue_depth: u32,
+    timers: BTreeMap<InvocationId, RetryTimer>,
+    /// Live invocations: (source node, duplicate).
+    live: BTreeMap<InvocationId, (NodeId, bool)>,
+    nodes: Vec<NodeView>,
+    counters: Counters,
+}
+
+/// A trace plus its index for fast `scene_at`.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    pub topology: Topology,
+    pub trace: Vec<TraceEvent>,
+    keyframes: Vec<(usize, Fold)>,
+    /// Per source node: its caller node and method, for waiting/status bookkeeping.
+    callers: BTreeMap<NodeId, (Option<NodeId>, Method)>,
+}
+
+/// A moment worth a tick on the timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Marker {
+    pub at: SimTime,
+    pub kind: MarkerKind,
+    pub index: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkerKind {
+    Error,
+    Throttle,
+    Retry,
+    DeadLetter,
+    CallerError,
+}
+
+impl Timeline {
+    pub fn new(topology: Topology, trace: Vec<TraceEvent>) -> Timeline {
+        let mut callers = BTreeMap::new();
+        for n in &topology.nodes {
+            if let NodeKind::Source { index, method, .. } = &n.kind {
+                callers.insert(n.id, (topology.sources[*index].1, *method));
+            }
+        }
+        let mut tl = Timeline { topology, trace, keyframes: Vec::new(), callers };
+        let mut fold = Fold { nodes: vec![NodeView::default(); tl.topology.nodes.len()], ..Fold::default() };
+        tl.keyframes.push((0, fold.clone()));
+        for i in 0..tl.trace.len() {
+            tl.apply(&mut fold, i);
+            if (i + 1) % KEYFRAME_EVERY == 0 {
+                let at = tl.trace[i].at;
+                settle(&mut fold, at);
+                tl.keyframes.push((i + 1, fold.clone()));
+            }
+        }
+        tl
+    }
+
+    /// Last simulated instant with an event.
+    pub fn end(&self) -> SimTime {
+        self.trace.last().map(|e| match &e.kind {
+            Trace::Sent { arrives, .. } => *arrives,
+            _ => e.at,
+        }).unwrap_or(SimTime::ZERO).max(self.trace.iter().rev().take(64).map(|e| match &e.kind {
+            Trace::Sent { arrives, .. } => *arrives,
+            Trace::AttemptStarted { ends, .. } => *ends,
+            _ => e.at,
+        }).max().unwrap_or(SimTime::ZERO))
+    }
+
+    /// Number of trace events at or before `t`.
+    pub fn index_at(&self, t: SimTime) -> usize {
+        self.trace.partition_point(|e| e.at <= t)
+    }
+
+    /// Time of the first event strictly after `t` (step forward).
+    pub fn next_event_time(&self, t: SimTime) -> Option<SimTime> {
+        self.trace.get(self.index_at(t)).map(|e| e.at)
+    }
+
+    /// Time of the last event strictly before `t` (step back).
+    pub fn prev_event_time(&self, t: SimTime) -> Option<SimTime> {
+        let i = self.trace.partition_point(|e| e.at < t);
+        i.checked_sub(1).map(|j| self.trace[j].at)
+    }
+
+    /// The view at instant `t`.
+    pub fn scene_at(&self, t: SimTime) -> Scene {
+        let upto = self.index_at(t);
+        let k = self.keyframes.partition_point(|(i, _)| *i <= upto) - 1;
+        let (start, kf) = &self.keyframes[k];
+        let mut fold = kf.clone();
+        for i in *start..upto {
+            self.apply(&mut fold, i);
+        }
+        settle(&mut fold, t);
+        let environments = fold
+            .envs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let busy = e.inv.is_some() && t < e.ends;
+                let phase = if !busy {
+                    EnvPhase::Idle
+                } else if t < e.init_ends {
+                    EnvPhase::Initializing
+                } else {
+                    EnvPhase::Busy
+                };
+                let span = e.ends.since(e.started).max(1) as f32;
+                EnvView {
+                    env: EnvId(i as u32),
+                    provisioned: e.provisioned,
+                    phase,
+                    inv: if busy { e.inv } else { None },
+                    attempt: e.attempt,
+                    progress: if busy { (t.since(e.started) as f32 / span).clamp(0.0, 1.0) } else { 0.0 },
+                }
+            })
+            .collect::<Vec<_>>();
+        let concurrency_in_use = environments.iter().filter(|e| e.phase != EnvPhase::Idle).count() as u32;
+        let tokens = fold
+            .in_flight
+            .iter()
+            .filter(|f| f.arrives > t && f.at <= t)
+            .map(|f| Token {
+                token: f.token,
+                inv: f.inv,
+                from: f.from,
+                to: f.to,
+                progress: (t.since(f.at) as f32 / f.arrives.since(f.at).max(1) as f32).clamp(0.0, 1.0),
+                message: f.message.clone(),
+                duplicate: f.duplicate,
+            })
+            .collect();
+        let retry_timers = fold
+            .timers
+            .values()
+            .filter(|r| r.due > t)
+            .map(|r| RetryTimer { remaining_ms: r.due.since(t), ..r.clone() })
+            .collect();
+        let mut flashes = Vec::new();
+        for e in self.trace[..upto].iter().rev() {
+            if t.since(e.at) > FLASH_MS {
+                break;
+            }
+            if let Some(f) = self.flash_of(e) {
+                flashes.push(f);
+            }
+        }
+        Scene {
+            at: t,
+            events_seen: upto,
+            nodes: fold.nodes,
+            environments,
+            tokens,
+            retry_timers,
+            queue_depth: fold.queue_depth,
+            concurrency_in_use,
+            flashes,
+            counters: fold.counters,
+        }
+    }
+
+    fn flash_of(&self, e: &TraceEvent) -> Option<Flash> {
+        let f = self.topology.function;
+        let (node, glyph, inv) = match &e.kind {
+            Trace::AttemptFinished { outcome: AttemptOutcome::TimedOut, inv, .. } => (f, Glyph::Timeout, Some(*inv)),
+            Trace::AttemptFinished { outcome, inv, .. } if !outcome.is_success() => (f, Glyph::Error, Some(*inv)),
+            Trace::Throttled { inv, .. } => (f, Glyph::Throttle, Some(*inv)),
+            Trace::PayloadRejected { inv, .. } => (f, Glyph::Rejected, Some(*inv)),
+            Trace::CallerGaveUp { caller, inv, .. } => (*caller, Glyph::GaveUp, Some(*inv)),
+            Trace::DeliveryFailed { source, inv, .. } => (*source, Glyph::DeliveryFailed, Some(*inv)),
+            _ => return None,
+        };
+        Some(Flash { node, glyph, at: e.at, inv })
+    }
+
+    fn apply(&self, fold: &mut Fold, i: usize) {
+        let e = &self.trace[i];
+        let c = &mut fold.counters;
+        match &e.kind {
+            Trace::EventCreated { inv, source, duplicate, .. } => {
+                c.invocations += 1;
+                if *duplicate {
+                    c.duplicates += 1;
+                } else {
+                    c.events += 1;
+                }
+                fold.live.insert(*inv, (*source, *duplicate));
+                if let Some((caller, Method::Synchronous)) = self.callers.get(source) {
+                    let waiter = caller.unwrap_or(*source);
+                    fold.nodes[waiter.0 as usize].waiting += 1;
+                }
+            }
+            Trace::Sent { token, inv, from, to, arrives, message } => {
+                let duplicate = fold.live.get(inv).is_some_and(|l| l.1);
+                fold.in_flight.push(InFlight { token: *token, inv: *inv, from: *from, to: *to, at: e.at, arrives: *arrives, message: message.clone(), duplicate });
+            }
+            Trace::Enqueued { depth, inv, .. } => {
+                fold.queue_depth = *depth;
+                let _ = inv;
+            }
+            Trace::Dequeued { depth, inv, .. } => {
+                fold.queue_depth = *depth;
+                fold.timers.remove(inv);
+            }
+            Trace::EnvironmentCreated { env, provisioned } => {
+                let idx = env.0 as usize;
+                if fold.envs.len() <= idx {
+                    fold.envs.resize(idx + 1, EnvFold { provisioned: false, inv: None, attempt: 0, started: e.at, init_ends: e.at, ends: e.at });
+                }
+                fold.envs[idx].provisioned = *provisioned;
+            }
+            Trace::AttemptStarted { inv, attempt, env, cold, init_ends, ends } => {
+                c.handler_runs += 1;
+                if *cold {
+                    c.cold_starts += 1;
+                }
+                fold.timers.remove(inv);
+                if let Some(slot) = fold.envs.get_mut(env.0 as usize) {
+                    *slot = EnvFold { provisioned: slot.provisioned, inv: Some(*inv), attempt: *attempt, started: e.at, init_ends: *init_ends, ends: *ends };
+                }
+            }
+            Trace::AttemptFinished { env, outcome, .. } => {
+                if !outcome.is_success() {
+                    c.function_errors += 1;
+                }
+                if let Some(slot) = fold.envs.get_mut(env.0 as usize) {
+                    slot.inv = None;
+                }
+            }
+            Trace::Throttled { .. } => c.throttles += 1,
+            Trace::RetryScheduled { inv, next_try, due, reason } => {
+                c.retries += 1;
+                if *due > e.at {
+                    fold.timers.insert(*inv, RetryTimer { inv: *inv, next_try: *next_try, due: *due, remaining_ms: due.since(e.at), reason: *reason });
+                }
+            }
+            Trace::Disposed { inv, disposition } => {
+                match disposition {
+                    Disposition::Succeeded { .. } => c.succeeded += 1,
+                    Disposition::ErrorReturned { .. } => c.errors_returned += 1,
+                    Disposition::SentToFailureTarget { .. } => c.failed_to_target += 1,
+                    Disposition::Discarded { .. } => c.discarded += 1,
+                }
+                fold.timers.remove(inv);
+                if let Some((source, _)) = fold.live.remove(inv) {
+                    if let Some((caller, Method::Synchronous)) = self.callers.get(&source) {
+                        let waiter = caller.unwrap_or(source);
+                        let n = &mut fold.nodes[waiter.0 as usize];
+                        n.waiting = n.waiting.saturating_sub(1);
+                        n.last_status = match disposition {
+                            Disposition::Succeeded { status, .. } => *status,
+                            Disposition::ErrorReturned { status, .. } => Some(*status),
+                            _ => None,
+                        };
+                    }
+                }
+            }
+            Trace::PayloadRejected { .. } | Trace::CallerGaveUp { .. } | Trace::DeliveryFailed { .. } | Trace::InputApplied { .. } => {}
+        }
+    }
+
+    /// Ticks for the scrubber: errors, throttles, retries, dead-lettering, errors seen by callers.
+    pub fn markers(&self) -> Vec<Marker> {
+        self.trace
+            .iter()
+            .enumerate()
+            .filter_map(|(index, e)| {
+                let kind = match &e.kind {
+                    Trace::AttemptFinished { outcome, .. } if !outcome.is_success() => MarkerKind::Error,
+                    Trace::Throttled { .. } => MarkerKind::Throttle,
+                    Trace::RetryScheduled { .. } => MarkerKind::Retry,
+                    Trace::Disposed { disposition: Disposition::SentToFailureTarget { .. } | Disposition::Discarded { .. }, .. } => MarkerKind::DeadLetter,
+                    Trace::Disposed { disposition: Disposition::ErrorReturned { .. }, .. } => MarkerKind::CallerError,
+                    _ => return None,
+                };
+                Some(Marker { at: e.at, kind, index })
+            })
+            .collect()
+    }
+
+    /// Stretches of at least `min_ms` where nothing moves and no handler runs: the app
+    /// compresses them on screen (with a "+58 s" marker) while the clock keeps AWS time.
+    pub fn idle_gaps(&self, min_ms: u64) -> Vec<(SimTime, SimTime)> {
+        let mut gaps = Vec::new();
+        let mut busy_until = SimTime::ZERO;
+        for e in &self.trace {
+            if e.at > busy_until && e.at.since(busy_until) >= min_ms {
+                gaps.push((busy_until, e.at));
+            }
+            let end = match &e.kind {
+                Trace::Sent { arrives, .. } => *arrives,
+                Trace::AttemptStarted { ends, .. } => *ends,
+                _ => e.at,
+            };
+            busy_until = busy_until.max(end);
+        }
+        gaps
+    }
+}
+
+/// Moves arrived tokens out of flight; records arrivals that stay (DLQ, destinations).
+fn settle(fold: &mut Fold, t: SimTime) {
+    let nodes = &mut fold.nodes;
+    fold.in_flight.retain(|f| {
+        if f.arrives <= t {
+            if matches!(f.message, Message::Record { .. }) {
+                nodes[f.to.0 as usize].stacked += 1;
+            }
+            false
+        } else {
+            true
+        }
+    });
+}

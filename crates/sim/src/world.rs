@@ -1,0 +1,523 @@
+//! The world and its stepping API.
+//!
+//! `World` is plain data (`Clone`, no `Rc`/`RefCell`/`Box<dyn>`), so a keyframe for scrubbing or
+//! forking is a `clone()`. Time moves only through the [`Agenda`]; randomness comes only from
+//! the world's seeded sub-streams ([`crate::rng`]); maps are `BTreeMap`s. A run is therefore a
+//! pure function of (scenario, seed, inputs).
+//!
+//! Handlers live next to the invocation model they implement: [`crate::invoke::sync`],
+//! [`crate::invoke::asynchronous`], and the function/concurrency model in [`crate::function`].
+//! This file owns the dispatch (one `match` on the closed [`Happening`] enum) and the workload.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::agenda::Agenda;
+use crate::function::Environments;
+use crate::rng::Rng;
+use crate::scenario::{Method, Pattern, Scenario, Source};
+use crate::time::SimTime;
+use crate::topology::Topology;
+use crate::trace::*;
+
+/// How much of the trace to keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retention {
+    /// Every event, for the app, lessons, reports and tests.
+    Full,
+    /// Only the [`Totals`]: for million-invocation benchmarks where memory must stay bounded.
+    Aggregates,
+}
+
+/// Counters kept whatever the retention.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Totals {
+    /// Invocations created (including duplicate deliveries).
+    pub invocations: u64,
+    /// Distinct events produced by sources.
+    pub events: u64,
+    /// Handler runs.
+    pub handler_runs: u64,
+    pub cold_starts: u64,
+    pub throttles: u64,
+    pub function_errors: u64,
+    pub retries: u64,
+    pub duplicates: u64,
+    pub peak_concurrency: u32,
+    pub succeeded: u64,
+    pub error_returned: u64,
+    pub sent_to_failure_target: u64,
+    pub discarded: u64,
+    pub trace_events: u64,
+    /// Trace events per kind, indexed like [`Trace::KIND_NAMES`].
+    pub by_kind: [u64; 14],
+}
+
+/// Something scheduled to happen.
+#[derive(Clone, Debug)]
+pub(crate) enum Happening {
+    /// Produce the next event(s) of workload `w`.
+    Workload { w: usize, emitted: u64 },
+    /// A token reached its destination.
+    Arrive { inv: InvocationId, leg: Leg },
+    /// A handler run ends.
+    AttemptEnd { inv: InvocationId, attempt: u32, try_no: u32, env: EnvId, outcome: AttemptOutcome },
+    Timer { inv: InvocationId, timer: Timer },
+    /// An intervention's effect ends (throttle window, slow-down window).
+    OverrideEnds,
+}
+
+/// What the arrival of a token means (see the module docs of `invoke::*`).
+#[derive(Clone, Debug)]
+pub(crate) enum Leg {
+    /// Sync: the caller's request reached the front door (API Gateway / CloudFront).
+    AtFrontDoor,
+    /// Sync: an Invoke reached Lambda.
+    AtFunction { try_no: u32 },
+    /// Sync: Lambda's answer reached the front door.
+    AnswerAtFrontDoor { try_no: u32, status: u16, error: Option<String> },
+    /// Sync: the final answer reached the caller.
+    AtCaller { try_no: u32, status: u16, error: Option<String> },
+    /// Async: the event reached Lambda's internal queue.
+    AtQueue,
+    /// Async: a delivery attempt from SNS/EventBridge reached Lambda (or did not).
+    DeliveryAt { try_no: u32 },
+    /// Async: the queue handed the event to the function.
+    AtFunctionAsync { attempt: u32 },
+    /// Async: a failed or throttled event is back in the queue, waiting until `due`.
+    BackInQueue { due: SimTime },
+    /// A record reached a destination / the event reached a DLQ; the last one disposes.
+    AtTarget { disposition: Option<Disposition> },
+    /// Visual-only: an acknowledgement reached its recipient.
+    Ack,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Timer {
+    /// A source hands the event to Lambda (S3's notification delay; SNS/EventBridge retries).
+    SourceDeliver { try_no: u32 },
+    /// The internal queue hands the event to the function.
+    QueuePick,
+    /// API Gateway's integration timeout.
+    IntegrationTimeout,
+    /// The client's read timeout for send `try_no`.
+    ReadTimeout { try_no: u32 },
+    /// The SDK re-sends after a throttle.
+    SdkRetry { try_no: u32 },
+}
+
+/// Per-invocation state, dropped once the invocation is disposed and nothing of it runs.
+#[derive(Clone, Debug)]
+pub(crate) struct Invocation {
+    pub event: EventId,
+    pub source: usize,
+    pub created: SimTime,
+    pub payload_bytes: u64,
+    /// Handler runs so far (the `attempt` number of the last run).
+    pub attempts: u32,
+    /// Caller-side sends (sync) or source delivery tries (async).
+    pub tries: u32,
+    /// Sync: the caller has been sent its final answer.
+    pub answered: bool,
+    /// Sync: the send whose answer the caller is waiting for.
+    pub awaiting_try: u32,
+    /// Async: function-error retries used.
+    pub retries_used: u32,
+    /// Async: current throttle backoff.
+    pub backoff_ms: u64,
+    /// Async: when Lambda accepted the event (max event age counts from here).
+    pub accepted_at: Option<SimTime>,
+    pub running: u32,
+    pub disposed: bool,
+    /// A second delivery of an event that was already delivered.
+    pub duplicate: bool,
+}
+
+/// Interventions in force ([`Input`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Overrides {
+    pub fail_next: u32,
+    pub timeout_next: u32,
+    pub throttle_until: SimTime,
+    pub slow_factor: u32,
+    pub slow_until: SimTime,
+}
+
+/// The simulation: scenario, clock, agenda, state, trace.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    pub(crate) scenario: Scenario,
+    pub(crate) topo: Topology,
+    pub(crate) seed: u64,
+    pub(crate) now: SimTime,
+    pub(crate) horizon: SimTime,
+    pub(crate) agenda: Agenda<Happening>,
+    pub(crate) rng_function: Rng,
+    pub(crate) rng_queue: Rng,
+    pub(crate) rng_sources: Vec<Rng>,
+    pub(crate) invocations: BTreeMap<InvocationId, Invocation>,
+    pub(crate) envs: Environments,
+    pub(crate) queue_depth: u32,
+    pub(crate) next_inv: u32,
+    pub(crate) next_event: u32,
+    pub(crate) next_token: u32,
+    pub(crate) overrides: Overrides,
+    pub(crate) retention: Retention,
+    pub(crate) trace: Vec<TraceEvent>,
+    pub(crate) totals: Totals,
+}
+
+impl Sim {
+    /// A fresh run of `scenario` with `seed`, keeping the full trace.
+    pub fn new(scenario: &Scenario, seed: u64) -> Sim {
+        Sim::with_retention(scenario, seed, Retention::Full)
+    }
+
+    pub fn with_retention(scenario: &Scenario, seed: u64, retention: Retention) -> Sim {
+        let topo = Topology::of(scenario);
+        let f = &scenario.file;
+        let rng_sources = f.sources.iter().map(|s| Rng::derive(seed, &format!("source:{}", s.id()))).collect();
+        let mut sim = Sim {
+            horizon: SimTime(scenario.horizon_ms()),
+            envs: Environments::new(&f.account, &f.function),
+            scenario: scenario.clone(),
+            topo,
+            seed,
+            now: SimTime::ZERO,
+            agenda: Agenda::default(),
+            rng_function: Rng::derive(seed, "function"),
+            rng_queue: Rng::derive(seed, "event-queue"),
+            rng_sources,
+            invocations: BTreeMap::new(),
+            queue_depth: 0,
+            next_inv: 0,
+            next_event: 0,
+            next_token: 0,
+            overrides: Overrides { slow_factor: 1, ..Overrides::default() },
+            retention,
+            trace: Vec::new(),
+            totals: Totals::default(),
+        };
+        // Provisioned environments exist, initialised, before the first request (L-RESERVED).
+        for _ in 0..f.function.provisioned_concurrency {
+            let env = sim.envs.add_provisioned();
+            sim.emit(Trace::EnvironmentCreated { env, provisioned: true });
+        }
+        for (w, wl) in f.workload.iter().enumerate() {
+            sim.agenda.push(SimTime(wl.at_ms), Happening::Workload { w, emitted: 0 });
+        }
+        sim
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    pub fn topology(&self) -> &Topology {
+        &self.topo
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+    pub fn horizon(&self) -> SimTime {
+        self.horizon
+    }
+    pub fn trace(&self) -> &[TraceEvent] {
+        &self.trace
+    }
+    pub fn into_trace(self) -> Vec<TraceEvent> {
+        self.trace
+    }
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+    /// Execution environments currently initialising or running a handler.
+    pub fn concurrency_in_use(&self) -> u32 {
+        self.envs.busy
+    }
+    pub fn queue_depth(&self) -> u32 {
+        self.queue_depth
+    }
+    /// Invocations not yet disposed, or still running after their disposal.
+    pub fn live_invocations(&self) -> usize {
+        self.invocations.len()
+    }
+    /// When the next happening is due, if any within the horizon.
+    pub fn next_time(&self) -> Option<SimTime> {
+        self.agenda.peek_time().filter(|t| *t <= self.horizon)
+    }
+
+    /// Processes the next happening. Returns `false` when nothing is left before the horizon.
+    pub fn step(&mut self) -> bool {
+        match self.agenda.peek_time() {
+            Some(t) if t <= self.horizon => {}
+            _ => return false,
+        }
+        let (at, h) = self.agenda.pop().expect("peeked");
+        debug_assert!(at >= self.now, "time went backwards: {at:?} < {:?}", self.now);
+        self.now = at;
+        self.dispatch(h);
+        true
+    }
+
+    /// Processes everything due at or before `t`, then sets the clock to `t` (capped at the horizon).
+    pub fn advance_to(&mut self, t: SimTime) {
+        let t = t.min(self.horizon);
+        while matches!(self.agenda.peek_time(), Some(n) if n <= t) {
+            self.step();
+        }
+        if t > self.now {
+            self.now = t;
+        }
+    }
+
+    /// Runs to the horizon.
+    pub fn run(&mut self) {
+        while self.step() {}
+        self.now = self.now.max(self.horizon.min(self.now.max(self.horizon)));
+    }
+
+    /// Applies an intervention at the current instant, without advancing time.
+    pub fn apply(&mut self, input: Input) {
+        match &input {
+            Input::FailNextAttempt => self.overrides.fail_next += 1,
+            Input::TimeOutNextAttempt => self.overrides.timeout_next += 1,
+            Input::Throttle { for_ms } => {
+                self.overrides.throttle_until = self.now.plus(*for_ms);
+                self.agenda.push(self.overrides.throttle_until, Happening::OverrideEnds);
+            }
+            Input::SlowDown { factor, for_ms } => {
+                self.overrides.slow_factor = (*factor).max(1);
+                self.overrides.slow_until = self.now.plus(*for_ms);
+                self.agenda.push(self.overrides.slow_until, Happening::OverrideEnds);
+            }
+            Input::Publish { source } => {
+                if let Some(i) = self.scenario.file.sources.iter().position(|s| s.id() == source) {
+                    self.create_event(i, 1024, None);
+                }
+            }
+        }
+        self.emit(Trace::InputApplied { input });
+    }
+
+    /// A digest of the whole state, for determinism tests (restore a keyframe, replay, compare).
+    pub fn state_digest(&self) -> u64 {
+        let text = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{:?}|{:?}",
+            self.now,
+            self.agenda,
+            self.rng_function,
+            self.rng_queue,
+            self.rng_sources,
+            self.invocations,
+            self.envs,
+            self.queue_depth,
+            self.next_inv,
+            self.next_event,
+            self.next_token,
+            self.overrides,
+            self.totals
+        );
+        crate::rng::fnv1a(text.as_bytes()) ^ crate::rng::fnv1a(format!("{:?}", self.trace).as_bytes()).rotate_left(1)
+    }
+
+    fn dispatch(&mut self, h: Happening) {
+        match h {
+            Happening::Workload { w, emitted } => self.on_workload(w, emitted),
+            Happening::Arrive { inv, leg } => self.on_arrive(inv, leg),
+            Happening::AttemptEnd { inv, attempt, try_no, env, outcome } => self.on_attempt_end(inv, attempt, try_no, env, outcome),
+            Happening::Timer { inv, timer } => self.on_timer(inv, timer),
+            Happening::OverrideEnds => {}
+        }
+    }
+
+    fn on_arrive(&mut self, inv: InvocationId, leg: Leg) {
+        match leg {
+            Leg::AtFrontDoor => self.sync_at_front_door(inv),
+            Leg::AtFunction { try_no } => self.sync_at_function(inv, try_no),
+            Leg::AnswerAtFrontDoor { try_no, status, error } => self.sync_answer_at_front_door(inv, try_no, status, error),
+            Leg::AtCaller { try_no, status, error } => self.sync_at_caller(inv, try_no, status, error),
+            Leg::AtQueue => self.async_at_queue(inv),
+            Leg::DeliveryAt { try_no } => self.async_delivery_at(inv, try_no),
+            Leg::AtFunctionAsync { attempt } => self.async_at_function(inv, attempt),
+            Leg::BackInQueue { due } => self.async_back_in_queue(inv, due),
+            Leg::AtTarget { disposition } => {
+                if let Some(d) = disposition {
+                    self.dispose(inv, d);
+                }
+            }
+            Leg::Ack => {}
+        }
+    }
+
+    fn on_attempt_end(&mut self, inv: InvocationId, attempt: u32, try_no: u32, env: EnvId, outcome: AttemptOutcome) {
+        self.envs.release(env);
+        self.emit(Trace::AttemptFinished { inv, attempt, env, outcome: outcome.clone() });
+        let Some(state) = self.invocations.get_mut(&inv) else { return };
+        state.running = state.running.saturating_sub(1);
+        let source = state.source;
+        match self.scenario.file.sources[source].method() {
+            Method::Synchronous => self.sync_attempt_end(inv, try_no, outcome),
+            _ => self.async_attempt_end(inv, attempt, outcome),
+        }
+        self.forget_if_done(inv);
+    }
+
+    fn on_timer(&mut self, inv: InvocationId, timer: Timer) {
+        match timer {
+            Timer::SourceDeliver { try_no } => self.async_source_deliver(inv, try_no),
+            Timer::QueuePick => self.async_queue_pick(inv),
+            Timer::IntegrationTimeout => self.sync_integration_timeout(inv),
+            Timer::ReadTimeout { try_no } => self.sync_read_timeout(inv, try_no),
+            Timer::SdkRetry { try_no } => self.sync_send_invoke(inv, try_no),
+        }
+    }
+
+    fn on_workload(&mut self, w: usize, emitted: u64) {
+        let wl = self.scenario.file.workload[w].clone();
+        let Some(source) = self.scenario.file.sources.iter().position(|s| s.id() == wl.source) else { return };
+        match wl.pattern {
+            Pattern::Burst => {
+                for _ in 0..wl.count {
+                    self.create_event(source, wl.payload_bytes, None);
+                }
+                let done = emitted + 1;
+                if done < wl.repeat {
+                    self.agenda.push(SimTime(wl.at_ms + done * wl.every_ms), Happening::Workload { w, emitted: done });
+                }
+            }
+            Pattern::Rate => {
+                self.create_event(source, wl.payload_bytes, None);
+                let done = emitted + 1;
+                if done < wl.total() {
+                    // Integer spacing: event k at at_ms + k*1000/rate, so rates that do not divide
+                    // 1000 still average out exactly.
+                    let at = wl.at_ms + done * 1000 / wl.rate_per_s;
+                    self.agenda.push(SimTime(at), Happening::Workload { w, emitted: done });
+                }
+            }
+        }
+    }
+
+    /// A source produces an event (or, with `duplicate_of`, a second delivery of one) and sends it on its way.
+    pub(crate) fn create_event(&mut self, source: usize, payload_bytes: u64, duplicate_of: Option<EventId>) -> InvocationId {
+        let inv = self.new_invocation(source, payload_bytes, duplicate_of);
+        let node = self.topo.sources[source].0;
+        match &self.scenario.file.sources[source] {
+            Source::ApiGateway { .. } | Source::Cloudfront { .. } => {
+                let caller = self.topo.sources[source].1.expect("front doors have callers");
+                self.send(inv, caller, node, Message::Request, Leg::AtFrontDoor);
+            }
+            Source::Custom { .. } if self.scenario.file.sources[source].method() == Method::Synchronous => {
+                self.sync_send_invoke(inv, 1);
+            }
+            _ => self.async_source_created(inv, source),
+        }
+        inv
+    }
+
+    /// Registers a new invocation and records `EventCreated`.
+    pub(crate) fn new_invocation(&mut self, source: usize, payload_bytes: u64, duplicate_of: Option<EventId>) -> InvocationId {
+        let inv = InvocationId(self.next_inv);
+        self.next_inv += 1;
+        let event = duplicate_of.unwrap_or_else(|| {
+            let e = EventId(self.next_event);
+            self.next_event += 1;
+            e
+        });
+        self.invocations.insert(
+            inv,
+            Invocation {
+                event,
+                source,
+                created: self.now,
+                payload_bytes,
+                attempts: 0,
+                tries: 0,
+                answered: false,
+                awaiting_try: 0,
+                retries_used: 0,
+                backoff_ms: 0,
+                accepted_at: None,
+                running: 0,
+                disposed: false,
+                duplicate: duplicate_of.is_some(),
+            },
+        );
+        let node = self.topo.sources[source].0;
+        self.emit(Trace::EventCreated { inv, event, source: node, duplicate: duplicate_of.is_some(), payload_bytes });
+        inv
+    }
+
+    /// Sends a token from `from` to `to`; `leg` happens when it arrives.
+    pub(crate) fn send(&mut self, inv: InvocationId, from: crate::trace::NodeId, to: crate::trace::NodeId, message: Message, leg: Leg) -> SimTime {
+        let token = TokenId(self.next_token);
+        self.next_token = self.next_token.wrapping_add(1);
+        let arrives = self.now.plus(self.scenario.file.network.hop_ms);
+        self.emit(Trace::Sent { token, inv, from, to, arrives, message });
+        self.agenda.push(arrives, Happening::Arrive { inv, leg });
+        arrives
+    }
+
+    pub(crate) fn schedule(&mut self, at: SimTime, inv: InvocationId, timer: Timer) {
+        self.agenda.push(at, Happening::Timer { inv, timer });
+    }
+
+    /// Records the final word on an invocation.
+    pub(crate) fn dispose(&mut self, inv: InvocationId, disposition: Disposition) {
+        match self.invocations.get_mut(&inv) {
+            Some(s) if !s.disposed => s.disposed = true,
+            _ => return,
+        }
+        self.emit(Trace::Disposed { inv, disposition });
+        self.forget_if_done(inv);
+    }
+
+    pub(crate) fn forget_if_done(&mut self, inv: InvocationId) {
+        if matches!(self.invocations.get(&inv), Some(s) if s.disposed && s.running == 0) {
+            self.invocations.remove(&inv);
+        }
+    }
+
+    /// Appends to the trace (or only counts, with aggregate retention).
+    pub(crate) fn emit(&mut self, kind: Trace) {
+        let t = &mut self.totals;
+        t.trace_events += 1;
+        t.by_kind[kind.kind_index()] += 1;
+        match &kind {
+            Trace::EventCreated { duplicate, .. } => {
+                t.invocations += 1;
+                if *duplicate {
+                    t.duplicates += 1;
+                } else {
+                    t.events += 1;
+                }
+            }
+            Trace::AttemptStarted { cold, .. } => {
+                t.handler_runs += 1;
+                if *cold {
+                    t.cold_starts += 1;
+                }
+            }
+            Trace::AttemptFinished { outcome, .. } if !outcome.is_success() => t.function_errors += 1,
+            Trace::Throttled { .. } => t.throttles += 1,
+            Trace::RetryScheduled { .. } => t.retries += 1,
+            Trace::Disposed { disposition, .. } => match disposition {
+                Disposition::Succeeded { .. } => t.succeeded += 1,
+                Disposition::ErrorReturned { .. } => t.error_returned += 1,
+                Disposition::SentToFailureTarget { .. } => t.sent_to_failure_target += 1,
+                Disposition::Discarded { .. } => t.discarded += 1,
+            },
+            _ => {}
+        }
+        if self.envs.busy > t.peak_concurrency {
+            t.peak_concurrency = self.envs.busy;
+        }
+        if self.retention == Retention::Full {
+            self.trace.push(TraceEvent { at: self.now, kind });
+        }
+    }
+}

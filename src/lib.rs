@@ -1,0 +1,1 @@
+//! The lambdascope web app (placeholder until the app lands).
