@@ -5,10 +5,10 @@
 //! exactly when their times are equal, and the agenda's sequence number breaks the tie.
 //! Seconds exist only for display.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A point in simulated time, in milliseconds since the run started.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SimTime(pub u64);
 
