@@ -815,7 +815,7 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                 check_range(&mut e, &p("origin_timeout_s"), *origin_timeout_s as u64, 1, 30, "Lambda@Edge origin trigger limit, CF-CHOOSE");
                 check_range(&mut e, &p("error_status"), *error_status as u64, 400, 599, "an HTTP error status");
                 check_range(&mut e, &p("throttle_status"), *throttle_status as u64, 400, 599, "an HTTP error status");
-                if f.reserved_concurrency.is_some() && f.provisioned_concurrency > 0 {
+                if f.provisioned_concurrency > 0 {
                     e.push(("function.provisioned_concurrency".into(), "Lambda@Edge functions cannot use provisioned concurrency (CF-RESTR)".into()));
                 }
             }

@@ -1,0 +1,18 @@
+//! Integration tests of the simulation core, one binary (as nexosim and ripgrep do).
+//!
+//! Modules:
+//! * `sync`        — API Gateway, CloudFront Lambda@Edge, custom RequestResponse (fact sheet §1, §7)
+//! * `asynchronous`— Lambda's internal queue, retries, max age, DLQ/destinations, S3/SNS/EventBridge (§2, §6)
+//! * `concurrency` — reserved, provisioned, scaling rate, warm reuse (§4)
+//! * `time_travel` — determinism, keyframes, forks, scene_at
+//! * `properties`  — random valid scenarios × seeds: no panic, conservation, determinism
+//! * `content`     — every bundled scenario parses, runs, and ends the way the sheet says
+
+mod common;
+
+mod asynchronous;
+mod concurrency;
+mod content;
+mod properties;
+mod sync;
+mod time_travel;
