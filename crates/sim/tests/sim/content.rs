@@ -32,3 +32,119 @@ fn every_bundled_scenario_parses_and_runs() {
         assert!(sim.totals().invocations > 0, "{name} produced no invocations");
     }
 }
+
+fn run_bundled(id: &str, seed: u64) -> Sim {
+    let (_, text) = bundled().into_iter().find(|(n, _)| n == &format!("{id}.toml")).unwrap_or_else(|| panic!("{id}.toml missing"));
+    let s = Scenario::parse(id, &text).unwrap();
+    let mut sim = Sim::new(&s, seed);
+    sim.run();
+    sim
+}
+
+fn dispositions(sim: &Sim) -> Vec<lambdascope_sim::Disposition> {
+    sim.trace()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            lambdascope_sim::Trace::Disposed { disposition, .. } => Some(disposition.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+use lambdascope_sim::trace::{Disposition as D, FailureCondition as C};
+
+/// Each bundled story ends the way the fact sheet says, whatever the seed.
+#[test]
+fn bundled_stories_match_the_fact_sheet() {
+    for seed in [1, 2, 3, 42, 1234] {
+        // APIGW-504: 504 at 29 s while the only run succeeds at 40 s.
+        let s = run_bundled("apigw-timeout-504", seed);
+        assert_eq!(dispositions(&s), vec![D::ErrorReturned { status: 504, error: "Endpoint request timed out".into() }]);
+        assert_eq!((s.totals().handler_runs, s.totals().function_errors), (1, 0));
+
+        // L-APIGW-ERR: only 200, 500 (throttle) and 502 (function error); never a retry.
+        let s = run_bundled("apigw-errors", seed);
+        for d in dispositions(&s) {
+            match d {
+                D::Succeeded { status: Some(200), .. } => {}
+                D::ErrorReturned { status: 500, error } => assert!(error.contains("TooManyRequests"), "{error}"),
+                D::ErrorReturned { status: 502, error } => assert!(error.contains("PaymentDeclined"), "{error}"),
+                d => panic!("unexpected {d:?}"),
+            }
+        }
+        assert_eq!(s.totals().retries, 0);
+        assert_eq!(s.totals().throttles, 6, "bursts of 4 against reserved concurrency 2");
+
+        // L-ASYNC-ERR / L-ASYNC-REC: 3 runs then the DLQ.
+        let s = run_bundled("async-retries-dlq", seed);
+        assert_eq!(s.totals().handler_runs, 3);
+        assert_eq!(
+            dispositions(&s),
+            vec![D::SentToFailureTarget { condition: C::RetriesExhausted, targets: vec!["sqs:parse-invoice-dlq".into()], approximate_invoke_count: 3 }]
+        );
+
+        // L-ASYNC-REC: reserved 0 → DLQ and on-failure, zero runs, no retries.
+        let s = run_bundled("zero-reserved-concurrency", seed);
+        assert_eq!(s.totals().handler_runs, 0);
+        assert!(dispositions(&s).iter().all(|d| matches!(d, D::SentToFailureTarget { condition: C::ZeroReservedConcurrency, approximate_invoke_count: 0, targets } if targets.len() == 2)));
+
+        // L-ASYNC-ERR: throttles cost no retries; all ten succeed with one run each.
+        let s = run_bundled("async-throttling", seed);
+        assert!(s.totals().throttles > 0);
+        assert_eq!((s.totals().handler_runs, s.totals().succeeded, s.totals().function_errors), (10, 10, 0));
+
+        // CLI-TIMEOUT: two runs for one call, and no answer.
+        let s = run_bundled("custom-read-timeout", seed);
+        assert_eq!(s.totals().handler_runs, 2);
+        assert!(matches!(dispositions(&s)[..], [D::ErrorReturned { status: 0, .. }]));
+
+        // SDK-RETRY / L-INVOKE: statuses are 200, 200+FunctionError, or 429 after 3 sends.
+        let s = run_bundled("custom-sdk-retries", seed);
+        for d in dispositions(&s) {
+            assert!(matches!(d, D::Succeeded { status: Some(200), .. } | D::ErrorReturned { status: 200 | 429, .. }), "{d:?}");
+        }
+
+        // CF-CHOOSE: viewer trigger errors are timeouts at 5 s, no retries.
+        let s = run_bundled("cloudfront-edge", seed);
+        assert_eq!(s.totals().handler_runs, s.totals().invocations);
+        for e in s.trace() {
+            if let lambdascope_sim::Trace::AttemptStarted { init_ends, ends, .. } = &e.kind {
+                assert!(ends.since(*init_ends) <= 5000);
+            }
+        }
+
+        // S3-NOTIF: duplicates run the handler again.
+        let s = run_bundled("s3-duplicates", seed);
+        assert_eq!(s.totals().handler_runs, s.totals().invocations);
+        assert_eq!(s.totals().invocations, s.totals().events + s.totals().duplicates);
+
+        // SNS-RETRY: delivery retries while unreachable; then Lambda's retry fixes the first-run error.
+        let s = run_bundled("sns-unreachable", seed);
+        assert!(s.totals().by_kind[lambdascope_sim::Trace::KIND_NAMES.iter().position(|k| *k == "delivery_failed").unwrap()] >= 2 * 10);
+        assert!(s.trace().iter().filter(|e| matches!(e.kind, lambdascope_sim::Trace::DeliveryFailed { .. })).all(|e| e.at.as_ms() < 20_000));
+        assert_eq!((s.totals().handler_runs, s.totals().succeeded), (4, 2));
+
+        // EB-RETRY / EB-RP: the first event cannot be delivered within 4 retries → target DLQ with
+        // zero runs; the rest reach Lambda and never touch EventBridge's DLQ.
+        let s = run_bundled("eventbridge-dlq", seed);
+        for d in dispositions(&s) {
+            match d {
+                D::SentToFailureTarget { condition: C::DeliveryRetriesExhausted, targets, approximate_invoke_count: 0 } => assert_eq!(targets, vec!["sqs:crm-target-dlq".to_string()]),
+                D::SentToFailureTarget { condition: C::RetriesExhausted, targets, approximate_invoke_count: 3 } => assert_eq!(targets, vec!["sqs:sync-crm-dlq".to_string()]),
+                D::Succeeded { .. } => {}
+                d => panic!("unexpected {d:?}"),
+            }
+        }
+
+        // L-RESERVED: 3 warm provisioned + 3 cold spill-over.
+        let s = run_bundled("provisioned-concurrency", seed);
+        assert_eq!((s.totals().cold_starts, s.totals().handler_runs), (3, 6));
+
+        // L-SCALING: 1,000 environments at once, 100 throttled and retried by the SDK.
+        let s = run_bundled("scaling-rate", seed);
+        let at_once = s.trace().iter().filter(|e| e.at.as_ms() == 40);
+        assert_eq!(at_once.filter(|e| matches!(e.kind, lambdascope_sim::Trace::Throttled { .. })).count(), 100);
+        assert_eq!(s.totals().cold_starts, 1100);
+        assert_eq!(s.totals().succeeded, 1100);
+    }
+}
