@@ -60,6 +60,7 @@
 
 pub mod agenda;
 pub mod function;
+mod invocations;
 pub mod invoke;
 pub mod narrate;
 pub mod report;

@@ -9,8 +9,6 @@
 //! [`crate::invoke::asynchronous`], and the function/concurrency model in [`crate::function`].
 //! This file owns the dispatch (one `match` on the closed [`Happening`] enum) and the workload.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::agenda::Agenda;
@@ -156,7 +154,7 @@ pub struct Sim {
     pub(crate) rng_function: Rng,
     pub(crate) rng_queue: Rng,
     pub(crate) rng_sources: Vec<Rng>,
-    pub(crate) invocations: BTreeMap<InvocationId, Invocation>,
+    pub(crate) invocations: crate::invocations::Invocations,
     pub(crate) envs: Environments,
     pub(crate) queue_depth: u32,
     pub(crate) next_inv: u32,
@@ -189,7 +187,7 @@ impl Sim {
             rng_function: Rng::derive(seed, "function"),
             rng_queue: Rng::derive(seed, "event-queue"),
             rng_sources,
-            invocations: BTreeMap::new(),
+            invocations: Default::default(),
             queue_depth: 0,
             next_inv: 0,
             next_event: 0,
@@ -355,13 +353,19 @@ impl Sim {
 
     fn on_attempt_end(&mut self, inv: InvocationId, attempt: u32, try_no: u32, env: EnvId, outcome: AttemptOutcome) {
         self.envs.release(env);
-        self.emit(Trace::AttemptFinished { inv, attempt, env, outcome: outcome.clone() });
+        // What the follow-up needs is taken before the outcome moves into the trace, so the hot
+        // asynchronous path never clones the error's String.
+        let succeeded = outcome.is_success();
+        let sync_error = match self.invocations.get(&inv) {
+            Some(s) if self.scenario.file.sources[s.source].method() == Method::Synchronous => Some(crate::invoke::sync::invoke_error(&outcome)),
+            _ => None,
+        };
+        self.emit(Trace::AttemptFinished { inv, attempt, env, outcome });
         let Some(state) = self.invocations.get_mut(&inv) else { return };
         state.running = state.running.saturating_sub(1);
-        let source = state.source;
-        match self.scenario.file.sources[source].method() {
-            Method::Synchronous => self.sync_attempt_end(inv, try_no, outcome),
-            _ => self.async_attempt_end(inv, attempt, outcome),
+        match sync_error {
+            Some(error) => self.sync_attempt_end(inv, try_no, error),
+            None => self.async_attempt_end(inv, attempt, succeeded),
         }
         self.forget_if_done(inv);
     }
@@ -377,25 +381,27 @@ impl Sim {
     }
 
     fn on_workload(&mut self, w: usize, emitted: u64) {
-        let wl = self.scenario.file.workload[w].clone();
+        let wl = &self.scenario.file.workload[w];
         let Some(source) = self.scenario.file.sources.iter().position(|s| s.id() == wl.source) else { return };
-        match wl.pattern {
+        let (pattern, count, repeat, at_ms, every_ms, rate_per_s, total, payload_bytes) =
+            (wl.pattern, wl.count, wl.repeat, wl.at_ms, wl.every_ms, wl.rate_per_s, wl.total(), wl.payload_bytes);
+        match pattern {
             Pattern::Burst => {
-                for _ in 0..wl.count {
-                    self.create_event(source, wl.payload_bytes, None);
+                for _ in 0..count {
+                    self.create_event(source, payload_bytes, None);
                 }
                 let done = emitted + 1;
-                if done < wl.repeat {
-                    self.agenda.push(SimTime(wl.at_ms + done * wl.every_ms), Happening::Workload { w, emitted: done });
+                if done < repeat {
+                    self.agenda.push(SimTime(at_ms + done * every_ms), Happening::Workload { w, emitted: done });
                 }
             }
             Pattern::Rate => {
-                self.create_event(source, wl.payload_bytes, None);
+                self.create_event(source, payload_bytes, None);
                 let done = emitted + 1;
-                if done < wl.total() {
+                if done < total {
                     // Integer spacing: event k at at_ms + k*1000/rate, so rates that do not divide
                     // 1000 still average out exactly.
-                    let at = wl.at_ms + done * 1000 / wl.rate_per_s;
+                    let at = at_ms + done * 1000 / rate_per_s;
                     self.agenda.push(SimTime(at), Happening::Workload { w, emitted: done });
                 }
             }

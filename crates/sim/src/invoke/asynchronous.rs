@@ -25,7 +25,7 @@
 use crate::scenario::Source;
 use crate::services::{eventbridge, sns};
 use crate::trace::{
-    AttemptOutcome, Disposition, FailureCondition, FailureTargetKind, InvocationId, Message, NodeId, RetryReason, Trace,
+    Disposition, FailureCondition, FailureTargetKind, InvocationId, Message, NodeId, RetryReason, Trace,
 };
 use crate::world::{Leg, Sim, Timer};
 
@@ -36,7 +36,7 @@ impl Sim {
     /// A new event from an asynchronous source starts its way to Lambda.
     pub(crate) fn async_source_created(&mut self, inv: InvocationId, source: usize) {
         let duplicate = self.is_duplicate(inv);
-        match self.scenario.file.sources[source].clone() {
+        match self.scenario.file.sources[source] {
             Source::S3 { delivery_delay_ms, duplicate_probability, .. } => {
                 self.schedule(self.now.plus(delivery_delay_ms), inv, Timer::SourceDeliver { try_no: 1 });
                 if !duplicate && self.rng_sources[source].chance(duplicate_probability) {
@@ -197,13 +197,14 @@ impl Sim {
         if self.start_attempt(inv, attempt, timeout, None).is_ok() {
             return;
         }
-        let cfg = self.scenario.file.async_config.clone();
+        let cfg = &self.scenario.file.async_config;
+        let (initial, max, max_age_ms) = (cfg.throttle_backoff_initial_ms, cfg.throttle_backoff_max_ms, cfg.maximum_event_age_s as u64 * 1000);
         let state = self.invocations.get_mut(&inv).expect("checked");
-        state.backoff_ms = if state.backoff_ms == 0 { cfg.throttle_backoff_initial_ms } else { (state.backoff_ms * 2).min(cfg.throttle_backoff_max_ms) };
+        state.backoff_ms = if state.backoff_ms == 0 { initial } else { (state.backoff_ms * 2).min(max) };
         let due = self.now.plus(state.backoff_ms);
         let accepted_at = state.accepted_at.unwrap_or(self.now);
         let next_try = state.attempts + 1;
-        if due.since(accepted_at) > cfg.maximum_event_age_s as u64 * 1000 {
+        if due.since(accepted_at) > max_age_ms {
             self.async_fail(inv, FailureCondition::EventAgeExceeded, self.topo.function);
             return;
         }
@@ -222,10 +223,10 @@ impl Sim {
     }
 
     /// A handler run of an asynchronous invocation ended.
-    pub(crate) fn async_attempt_end(&mut self, inv: InvocationId, attempt: u32, outcome: AttemptOutcome) {
-        let cfg = self.scenario.file.async_config.clone();
+    pub(crate) fn async_attempt_end(&mut self, inv: InvocationId, attempt: u32, succeeded: bool) {
+        let cfg = &self.scenario.file.async_config;
         let function = self.topo.function;
-        if outcome.is_success() {
+        if succeeded {
             match (&cfg.on_success, self.topo.on_success) {
                 (Some(d), Some(node)) => {
                     let disposition = Disposition::Succeeded { status: None, destination: Some(format!("{}:{}", kind_key(d.kind), d.name)) };
@@ -235,15 +236,16 @@ impl Sim {
             }
             return;
         }
+        let (max_retries, max_age_ms) = (cfg.maximum_retry_attempts, cfg.maximum_event_age_s as u64 * 1000);
         let Some(state) = self.invocations.get_mut(&inv) else { return };
-        if state.retries_used >= cfg.maximum_retry_attempts {
+        if state.retries_used >= max_retries {
             self.async_fail(inv, FailureCondition::RetriesExhausted, function);
             return;
         }
-        let delay_ms = cfg.retry_delays_s[state.retries_used as usize] * 1000;
+        let delay_ms = self.scenario.file.async_config.retry_delays_s[state.retries_used as usize] * 1000;
         let due = self.now.plus(delay_ms);
         let accepted_at = state.accepted_at.unwrap_or(self.now);
-        if due.since(accepted_at) > cfg.maximum_event_age_s as u64 * 1000 {
+        if due.since(accepted_at) > max_age_ms {
             self.async_fail(inv, FailureCondition::EventAgeExceeded, function);
             return;
         }
@@ -257,7 +259,7 @@ impl Sim {
     pub(crate) fn async_fail(&mut self, inv: InvocationId, condition: FailureCondition, from: NodeId) {
         let Some(state) = self.invocations.get(&inv) else { return };
         let approximate_invoke_count = state.attempts;
-        let cfg = self.scenario.file.async_config.clone();
+        let cfg = &self.scenario.file.async_config;
         let mut sends: Vec<(NodeId, FailureTargetKind, String)> = Vec::new();
         if let (Some(d), Some(node)) = (&cfg.on_failure, self.topo.on_failure) {
             sends.push((node, FailureTargetKind::Destination, format!("{}:{}", kind_key(d.kind), d.name)));

@@ -24,6 +24,16 @@ use crate::world::{Leg, Sim, Timer};
 /// Synchronous request/response payload limit: 6 MB (L-INVOKE [D]).
 pub const SYNC_PAYLOAD_LIMIT: u64 = 6 * 1024 * 1024;
 
+/// Invoke's own answer for a finished run: 200 with or without FunctionError (L-INVOKE [D]).
+pub(crate) fn invoke_error(outcome: &AttemptOutcome) -> Option<String> {
+    match outcome {
+        AttemptOutcome::Succeeded => None,
+        AttemptOutcome::FunctionError { error_type } => Some(format!("FunctionError: Handled ({error_type})")),
+        AttemptOutcome::TimedOut => Some("FunctionError: Unhandled (Task timed out)".into()),
+        AttemptOutcome::ResponseTooLarge { limit_bytes } => Some(format!("response exceeds the {limit_bytes}-byte Lambda@Edge limit")),
+    }
+}
+
 impl Sim {
     fn source_of(&self, inv: InvocationId) -> Option<usize> {
         self.invocations.get(&inv).map(|s| s.source)
@@ -86,15 +96,9 @@ impl Sim {
         }
     }
 
-    /// A handler run of a synchronous invocation ended: Lambda answers whoever sent the Invoke.
-    pub(crate) fn sync_attempt_end(&mut self, inv: InvocationId, try_no: u32, outcome: AttemptOutcome) {
-        // Invoke's own answer: 200 with or without FunctionError (L-INVOKE [D]).
-        let error = match &outcome {
-            AttemptOutcome::Succeeded => None,
-            AttemptOutcome::FunctionError { error_type } => Some(format!("FunctionError: Handled ({error_type})")),
-            AttemptOutcome::TimedOut => Some("FunctionError: Unhandled (Task timed out)".into()),
-            AttemptOutcome::ResponseTooLarge { limit_bytes } => Some(format!("response exceeds the {limit_bytes}-byte Lambda@Edge limit")),
-        };
+    /// A handler run of a synchronous invocation ended: Lambda answers whoever sent the Invoke
+    /// (200, with `error` as the FunctionError when the run failed).
+    pub(crate) fn sync_attempt_end(&mut self, inv: InvocationId, try_no: u32, error: Option<String>) {
         self.sync_answer(inv, try_no, 200, error);
     }
 

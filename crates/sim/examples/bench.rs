@@ -1,0 +1,150 @@
+//! Simulation benchmark: prints trace events per second, invocations per second and peak memory.
+//!
+//! `scripts/bench-sim` runs each case in its own process (so the peak-memory reading belongs to
+//! that case alone) with the speed-oriented `bench-native` profile:
+//!
+//! ```text
+//! cargo run -p lambdascope-sim --profile bench-native --example bench -- CASE
+//! ```
+//! Cases: `async-1m` (1,000,000 async invocations, 3 attempts each, aggregate retention),
+//! `sync-throttle` (a synchronous burst that throttles, SDK retries), `async-100k-full` (full
+//! trace retention, to show what keeping every event costs). Polling cases are added alongside.
+
+use std::time::Instant;
+
+use lambdascope_sim::{Retention, Scenario, Sim};
+
+struct Case {
+    name: &'static str,
+    retention: Retention,
+    toml: String,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "async-1m",
+            retention: Retention::Aggregates,
+            // 2,000 events/s for 500 s; every run throws, so each event runs 3 times (0, ~60 s, ~180 s).
+            toml: r#"
+format_version = 1
+id = "bench-async"
+title = "1,000,000 asynchronous invocations, 3 attempts each"
+horizon_s = 900
+[account]
+concurrency = 5000
+[function]
+duration = { distribution = "uniform", min_ms = 50, max_ms = 150 }
+behaviour = { kind = "throw" }
+[async]
+dead_letter_queue = { kind = "sqs", name = "dlq" }
+[[sources]]
+kind = "custom"
+id = "app"
+invocation_type = "event"
+[[workload]]
+source = "app"
+pattern = "rate"
+rate_per_s = 2000
+duration_s = 500
+"#
+            .into(),
+        },
+        Case {
+            name: "sync-throttle",
+            retention: Retention::Aggregates,
+            // Bursts of 2,000 calls every 2 s against reserved concurrency 500: most throttle and
+            // the SDK retries them with jittered backoff.
+            toml: r#"
+format_version = 1
+id = "bench-sync"
+title = "Synchronous bursts that throttle"
+horizon_s = 400
+[function]
+duration = { distribution = "uniform", min_ms = 200, max_ms = 900 }
+reserved_concurrency = 500
+[[sources]]
+kind = "custom"
+id = "app"
+[[workload]]
+source = "app"
+count = 2000
+repeat = 150
+every_ms = 2000
+"#
+            .into(),
+        },
+        Case {
+            name: "async-100k-full",
+            retention: Retention::Full,
+            toml: r#"
+format_version = 1
+id = "bench-full"
+title = "100,000 asynchronous invocations with the full trace kept"
+horizon_s = 400
+[account]
+concurrency = 5000
+[function]
+duration = { distribution = "uniform", min_ms = 50, max_ms = 150 }
+behaviour = { kind = "throw" }
+[[sources]]
+kind = "custom"
+id = "app"
+invocation_type = "event"
+[[workload]]
+source = "app"
+pattern = "rate"
+rate_per_s = 1000
+duration_s = 100
+"#
+            .into(),
+        },
+    ]
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in MB.
+#[allow(clippy::disallowed_methods)] // the benchmark, not the core, reads /proc
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+#[allow(clippy::disallowed_methods, clippy::disallowed_types)] // wall-clock timing is the point here
+fn main() {
+    let wanted: Vec<String> = std::env::args().skip(1).collect();
+    let all = cases();
+    let names: Vec<&str> = all.iter().map(|c| c.name).collect();
+    for w in &wanted {
+        if !names.contains(&w.as_str()) {
+            eprintln!("unknown case `{w}`: choose from {}", names.join(", "));
+            std::process::exit(2);
+        }
+    }
+    for case in all.into_iter().filter(|c| wanted.is_empty() || wanted.iter().any(|w| w == c.name)) {
+        let scenario = Scenario::parse(case.name, &case.toml).expect("bench scenario is valid");
+        let started = Instant::now();
+        let mut sim = Sim::with_retention(&scenario, 1, case.retention);
+        sim.run();
+        let secs = started.elapsed().as_secs_f64();
+        let t = sim.totals();
+        println!(
+            "{:<16} {:>10} invocations {:>11} trace events {:>10} handler runs in {:>6.2} s: {:>6.2} M events/s, {:>8.0} invocations/s, peak RSS {:>6.1} MB ({} retention, {} kept)",
+            case.name,
+            t.invocations,
+            t.trace_events,
+            t.handler_runs,
+            secs,
+            t.trace_events as f64 / secs / 1e6,
+            t.invocations as f64 / secs,
+            peak_rss_mb().unwrap_or(f64::NAN),
+            if case.retention == Retention::Full { "full" } else { "aggregate" },
+            sim.trace().len(),
+        );
+        println!(
+            "{:<16} throttles {} · retries {} · succeeded {} · errors returned {} · to failure target {} · discarded {} · peak concurrency {}",
+            "", t.throttles, t.retries, t.succeeded, t.error_returned, t.sent_to_failure_target, t.discarded, t.peak_concurrency
+        );
+    }
+}
