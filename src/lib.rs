@@ -1,1 +1,21 @@
-//! The lambdascope web app (placeholder until the app lands).
+//! lambdascope, the web app: draws the AWS services invoking a Lambda function and animates the
+//! message flow computed by the simulation core (`lambdascope-sim`).
+//!
+//! The app owns no AWS behaviour. It holds playback state (cursor, speed, playing), layout and
+//! styling; everything it shows comes from the core's `Scene` at the cursor's instant.
+//!
+//! * [`playback`]: the cursor, the wall-clock → simulated-time mapping, idle-gap compression
+//!   (pure; tested natively).
+//! * [`layout`]: where boxes go and the curves messages travel (pure).
+//! * [`params`]: the side panel's editable parameters, read and validated through the core.
+//! * [`catalog`]: the ten source kinds and what each one does, in words.
+//! * [`metrics`]: chart series sampled from the timeline.
+//! * [`scenarios`]: the bundled `content/scenarios/*.toml`.
+//! * [`components`] and [`hooks`]: the Yew function components and hooks.
+
+pub mod catalog;
+pub mod layout;
+pub mod metrics;
+pub mod params;
+pub mod playback;
+pub mod scenarios;

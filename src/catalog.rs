@@ -1,0 +1,213 @@
+//! The ten kinds of source lambdascope covers, each with its invocation method and a plain
+//! explanation — what the catalog strip and the side panel say. Text only: no behaviour lives
+//! here (the core decides what happens; this says in words what it models, citing the fact sheet
+//! rows the core implements).
+
+use lambdascope_sim::topology::NodeKind;
+use lambdascope_sim::Method;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Service {
+    /// The scenario's `kind` for this source (`api_gateway`, `s3`, ...).
+    pub kind: &'static str,
+    pub name: &'static str,
+    /// Invocation methods it can use; the first is the usual one.
+    pub methods: &'static [Method],
+    pub what: &'static str,
+    pub invokes: &'static str,
+    pub on_error: &'static str,
+}
+
+const SYNC: &[Method] = &[Method::Synchronous];
+const ASYNC: &[Method] = &[Method::Asynchronous];
+const POLL: &[Method] = &[Method::Polling];
+const EITHER: &[Method] = &[Method::Synchronous, Method::Asynchronous];
+
+pub const SERVICES: [Service; 10] = [
+    Service {
+        kind: "api_gateway",
+        name: "API Gateway",
+        methods: SYNC,
+        what: "The HTTP front door (REST, HTTP and WebSocket APIs).",
+        invokes: "Synchronously: the client waits while API Gateway invokes the function and waits for its answer, up to the integration timeout (29 s for REST by default; HTTP APIs at most 30 s).",
+        on_error: "No retries, by API Gateway or Lambda. The client sees 502 when the function throws, 500 when Lambda throttles, 504 when the integration times out — and the function keeps running after a 504.",
+    },
+    Service {
+        kind: "cloudfront",
+        name: "CloudFront",
+        methods: SYNC,
+        what: "The CDN; Lambda@Edge functions run on viewer or origin requests and responses.",
+        invokes: "Synchronously, in the request path: the viewer waits. Viewer triggers have 5 s, origin triggers 30 s.",
+        on_error: "No retries. The viewer gets an error status (502 on a function error, 503 on a throttle by default); responses over the size limit fail too.",
+    },
+    Service {
+        kind: "custom",
+        name: "Your code (SDK)",
+        methods: EITHER,
+        what: "Your own program calling the Invoke API through an AWS SDK or the CLI.",
+        invokes: "You choose: RequestResponse (synchronous: you wait for the result) or Event (asynchronous: 202 at once, Lambda queues the event).",
+        on_error: "Synchronous: Lambda never retries; the SDK retries throttles (3 attempts in all) but not function errors, and a client read timeout re-sends — the handler can run twice. Event: Lambda's asynchronous retries apply.",
+    },
+    Service {
+        kind: "s3",
+        name: "S3",
+        methods: ASYNC,
+        what: "Object storage; an upload or delete emits an event notification.",
+        invokes: "Asynchronously: S3 hands the event to Lambda's internal queue and gets 202; it does not wait for the function.",
+        on_error: "Lambda retries a failing event twice (about 1 min, then 2 min later), then sends it to the DLQ or on-failure destination, or drops it. Notifications are at-least-once: sometimes twice.",
+    },
+    Service {
+        kind: "event_bridge",
+        name: "EventBridge",
+        methods: ASYNC,
+        what: "An event bus; a rule matches events and sends them to targets.",
+        invokes: "Asynchronously, through Lambda's internal queue.",
+        on_error: "EventBridge retries only delivery failures (up to 185 times or 24 h) and has its own target DLQ for those; function errors are Lambda's asynchronous retries.",
+    },
+    Service {
+        kind: "sns",
+        name: "SNS",
+        methods: ASYNC,
+        what: "A pub/sub topic fanning a message out to subscribers.",
+        invokes: "Asynchronously, through Lambda's internal queue.",
+        on_error: "SNS retries only while Lambda cannot be reached; once Lambda has the event, function errors are Lambda's asynchronous retries (twice, then DLQ or destination).",
+    },
+    Service {
+        kind: "sqs",
+        name: "SQS",
+        methods: POLL,
+        what: "A message queue (standard or FIFO).",
+        invokes: "By polling: Lambda's event source mapping receives batches and invokes the function synchronously with each batch.",
+        on_error: "The whole batch becomes visible again after the visibility timeout; after max receive count SQS (not Lambda) moves a message to the queue's own DLQ. Partial batch responses return only the failed messages.",
+    },
+    Service {
+        kind: "dynamodb_streams",
+        name: "DynamoDB Streams",
+        methods: POLL,
+        what: "The change log of a DynamoDB table, in shards.",
+        invokes: "By polling each shard about four times a second; each batch, from one shard, is one synchronous invocation.",
+        on_error: "The batch is retried and its shard blocked until it succeeds, runs out of retries or the records expire (24 h); bisecting the batch isolates a bad record.",
+    },
+    Service {
+        kind: "kinesis",
+        name: "Kinesis",
+        methods: POLL,
+        what: "A data stream of records in shards, ordered per partition key.",
+        invokes: "By polling each shard about once a second; each batch is one synchronous invocation (more per shard with a parallelization factor).",
+        on_error: "The failing batch is retried while its shard is blocked — by default until the records expire. Other shards keep flowing; IteratorAge grows.",
+    },
+    Service {
+        kind: "step_functions",
+        name: "Step Functions",
+        methods: SYNC,
+        what: "A state machine calling the function from Task states, in sequence, Parallel or Map.",
+        invokes: "Synchronously (lambda:invoke): the Task waits for the result.",
+        on_error: "No retry unless the state has a Retry field (interval, max attempts, backoff); then a Catch can route the error. A timeout surfaces as Lambda.Unknown, a throttle as Lambda.TooManyRequestsException.",
+    },
+];
+
+pub fn service(kind: &str) -> Option<&'static Service> {
+    SERVICES.iter().find(|s| s.kind == kind)
+}
+
+/// CSS modifier and short label for a method (colour, pattern and shape are in the CSS/SVG).
+pub fn method_class(m: Method) -> &'static str {
+    match m {
+        Method::Synchronous => "ls-m-sync",
+        Method::Asynchronous => "ls-m-async",
+        Method::Polling => "ls-m-poll",
+    }
+}
+pub fn method_short(m: Method) -> &'static str {
+    match m {
+        Method::Synchronous => "SYNC",
+        Method::Asynchronous => "ASYNC",
+        Method::Polling => "POLL",
+    }
+}
+pub fn method_blurb(m: Method) -> &'static str {
+    match m {
+        Method::Synchronous => "Synchronous: the caller waits for the function's answer; Lambda never retries.",
+        Method::Asynchronous => "Asynchronous: Lambda queues the event, answers 202 at once, and retries failures itself.",
+        Method::Polling => "Polling: Lambda's pollers read batches from a queue or stream and invoke the function with each.",
+    }
+}
+
+// The core is adding node kinds (pollers, Step Functions); the catch-all keeps them drawable.
+#[allow(unreachable_patterns)]
+/// What a box of the diagram is, for the side panel: (title, what it is, how it invokes / what
+/// it does, what happens on error).
+pub fn describe(kind: &NodeKind) -> (&'static str, &'static str, &'static str, &'static str) {
+    match kind {
+        NodeKind::Source { kind, .. } => match service(kind) {
+            Some(s) => (s.name, s.what, s.invokes, s.on_error),
+            None => ("Source", "A service that invokes the function.", "", ""),
+        },
+        NodeKind::Caller { .. } => (
+            "Caller",
+            "Whoever waits on a synchronous front door: an HTTP client or a browser.",
+            "Sends a request and waits for the answer; the badge shows the last status it received.",
+            "It sees the status API Gateway or CloudFront maps the error to; retrying is up to it.",
+        ),
+        NodeKind::EventQueue => (
+            "Lambda's event queue",
+            "The internal queue of asynchronous invocation: events wait here for the function, and failed events wait here for their retry.",
+            "A poller hands each event to the function; the countdowns are events waiting for their retry.",
+            "A function error is retried twice (about 1 and 2 minutes later, maximum_retry_attempts 0–2); throttles go back with a backoff from 1 s to 5 min and do not use up a retry; after the retries or maximum event age the event goes to the DLQ / on-failure destination, or is dropped.",
+        ),
+        NodeKind::Function => (
+            "The Lambda function",
+            "Your handler, running in execution environments: each environment initialises once (a cold start), then runs one request at a time and stays warm for the next.",
+            "Busy environments count against the concurrency limit (reserved concurrency, or the account's 1,000); new ones are created at most 1,000 per 10 s.",
+            "When no concurrency is left Lambda throttles (429) and the handler does not run; a run past the timeout is stopped.",
+        ),
+        NodeKind::OnSuccess => (
+            "On-success destination",
+            "Receives an invocation record (request and response) when an asynchronous invocation succeeds.",
+            "Standard SQS queue, SNS topic, Lambda function or EventBridge bus.",
+            "A record that cannot be delivered is lost (DestinationDeliveryFailures).",
+        ),
+        NodeKind::OnFailure => (
+            "On-failure destination",
+            "Receives an invocation record when an asynchronous event fails all its attempts or grows too old.",
+            "Standard SQS queue, SNS topic, Lambda function, EventBridge bus or S3 bucket; the record says why (RetriesExhausted, EventAgeExceeded) and how many times the handler ran.",
+            "A record that cannot be delivered is lost.",
+        ),
+        NodeKind::DeadLetterQueue => (
+            "Dead-letter queue",
+            "The legacy alternative to an on-failure destination: receives the original event (not a record) after the last failed attempt.",
+            "A standard SQS queue or SNS topic set on the function.",
+            "If writing to the DLQ fails, the event is deleted.",
+        ),
+        NodeKind::EventBridgeDlq { .. } => (
+            "EventBridge target DLQ",
+            "EventBridge's own SQS queue for events it could not deliver to Lambda at all.",
+            "Receives events only after EventBridge's delivery retries run out (185 tries or 24 h).",
+            "Function errors never land here: those are Lambda's asynchronous retries.",
+        ),
+        _ => ("Part of the invocation path", "A stage between a source and the function.", "", ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ten_distinct_services_covering_all_three_methods() {
+        let mut kinds: Vec<&str> = SERVICES.iter().map(|s| s.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        assert_eq!(kinds.len(), 10);
+        for m in [Method::Synchronous, Method::Asynchronous, Method::Polling] {
+            assert!(SERVICES.iter().any(|s| s.methods.contains(&m)), "{m:?}");
+        }
+        for s in SERVICES {
+            assert!(
+                !s.what.is_empty() && !s.invokes.is_empty() && !s.on_error.is_empty(),
+                "{}",
+                s.kind
+            );
+        }
+    }
+}

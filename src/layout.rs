@@ -1,0 +1,504 @@
+//! Where the boxes of the diagram go, and the curves messages travel along. Pure geometry over the
+//! core's [`Topology`]: the core names the boxes, this module places them.
+//!
+//! Boxes sit in five columns that follow the flow left to right — callers, sources, the middle
+//! (Lambda's event queue and anything else between a source and the function: pollers, target
+//! DLQs, node kinds added later), the function, and where results end up (destinations, DLQs).
+//! A narrow container gets the same columns as rows, top to bottom, so 360 px stays readable.
+//! New node kinds fall into the middle column until they are given a place.
+
+use lambdascope_sim::topology::{NodeKind, Topology};
+use lambdascope_sim::trace::NodeId;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Orientation {
+    /// Columns left to right (desktop).
+    Wide,
+    /// Rows top to bottom (phones, narrow embeds).
+    Narrow,
+}
+
+/// Containers narrower than this (CSS px) get the narrow layout.
+pub const NARROW_BELOW_PX: f64 = 640.0;
+
+impl Orientation {
+    pub fn for_width(px: f64) -> Orientation {
+        if px > 0.0 && px < NARROW_BELOW_PX {
+            Orientation::Narrow
+        } else {
+            Orientation::Wide
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pt {
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+impl Rect {
+    pub fn cx(&self) -> f64 {
+        self.x + self.w / 2.0
+    }
+    pub fn cy(&self) -> f64 {
+        self.y + self.h / 2.0
+    }
+    pub fn contains(&self, p: Pt, pad: f64) -> bool {
+        p.x > self.x - pad
+            && p.x < self.x + self.w + pad
+            && p.y > self.y - pad
+            && p.y < self.y + self.h + pad
+    }
+}
+
+/// A quadratic Bézier: the path of an edge or of a message.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Curve {
+    pub p0: Pt,
+    pub c: Pt,
+    pub p1: Pt,
+}
+impl Curve {
+    pub fn at(&self, t: f64) -> Pt {
+        let t = t.clamp(0.0, 1.0);
+        let u = 1.0 - t;
+        Pt {
+            x: u * u * self.p0.x + 2.0 * u * t * self.c.x + t * t * self.p1.x,
+            y: u * u * self.p0.y + 2.0 * u * t * self.c.y + t * t * self.p1.y,
+        }
+    }
+    pub fn svg_d(&self) -> String {
+        format!(
+            "M{:.1} {:.1}Q{:.1} {:.1} {:.1} {:.1}",
+            self.p0.x, self.p0.y, self.c.x, self.c.y, self.p1.x, self.p1.y
+        )
+    }
+}
+
+/// Which side of an edge a message travels on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// Keep right of the line (requests and their answers pass each other).
+    Normal,
+    /// A wide arc: a failed event looping back to the queue to wait for its retry.
+    Loop,
+}
+
+// The core is adding node kinds (pollers, Step Functions): they land in the middle until placed.
+#[allow(unreachable_patterns)]
+/// Column (wide) or row (narrow) of a node.
+pub fn column(kind: &NodeKind) -> usize {
+    match kind {
+        NodeKind::Caller { .. } => 0,
+        NodeKind::Source { .. } => 1,
+        NodeKind::Function => 3,
+        NodeKind::OnSuccess | NodeKind::OnFailure | NodeKind::DeadLetterQueue => 4,
+        // The event queue, EventBridge's target DLQ, and kinds the core adds later.
+        _ => 2,
+    }
+}
+
+/// Nominal box sizes per column (wide layout): callers, sources, middle, function, results.
+const COL_W: [f64; 5] = [96.0, 150.0, 176.0, 236.0, 150.0];
+const MARGIN: f64 = 16.0;
+const COL_GAP: f64 = 56.0;
+const ROW_GAP: f64 = 18.0;
+
+#[allow(unreachable_patterns)]
+/// Box height of a node: the function and the queue have insides to show.
+fn box_h(kind: &NodeKind) -> f64 {
+    match kind {
+        NodeKind::Caller { .. } => 52.0,
+        NodeKind::Source { .. } => 64.0,
+        NodeKind::EventQueue => 150.0,
+        NodeKind::Function => 196.0,
+        NodeKind::OnSuccess
+        | NodeKind::OnFailure
+        | NodeKind::DeadLetterQueue
+        | NodeKind::EventBridgeDlq { .. } => 74.0,
+        _ => 96.0,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub orientation: Orientation,
+    pub width: f64,
+    pub height: f64,
+    /// Indexed by `NodeId.0`.
+    pub boxes: Vec<Rect>,
+}
+
+impl Layout {
+    pub fn of(topo: &Topology, orientation: Orientation) -> Layout {
+        match orientation {
+            Orientation::Wide => wide(topo),
+            Orientation::Narrow => narrow(topo),
+        }
+    }
+
+    pub fn rect(&self, n: NodeId) -> Rect {
+        self.boxes[n.0 as usize]
+    }
+
+    /// The curve a message from `from` to `to` follows.
+    pub fn curve(&self, from: NodeId, to: NodeId, lane: Lane) -> Curve {
+        let (a, b) = (self.rect(from), self.rect(to));
+        let (p0, p1) = anchors(a, b, self.orientation);
+        let (dx, dy) = (p1.x - p0.x, p1.y - p0.y);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        // Right-hand normal (y grows downward).
+        let (nx, ny) = (-dy / len, dx / len);
+        let mid = Pt {
+            x: (p0.x + p1.x) / 2.0,
+            y: (p0.y + p1.y) / 2.0,
+        };
+        let (lane_off, bulge) = match lane {
+            Lane::Normal => (4.0, 0.0),
+            Lane::Loop => (4.0, 56.0),
+        };
+        let shift = |p: Pt, d: f64| Pt {
+            x: p.x + nx * d,
+            y: p.y + ny * d,
+        };
+        let mut c = shift(mid, bulge);
+        // Route around boxes in the way (an edge that skips a column), trying either side.
+        'search: for k in 0..14 {
+            for sign in [1.0, -1.0] {
+                let cand = shift(mid, bulge + sign * 44.0 * k as f64);
+                let curve = Curve { p0, c: cand, p1 };
+                if self.clear(&curve, from, to) {
+                    c = cand;
+                    break 'search;
+                }
+                if k == 0 {
+                    break;
+                }
+            }
+        }
+        Curve {
+            p0: shift(p0, lane_off),
+            c: shift(c, lane_off),
+            p1: shift(p1, lane_off),
+        }
+    }
+
+    /// The edge as drawn (the centre line, without lane offset).
+    pub fn edge(&self, from: NodeId, to: NodeId) -> Curve {
+        let c = self.curve(from, to, Lane::Normal);
+        let (a, b) = (self.rect(from), self.rect(to));
+        let (p0, p1) = anchors(a, b, self.orientation);
+        let off = Pt {
+            x: c.p0.x - p0.x,
+            y: c.p0.y - p0.y,
+        };
+        Curve {
+            p0,
+            c: Pt {
+                x: c.c.x - off.x,
+                y: c.c.y - off.y,
+            },
+            p1,
+        }
+    }
+
+    fn clear(&self, curve: &Curve, from: NodeId, to: NodeId) -> bool {
+        (1..24).all(|i| {
+            let p = curve.at(i as f64 / 24.0);
+            self.boxes
+                .iter()
+                .enumerate()
+                .all(|(j, r)| j == from.0 as usize || j == to.0 as usize || !r.contains(p, 6.0))
+        })
+    }
+}
+
+fn anchors(a: Rect, b: Rect, o: Orientation) -> (Pt, Pt) {
+    let horizontal = match o {
+        Orientation::Wide => (b.cx() - a.cx()).abs() > 1.0,
+        Orientation::Narrow => (b.cy() - a.cy()).abs() <= 1.0,
+    };
+    if horizontal {
+        if b.cx() >= a.cx() {
+            (
+                Pt {
+                    x: a.x + a.w,
+                    y: a.cy(),
+                },
+                Pt { x: b.x, y: b.cy() },
+            )
+        } else {
+            (
+                Pt { x: a.x, y: a.cy() },
+                Pt {
+                    x: b.x + b.w,
+                    y: b.cy(),
+                },
+            )
+        }
+    } else if b.cy() >= a.cy() {
+        (
+            Pt {
+                x: a.cx(),
+                y: a.y + a.h,
+            },
+            Pt { x: b.cx(), y: b.y },
+        )
+    } else {
+        (
+            Pt { x: a.cx(), y: a.y },
+            Pt {
+                x: b.cx(),
+                y: b.y + b.h,
+            },
+        )
+    }
+}
+
+/// Nodes per column, callers ordered like their sources.
+fn columns(topo: &Topology) -> [Vec<NodeId>; 5] {
+    let mut cols: [Vec<NodeId>; 5] = Default::default();
+    for n in &topo.nodes {
+        if !matches!(n.kind, NodeKind::Caller { .. }) {
+            cols[column(&n.kind)].push(n.id);
+        }
+    }
+    for (src, caller) in &topo.sources {
+        let _ = src;
+        if let Some(c) = caller {
+            cols[0].push(*c);
+        }
+    }
+    cols
+}
+
+fn wide(topo: &Topology) -> Layout {
+    let cols = columns(topo);
+    let mut boxes = vec![
+        Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 0.0,
+            h: 0.0
+        };
+        topo.nodes.len()
+    ];
+    let col_h = |c: &Vec<NodeId>| -> f64 {
+        c.iter().map(|n| box_h(&topo.node(*n).kind)).sum::<f64>()
+            + ROW_GAP * c.len().saturating_sub(1) as f64
+    };
+    // Sources and callers share rows; everything else is centred in its column.
+    let height = cols.iter().map(col_h).fold(0.0, f64::max) + 2.0 * MARGIN;
+    let mut x = MARGIN;
+    if !cols[0].is_empty() {
+        x += COL_W[0] + COL_GAP;
+    }
+    for (ci, col) in cols.iter().enumerate().skip(1) {
+        if col.is_empty() {
+            continue;
+        }
+        let w = COL_W[ci];
+        let mut y = (height - col_h(col)) / 2.0;
+        for n in col {
+            let h = box_h(&topo.node(*n).kind);
+            boxes[n.0 as usize] = Rect { x, y, w, h };
+            y += h + ROW_GAP;
+        }
+        x += w + COL_GAP;
+    }
+    // Callers beside their sources.
+    for (src, caller) in &topo.sources {
+        if let Some(c) = caller {
+            let s = boxes[src.0 as usize];
+            let h = box_h(&topo.node(*c).kind);
+            boxes[c.0 as usize] = Rect {
+                x: MARGIN,
+                y: s.cy() - h / 2.0,
+                w: COL_W[0],
+                h,
+            };
+        }
+    }
+    Layout {
+        orientation: Orientation::Wide,
+        width: x - COL_GAP + MARGIN,
+        height,
+        boxes,
+    }
+}
+
+const NARROW_W: f64 = 360.0;
+
+fn narrow(topo: &Topology) -> Layout {
+    let cols = columns(topo);
+    let mut boxes = vec![
+        Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 0.0,
+            h: 0.0
+        };
+        topo.nodes.len()
+    ];
+    let inner = NARROW_W - 2.0 * MARGIN;
+    let gap = 10.0;
+    let mut y = MARGIN;
+    for col in cols.iter().filter(|c| !c.is_empty()) {
+        // At most three boxes side by side; more wrap to another row.
+        for chunk in col.chunks(3) {
+            let n = chunk.len() as f64;
+            let w = ((inner - gap * (n - 1.0)) / n).min(220.0);
+            let row_w = w * n + gap * (n - 1.0);
+            let mut x = MARGIN + (inner - row_w) / 2.0;
+            let row_h = chunk
+                .iter()
+                .map(|id| narrow_h(&topo.node(*id).kind))
+                .fold(0.0, f64::max);
+            for id in chunk {
+                let h = narrow_h(&topo.node(*id).kind);
+                boxes[id.0 as usize] = Rect {
+                    x,
+                    y: y + (row_h - h) / 2.0,
+                    w,
+                    h,
+                };
+                x += w + gap;
+            }
+            y += row_h + 34.0;
+        }
+    }
+    Layout {
+        orientation: Orientation::Narrow,
+        width: NARROW_W,
+        height: y - 34.0 + MARGIN,
+        boxes,
+    }
+}
+
+#[allow(unreachable_patterns)]
+fn narrow_h(kind: &NodeKind) -> f64 {
+    match kind {
+        NodeKind::Function => 150.0,
+        NodeKind::EventQueue => 112.0,
+        NodeKind::Caller { .. } => 46.0,
+        _ => 62.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambdascope_sim::Scenario;
+
+    const MIXED: &str = r#"
+format_version = 1
+id = "mixed"
+title = "Mixed"
+[async]
+dead_letter_queue = { kind = "sqs", name = "dlq" }
+on_success = { kind = "sqs", name = "ok" }
+[[sources]]
+kind = "api_gateway"
+id = "api"
+[[sources]]
+kind = "s3"
+id = "up"
+[[sources]]
+kind = "event_bridge"
+id = "bus"
+dead_letter_queue = "eb-dlq"
+"#;
+
+    fn topo() -> Topology {
+        Topology::of(&Scenario::parse("mixed.toml", MIXED).unwrap())
+    }
+
+    fn overlap(a: Rect, b: Rect) -> bool {
+        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+    }
+
+    #[test]
+    fn boxes_do_not_overlap_and_fit_in_both_orientations() {
+        let t = topo();
+        for o in [Orientation::Wide, Orientation::Narrow] {
+            let l = Layout::of(&t, o);
+            for (i, a) in l.boxes.iter().enumerate() {
+                assert!(a.w > 40.0 && a.h > 30.0, "{o:?} box {i} too small: {a:?}");
+                assert!(
+                    a.x >= 0.0
+                        && a.y >= 0.0
+                        && a.x + a.w <= l.width + 0.01
+                        && a.y + a.h <= l.height + 0.01,
+                    "{o:?} box {i} outside: {a:?}"
+                );
+                for (j, b) in l.boxes.iter().enumerate().skip(i + 1) {
+                    assert!(!overlap(*a, *b), "{o:?}: boxes {i} and {j} overlap");
+                }
+            }
+        }
+        assert_eq!(Layout::of(&t, Orientation::Narrow).width, 360.0);
+    }
+
+    #[test]
+    fn flow_goes_left_to_right_and_top_to_bottom() {
+        let t = topo();
+        let f = t.function;
+        let q = t.queue.unwrap();
+        let dlq = t.dlq.unwrap();
+        let (api, client) = (t.sources[0].0, t.sources[0].1.unwrap());
+        let w = Layout::of(&t, Orientation::Wide);
+        assert!(
+            w.rect(client).x < w.rect(api).x
+                && w.rect(api).x < w.rect(q).x
+                && w.rect(q).x < w.rect(f).x
+                && w.rect(f).x < w.rect(dlq).x
+        );
+        assert!(
+            (w.rect(client).cy() - w.rect(api).cy()).abs() < 0.1,
+            "a caller sits beside its source"
+        );
+        let n = Layout::of(&t, Orientation::Narrow);
+        assert!(
+            n.rect(api).y < n.rect(q).y && n.rect(q).y < n.rect(f).y && n.rect(f).y < n.rect(dlq).y
+        );
+    }
+
+    #[test]
+    fn an_edge_that_skips_the_function_column_goes_around_it() {
+        let t = topo();
+        let l = Layout::of(&t, Orientation::Wide);
+        let c = l.edge(t.queue.unwrap(), t.dlq.unwrap());
+        let f = l.rect(t.function);
+        for i in 1..24 {
+            assert!(
+                !f.contains(c.at(i as f64 / 24.0), 0.0),
+                "queue → DLQ crosses the function box"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_start_at_the_sender_and_end_at_the_receiver() {
+        let t = topo();
+        let l = Layout::of(&t, Orientation::Wide);
+        let (api, f) = (t.sources[0].0, t.function);
+        let go = l.curve(api, f, Lane::Normal);
+        let back = l.curve(f, api, Lane::Normal);
+        assert!(l.rect(api).contains(go.at(0.0), 6.0) && l.rect(f).contains(go.at(1.0), 6.0));
+        assert!(l.rect(f).contains(back.at(0.0), 6.0) && l.rect(api).contains(back.at(1.0), 6.0));
+        // Request and answer travel in different lanes.
+        assert!((go.at(0.5).y - back.at(0.5).y).abs() >= 6.0);
+        let looped = l.curve(f, t.queue.unwrap(), Lane::Loop);
+        assert!(
+            (looped.at(0.5).y - l.curve(f, t.queue.unwrap(), Lane::Normal).at(0.5).y).abs() > 20.0
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! Series for the metric charts, sampled once per run from the core's scenes (and, for the
+//! caller's latency, from the core's per-invocation report). The charts then only move a cursor.
+//! The x axis is screen time, so the charts line up with the scrubber above them.
+
+use lambdascope_sim::report::Report;
+use lambdascope_sim::scene::Scene;
+use lambdascope_sim::{Method, SimTime};
+
+use crate::playback::Session;
+
+/// Samples per run.
+pub const SAMPLES: usize = 120;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricKind {
+    /// Counted per sample interval (events in a bucket).
+    Count,
+    /// A level at the sample instant.
+    Level,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    Invocations,
+    Errors,
+    Throttles,
+    Retries,
+    Concurrency,
+    QueueDepth,
+    DlqDepth,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 7] = [
+        Metric::Invocations,
+        Metric::Errors,
+        Metric::Throttles,
+        Metric::Retries,
+        Metric::Concurrency,
+        Metric::QueueDepth,
+        Metric::DlqDepth,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Metric::Invocations => "Invocations",
+            Metric::Errors => "Errors",
+            Metric::Throttles => "Throttles",
+            Metric::Retries => "Retries",
+            Metric::Concurrency => "Concurrency",
+            Metric::QueueDepth => "Queue depth",
+            Metric::DlqDepth => "DLQ depth",
+        }
+    }
+    pub fn kind(self) -> MetricKind {
+        match self {
+            Metric::Invocations | Metric::Errors | Metric::Throttles | Metric::Retries => {
+                MetricKind::Count
+            }
+            _ => MetricKind::Level,
+        }
+    }
+    pub fn class(self) -> &'static str {
+        match self {
+            Metric::Invocations => "ls-c-inv",
+            Metric::Errors => "ls-c-err",
+            Metric::Throttles => "ls-c-thr",
+            Metric::Retries => "ls-c-retry",
+            Metric::Concurrency => "ls-c-conc",
+            Metric::QueueDepth => "ls-c-queue",
+            Metric::DlqDepth => "ls-c-dlq",
+        }
+    }
+    /// The value at one scene: a running total for counts, the level for levels.
+    pub fn read(self, scene: &Scene, dlq_nodes: &[usize]) -> u32 {
+        let c = &scene.counters;
+        match self {
+            Metric::Invocations => c.invocations,
+            Metric::Errors => c.function_errors,
+            Metric::Throttles => c.throttles,
+            Metric::Retries => c.retries,
+            Metric::Concurrency => scene.concurrency_in_use,
+            Metric::QueueDepth => scene.queue_depth,
+            Metric::DlqDepth => dlq_nodes
+                .iter()
+                .filter_map(|i| scene.nodes.get(*i))
+                .map(|n| n.stacked)
+                .sum(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub metric: Metric,
+    /// One value per sample (a bucket count for counts, a level for levels).
+    pub values: Vec<f64>,
+    pub max: f64,
+}
+
+/// A synchronous caller's answer: when it arrived (screen x), how long it took, and whether it was an error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatencyPoint {
+    pub screen: f64,
+    pub at: SimTime,
+    pub ms: u64,
+    pub error: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics {
+    /// Screen x of each sample.
+    pub xs: Vec<f64>,
+    pub series: Vec<Series>,
+    pub latency: Vec<LatencyPoint>,
+    pub latency_max: u64,
+    /// Node indexes whose stacks count as dead-lettered (DLQ, on-failure, EventBridge's DLQ).
+    pub dlq_nodes: Vec<usize>,
+}
+
+impl Metrics {
+    pub fn of(session: &Session) -> Metrics {
+        let tl = session.timeline();
+        let topo = &tl.topology;
+        let mut dlq_nodes: Vec<usize> = [topo.dlq, topo.on_failure]
+            .into_iter()
+            .flatten()
+            .map(|n| n.0 as usize)
+            .collect();
+        dlq_nodes.extend(topo.eventbridge_dlqs.iter().flatten().map(|n| n.0 as usize));
+        let end = session.map.end_screen();
+        let xs: Vec<f64> = (0..=SAMPLES)
+            .map(|i| end * i as f64 / SAMPLES as f64)
+            .collect();
+        let readings: Vec<Vec<u32>> = xs
+            .iter()
+            .map(|x| {
+                let scene = tl.scene_at(session.map.to_sim(*x));
+                Metric::ALL
+                    .iter()
+                    .map(|m| m.read(&scene, &dlq_nodes))
+                    .collect()
+            })
+            .collect();
+        let series = Metric::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                let values: Vec<f64> = match m.kind() {
+                    MetricKind::Level => readings.iter().map(|r| r[k] as f64).collect(),
+                    MetricKind::Count => (0..readings.len())
+                        .map(|i| {
+                            if i == 0 {
+                                readings[0][k] as f64
+                            } else {
+                                readings[i][k].saturating_sub(readings[i - 1][k]) as f64
+                            }
+                        })
+                        .collect(),
+                };
+                let max = values.iter().copied().fold(0.0, f64::max);
+                Series {
+                    metric: *m,
+                    values,
+                    max,
+                }
+            })
+            .collect();
+        let s = &session.scenario;
+        let report = Report::build(
+            s,
+            topo,
+            session.seed,
+            SimTime(s.horizon_ms()),
+            &tl.trace,
+            session.run.totals(),
+        );
+        let sync_sources: Vec<String> = s
+            .file
+            .sources
+            .iter()
+            .filter(|x| x.method() == Method::Synchronous)
+            .map(|x| x.id().to_string())
+            .collect();
+        let latency: Vec<LatencyPoint> = report
+            .invocations
+            .iter()
+            .filter(|r| sync_sources.contains(&r.source))
+            .filter_map(|r| {
+                let done = r.disposed_ms?;
+                let error = !matches!(
+                    r.disposition,
+                    Some(lambdascope_sim::Disposition::Succeeded { .. })
+                );
+                Some(LatencyPoint {
+                    screen: session.map.to_screen(SimTime(done)),
+                    at: SimTime(done),
+                    ms: done.saturating_sub(r.created_ms),
+                    error,
+                })
+            })
+            .collect();
+        let latency_max = latency.iter().map(|p| p.ms).max().unwrap_or(0);
+        Metrics {
+            xs,
+            series,
+            latency,
+            latency_max,
+            dlq_nodes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambdascope_sim::Scenario;
+
+    #[test]
+    fn async_failure_counts_three_errors_two_retries_and_one_dead_letter() {
+        let text = crate::scenarios::FILES
+            .iter()
+            .find(|(n, _)| *n == "async-retries-dlq.toml")
+            .unwrap()
+            .1;
+        let s = Scenario::parse("a.toml", text).unwrap();
+        let session = Session::new(1, None, s, 1, Vec::new());
+        let m = Metrics::of(&session);
+        let total = |metric: Metric| {
+            m.series
+                .iter()
+                .find(|x| x.metric == metric)
+                .unwrap()
+                .values
+                .iter()
+                .sum::<f64>()
+        };
+        assert_eq!(total(Metric::Errors), 3.0);
+        assert_eq!(total(Metric::Retries), 2.0);
+        let dlq = m
+            .series
+            .iter()
+            .find(|x| x.metric == Metric::DlqDepth)
+            .unwrap();
+        assert_eq!(*dlq.values.last().unwrap(), 1.0);
+        assert_eq!(dlq.values[0], 0.0);
+        assert!(m.latency.is_empty(), "S3 has no waiting caller");
+        assert_eq!(m.xs.len(), SAMPLES + 1);
+    }
+
+    #[test]
+    fn api_gateway_latency_is_the_round_trip() {
+        let text = r#"
+format_version = 1
+id = "l"
+title = "l"
+[function]
+duration = { distribution = "fixed", ms = 120 }
+[[sources]]
+kind = "api_gateway"
+id = "api"
+[[workload]]
+source = "api"
+"#;
+        let session = Session::new(
+            1,
+            None,
+            Scenario::parse("l.toml", text).unwrap(),
+            7,
+            Vec::new(),
+        );
+        let m = Metrics::of(&session);
+        assert_eq!(m.latency.len(), 1);
+        assert_eq!(m.latency[0].ms, 40 + 40 + 300 + 120 + 40 + 40);
+        assert!(!m.latency[0].error);
+    }
+}

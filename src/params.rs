@@ -1,0 +1,511 @@
+//! Editable parameters for the side panel, read from and written to the scenario generically.
+//!
+//! The scenario file is a serde type owned by the core. Rather than restate its fields (and go
+//! stale when the core adds SQS or Kinesis settings), the panel converts the file to a
+//! [`toml::Value`], lists the scalar fields under the selected box's table, and writes an edit back
+//! through the core's own deserializer and [`Scenario::from_file`] validation. The core is
+//! therefore the only authority on what is allowed: a refused value shows the core's reason
+//! ("901 is out of range: allowed 1–900 (Lambda function timeout, L-TIMEOUT)"). Defaults and
+//! ranges shown next to a field are asked of the core the same way: the default is what the
+//! deserializer fills in when the field is left out; the range is what validation says about an
+//! out-of-range probe value.
+
+use lambdascope_sim::scenario::ScenarioFile;
+use lambdascope_sim::topology::NodeKind;
+use lambdascope_sim::Scenario;
+use toml::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    Int,
+    Float,
+    Bool,
+    Text,
+    /// A list of numbers, edited as `60, 120`.
+    List,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Field path as the core's validation names it: `function.timeout_s`, `sources[2].bucket`.
+    pub path: String,
+    /// The field's own name (last segment), as AWS spells it in snake case.
+    pub name: String,
+    pub value: String,
+    pub kind: ValueKind,
+    pub default: Option<String>,
+    /// "1–900", from the core's validation message.
+    pub range: Option<String>,
+    /// Allowed words for an enumerated field, from the core's deserializer.
+    pub choices: Vec<String>,
+}
+
+/// Optional fields that are absent from a file when unset, so a flat listing would miss them.
+const OPTIONAL: &[(&str, &str)] = &[
+    ("function", "reserved_concurrency"),
+    ("api_gateway", "integration_timeout_ms"),
+    ("custom", "read_timeout_ms"),
+];
+
+/// Fields not worth editing in the panel (identity, and the workload's link to its source).
+fn skipped(name: &str) -> bool {
+    matches!(name, "id" | "source" | "format_version")
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn parse_path(path: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        match part.split_once('[') {
+            Some((k, rest)) => {
+                out.push(Seg::Key(k.to_string()));
+                if let Ok(i) = rest.trim_end_matches(']').parse() {
+                    out.push(Seg::Index(i));
+                }
+            }
+            None => out.push(Seg::Key(part.to_string())),
+        }
+    }
+    out
+}
+
+fn get<'a>(v: &'a Value, path: &[Seg]) -> Option<&'a Value> {
+    path.iter().try_fold(v, |v, s| match s {
+        Seg::Key(k) => v.get(k.as_str()),
+        Seg::Index(i) => v.get(*i),
+    })
+}
+
+fn get_mut<'a>(v: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
+    path.iter().try_fold(v, |v, s| match s {
+        Seg::Key(k) => v.get_mut(k.as_str()),
+        Seg::Index(i) => v.get_mut(*i),
+    })
+}
+
+fn to_value(file: &ScenarioFile) -> Value {
+    Value::try_from(file).unwrap_or(Value::Table(Default::default()))
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Array(a) => a.iter().map(show).collect::<Vec<_>>().join(", "),
+        Value::Datetime(d) => d.to_string(),
+        Value::Table(_) => String::new(),
+    }
+}
+
+fn kind_of(v: &Value) -> Option<ValueKind> {
+    match v {
+        Value::Integer(_) => Some(ValueKind::Int),
+        Value::Float(_) => Some(ValueKind::Float),
+        Value::Boolean(_) => Some(ValueKind::Bool),
+        Value::String(_) => Some(ValueKind::Text),
+        Value::Array(a)
+            if a.iter()
+                .all(|x| matches!(x, Value::Integer(_) | Value::Float(_))) =>
+        {
+            Some(ValueKind::List)
+        }
+        _ => None,
+    }
+}
+
+/// The tables (as paths) whose fields belong to a box of the diagram.
+fn tables_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<String> {
+    let workloads_of = |i: usize| -> Vec<String> {
+        let id = file
+            .sources
+            .get(i)
+            .map(|s| s.id().to_string())
+            .unwrap_or_default();
+        file.workload
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.source == id)
+            .map(|(j, _)| format!("workload[{j}]"))
+            .collect()
+    };
+    match kind {
+        NodeKind::Function => vec!["function".into(), "account".into()],
+        NodeKind::EventQueue => vec!["async".into()],
+        NodeKind::OnSuccess => vec!["async.on_success".into()],
+        NodeKind::OnFailure => vec!["async.on_failure".into()],
+        NodeKind::DeadLetterQueue => vec!["async.dead_letter_queue".into()],
+        NodeKind::Source { index, .. } => {
+            let mut t = vec![format!("sources[{index}]")];
+            t.extend(workloads_of(*index));
+            t
+        }
+        NodeKind::Caller { of_source } => workloads_of(*of_source),
+        _ => Vec::new(),
+    }
+}
+
+/// The editable fields of one box, with their current values, defaults and ranges.
+pub fn params_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<Param> {
+    let root = to_value(file);
+    let mut out = Vec::new();
+    for table in tables_for(file, kind) {
+        let Some(Value::Table(t)) = get(&root, &parse_path(&table)) else {
+            continue;
+        };
+        let mut fields: Vec<(String, Value)> = Vec::new();
+        flatten(&table, &Value::Table(t.clone()), &mut fields);
+        // Optional fields the file leaves unset.
+        let source_kind = t
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or(table.as_str())
+            .to_string();
+        for (owner, name) in OPTIONAL {
+            if (*owner == source_kind || *owner == table) && !t.contains_key(*name) {
+                fields.push((format!("{table}.{name}"), Value::String(String::new())));
+            }
+        }
+        for (path, v) in fields {
+            let name = path.rsplit('.').next().unwrap_or(&path).to_string();
+            // The identity of a box is not a parameter (and a source's kind is its box).
+            if skipped(&name)
+                || (name == "kind"
+                    && path == format!("{table}.kind")
+                    && table.starts_with("sources["))
+            {
+                continue;
+            }
+            let Some(mut kind) = kind_of(&v) else {
+                continue;
+            };
+            let unset = matches!(&v, Value::String(s) if s.is_empty());
+            if unset {
+                kind = ValueKind::Int;
+            }
+            let value = if unset { String::new() } else { show(&v) };
+            let choices = if kind == ValueKind::Text {
+                probe_choices(file, &path)
+            } else {
+                Vec::new()
+            };
+            out.push(Param {
+                default: default_of(file, &path),
+                range: probe_range(file, &path, kind),
+                choices,
+                path,
+                name,
+                value,
+                kind,
+            });
+        }
+    }
+    out
+}
+
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+    if let Value::Table(t) = v {
+        for (k, x) in t {
+            let p = format!("{prefix}.{k}");
+            match x {
+                Value::Table(_) => flatten(&p, x, out),
+                _ => out.push((p, x.clone())),
+            }
+        }
+    }
+}
+
+/// Parses the text typed for a field of this kind.
+fn parse_text(kind: ValueKind, text: &str) -> Result<Value, String> {
+    let t = text.trim().replace(['_', ','], "");
+    match kind {
+        ValueKind::Int => t
+            .parse::<i64>()
+            .map(Value::Integer)
+            .map_err(|_| format!("`{}` is not a whole number", text.trim())),
+        ValueKind::Float => t
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::Float)
+            .ok_or_else(|| format!("`{}` is not a number", text.trim())),
+        ValueKind::Bool => match t.as_str() {
+            "true" => Ok(Value::Boolean(true)),
+            "false" => Ok(Value::Boolean(false)),
+            _ => Err(format!("`{}` is not true or false", text.trim())),
+        },
+        ValueKind::Text => Ok(Value::String(text.trim().to_string())),
+        ValueKind::List => text
+            .split([',', ' '])
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                p.trim()
+                    .replace('_', "")
+                    .parse::<i64>()
+                    .map(Value::Integer)
+                    .map_err(|_| format!("`{}` is not a whole number", p.trim()))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+    }
+}
+
+/// `file` with the field at `path` set to `v` (or removed when `v` is `None`), deserialized
+/// by the core. Errors are the deserializer's.
+fn with_value(file: &ScenarioFile, path: &str, v: Option<Value>) -> Result<ScenarioFile, String> {
+    let mut root = to_value(file);
+    let segs = parse_path(path);
+    let (last, parent) = segs.split_last().ok_or("empty path")?;
+    let Seg::Key(key) = last else {
+        return Err("not a field".into());
+    };
+    let Some(Value::Table(t)) = get_mut(&mut root, parent) else {
+        return Err(format!("{path}: no such table"));
+    };
+    match v {
+        Some(v) => {
+            t.insert(key.clone(), v);
+        }
+        None => {
+            t.remove(key.as_str());
+        }
+    }
+    root.try_into::<ScenarioFile>()
+        .map_err(|e| e.to_string().trim().to_string())
+}
+
+/// Applies an edit: returns the re-validated scenario, or why the value is refused (the core's
+/// messages, the ones about this field first). An empty text unsets an optional field or puts
+/// a field back to its default.
+pub fn set(
+    file: &ScenarioFile,
+    path: &str,
+    kind: ValueKind,
+    text: &str,
+) -> Result<Scenario, String> {
+    let v = if text.trim().is_empty() {
+        None
+    } else {
+        Some(parse_text(kind, text)?)
+    };
+    let edited = with_value(file, path, v)?;
+    Scenario::from_file(edited).map_err(|errors| {
+        let mut mine: Vec<String> = errors
+            .iter()
+            .filter(|(f, _)| f == path || f.starts_with(&format!("{path}.")))
+            .map(|(_, m)| m.clone())
+            .collect();
+        if mine.is_empty() {
+            mine = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        }
+        mine.join("; ")
+    })
+}
+
+/// What the core fills in when the field is left out.
+fn default_of(file: &ScenarioFile, path: &str) -> Option<String> {
+    let f = with_value(file, path, None).ok()?;
+    get(&to_value(&f), &parse_path(path)).map(show)
+}
+
+/// The allowed range, as the core's validation states it for an out-of-range value.
+fn probe_range(file: &ScenarioFile, path: &str, kind: ValueKind) -> Option<String> {
+    let probes: &[Value] = match kind {
+        ValueKind::Int => &[
+            Value::Integer(4_000_000_000),
+            Value::Integer(65_000),
+            Value::Integer(0),
+        ],
+        ValueKind::Float => &[Value::Float(2.0), Value::Float(-1.0)],
+        _ => return None,
+    };
+    probes.iter().find_map(|p| {
+        let f = with_value(file, path, Some(p.clone())).ok()?;
+        let errors = Scenario::from_file(f).err()?;
+        let (_, msg) = errors.iter().find(|(f, _)| f == path)?;
+        let after = msg.split("allowed ").nth(1)?;
+        Some(after.split(" (").next().unwrap_or(after).trim().to_string())
+    })
+}
+
+/// For an enumerated field, the words the deserializer accepts ("expected one of `a`, `b`").
+fn probe_choices(file: &ScenarioFile, path: &str) -> Vec<String> {
+    let Err(msg) = with_value(file, path, Some(Value::String("\u{1}".into()))) else {
+        return Vec::new();
+    };
+    let Some(list) = msg
+        .split("expected one of ")
+        .nth(1)
+        .or_else(|| msg.split("expected ").nth(1).filter(|s| s.starts_with('`')))
+    else {
+        return Vec::new();
+    };
+    let list = list.lines().next().unwrap_or("");
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// "integration_timeout_ms" → "integration timeout (ms)".
+pub fn label(name: &str) -> String {
+    for (suffix, unit) in [
+        ("_ms", "ms"),
+        ("_s", "s"),
+        ("_mb", "MB"),
+        ("_bytes", "bytes"),
+        ("_per_s", "per s"),
+        ("_per_10s", "per 10 s"),
+    ] {
+        if let Some(stem) = name.strip_suffix(suffix) {
+            return format!("{} ({unit})", stem.replace('_', " "));
+        }
+    }
+    name.replace('_', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+format_version = 1
+id = "p"
+title = "Params"
+[function]
+timeout_s = 3
+[async]
+dead_letter_queue = { kind = "sqs", name = "dlq" }
+[[sources]]
+kind = "api_gateway"
+id = "api"
+[[sources]]
+kind = "s3"
+id = "up"
+[[workload]]
+source = "up"
+count = 2
+"#;
+
+    fn file() -> ScenarioFile {
+        Scenario::parse("p.toml", FILE).unwrap().file
+    }
+
+    fn find<'a>(ps: &'a [Param], path: &str) -> &'a Param {
+        ps.iter().find(|p| p.path == path).unwrap_or_else(|| {
+            panic!(
+                "no {path} in {:?}",
+                ps.iter().map(|p| &p.path).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    #[test]
+    fn function_fields_come_with_the_cores_defaults_and_ranges() {
+        let ps = params_for(&file(), &NodeKind::Function);
+        let t = find(&ps, "function.timeout_s");
+        assert_eq!((t.value.as_str(), t.kind), ("3", ValueKind::Int));
+        assert_eq!(t.default.as_deref(), Some("3"));
+        assert_eq!(t.range.as_deref(), Some("1–900"));
+        let init = find(&ps, "function.init_ms");
+        assert_eq!(init.range.as_deref(), Some("0–10000"));
+        // Unset optional field is still offered.
+        assert_eq!(find(&ps, "function.reserved_concurrency").value, "");
+        assert!(find(&ps, "account.concurrency").range.is_some());
+        let b = find(&ps, "function.behaviour.kind");
+        assert!(
+            b.choices.contains(&"throw".to_string()) && b.choices.contains(&"time_out".to_string()),
+            "{:?}",
+            b.choices
+        );
+    }
+
+    #[test]
+    fn out_of_range_is_refused_with_the_cores_reason() {
+        let err = set(&file(), "function.timeout_s", ValueKind::Int, "901").unwrap_err();
+        assert!(err.contains("1–900"), "{err}");
+        let err = set(&file(), "function.timeout_s", ValueKind::Int, "soon").unwrap_err();
+        assert!(err.contains("not a whole number"), "{err}");
+        let err = set(&file(), "async.maximum_retry_attempts", ValueKind::Int, "3").unwrap_err();
+        assert!(err.contains("0–2"), "{err}");
+        let ok = set(&file(), "function.timeout_s", ValueKind::Int, "10").unwrap();
+        assert_eq!(ok.file.function.timeout_s, 10);
+        // Empty puts a field back to its default.
+        let reset = set(&ok.file, "function.timeout_s", ValueKind::Int, "").unwrap();
+        assert_eq!(reset.file.function.timeout_s, 3);
+    }
+
+    #[test]
+    fn source_and_workload_fields_are_listed_for_the_source() {
+        let f = file();
+        let ps = params_for(
+            &f,
+            &NodeKind::Source {
+                index: 1,
+                kind: "s3".into(),
+                method: lambdascope_sim::Method::Asynchronous,
+            },
+        );
+        assert_eq!(find(&ps, "sources[1].delivery_delay_ms").value, "1000");
+        assert_eq!(find(&ps, "workload[0].count").value, "2");
+        assert!(!ps.iter().any(|p| p.path == "sources[1].id"
+            || p.path == "sources[1].kind"
+            || p.path == "workload[0].source"));
+        let api = params_for(
+            &f,
+            &NodeKind::Source {
+                index: 0,
+                kind: "api_gateway".into(),
+                method: lambdascope_sim::Method::Synchronous,
+            },
+        );
+        let ty = find(&api, "sources[0].api_type");
+        assert_eq!(ty.choices, vec!["rest", "http", "websocket"]);
+        let err = set(&f, "sources[0].api_type", ValueKind::Text, "soap").unwrap_err();
+        assert!(err.contains("rest"), "{err}");
+        let s = set(
+            &f,
+            "sources[0].integration_timeout_ms",
+            ValueKind::Int,
+            "5000",
+        )
+        .unwrap();
+        assert!(matches!(
+            s.file.sources[0],
+            lambdascope_sim::scenario::Source::ApiGateway {
+                integration_timeout_ms: Some(5000),
+                ..
+            }
+        ));
+        let err = set(
+            &f,
+            "sources[0].integration_timeout_ms",
+            ValueKind::Int,
+            "40000",
+        )
+        .unwrap_err();
+        assert!(err.contains("29"), "{err}");
+    }
+
+    #[test]
+    fn retry_delays_edit_as_a_list() {
+        let s = set(&file(), "async.retry_delays_s", ValueKind::List, "30, 90").unwrap();
+        assert_eq!(s.file.async_config.retry_delays_s, vec![30, 90]);
+        let ps = params_for(&s.file, &NodeKind::EventQueue);
+        assert_eq!(find(&ps, "async.retry_delays_s").value, "30, 90");
+    }
+
+    #[test]
+    fn labels_read_like_words() {
+        assert_eq!(label("integration_timeout_ms"), "integration timeout (ms)");
+        assert_eq!(label("timeout_s"), "timeout (s)");
+        assert_eq!(label("api_type"), "api type");
+    }
+}

@@ -1,0 +1,517 @@
+//! Playback: a cursor over a finished run, and how wall-clock time maps onto simulated time.
+//!
+//! The core computes the whole run up front ([`Run::new`]); playing it is only moving a cursor.
+//! Two clocks meet here:
+//!
+//! * **simulated time** ([`SimTime`], integer ms of AWS time): what the clock readout shows and
+//!   what [`lambdascope_sim::Timeline::scene_at`] is asked for;
+//! * **screen time** (`f64` ms on the timeline): simulated time with every idle stretch longer than
+//!   [`GAP_MIN_MS`] squeezed to [`GAP_SHOWN_MS`] ([`TimeMap`]). Playback advances screen time at
+//!   `speed` × wall time, so a one-minute retry wait passes in two seconds of screen time with a
+//!   "+58 s" marker, while the clock keeps showing real AWS time.
+//!
+//! The cursor's simulated instant is authoritative: seeking or stepping to an instant shows
+//! exactly that instant's scene, and the same pixel on the scrubber always maps to the same instant.
+//! Nothing here knows AWS behaviour; [`Playback`] only holds the cursor, speed and the current run.
+
+use std::rc::Rc;
+
+use lambdascope_sim::scene::Marker;
+use lambdascope_sim::{Input, Run, Scenario, SimTime, TimedInput, Timeline};
+use yew::Reducible;
+
+/// Idle stretches at least this long are compressed on screen.
+pub const GAP_MIN_MS: u64 = 3_000;
+/// ... to this much screen time.
+pub const GAP_SHOWN_MS: u64 = 2_000;
+/// A frame longer than this (a background tab, a debugger pause) does not jump the cursor.
+pub const MAX_FRAME_MS: f64 = 100.0;
+/// Speeds the +/− keys step through (the slider is continuous on the same log scale).
+pub const SPEED_STEPS: [f64; 13] = [
+    0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0,
+];
+pub const MIN_SPEED: f64 = 0.01;
+pub const MAX_SPEED: f64 = 100.0;
+/// Opening speed: a 40 ms hop takes 160 ms of wall time, a cold start about a second.
+pub const DEFAULT_SPEED: f64 = 0.25;
+/// With reduced motion, one event per this many wall ms at 1× (scaled by speed).
+pub const REDUCED_MOTION_STEP_MS: f64 = 150.0;
+
+/// One compressed idle stretch, for the "+58 s" marker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gap {
+    pub from: SimTime,
+    pub to: SimTime,
+    /// Where the stretch starts on the screen axis.
+    pub screen_at: f64,
+    /// Simulated time the screen leaves out.
+    pub skipped_ms: u64,
+}
+
+/// Piecewise-linear, strictly increasing map between simulated time and screen time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeMap {
+    /// (simulated ms, screen ms) knots, both strictly increasing; starts at (0, 0).
+    knots: Vec<(u64, f64)>,
+    pub gaps: Vec<Gap>,
+}
+
+impl TimeMap {
+    /// `gaps` are idle stretches, sorted and disjoint, ending at or before `end`.
+    pub fn new(gaps: &[(SimTime, SimTime)], end: SimTime) -> TimeMap {
+        let mut knots = vec![(0u64, 0.0f64)];
+        let mut out = Vec::new();
+        let mut last = (0u64, 0.0f64);
+        for &(a, b) in gaps {
+            let (a, b) = (a.as_ms(), b.as_ms().min(end.as_ms()));
+            if a < last.0 || b <= a || b - a < GAP_MIN_MS {
+                continue;
+            }
+            let screen_a = last.1 + (a - last.0) as f64;
+            if a > last.0 {
+                knots.push((a, screen_a));
+            }
+            let screen_b = screen_a + GAP_SHOWN_MS as f64;
+            knots.push((b, screen_b));
+            out.push(Gap {
+                from: SimTime(a),
+                to: SimTime(b),
+                screen_at: screen_a,
+                skipped_ms: (b - a) - GAP_SHOWN_MS,
+            });
+            last = (b, screen_b);
+        }
+        if end.as_ms() > last.0 {
+            knots.push((end.as_ms(), last.1 + (end.as_ms() - last.0) as f64));
+        }
+        TimeMap { knots, gaps: out }
+    }
+
+    pub fn end_sim(&self) -> SimTime {
+        SimTime(self.knots.last().map_or(0, |k| k.0))
+    }
+    pub fn end_screen(&self) -> f64 {
+        self.knots.last().map_or(0.0, |k| k.1)
+    }
+
+    /// Screen position of a simulated instant (clamped to the run).
+    pub fn to_screen(&self, t: SimTime) -> f64 {
+        let t = t.as_ms();
+        let i = self.knots.partition_point(|k| k.0 <= t);
+        if i == 0 {
+            return 0.0;
+        }
+        if i >= self.knots.len() {
+            return self.end_screen();
+        }
+        let (s0, d0) = self.knots[i - 1];
+        let (s1, d1) = self.knots[i];
+        d0 + (t - s0) as f64 / (s1 - s0) as f64 * (d1 - d0)
+    }
+
+    /// Simulated instant at a screen position (clamped; to the nearest millisecond).
+    pub fn to_sim(&self, screen: f64) -> SimTime {
+        if !(screen > 0.0) {
+            return SimTime::ZERO;
+        }
+        let i = self.knots.partition_point(|k| k.1 <= screen);
+        if i >= self.knots.len() {
+            return self.end_sim();
+        }
+        let (s0, d0) = self.knots[i - 1];
+        let (s1, d1) = self.knots[i];
+        let ms = s0 as f64 + (screen - d0) / (d1 - d0) * (s1 - s0) as f64;
+        SimTime((ms.round() as u64).clamp(s0, s1))
+    }
+}
+
+/// Speed on the slider's log scale: `x` in −2..=2 ↦ 0.01×..100×.
+pub fn speed_from_log(x: f64) -> f64 {
+    10f64.powf(x.clamp(-2.0, 2.0))
+}
+pub fn log_of_speed(speed: f64) -> f64 {
+    speed.clamp(MIN_SPEED, MAX_SPEED).log10()
+}
+/// The next preset above (`dir > 0`) or below the current speed.
+pub fn speed_step(speed: f64, dir: i32) -> f64 {
+    let eps = 1e-9;
+    if dir > 0 {
+        SPEED_STEPS
+            .iter()
+            .copied()
+            .find(|s| *s > speed + eps)
+            .unwrap_or(MAX_SPEED)
+    } else {
+        SPEED_STEPS
+            .iter()
+            .rev()
+            .copied()
+            .find(|s| *s < speed - eps)
+            .unwrap_or(MIN_SPEED)
+    }
+}
+pub fn format_speed(speed: f64) -> String {
+    if speed >= 10.0 {
+        format!("{speed:.0}×")
+    } else if speed >= 1.0 {
+        format!("{}×", (speed * 10.0).round() / 10.0)
+    } else {
+        format!("{}×", (speed * 100.0).round() / 100.0)
+    }
+}
+
+/// The clock readout: `0:01.250`, `2:03.000`, `1:02:03.000` (simulated AWS time).
+pub fn format_clock(t: SimTime) -> String {
+    let ms = t.as_ms();
+    let (h, m, s, milli) = (
+        ms / 3_600_000,
+        (ms / 60_000) % 60,
+        (ms / 1000) % 60,
+        ms % 1000,
+    );
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}.{milli:03}")
+    } else {
+        format!("{m}:{s:02}.{milli:03}")
+    }
+}
+
+/// One computed run and everything derived from it once (not per frame).
+#[derive(Debug)]
+pub struct Session {
+    /// Distinguishes runs: bumps on every load, edit, seed change and fork.
+    pub generation: u64,
+    /// Index into [`crate::scenarios::bundled`], when the scenario is a bundled one.
+    pub bundled: Option<usize>,
+    pub scenario: Scenario,
+    pub seed: u64,
+    pub run: Run,
+    pub map: TimeMap,
+    pub markers: Vec<Marker>,
+}
+
+impl Session {
+    pub fn new(
+        generation: u64,
+        bundled: Option<usize>,
+        scenario: Scenario,
+        seed: u64,
+        inputs: Vec<TimedInput>,
+    ) -> Session {
+        let run = Run::new(&scenario, seed, inputs);
+        Session::from_run(generation, bundled, scenario, seed, run)
+    }
+    fn from_run(
+        generation: u64,
+        bundled: Option<usize>,
+        scenario: Scenario,
+        seed: u64,
+        run: Run,
+    ) -> Session {
+        let tl = run.timeline();
+        let end = tl.end().max(SimTime(1));
+        let map = TimeMap::new(&tl.idle_gaps(GAP_MIN_MS), end);
+        let markers = tl.markers();
+        Session {
+            generation,
+            bundled,
+            scenario,
+            seed,
+            run,
+            map,
+            markers,
+        }
+    }
+    pub fn timeline(&self) -> &Timeline {
+        self.run.timeline()
+    }
+    pub fn inputs(&self) -> &[TimedInput] {
+        self.run.inputs()
+    }
+    /// This run, forked at `at` with `input` applied there.
+    pub fn fork(&self, generation: u64, at: SimTime, input: Input) -> Session {
+        let run = self.run.fork(at, input);
+        Session::from_run(
+            generation,
+            self.bundled,
+            self.scenario.clone(),
+            self.seed,
+            run,
+        )
+    }
+}
+
+/// The player's state: the run being shown and the cursor over it.
+#[derive(Clone, Debug)]
+pub struct Playback {
+    pub session: Rc<Session>,
+    /// The instant shown (authoritative).
+    pub at: SimTime,
+    /// `at` on the screen axis; while playing it advances continuously.
+    pub screen: f64,
+    pub playing: bool,
+    pub speed: f64,
+    /// `prefers-reduced-motion`: no tweening, the cursor jumps from event to event.
+    pub reduced_motion: bool,
+    last_wall: Option<f64>,
+    /// Reduced motion: wall ms accumulated toward the next event step.
+    pending_ms: f64,
+    next_generation: u64,
+}
+
+/// Everything the player can be asked to do.
+#[derive(Clone, Debug)]
+pub enum Action {
+    Play,
+    Pause,
+    Toggle,
+    /// A display frame at this wall-clock instant (ms, from `requestAnimationFrame`).
+    Tick {
+        wall_ms: f64,
+    },
+    /// Jump to a simulated instant (pauses).
+    Seek(SimTime),
+    /// Jump to a position on the screen axis (the scrubber; pauses).
+    SeekScreen(f64),
+    /// One trace event forward (+1) or back (−1) (pauses).
+    Step(i32),
+    Home,
+    End,
+    SetSpeed(f64),
+    /// Next preset speed up (+1) or down (−1).
+    SpeedStep(i32),
+    /// Live fault injection: fork the run at the cursor.
+    Inject(Input),
+    /// Back to the start of the run as loaded, without the injected faults.
+    Reset,
+    /// Run this scenario with this seed from the start (picker, seed box, parameter edits).
+    Load {
+        bundled: Option<usize>,
+        scenario: Box<Scenario>,
+        seed: u64,
+    },
+}
+
+impl Playback {
+    pub fn new(
+        bundled: Option<usize>,
+        scenario: Scenario,
+        seed: u64,
+        reduced_motion: bool,
+    ) -> Playback {
+        let session = Rc::new(Session::new(1, bundled, scenario, seed, Vec::new()));
+        Playback {
+            session,
+            at: SimTime::ZERO,
+            screen: 0.0,
+            playing: !reduced_motion,
+            speed: DEFAULT_SPEED,
+            reduced_motion,
+            last_wall: None,
+            pending_ms: 0.0,
+            next_generation: 2,
+        }
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.at >= self.session.map.end_sim()
+    }
+
+    /// Fraction of the run shown so far, on the screen axis (for the scrubber).
+    pub fn fraction(&self) -> f64 {
+        let end = self.session.map.end_screen();
+        if end > 0.0 {
+            (self.screen / end).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+
+    fn seek(&mut self, t: SimTime) {
+        let t = t.min(self.session.map.end_sim());
+        self.at = t;
+        self.screen = self.session.map.to_screen(t);
+        self.pending_ms = 0.0;
+    }
+
+    fn step(&mut self, dir: i32) {
+        let tl = self.session.timeline();
+        let target = if dir > 0 {
+            tl.next_event_time(self.at)
+        } else {
+            tl.prev_event_time(self.at)
+        };
+        match target {
+            Some(t) => self.seek(t),
+            None if dir > 0 => self.seek(self.session.map.end_sim()),
+            None => self.seek(SimTime::ZERO),
+        }
+    }
+
+    fn new_generation(&mut self) -> u64 {
+        let g = self.next_generation;
+        self.next_generation += 1;
+        g
+    }
+
+    fn tick(&mut self, wall_ms: f64) {
+        if !self.playing {
+            self.last_wall = None;
+            return;
+        }
+        let dt = match self.last_wall {
+            Some(prev) => (wall_ms - prev).clamp(0.0, MAX_FRAME_MS),
+            None => 0.0,
+        };
+        self.last_wall = Some(wall_ms);
+        if self.reduced_motion {
+            // No tweening: the scene changes only at event instants.
+            self.pending_ms += dt * self.speed;
+            if self.pending_ms >= REDUCED_MOTION_STEP_MS {
+                self.pending_ms = 0.0;
+                self.step(1);
+            }
+        } else {
+            self.screen = (self.screen + dt * self.speed).min(self.session.map.end_screen());
+            self.at = self.session.map.to_sim(self.screen);
+        }
+        if self.at_end() {
+            self.playing = false;
+            self.last_wall = None;
+        }
+    }
+
+    /// The reducer as a plain function, for native tests.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Play => {
+                if self.at_end() {
+                    self.seek(SimTime::ZERO);
+                }
+                self.playing = true;
+                self.last_wall = None;
+            }
+            Action::Pause => {
+                self.playing = false;
+                self.last_wall = None;
+            }
+            Action::Toggle => self.apply(if self.playing {
+                Action::Pause
+            } else {
+                Action::Play
+            }),
+            Action::Tick { wall_ms } => self.tick(wall_ms),
+            Action::Seek(t) => {
+                self.playing = false;
+                self.seek(t);
+            }
+            Action::SeekScreen(x) => {
+                self.playing = false;
+                let t = self.session.map.to_sim(x);
+                self.seek(t);
+            }
+            Action::Step(dir) => {
+                self.playing = false;
+                self.step(dir);
+            }
+            Action::Home => {
+                self.playing = false;
+                self.seek(SimTime::ZERO);
+            }
+            Action::End => {
+                self.playing = false;
+                self.seek(self.session.map.end_sim());
+            }
+            Action::SetSpeed(s) => self.speed = s.clamp(MIN_SPEED, MAX_SPEED),
+            Action::SpeedStep(dir) => self.speed = speed_step(self.speed, dir),
+            Action::Inject(input) => {
+                let g = self.new_generation();
+                let at = self.at;
+                self.session = Rc::new(self.session.fork(g, at, input));
+                self.seek(at);
+            }
+            Action::Reset => {
+                let g = self.new_generation();
+                let s = &self.session;
+                self.session = Rc::new(Session::new(
+                    g,
+                    s.bundled,
+                    s.scenario.clone(),
+                    s.seed,
+                    Vec::new(),
+                ));
+                self.playing = false;
+                self.seek(SimTime::ZERO);
+            }
+            Action::Load {
+                bundled,
+                scenario,
+                seed,
+            } => {
+                let g = self.new_generation();
+                self.session = Rc::new(Session::new(g, bundled, *scenario, seed, Vec::new()));
+                self.seek(SimTime::ZERO);
+                self.playing = !self.reduced_motion;
+                self.last_wall = None;
+            }
+        }
+    }
+}
+
+impl Reducible for Playback {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minute_gap_shows_as_two_seconds_and_round_trips() {
+        let map = TimeMap::new(&[(SimTime(1_000), SimTime(61_000))], SimTime(62_000));
+        assert_eq!(map.end_screen(), 1_000.0 + 2_000.0 + 1_000.0);
+        assert_eq!(map.gaps.len(), 1);
+        assert_eq!(map.gaps[0].skipped_ms, 58_000);
+        assert_eq!(map.to_screen(SimTime(500)), 500.0);
+        assert_eq!(map.to_screen(SimTime(31_000)), 2_000.0);
+        assert_eq!(map.to_screen(SimTime(61_500)), 3_500.0);
+        for t in [0, 1, 999, 1_000, 30_000, 61_000, 61_999, 62_000] {
+            let s = map.to_screen(SimTime(t));
+            assert_eq!(map.to_sim(s), SimTime(t), "t = {t}");
+        }
+        assert_eq!(map.to_sim(-5.0), SimTime::ZERO);
+        assert_eq!(map.to_sim(1e12), SimTime(62_000));
+    }
+
+    #[test]
+    fn short_gaps_are_not_compressed() {
+        let map = TimeMap::new(&[(SimTime(100), SimTime(2_000))], SimTime(3_000));
+        assert!(map.gaps.is_empty());
+        assert_eq!(map.end_screen(), 3_000.0);
+    }
+
+    #[test]
+    fn speed_steps_are_monotonic_and_bounded() {
+        assert_eq!(speed_step(0.25, 1), 0.5);
+        assert_eq!(speed_step(0.25, -1), 0.1);
+        assert_eq!(speed_step(100.0, 1), 100.0);
+        assert_eq!(speed_step(0.01, -1), 0.01);
+        assert_eq!(speed_step(0.3, -1), 0.25);
+        assert!((speed_from_log(log_of_speed(3.0)) - 3.0).abs() < 1e-9);
+        assert_eq!(format_speed(0.25), "0.25×");
+        assert_eq!(format_speed(2.0), "2×");
+        assert_eq!(format_speed(50.0), "50×");
+    }
+
+    #[test]
+    fn clock_shows_aws_time() {
+        assert_eq!(format_clock(SimTime(1_250)), "0:01.250");
+        assert_eq!(format_clock(SimTime(123_000)), "2:03.000");
+        assert_eq!(format_clock(SimTime(3_723_004)), "1:02:03.004");
+    }
+}

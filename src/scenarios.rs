@@ -1,0 +1,114 @@
+//! The scenarios shipped inside the app: `content/scenarios/*.toml`, embedded at compile time.
+//! Adding a scenario is one line in [`FILES`]; a test fails if a file in the directory is missing
+//! from the list (or the other way round), and every file must parse.
+
+use lambdascope_sim::{Method, Scenario};
+
+/// The scenario shown when the page opens.
+pub const DEFAULT_ID: &str = "overview";
+
+macro_rules! bundled {
+    ($($name:literal),* $(,)?) => {
+        /// (file name, TOML text) of every bundled scenario.
+        pub const FILES: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../content/scenarios/", $name)))),*
+        ];
+    };
+}
+
+bundled![
+    "overview.toml",
+    "apigw-happy-path.toml",
+    "apigw-errors.toml",
+    "apigw-timeout-504.toml",
+    "cloudfront-edge.toml",
+    "custom-sdk-retries.toml",
+    "custom-read-timeout.toml",
+    "async-retries-dlq.toml",
+    "async-destinations.toml",
+    "async-throttling.toml",
+    "s3-duplicates.toml",
+    "sns-unreachable.toml",
+    "eventbridge-dlq.toml",
+    "provisioned-concurrency.toml",
+    "scaling-rate.toml",
+    "zero-reserved-concurrency.toml",
+];
+
+/// A bundled scenario, parsed.
+#[derive(Clone, Debug)]
+pub struct Bundled {
+    pub file: &'static str,
+    pub scenario: Scenario,
+    /// The picker group: the one method its sources use, or `None` when they mix methods.
+    pub group: Option<Method>,
+}
+
+/// Every bundled scenario that parses, in [`FILES`] order. (A file that does not parse is a
+/// build-time content bug: the content test catches it; the app skips it rather than fail.)
+pub fn bundled() -> Vec<Bundled> {
+    FILES
+        .iter()
+        .filter_map(|(file, text)| {
+            let scenario = Scenario::parse(file, text).ok()?;
+            let methods = scenario.methods();
+            let group = if methods.len() == 1 {
+                Some(methods[0])
+            } else {
+                None
+            };
+            Some(Bundled {
+                file,
+                scenario,
+                group,
+            })
+        })
+        .collect()
+}
+
+pub fn index_of(list: &[Bundled], id: &str) -> Option<usize> {
+    list.iter().position(|b| b.scenario.id() == id)
+}
+
+/// Picker group label.
+pub fn group_label(group: Option<Method>) -> &'static str {
+    match group {
+        Some(Method::Synchronous) => "Synchronous",
+        Some(Method::Asynchronous) => "Asynchronous",
+        Some(Method::Polling) => "Polling",
+        None => "Mixed methods",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_in_content_is_bundled_and_parses() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/content/scenarios");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = FILES.iter().map(|(n, _)| n.to_string()).collect();
+        listed.sort();
+        assert_eq!(
+            listed, on_disk,
+            "src/scenarios.rs FILES must list every content/scenarios/*.toml"
+        );
+        for (name, text) in FILES {
+            if let Err(e) = Scenario::parse(name, text) {
+                panic!("{e}");
+            }
+        }
+        let all = bundled();
+        assert_eq!(all.len(), FILES.len());
+        assert!(
+            index_of(&all, DEFAULT_ID).is_some(),
+            "the default scenario is bundled"
+        );
+    }
+}
