@@ -10,6 +10,9 @@
 //! `sync-throttle` (a synchronous burst that throttles, SDK retries), `async-100k-full` (full
 //! trace retention, to show what keeping every event costs). Polling cases are added alongside.
 
+// A benchmark measures wall-clock time and reads /proc: the purity bans are for the library.
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use std::time::Instant;
 
 use lambdascope_sim::{Retention, Scenario, Sim};
@@ -103,7 +106,6 @@ duration_s = 100
 }
 
 /// Peak resident memory of this process (Linux `VmHWM`), in MB.
-#[allow(clippy::disallowed_methods)] // the benchmark, not the core, reads /proc
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -111,7 +113,6 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-#[allow(clippy::disallowed_methods, clippy::disallowed_types)] // wall-clock timing is the point here
 fn main() {
     let wanted: Vec<String> = std::env::args().skip(1).collect();
     let all = cases();

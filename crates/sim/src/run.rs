@@ -69,7 +69,7 @@ impl Run {
                 break;
             }
             steps += 1;
-            if steps % WORLD_KEYFRAME_EVERY == 0 {
+            if steps.is_multiple_of(WORLD_KEYFRAME_EVERY) {
                 keyframes.push(keyframe_of(&mut sim));
             }
         }

@@ -200,7 +200,7 @@ impl Timeline {
         tl.keyframes.push((0, fold.clone()));
         for i in 0..tl.trace.len() {
             tl.apply(&mut fold, i);
-            if (i + 1) % KEYFRAME_EVERY == 0 {
+            if (i + 1).is_multiple_of(KEYFRAME_EVERY) {
                 let at = tl.trace[i].at;
                 settle(&mut fold, at);
                 tl.keyframes.push((i + 1, fold.clone()));
