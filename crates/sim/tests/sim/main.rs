@@ -16,6 +16,7 @@ mod common;
 mod asynchronous;
 mod concurrency;
 mod content;
+mod lessons;
 mod properties;
 mod sync;
 mod time_travel;
