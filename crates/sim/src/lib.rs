@@ -62,6 +62,7 @@ pub mod agenda;
 pub mod function;
 mod invocations;
 pub mod invoke;
+pub mod lesson;
 pub mod narrate;
 pub mod report;
 pub mod rng;
