@@ -72,6 +72,15 @@ pub struct Condition {
     /// Disposition label (`succeeded`, `error_returned`, `sent_to_failure_target`, `discarded`).
     #[serde(default)]
     pub disposition: Option<String>,
+    /// Outcome of an `attempt_finished`: `succeeded`, `function_error`, `timed_out`, `response_too_large`.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// Reason of a `retry_scheduled`: `function_error`, `throttled`, `sdk_throttle_retry`, `delivery_failed`, `client_read_timeout`.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// For `event_created`: only duplicate deliveries (true) or only first deliveries (false).
+    #[serde(default)]
+    pub duplicate: Option<bool>,
     /// Take the n-th match after the beat starts (default 1).
     #[serde(default)]
     pub nth: Option<u32>,
@@ -121,6 +130,8 @@ pub enum Measure {
     EndedIn { invocation: u32 },
     /// How many trace events match a condition over the whole run.
     Count { of: Condition },
+    /// The HTTP status carried by the first event matching a condition (a response or a disposition).
+    FirstStatus { of: Condition },
 }
 
 /// A lesson that has been planned: where every beat starts and ends, and every answer.
@@ -164,7 +175,7 @@ impl Lesson {
         for (i, b) in lesson.beats.iter().enumerate() {
             check_condition(&mut errors, &format!("beats[{i}].until"), &b.until);
             if let Some(q) = &b.question {
-                if let Measure::Count { of } = &q.measure {
+                if let Measure::Count { of } | Measure::FirstStatus { of } = &q.measure {
                     check_condition(&mut errors, &format!("beats[{i}].question.measure.of"), of);
                 }
                 match q.kind {
@@ -236,6 +247,18 @@ fn check_condition(errors: &mut Vec<(String, String)>, field: &str, c: &Conditio
     if !Trace::KIND_NAMES.contains(&c.event.as_str()) {
         errors.push((format!("{field}.event"), format!("`{}` is not a trace event: allowed {}", c.event, Trace::KIND_NAMES.join(", "))));
     }
+    const OUTCOMES: [&str; 4] = ["succeeded", "function_error", "timed_out", "response_too_large"];
+    if let Some(o) = &c.outcome {
+        if !OUTCOMES.contains(&o.as_str()) {
+            errors.push((format!("{field}.outcome"), format!("`{o}` is not an attempt outcome: allowed {}", OUTCOMES.join(", "))));
+        }
+    }
+    const REASONS: [&str; 5] = ["function_error", "throttled", "sdk_throttle_retry", "delivery_failed", "client_read_timeout"];
+    if let Some(r) = &c.reason {
+        if !REASONS.contains(&r.as_str()) {
+            errors.push((format!("{field}.reason"), format!("`{r}` is not a retry reason: allowed {}", REASONS.join(", "))));
+        }
+    }
     if let Some(d) = &c.disposition {
         const D: [&str; 4] = ["succeeded", "error_returned", "sent_to_failure_target", "discarded"];
         if !D.contains(&d.as_str()) {
@@ -286,13 +309,7 @@ pub fn matches(c: &Condition, topo: &Topology, e: &TraceEvent) -> bool {
         }
     }
     if let Some(want) = c.status {
-        let got = match &e.kind {
-            Trace::Sent { message: Message::Response { status, .. }, .. } => Some(*status),
-            Trace::Disposed { disposition: Disposition::Succeeded { status, .. }, .. } => *status,
-            Trace::Disposed { disposition: Disposition::ErrorReturned { status, .. }, .. } => Some(*status),
-            _ => None,
-        };
-        if got != Some(want) {
+        if status_of(&e.kind) != Some(want) {
             return false;
         }
     }
@@ -302,7 +319,54 @@ pub fn matches(c: &Condition, topo: &Topology, e: &TraceEvent) -> bool {
             _ => return false,
         }
     }
+    if let Some(want) = &c.outcome {
+        match &e.kind {
+            Trace::AttemptFinished { outcome, .. } if outcome_name(outcome) == want => {}
+            _ => return false,
+        }
+    }
+    if let Some(want) = &c.reason {
+        match &e.kind {
+            Trace::RetryScheduled { reason, .. } if serde_name(reason) == *want => {}
+            _ => return false,
+        }
+    }
+    if let Some(want) = c.duplicate {
+        match &e.kind {
+            Trace::EventCreated { duplicate, .. } if *duplicate == want => {}
+            _ => return false,
+        }
+    }
     true
+}
+
+fn outcome_name(o: &AttemptOutcome) -> &'static str {
+    match o {
+        AttemptOutcome::Succeeded => "succeeded",
+        AttemptOutcome::FunctionError { .. } => "function_error",
+        AttemptOutcome::TimedOut => "timed_out",
+        AttemptOutcome::ResponseTooLarge { .. } => "response_too_large",
+        #[allow(unreachable_patterns)]
+        _ => "other",
+    }
+}
+
+/// The snake_case name serde gives a unit enum variant (keeps lesson files and the trace JSON in one vocabulary).
+fn serde_name<T: Serialize>(v: &T) -> String {
+    match toml::Value::try_from(v) {
+        Ok(toml::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// The HTTP status an event carries, if any.
+fn status_of(e: &Trace) -> Option<u16> {
+    match e {
+        Trace::Sent { message: Message::Response { status, .. }, .. } => Some(*status),
+        Trace::Disposed { disposition: Disposition::Succeeded { status, .. }, .. } => *status,
+        Trace::Disposed { disposition: Disposition::ErrorReturned { status, .. }, .. } => Some(*status),
+        _ => None,
+    }
 }
 
 /// Computes a measure over a whole run.
@@ -336,5 +400,6 @@ pub fn measure(run: &Run, m: &Measure) -> Option<String> {
             other => other.label().to_string(),
         }),
         Measure::Count { of } => Some(trace.iter().filter(|e| matches(of, topo, e)).count().to_string()),
+        Measure::FirstStatus { of } => trace.iter().filter(|e| matches(of, topo, e)).find_map(|e| status_of(&e.kind)).map(|s| s.to_string()),
     }
 }

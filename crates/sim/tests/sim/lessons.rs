@@ -71,3 +71,20 @@ fn answers_are_computed_not_typed() {
     let failing = Lesson::parse("b.toml", &text("inject = { input = \"fail_next_attempt\" }")).unwrap().plan(&scenario).unwrap();
     assert_eq!(failing.beats[0].answer.as_deref(), Some("502"));
 }
+
+/// Condition fields select what they say (a filter that never matches would make every count 0).
+#[test]
+fn condition_filters_select_events() {
+    use lambdascope_sim::lesson::{measure, Condition, Measure};
+    let scenario = files("scenarios").into_iter().find(|(n, _)| n == "async-throttling.toml").map(|(n, t)| Scenario::parse(&n, &t).unwrap()).unwrap();
+    let run = lambdascope_sim::Run::new(&scenario, 1, vec![]);
+    let count = |c: Condition| measure(&run, &Measure::Count { of: c }).unwrap().parse::<usize>().unwrap();
+    let all = count(Condition { event: "retry_scheduled".into(), ..Default::default() });
+    let throttled = count(Condition { event: "retry_scheduled".into(), reason: Some("throttled".into()), ..Default::default() });
+    assert!(all > 0 && throttled == all, "{all} retries, {throttled} for throttles");
+    assert_eq!(count(Condition { event: "retry_scheduled".into(), reason: Some("function_error".into()), ..Default::default() }), 0);
+    assert_eq!(count(Condition { event: "attempt_finished".into(), outcome: Some("succeeded".into()), ..Default::default() }), 10);
+    assert_eq!(count(Condition { event: "sent".into(), node: Some("function".into()), attempt: Some(1), ..Default::default() }), 10 + throttled, "each throttled try is sent again as attempt 1");
+    let bad = "format_version = 1\nid = \"x\"\ntitle = \"x\"\nchapter = 1\nscenario = \"s\"\n\n[[beats]]\nnarration = \"n\"\nuntil = { event = \"retry_scheduled\", reason = \"bored\" }\n";
+    assert!(Lesson::parse("bad.toml", bad).unwrap_err().to_string().contains("`bored` is not a retry reason"));
+}
