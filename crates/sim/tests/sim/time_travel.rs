@@ -157,3 +157,21 @@ fn aggregate_retention_counts_the_same() {
     assert!(agg.trace().is_empty());
     assert_eq!(full.totals(), agg.totals());
 }
+
+/// A share link carries the whole state: scenario, seed and fault log → URL → the same trace.
+#[test]
+fn share_link_round_trip_reproduces_the_trace() {
+    use lambdascope_sim::share::{ScenarioRef, ShareState};
+    let text = busy_async();
+    let s = scenario(&text);
+    let base = Run::new(&s, 21, vec![]);
+    let forked = base.fork(SimTime(12_000), Input::FailNextAttempt).fork(SimTime(20_000), Input::Throttle { for_ms: 4_000 });
+    for scenario_ref in [ScenarioRef::Inline(text.clone()), ScenarioRef::Bundled("t".into())] {
+        let state = ShareState { scenario: Some(scenario_ref), seed: Some(21), inputs: forked.inputs().to_vec(), t: Some(SimTime(25_000)), ..Default::default() };
+        let back = ShareState::from_query(&state.to_query()).unwrap();
+        assert_eq!(back, state);
+        let reopened = Run::new(&s, back.seed.unwrap(), back.inputs.clone());
+        assert_eq!(reopened.trace(), forked.trace());
+        assert_eq!(reopened.timeline().scene_at(back.t.unwrap()), forked.timeline().scene_at(SimTime(25_000)));
+    }
+}
