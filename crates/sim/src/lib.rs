@@ -70,6 +70,7 @@ pub mod run;
 pub mod scenario;
 pub mod scene;
 pub mod services;
+pub mod share;
 pub mod time;
 pub mod topology;
 pub mod trace;
