@@ -1,0 +1,14 @@
+// Loads the lambdascope player that sits next to this file and mounts one independent player
+// in every [data-lambdascope] element of the page. A classic script (mdBook's additional-js),
+// so it uses a dynamic import for the ES-module glue.
+(function () {
+  var here = document.currentScript && document.currentScript.src;
+  var base = here ? here.replace(/[^/]*$/, '') : './lambdascope/';
+  var css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = base + 'lambdascope.css';
+  document.head.appendChild(css);
+  import(base + 'lambdascope.js')
+    .then(function (m) { return m.default({ module_or_path: base + 'lambdascope_bg.wasm' }); })
+    .catch(function (e) { console.error('lambdascope: could not load the player', e); });
+})();
