@@ -3,7 +3,7 @@
 //! here (the core decides what happens; this says in words what it models, citing the fact sheet
 //! rows the core implements).
 
-use lambdascope_sim::topology::NodeKind;
+use lambdascope_sim::topology::{NodeKind, Topology};
 use lambdascope_sim::Method;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -209,5 +209,42 @@ mod tests {
                 s.kind
             );
         }
+    }
+}
+
+/// The invocation method a box belongs to, for colour and the method filter: callers and
+/// sources their own; the event queue and the asynchronous destinations asynchronous; the
+/// function none (every method reaches it).
+#[allow(unreachable_patterns)]
+pub fn node_method(topo: &Topology, kind: &NodeKind) -> Option<Method> {
+    match kind {
+        NodeKind::Caller { of_source } => topo.nodes.iter().find_map(|n| match &n.kind {
+            NodeKind::Source { index, method, .. } if index == of_source => Some(*method),
+            _ => None,
+        }),
+        NodeKind::Source { method, .. } => Some(*method),
+        NodeKind::EventQueue
+        | NodeKind::OnSuccess
+        | NodeKind::OnFailure
+        | NodeKind::DeadLetterQueue
+        | NodeKind::EventBridgeDlq { .. } => Some(Method::Asynchronous),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod method_tests {
+    use super::*;
+    use lambdascope_sim::Scenario;
+
+    #[test]
+    fn callers_take_their_sources_method_and_the_function_has_none() {
+        let text = "format_version = 1\nid = \"m\"\ntitle = \"m\"\n[[sources]]\nkind = \"api_gateway\"\nid = \"api\"\n[[sources]]\nkind = \"sns\"\nid = \"t\"\n";
+        let topo = Topology::of(&Scenario::parse("m.toml", text).unwrap());
+        let m = |key: &str| node_method(&topo, &topo.by_key(key).unwrap().kind);
+        assert_eq!(m("caller:api"), Some(Method::Synchronous));
+        assert_eq!(m("source:t"), Some(Method::Asynchronous));
+        assert_eq!(m("queue"), Some(Method::Asynchronous));
+        assert_eq!(m("function"), None);
     }
 }

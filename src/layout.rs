@@ -213,6 +213,10 @@ impl Layout {
     fn clear(&self, curve: &Curve, from: NodeId, to: NodeId) -> bool {
         (1..24).all(|i| {
             let p = curve.at(i as f64 / 24.0);
+            // Stay on the drawing.
+            if p.x < 2.0 || p.y < 2.0 || p.x > self.width - 2.0 || p.y > self.height - 2.0 {
+                return false;
+            }
             self.boxes
                 .iter()
                 .enumerate()
@@ -296,7 +300,13 @@ fn wide(topo: &Topology) -> Layout {
             + ROW_GAP * c.len().saturating_sub(1) as f64
     };
     // Sources and callers share rows; everything else is centred in its column.
-    let height = cols.iter().map(col_h).fold(0.0, f64::max) + 2.0 * MARGIN;
+    let content_h = cols.iter().map(col_h).fold(0.0, f64::max) + 2.0 * MARGIN;
+    // An edge that skips a column (queue → DLQ past the function) is routed below the boxes.
+    let skips = topo
+        .edges
+        .iter()
+        .any(|(a, b)| column(&topo.node(*a).kind).abs_diff(column(&topo.node(*b).kind)) > 1);
+    let height = content_h + if skips { 56.0 } else { 0.0 };
     let mut x = MARGIN;
     if !cols[0].is_empty() {
         x += COL_W[0] + COL_GAP;
@@ -306,7 +316,7 @@ fn wide(topo: &Topology) -> Layout {
             continue;
         }
         let w = COL_W[ci];
-        let mut y = (height - col_h(col)) / 2.0;
+        let mut y = (content_h - col_h(col)) / 2.0;
         for n in col {
             let h = box_h(&topo.node(*n).kind);
             boxes[n.0 as usize] = Rect { x, y, w, h };

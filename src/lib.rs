@@ -14,8 +14,13 @@
 //! * [`components`] and [`hooks`]: the Yew function components and hooks.
 
 pub mod catalog;
+pub mod components;
+pub mod hooks;
 pub mod layout;
 pub mod metrics;
+pub mod mount;
 pub mod params;
 pub mod playback;
 pub mod scenarios;
+
+pub use components::player::{Player, PlayerProps};

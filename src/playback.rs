@@ -290,6 +290,8 @@ pub enum Action {
         scenario: Box<Scenario>,
         seed: u64,
     },
+    /// The user's `prefers-reduced-motion` changed: switching it on pauses.
+    SetReducedMotion(bool),
 }
 
 impl Playback {
@@ -443,6 +445,16 @@ impl Playback {
                 self.playing = false;
                 self.seek(SimTime::ZERO);
             }
+            Action::SetReducedMotion(on) => {
+                if on != self.reduced_motion {
+                    self.reduced_motion = on;
+                    self.pending_ms = 0.0;
+                    if on {
+                        self.playing = false;
+                        self.last_wall = None;
+                    }
+                }
+            }
             Action::Load {
                 bundled,
                 scenario,
@@ -506,6 +518,151 @@ mod tests {
         assert_eq!(format_speed(0.25), "0.25×");
         assert_eq!(format_speed(2.0), "2×");
         assert_eq!(format_speed(50.0), "50×");
+    }
+
+    fn async_failure() -> Playback {
+        let text = crate::scenarios::FILES
+            .iter()
+            .find(|(n, _)| *n == "async-retries-dlq.toml")
+            .unwrap()
+            .1;
+        Playback::new(None, Scenario::parse("a.toml", text).unwrap(), 1, false)
+    }
+
+    #[test]
+    fn the_minute_and_two_minute_retry_waits_are_compressed_but_the_clock_is_not() {
+        let pb = async_failure();
+        let map = &pb.session.map;
+        assert_eq!(map.gaps.len(), 2, "{:?}", map.gaps);
+        let (a, b) = (&map.gaps[0], &map.gaps[1]);
+        assert!(a.skipped_ms > 55_000 && a.skipped_ms < 62_000, "{a:?}");
+        assert!(b.skipped_ms > 115_000 && b.skipped_ms < 122_000, "{b:?}");
+        // Three minutes of AWS time fit in a few seconds of screen time.
+        assert!(map.end_screen() < 12_000.0, "{}", map.end_screen());
+        assert!(map.end_sim() > SimTime(184_000));
+    }
+
+    #[test]
+    fn stepping_visits_every_event_forward_and_back() {
+        let mut pb = async_failure();
+        let times: Vec<SimTime> = pb.session.timeline().trace.iter().map(|e| e.at).collect();
+        let mut distinct = times.clone();
+        distinct.dedup();
+        let mut seen = Vec::new();
+        while !pb.at_end() && seen.len() < 1000 {
+            pb.apply(Action::Step(1));
+            seen.push(pb.at);
+        }
+        assert_eq!(
+            &seen[..distinct.len() - 1],
+            &distinct[1..],
+            "forward steps land on each event instant"
+        );
+        pb.apply(Action::Seek(SimTime(62_420)));
+        pb.apply(Action::Step(-1));
+        assert!(pb.at < SimTime(62_420) && distinct.contains(&pb.at));
+        assert!(!pb.playing, "stepping pauses");
+    }
+
+    #[test]
+    fn playing_and_seeking_show_the_same_scene_for_the_same_instant() {
+        let mut played = async_failure();
+        let mut wall = 0.0;
+        played.apply(Action::SetSpeed(1.0));
+        played.apply(Action::Play);
+        while played.at < SimTime(62_500) && played.playing {
+            played.apply(Action::Tick { wall_ms: wall });
+            wall += 16.7;
+        }
+        let at = played.at;
+        let mut sought = async_failure();
+        sought.apply(Action::Seek(SimTime(200_000)));
+        sought.apply(Action::Seek(at));
+        let tl = played.session.timeline();
+        assert_eq!(
+            tl.scene_at(at),
+            sought.session.timeline().scene_at(sought.at)
+        );
+        assert!((played.screen - sought.screen).abs() < 1.0);
+        // Scrubbing to a screen position twice gives the same instant.
+        let mut a = async_failure();
+        a.apply(Action::SeekScreen(4_321.5));
+        let first = a.at;
+        a.apply(Action::SeekScreen(100.0));
+        a.apply(Action::SeekScreen(4_321.5));
+        assert_eq!(a.at, first);
+    }
+
+    #[test]
+    fn a_fault_forks_the_run_at_the_cursor_and_reset_drops_it() {
+        let mut pb = async_failure();
+        let before = pb.session.clone();
+        pb.apply(Action::Seek(SimTime(500)));
+        pb.apply(Action::Inject(Input::Throttle { for_ms: 10_000 }));
+        assert_ne!(pb.session.generation, before.generation);
+        assert_eq!(
+            pb.at,
+            SimTime(500),
+            "the cursor stays where the fault was injected"
+        );
+        assert_eq!(pb.session.inputs().len(), 1);
+        let (old, new) = (&before.timeline().trace, &pb.session.timeline().trace);
+        let k = old.iter().take_while(|e| e.at <= SimTime(500)).count();
+        assert_eq!(&old[..k], &new[..k], "the past is shared");
+        assert_ne!(old, new, "the future differs");
+        assert!(new
+            .iter()
+            .any(|e| matches!(e.kind, lambdascope_sim::Trace::Throttled { .. })));
+        // Branch again from an earlier instant: the later fault is dropped.
+        pb.apply(Action::Seek(SimTime(100)));
+        pb.apply(Action::Inject(Input::FailNextAttempt));
+        assert_eq!(pb.session.inputs().len(), 1);
+        assert_eq!(pb.session.inputs()[0].at, SimTime(100));
+        pb.apply(Action::Reset);
+        assert!(pb.session.inputs().is_empty());
+        assert_eq!(pb.session.timeline().trace, before.timeline().trace);
+        assert_eq!(pb.at, SimTime::ZERO);
+    }
+
+    #[test]
+    fn reduced_motion_starts_paused_and_only_shows_event_instants() {
+        let text = crate::scenarios::FILES
+            .iter()
+            .find(|(n, _)| *n == "async-retries-dlq.toml")
+            .unwrap()
+            .1;
+        let mut pb = Playback::new(None, Scenario::parse("a.toml", text).unwrap(), 1, true);
+        assert!(!pb.playing);
+        let times: Vec<SimTime> = pb.session.timeline().trace.iter().map(|e| e.at).collect();
+        pb.apply(Action::Play);
+        let mut wall = 0.0;
+        for _ in 0..400 {
+            pb.apply(Action::Tick { wall_ms: wall });
+            wall += 16.7;
+            assert!(
+                pb.at == SimTime::ZERO || times.contains(&pb.at) || pb.at_end(),
+                "{:?} is not an event instant",
+                pb.at
+            );
+        }
+        assert!(pb.at > SimTime::ZERO, "it still advances");
+    }
+
+    #[test]
+    fn playback_stops_at_the_end_and_play_restarts() {
+        let mut pb = async_failure();
+        pb.apply(Action::End);
+        assert!(pb.at_end());
+        pb.apply(Action::Play);
+        assert_eq!(pb.at, SimTime::ZERO);
+        assert!(pb.playing);
+        pb.apply(Action::SetSpeed(100.0));
+        let mut wall = 0.0;
+        while pb.playing && wall < 100_000.0 {
+            pb.apply(Action::Tick { wall_ms: wall });
+            wall += 16.7;
+        }
+        assert!(pb.at_end() && !pb.playing);
     }
 
     #[test]

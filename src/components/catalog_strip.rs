@@ -1,0 +1,94 @@
+//! The catalog strip (all ten source kinds, each marked synchronous, asynchronous or polling by
+//! colour, badge shape, border pattern and label; click one to learn how it invokes Lambda) and the
+//! legend of token shapes and glyphs.
+
+use lambdascope_sim::scene::Glyph;
+use lambdascope_sim::Method;
+use yew::prelude::*;
+
+use super::glyph::{glyph, method_badge};
+use crate::catalog::{method_class, Service, SERVICES};
+
+#[derive(Properties, PartialEq)]
+pub struct StripProps {
+    /// Source kinds the current scenario uses.
+    pub used: Vec<String>,
+    pub filter: Option<Method>,
+    pub picked: Option<&'static str>,
+    pub on_pick: Callback<&'static Service>,
+}
+
+#[function_component(CatalogStrip)]
+pub fn catalog_strip(p: &StripProps) -> Html {
+    let items: Html = SERVICES
+        .iter()
+        .map(|s| {
+            let m = s.methods[0];
+            let used = p.used.iter().any(|u| u == s.kind);
+            let dim = p.filter.is_some_and(|f| !s.methods.contains(&f));
+            let cb = p.on_pick.clone();
+            let methods = s.methods.iter().map(|m| m.label()).collect::<Vec<_>>().join(" or ");
+            html! {
+                <li>
+                    <button type="button" class={classes!("ls-svc", method_class(m), used.then_some("ls-used"), dim.then_some("ls-dimmed"), (p.picked == Some(s.kind)).then_some("ls-on"))}
+                        data-kind={s.kind} aria-pressed={(p.picked == Some(s.kind)).to_string()}
+                        aria-label={format!("{}: invokes Lambda {methods}{}", s.name, if used { ", in this scenario" } else { "" })}
+                        onclick={Callback::from(move |_: MouseEvent| cb.emit(s))}>
+                        <svg class="ls-svc-badge" viewBox="0 0 84 14" aria-hidden="true">
+                            { for s.methods.iter().enumerate().map(|(i, m)| method_badge(*m, 7.0 + 40.0 * i as f64, 7.0)) }
+                        </svg>
+                        <span class="ls-svc-name">{s.name}</span>
+                        <span class="ls-svc-used">{if used { "in this scenario" } else { methods_short(s) }}</span>
+                    </button>
+                </li>
+            }
+        })
+        .collect();
+    html! {
+        <nav class="ls-strip" aria-label="The ten services that invoke Lambda">
+            <ul>{items}</ul>
+        </nav>
+    }
+}
+
+fn methods_short(s: &Service) -> &'static str {
+    match s.methods {
+        [Method::Synchronous] => "synchronous",
+        [Method::Asynchronous] => "asynchronous",
+        [Method::Polling] => "polling",
+        _ => "sync or async",
+    }
+}
+
+/// What the shapes mean: method badges, token shapes and glyphs.
+#[function_component(Legend)]
+pub fn legend() -> Html {
+    let token = |class: &'static str, shape: Html, text: &'static str| {
+        html! { <li><svg viewBox="-8 -8 16 16" class={classes!("ls-legend-svg", class)} aria-hidden="true">{shape}</svg>{text}</li> }
+    };
+    let g = |gl: Glyph, text: &'static str| html! { <li><svg viewBox="-11 -11 22 22" class="ls-legend-svg" aria-hidden="true">{glyph(gl, 0.0, 0.0, 1.0)}</svg>{text}</li> };
+    html! {
+        <details class="ls-legend">
+            <summary>{"Legend"}</summary>
+            <ul>
+                <li><svg viewBox="0 0 46 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Synchronous, 7.0, 7.0)}</svg>{"synchronous: the caller waits (square, solid border)"}</li>
+                <li><svg viewBox="0 0 46 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Asynchronous, 7.0, 7.0)}</svg>{"asynchronous: queued, 202 at once (circle, dashed border)"}</li>
+                <li><svg viewBox="0 0 46 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Polling, 7.0, 7.0)}</svg>{"polling: Lambda reads batches (diamond, dotted border)"}</li>
+                {token("ls-t-sync", html! { <circle r="5" class="ls-t-ring" /> }, "request")}
+                {token("ls-t-sync", html! { <circle r="5" /> }, "Invoke call (number: SDK send)")}
+                {token("ls-t-ok", html! { <path d="M0 -6L6 0L0 6L-6 0Z" /> }, "answer (status shown)")}
+                {token("ls-t-async", html! { <rect x="-5" y="-5" width="10" height="10" /> }, "event handed to Lambda's queue")}
+                {token("ls-t-async", html! { <circle r="5" /> }, "attempt (number: attempt)")}
+                {token("ls-t-bad", html! { <circle r="5" class="ls-t-ring" /> }, "failed event going back to wait for its retry")}
+                {token("ls-t-bad", html! { <rect x="-7" y="-4" width="14" height="8" /> }, "record or event for a DLQ / destination")}
+                {token("ls-t-dup", html! { <circle r="6" class="ls-t-ring ls-t-dash" /> }, "dashed ring: a duplicate delivery")}
+                {g(Glyph::Error, "function error")}
+                {g(Glyph::Timeout, "timeout")}
+                {g(Glyph::Throttle, "throttle (429)")}
+                {g(Glyph::GaveUp, "caller gave up (504)")}
+                {g(Glyph::DeliveryFailed, "source could not reach Lambda")}
+                {g(Glyph::Rejected, "payload too large (413)")}
+            </ul>
+        </details>
+    }
+}

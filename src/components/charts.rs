@@ -1,0 +1,140 @@
+//! Live metrics as small SVG charts sharing the scrubber's time axis: the part after the cursor is
+//! veiled, and the number is the value at the cursor.
+
+use lambdascope_sim::time::format_duration_ms;
+use lambdascope_sim::Scene;
+use yew::prelude::*;
+
+use super::Shared;
+use crate::metrics::{MetricKind, Metrics, Series};
+
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    pub metrics: Shared<Metrics>,
+    pub scene: Shared<Scene>,
+    pub screen: f64,
+    pub end: f64,
+}
+
+const W: f64 = 120.0;
+const H: f64 = 32.0;
+
+fn series_path(s: &Series, xs: &[f64], end: f64) -> String {
+    let max = s.max.max(1.0);
+    let x = |v: f64| v / end.max(1.0) * W;
+    let y = |v: f64| H - v / max * (H - 2.0);
+    let mut d = String::new();
+    match s.metric.kind() {
+        MetricKind::Count => {
+            // A bar per sample interval.
+            for i in 1..xs.len() {
+                let v = s.values[i];
+                if v > 0.0 {
+                    let (x0, x1) = (x(xs[i - 1]), x(xs[i]));
+                    d.push_str(&format!(
+                        "M{:.2} {H}V{:.2}H{:.2}V{H}Z",
+                        x0,
+                        y(v),
+                        x1.max(x0 + 0.6)
+                    ));
+                }
+            }
+        }
+        MetricKind::Level => {
+            d.push_str(&format!("M0 {H}"));
+            for i in 0..xs.len() {
+                let (xi, yi) = (x(xs[i]), y(s.values[i]));
+                d.push_str(&format!("L{xi:.2} {yi:.2}"));
+                if let Some(next) = xs.get(i + 1) {
+                    d.push_str(&format!("L{:.2} {yi:.2}", x(*next)));
+                }
+            }
+            d.push_str(&format!("L{W} {H}Z"));
+        }
+    }
+    d
+}
+
+#[function_component(Charts)]
+pub fn charts(p: &ChartsProps) -> Html {
+    let paths = use_memo(p.metrics.clone(), |m| {
+        m.series
+            .iter()
+            .map(|s| series_path(s, &m.xs, *m.xs.last().unwrap_or(&1.0)))
+            .collect::<Vec<_>>()
+    });
+    let cursor = (p.screen / p.end.max(1.0) * W).clamp(0.0, W);
+    let veil = html! { <>
+        <rect class="ls-future" x={format!("{cursor:.2}")} y="0" width={format!("{:.2}", W - cursor)} height={H.to_string()} />
+        <path class="ls-cursor" d={format!("M{cursor:.2} 0V{H}")} vector-effect="non-scaling-stroke" />
+    </> };
+    let m = &p.metrics;
+    let charts: Html = m
+        .series
+        .iter()
+        .zip(paths.iter())
+        .map(|(s, d)| {
+            let now = s.metric.read(&p.scene, &m.dlq_nodes);
+            let what = match s.metric.kind() {
+                MetricKind::Count => "so far",
+                MetricKind::Level => "now",
+            };
+            html! {
+                <figure class={classes!("ls-chart", s.metric.class())} data-metric={s.metric.title()}>
+                    <figcaption><span>{s.metric.title()}</span><b>{now}</b></figcaption>
+                    <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
+                         aria-label={format!("{}: {now} {what}; peak {} per sample", s.metric.title(), s.max)}>
+                        <path class="ls-series" d={d.clone()} vector-effect="non-scaling-stroke" />
+                        {veil.clone()}
+                    </svg>
+                </figure>
+            }
+        })
+        .collect();
+    let latency = latency_chart(m, p.scene.at, p.end, veil);
+    html! {
+        <section class="ls-charts" aria-label="Live metrics">
+            {charts}
+            {latency}
+        </section>
+    }
+}
+
+fn latency_chart(m: &Metrics, at: lambdascope_sim::SimTime, end: f64, veil: Html) -> Html {
+    let max = m.latency_max.max(1) as f64;
+    let dot = |ok: bool| -> String {
+        m.latency
+            .iter()
+            .filter(|l| l.error != ok)
+            .map(|l| {
+                format!(
+                    "M{:.2} {:.2}v0",
+                    l.screen / end.max(1.0) * W,
+                    H - 3.0 - l.ms as f64 / max * (H - 6.0)
+                )
+            })
+            .collect()
+    };
+    let last = m.latency.iter().rev().find(|l| l.at <= at);
+    let now = last
+        .map(|l| format_duration_ms(l.ms))
+        .unwrap_or_else(|| "–".into());
+    let label = if m.latency.is_empty() {
+        "Caller latency: no synchronous caller in this scenario".to_string()
+    } else {
+        format!(
+            "Caller latency: last answer took {now}; slowest {}",
+            format_duration_ms(m.latency_max)
+        )
+    };
+    html! {
+        <figure class="ls-chart ls-c-latency" data-metric="Caller latency">
+            <figcaption><span>{"Caller latency"}</span><b>{now}</b></figcaption>
+            <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img" aria-label={label}>
+                <path class="ls-dots-ok" d={dot(true)} vector-effect="non-scaling-stroke" />
+                <path class="ls-dots-bad" d={dot(false)} vector-effect="non-scaling-stroke" />
+                {veil}
+            </svg>
+        </figure>
+    }
+}

@@ -1,0 +1,82 @@
+//! The event log (the core's narration, one sentence per trace event, newest first; click a
+//! line to go there) and the screen-reader live region announcing major events.
+
+use lambdascope_sim::narrate::{salience, sentence, Salience};
+use lambdascope_sim::SimTime;
+use yew::prelude::*;
+
+use super::Shared;
+use crate::playback::{format_clock, Session};
+
+/// Lines shown in the log.
+const LINES: usize = 60;
+
+#[derive(Properties, PartialEq)]
+pub struct LogProps {
+    pub session: Shared<Session>,
+    /// Trace events at or before the cursor.
+    pub seen: usize,
+    pub on_seek: Callback<SimTime>,
+}
+
+#[function_component(EventLog)]
+pub fn event_log(p: &LogProps) -> Html {
+    let all = use_state(|| false);
+    let tl = p.session.timeline();
+    let seen = p.seen.min(tl.trace.len());
+    let rows: Html = tl.trace[..seen]
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, e)| *all || salience(e) == Salience::Major)
+        .take(LINES)
+        .map(|(i, e)| {
+            let (cb, at) = (p.on_seek.clone(), e.at);
+            let major = salience(e) == Salience::Major;
+            html! {
+                <li key={i} class={classes!("ls-log-row", format!("ls-k-{}", e.kind.kind_name()), (!major).then_some("ls-minor"))}>
+                    <button type="button" class="ls-log-time" onclick={Callback::from(move |_: MouseEvent| cb.emit(at))} title="Go to this moment">{format_clock(e.at)}</button>
+                    <span class="ls-log-text">{sentence(&tl.topology, e)}</span>
+                </li>
+            }
+        })
+        .collect();
+    let toggle = {
+        let all = all.clone();
+        Callback::from(move |_: Event| all.set(!*all))
+    };
+    html! {
+        <section class="ls-log" aria-label="Event log">
+            <div class="ls-log-head">
+                <h3>{"What happened"}</h3>
+                <label class="ls-check"><input type="checkbox" checked={*all} onchange={toggle} />{" every hop"}</label>
+            </div>
+            if seen == 0 {
+                <p class="ls-hint">{"Nothing yet: press play or step forward."}</p>
+            }
+            <ol class="ls-log-list" reversed=true>{rows}</ol>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LiveProps {
+    pub session: Shared<Session>,
+    pub seen: usize,
+}
+
+/// Announces the latest major event (attempts, errors, retries, dispositions), not every hop.
+#[function_component(LiveRegion)]
+pub fn live_region(p: &LiveProps) -> Html {
+    let tl = p.session.timeline();
+    let seen = p.seen.min(tl.trace.len());
+    let latest = tl.trace[..seen]
+        .iter()
+        .rev()
+        .take(400)
+        .find(|e| salience(e) == Salience::Major);
+    let text = latest
+        .map(|e| format!("{}: {}", format_clock(e.at), sentence(&tl.topology, e)))
+        .unwrap_or_default();
+    html! { <div class="ls-sr-only" aria-live="polite" aria-atomic="true" data-ls="live">{text}</div> }
+}

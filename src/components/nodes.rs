@@ -1,0 +1,296 @@
+//! One box of the diagram, drawn from the scene: sources and callers, Lambda's event queue with
+//! its waiting events and retry countdowns, the function with its execution environments and
+//! concurrency, and the destinations and DLQs where failed events stack up.
+
+use lambdascope_sim::scene::{EnvPhase, FLASH_MS};
+use lambdascope_sim::time::format_duration_ms;
+use lambdascope_sim::topology::NodeKind;
+use lambdascope_sim::trace::{NodeId, RetryReason};
+use lambdascope_sim::Method;
+use yew::prelude::*;
+
+use super::glyph::{glyph, glyph_label, method_badge};
+use super::Shared;
+use crate::layout::Rect;
+use crate::playback::Session;
+use lambdascope_sim::Scene;
+
+#[derive(Properties, PartialEq)]
+pub struct NodeProps {
+    pub session: Shared<Session>,
+    pub scene: Shared<Scene>,
+    pub id: u32,
+    pub rect: Rect,
+    pub method: Option<Method>,
+    pub selected: bool,
+    pub dimmed: bool,
+    pub instance: u32,
+    pub on_select: Callback<u32>,
+}
+
+#[function_component(NodeBox)]
+pub fn node_box(p: &NodeProps) -> Html {
+    let tl = p.session.timeline();
+    let node = tl.topology.node(NodeId(p.id));
+    let view = p
+        .scene
+        .nodes
+        .get(p.id as usize)
+        .cloned()
+        .unwrap_or_default();
+    let r = p.rect;
+    let select = {
+        let (cb, id) = (p.on_select.clone(), p.id);
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let keys = {
+        let (cb, id) = (p.on_select.clone(), p.id);
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                cb.emit(id);
+            }
+        })
+    };
+    let (inside, summary) = match &node.kind {
+        NodeKind::Function => function_inside(p, r.w, r.h),
+        NodeKind::EventQueue => queue_inside(p, r.w, r.h),
+        NodeKind::Caller { .. } => {
+            let status = view.last_status.map(|s| {
+                let ok = s < 400;
+                html! {
+                    <g class={classes!("ls-status", if ok { "ls-ok" } else { "ls-bad" })} transform={format!("translate({:.1} {:.1})", r.w - 22.0, r.h - 16.0)}>
+                        <rect x="-18" y="-10" width="36" height="18" rx="3" />
+                        <text y="3.5" text-anchor="middle">{s}</text>
+                    </g>
+                }
+            });
+            let waiting = (view.waiting > 0).then(|| {
+                html! { <g transform={format!("translate(8 {:.1})", r.h - 19.0)}>
+                    <path class="ls-hourglass" d="M0 0H7L0 10H7Z" />
+                    <text x="11" y="9" class="ls-small">{format!("{} waiting", view.waiting)}</text>
+                </g> }
+            });
+            let sum = format!(
+                "{} waiting{}",
+                view.waiting,
+                view.last_status
+                    .map(|s| format!(", last answer {s}"))
+                    .unwrap_or_default()
+            );
+            (html! { <>{waiting}{status}</> }, sum)
+        }
+        NodeKind::OnSuccess
+        | NodeKind::OnFailure
+        | NodeKind::DeadLetterQueue
+        | NodeKind::EventBridgeDlq { .. } => {
+            let pile: Html = (0..view.stacked.min(8))
+                .map(|i| {
+                    html! { <rect class="ls-pile" x={format!("{:.1}", r.w - 40.0)} y={format!("{:.1}", r.h - 14.0 - 4.0 * i as f64)} width="26" height="8" rx="1.5" /> }
+                })
+                .collect();
+            let count = html! { <text x="8" y={format!("{:.1}", r.h - 9.0)} class="ls-count">{view.stacked}</text> };
+            (
+                html! { <>{pile}{count}</> },
+                format!("{} received", view.stacked),
+            )
+        }
+        _ => (Html::default(), String::new()),
+    };
+    let badge = p
+        .method
+        .filter(|_| matches!(node.kind, NodeKind::Source { .. }))
+        .map(|m| method_badge(m, 12.0, r.h - 11.0));
+    let flashes: Vec<_> = p
+        .scene
+        .flashes
+        .iter()
+        .filter(|f| f.node.0 == p.id)
+        .take(3)
+        .collect();
+    let glyphs: Html = flashes
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let age = p.scene.at.since(f.at) as f64 / FLASH_MS as f64;
+            glyph(f.glyph, r.w - 12.0 - 22.0 * i as f64, -2.0, 1.0 - 0.6 * age)
+        })
+        .collect();
+    let flash_text = flashes.first().map(|f| html! { <text x={format!("{:.1}", r.w - 26.0)} y="-6" text-anchor="end" class="ls-flash-text">{glyph_label(f.glyph)}</text> });
+    let method_text = p.method.map(|m| m.label()).unwrap_or("every method");
+    let label = format!(
+        "{}, {}: {}. {}. Press Enter for details.",
+        node.label, node.detail, method_text, summary
+    );
+    let shape_class = p
+        .method
+        .map(crate::catalog::method_class)
+        .unwrap_or("ls-m-none");
+    html! {
+        <g class={classes!("ls-node", format!("ls-node-{}", role(&node.kind)), shape_class, p.selected.then_some("ls-selected"), p.dimmed.then_some("ls-dimmed"))}
+           transform={format!("translate({:.1} {:.1})", r.x, r.y)}
+           tabindex="0" role="button" aria-label={label} aria-pressed={p.selected.to_string()}
+           data-node={node.key.clone()} onclick={select} onkeydown={keys}>
+            <rect class="ls-box" width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx={corner(p.method)} />
+            <text x="8" y="17" class="ls-label">{clip(&node.label, r.w)}</text>
+            <text x="8" y="31" class="ls-detail">{clip(&node.detail, r.w * 1.15)}</text>
+            {inside}
+            {badge}
+            {glyphs}
+            {flash_text}
+        </g>
+    }
+}
+
+/// Corner radius is part of the method's shape: square (sync), round (async), in between (polling).
+fn corner(m: Option<Method>) -> &'static str {
+    match m {
+        Some(Method::Synchronous) => "2",
+        Some(Method::Asynchronous) => "14",
+        Some(Method::Polling) => "7",
+        None => "8",
+    }
+}
+
+#[allow(unreachable_patterns)]
+fn role(kind: &NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Caller { .. } => "caller",
+        NodeKind::Source { .. } => "source",
+        NodeKind::EventQueue => "queue",
+        NodeKind::Function => "function",
+        NodeKind::OnSuccess => "on-success",
+        NodeKind::OnFailure => "on-failure",
+        NodeKind::DeadLetterQueue => "dlq",
+        NodeKind::EventBridgeDlq { .. } => "eb-dlq",
+        _ => "other",
+    }
+}
+
+/// Keeps a label inside its box (about 6.2 units a character at the label size).
+fn clip(s: &str, w: f64) -> String {
+    let max = ((w - 14.0) / 6.4).max(4.0) as usize;
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
+    let scene = &p.scene;
+    let f = &p.session.scenario.file;
+    let limit = match f.function.reserved_concurrency {
+        Some(r) => format!("{r} reserved"),
+        None => format!("{} account", f.account.concurrency),
+    };
+    let envs = &scene.environments;
+    let count = |ph: EnvPhase| envs.iter().filter(|e| e.phase == ph).count();
+    let (init, busy, idle) = (
+        count(EnvPhase::Initializing),
+        count(EnvPhase::Busy),
+        count(EnvPhase::Idle),
+    );
+    let (cw, ch, gap, top) = (22.0, 15.0, 4.0, 52.0);
+    let cols = (((w - 16.0 + gap) / (cw + gap)).floor() as usize).max(1);
+    let rows = (((h - top - 20.0 + gap) / (ch + gap)).floor() as usize).max(1);
+    let cap = cols * rows;
+    let shown = if envs.len() > cap {
+        cap - 1
+    } else {
+        envs.len()
+    };
+    let hatch = format!("url(#ls-hatch-{})", p.instance);
+    let cells: Html = envs
+        .iter()
+        .take(shown)
+        .enumerate()
+        .map(|(i, e)| {
+            let (x, y) = (8.0 + (i % cols) as f64 * (cw + gap), top + (i / cols) as f64 * (ch + gap));
+            let (class, title) = match e.phase {
+                EnvPhase::Initializing => ("ls-env-init", format!("environment {}: initialising (cold start)", e.env.0)),
+                EnvPhase::Busy => ("ls-env-busy", format!("environment {}: running invocation {} attempt {}", e.env.0, e.inv.map_or(0, |i| i.0), e.attempt)),
+                EnvPhase::Idle => ("ls-env-idle", format!("environment {}: idle, warm", e.env.0)),
+            };
+            let bar = (e.phase != EnvPhase::Idle).then(|| {
+                html! { <rect class="ls-env-bar" x="1.5" y={format!("{:.1}", ch - 4.0)} width={format!("{:.1}", (cw - 3.0) * e.progress as f64)} height="2.5" /> }
+            });
+            html! {
+                <g transform={format!("translate({x:.1} {y:.1})")} class={classes!("ls-env", class)}>
+                    <title>{title}</title>
+                    <rect width={cw.to_string()} height={ch.to_string()} rx="2" fill={(e.phase == EnvPhase::Initializing).then(|| hatch.clone())} />
+                    {if e.provisioned { html! { <text x="3" y="10" class="ls-env-p">{"P"}</text> } } else { Html::default() }}
+                    {bar}
+                </g>
+            }
+        })
+        .collect();
+    let more = (envs.len() > shown).then(|| {
+        let i = shown;
+        let (x, y) = (8.0 + (i % cols) as f64 * (cw + gap), top + (i / cols) as f64 * (ch + gap));
+        html! { <text x={format!("{:.1}", x + 1.0)} y={format!("{:.1}", y + 11.0)} class="ls-small">{format!("+{}", envs.len() - shown)}</text> }
+    });
+    let full = f
+        .function
+        .reserved_concurrency
+        .is_some_and(|r| scene.concurrency_in_use >= r);
+    let html = html! { <>
+        <text x="8" y="45" class={classes!("ls-small", full.then_some("ls-limit-hit"))}>{format!("concurrency {} / {limit}", scene.concurrency_in_use)}</text>
+        {cells}
+        {more}
+        <text x="8" y={format!("{:.1}", h - 7.0)} class="ls-small">{format!("init {init} · busy {busy} · idle {idle}")}</text>
+    </> };
+    (html, format!("{} environments: {init} initialising, {busy} busy, {idle} idle; concurrency {} of {limit}", envs.len(), scene.concurrency_in_use))
+}
+
+fn queue_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
+    let scene = &p.scene;
+    let waiting = scene.queue_depth;
+    let timers = &scene.retry_timers;
+    let per_row = (((w - 16.0) / 11.0).floor() as u32).max(1);
+    let shown = waiting.min(per_row);
+    let slots: Html = (0..shown).map(|i| html! { <rect class="ls-slot" x={format!("{:.1}", 8.0 + 11.0 * i as f64)} y="40" width="8" height="8" rx="1" /> }).collect();
+    let more = (waiting > shown).then(|| html! { <text x={format!("{:.1}", 8.0 + 11.0 * shown as f64)} y="48" class="ls-small">{format!("+{}", waiting - shown)}</text> });
+    let lines = (((h - 70.0) / 14.0).floor() as usize).max(1);
+    let rows: Html = timers
+        .iter()
+        .take(lines)
+        .enumerate()
+        .map(|(i, t)| {
+            let what = match t.reason {
+                RetryReason::FunctionError => format!("attempt {}", t.next_try),
+                RetryReason::Throttled => "after throttle".to_string(),
+                _ => format!("try {}", t.next_try),
+            };
+            html! {
+                <text x="8" y={format!("{:.1}", 74.0 + 14.0 * i as f64)} class="ls-timer">
+                    {format!("#{} {what} in {}", t.inv.0, countdown(t.remaining_ms))}
+                </text>
+            }
+        })
+        .collect();
+    let extra = (timers.len() > lines).then(|| html! { <text x="8" y={format!("{:.1}", h - 6.0)} class="ls-small">{format!("+{} more waiting to retry", timers.len() - lines)}</text> });
+    let html = html! { <>
+        <text x="8" y="60" class="ls-small">{format!("{waiting} waiting · {} retry timers", timers.len())}</text>
+        {slots}{more}{rows}{extra}
+    </> };
+    (
+        html,
+        format!(
+            "{waiting} events waiting, {} waiting for a retry",
+            timers.len()
+        ),
+    )
+}
+
+/// A retry countdown: `42 s`, `1 min 05 s`, `850 ms`.
+pub fn countdown(ms: u64) -> String {
+    if (1000..60_000).contains(&ms) {
+        format!("{} s", ms.div_ceil(1000))
+    } else {
+        format_duration_ms(ms)
+    }
+}

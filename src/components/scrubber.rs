@@ -1,0 +1,128 @@
+//! The scrubbable timeline: drag or click anywhere to see that instant; ticks mark errors,
+//! throttles, retries, dead-lettering and answers with an error; hatched bands are idle stretches
+//! compressed on screen ("+58 s"); lightning marks are faults you injected (each one forked the run).
+
+use lambdascope_sim::scene::MarkerKind;
+use lambdascope_sim::time::format_duration_ms;
+use lambdascope_sim::SimTime;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::Shared;
+use crate::playback::{format_clock, Session};
+
+#[derive(Properties, PartialEq)]
+pub struct ScrubberProps {
+    pub session: Shared<Session>,
+    pub at: SimTime,
+    pub screen: f64,
+    /// Seek to a position on the screen axis.
+    pub on_seek: Callback<f64>,
+}
+
+fn marker_class(k: MarkerKind) -> (&'static str, &'static str) {
+    match k {
+        MarkerKind::Error => ("ls-mk-error", "function error"),
+        MarkerKind::Throttle => ("ls-mk-throttle", "throttle"),
+        MarkerKind::Retry => ("ls-mk-retry", "retry scheduled"),
+        MarkerKind::DeadLetter => ("ls-mk-dead", "dead-lettered or dropped"),
+        MarkerKind::CallerError => ("ls-mk-caller", "caller got an error"),
+    }
+}
+
+/// Pointer position → screen-axis position.
+fn position(e: &PointerEvent, end: f64) -> Option<f64> {
+    let el = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+    let r = el.get_bounding_client_rect();
+    if r.width() <= 0.0 {
+        return None;
+    }
+    Some(((e.client_x() as f64 - r.left()) / r.width()).clamp(0.0, 1.0) * end)
+}
+
+#[function_component(Scrubber)]
+pub fn scrubber(p: &ScrubberProps) -> Html {
+    let s = &p.session;
+    let end = s.map.end_screen().max(1.0);
+    let pct = |x: f64| format!("{:.3}%", (x / end * 100.0).clamp(0.0, 100.0));
+    // One tick per kind per 0.2 % of the width: an hour-long run can have thousands of markers.
+    let markers = use_memo(p.session.clone(), |s| {
+        let end = s.map.end_screen().max(1.0);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for m in &s.markers {
+            let x = s.map.to_screen(m.at);
+            if seen.insert((m.kind as u8, (x / end * 500.0) as u32)) {
+                out.push((x, m.kind, m.at));
+            }
+        }
+        out
+    });
+    let ticks: Html = markers
+        .iter()
+        .map(|(x, k, at)| {
+            let (class, what) = marker_class(*k);
+            html! { <span class={classes!("ls-mk", class)} style={format!("left:{}", pct(*x))} title={format!("{what} at {}", format_clock(*at))} /> }
+        })
+        .collect();
+    let gaps: Html = s
+        .map
+        .gaps
+        .iter()
+        .map(|g| {
+            let w = crate::playback::GAP_SHOWN_MS as f64;
+            html! {
+                <span class="ls-gapband" style={format!("left:{};width:{}", pct(g.screen_at), pct(w))}
+                      title={format!("idle from {} to {}: shown compressed", format_clock(g.from), format_clock(g.to))}>
+                    <span class="ls-gaplabel">{format!("+{}", format_duration_ms(g.skipped_ms))}</span>
+                </span>
+            }
+        })
+        .collect();
+    let inputs: Html = s
+        .inputs()
+        .iter()
+        .map(|i| {
+            html! { <span class="ls-mk-input" style={format!("left:{}", pct(s.map.to_screen(i.at)))} title={format!("fault injected at {}: the run forked here", format_clock(i.at))} /> }
+        })
+        .collect();
+    let down = {
+        let cb = p.on_seek.clone();
+        Callback::from(move |e: PointerEvent| {
+            if let Some(el) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            {
+                let _ = el.set_pointer_capture(e.pointer_id());
+            }
+            if let Some(x) = position(&e, end) {
+                cb.emit(x);
+            }
+        })
+    };
+    let moved = {
+        let cb = p.on_seek.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.buttons() & 1 == 1 {
+                if let Some(x) = position(&e, end) {
+                    cb.emit(x);
+                }
+            }
+        })
+    };
+    let end_sim = s.map.end_sim();
+    html! {
+        <div class="ls-scrubber" role="slider" tabindex="0" aria-label="Timeline: ← and → step one event, Home and End jump"
+             aria-valuemin="0" aria-valuemax={end_sim.as_ms().to_string()} aria-valuenow={p.at.as_ms().to_string()}
+             aria-valuetext={format!("{} of {}", format_clock(p.at), format_clock(end_sim))}
+             onpointerdown={down} onpointermove={moved}>
+            <div class="ls-track">
+                <div class="ls-fill" style={format!("width:{}", pct(p.screen))} />
+                {gaps}
+                {ticks}
+                {inputs}
+                <div class="ls-handle" style={format!("left:{}", pct(p.screen))} />
+            </div>
+        </div>
+    }
+}
