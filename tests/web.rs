@@ -1,0 +1,173 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): a real player is mounted into the
+//! page and driven through its DOM, as a user would.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn doc() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Mounts a player into a fresh element; returns the element.
+async fn mount(attrs: &[(&str, &str)]) -> Element {
+    let host = doc().create_element("div").unwrap();
+    for (k, v) in attrs {
+        host.set_attribute(k, v).unwrap();
+    }
+    doc().body().unwrap().append_child(&host).unwrap();
+    let props = lambdascope::mount::props_for(&host, &[]);
+    yew::Renderer::<lambdascope::Player>::with_root_and_props(host.clone(), props).render();
+    settle().await;
+    host
+}
+
+async fn settle() {
+    TimeoutFuture::new(60).await;
+}
+
+fn q(root: &Element, sel: &str) -> Element {
+    root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("no {sel}"))
+}
+fn count(root: &Element, sel: &str) -> u32 {
+    root.query_selector_all(sel).unwrap().length()
+}
+fn text(root: &Element, sel: &str) -> String {
+    q(root, sel).text_content().unwrap_or_default()
+}
+fn click(el: &Element) {
+    el.dyn_ref::<HtmlElement>().map(|h| h.click()).unwrap_or_else(|| {
+        let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+            let i = web_sys::MouseEventInit::new();
+            i.set_bubbles(true);
+            i
+        })
+        .unwrap();
+        el.dispatch_event(&ev).unwrap();
+    });
+}
+fn key(target: &Element, k: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(k);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn default_player_draws_the_overview_and_all_ten_services() {
+    let host = mount(&[("data-lambdascope", "")]).await;
+    assert_eq!(count(&host, ".ls-svc"), 10, "the catalog strip shows all ten sources");
+    // overview: 5 sources + 1 caller + queue + function + DLQ.
+    assert_eq!(count(&host, ".ls-diagram .ls-node"), 9);
+    assert_eq!(count(&host, ".ls-node.ls-m-sync"), 3, "client, API Gateway, your code");
+    assert_eq!(count(&host, ".ls-node.ls-m-async"), 5, "S3, SNS, EventBridge, the event queue, the DLQ");
+    assert!(host.query_selector(".ls-node-function").unwrap().is_some());
+    assert_eq!(q(&host, ".ls-player").get_attribute("data-ls-playing").as_deref(), Some("true"), "the default scenario is moving");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_deep_link_opens_paused_at_its_instant_and_keys_step_events() {
+    let host = mount(&[("data-lambdascope", "async-retries-dlq"), ("data-at", "62420")]).await;
+    let player = q(&host, ".ls-player");
+    assert_eq!(player.get_attribute("data-ls-playing").as_deref(), Some("false"));
+    assert!(text(&host, ".ls-clock").starts_with("1:02.420"), "{}", text(&host, ".ls-clock"));
+    // Attempt 2 is running: one busy environment.
+    assert_eq!(count(&host, ".ls-env-busy"), 1);
+    key(&player, "End");
+    settle().await;
+    assert!(text(&host, ".ls-clock").starts_with("3:04.100"), "{}", text(&host, ".ls-clock"));
+    assert_eq!(text(&host, ".ls-node-dlq .ls-count"), "1", "the event reached the DLQ");
+    key(&player, "Home");
+    settle().await;
+    assert!(text(&host, ".ls-clock").starts_with("0:00.000"));
+    key(&player, "ArrowRight");
+    settle().await;
+    assert!(!text(&host, ".ls-clock").starts_with("0:00.000"), "→ steps to the next event");
+    key(&player, " ");
+    settle().await;
+    assert_eq!(player.get_attribute("data-ls-playing").as_deref(), Some("true"), "Space plays");
+    key(&player, " ");
+    key(&player, "?");
+    settle().await;
+    assert!(host.query_selector(".ls-help").unwrap().is_some(), "? opens the help sheet");
+    key(&player, "Escape");
+    settle().await;
+    assert!(host.query_selector(".ls-help").unwrap().is_none());
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn selecting_a_box_opens_its_panel_and_refuses_an_out_of_range_value() {
+    let host = mount(&[("data-lambdascope", "async-retries-dlq")]).await;
+    let function = q(&host, ".ls-node-function");
+    key(&function, "Enter");
+    settle().await;
+    assert_eq!(text(&host, ".ls-panel h2"), "The Lambda function");
+    let field = q(&host, "[data-path='function.timeout_s'] input");
+    let input: HtmlInputElement = field.clone().dyn_into().unwrap();
+    assert_eq!(input.value(), "3");
+    assert!(text(&host, "[data-path='function.timeout_s'] .ls-field-hint").contains("1–900"));
+    input.set_value("901");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    field.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    settle().await;
+    let err = text(&host, "[data-path='function.timeout_s'] .ls-field-error");
+    assert!(err.contains("1–900"), "refused with the reason: {err}");
+    // A valid value is accepted and re-runs the scenario from the start.
+    input.set_value("1");
+    field.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    settle().await;
+    assert_eq!(text(&host, "[data-path='function.timeout_s'] .ls-field-error"), "");
+    assert!(text(&host, ".ls-clock").starts_with("0:0"), "the run restarted");
+    assert!(q(&host, "select[data-ls='picker']").text_content().unwrap().contains("(edited)"));
+    click(&q(&host, ".ls-panel .ls-close"));
+    settle().await;
+    assert!(!text(&host, ".ls-panel h2").contains("Lambda function"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn injecting_a_fault_forks_the_run() {
+    let host = mount(&[("data-lambdascope", "apigw-happy-path"), ("data-at", "10")]).await;
+    assert_eq!(count(&host, ".ls-branch li"), 0);
+    let fail = host.query_selector_all(".ls-fault").unwrap().item(0).unwrap().dyn_into::<Element>().unwrap();
+    assert_eq!(fail.text_content().unwrap(), "Fail next attempt");
+    click(&fail);
+    settle().await;
+    assert_eq!(count(&host, ".ls-branch li"), 1);
+    assert_eq!(count(&host, ".ls-mk-input"), 1, "the fork is marked on the timeline");
+    let player = q(&host, ".ls-player");
+    key(&player, "End");
+    settle().await;
+    assert!(count(&host, ".ls-mk-caller") >= 1, "the caller now sees an error");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_inline_scenario_is_explained_and_the_default_still_plays() {
+    let host = mount(&[("data-toml", "format_version = 1\nid = \"x\"\ntitle = \"x\"\n[function]\ntimeout_s = 901\n[[sources]]\nkind = \"s3\"\nid = \"u\"\n")]).await;
+    let notice = text(&host, ".ls-notice");
+    assert!(notice.contains("function.timeout_s") && notice.contains("1–900"), "{notice}");
+    assert_eq!(count(&host, ".ls-diagram .ls-node"), 9, "the default scenario is shown instead");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_crash_overlay_says_what_happened() {
+    let host = mount(&[("data-lambdascope", "")]).await;
+    host.set_attribute("data-lambdascope-mounted", "").unwrap();
+    lambdascope::mount::show_crash("index out of bounds: the len is 3 but the index is 7");
+    let overlay = q(&host, ".ls-crash");
+    assert_eq!(overlay.get_attribute("role").as_deref(), Some("alert"));
+    assert!(overlay.text_content().unwrap().contains("the index is 7"));
+    overlay.remove();
+    host.remove();
+}
