@@ -128,28 +128,45 @@ pub(crate) struct RunPlan {
     pub outcome: AttemptOutcome,
 }
 
+/// A Step Functions task's own handler settings, used instead of the function's (one function
+/// serves several Task states that behave differently).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunOverride {
+    pub duration: Option<DurationDist>,
+    pub behaviour: Option<Behaviour>,
+    pub error_type: Option<String>,
+}
+
 impl Sim {
     /// Decides how long a run takes and how it ends. `attempt` is 1-based per invocation;
     /// `timeout_ms` is the effective timeout (Lambda@Edge caps it by trigger).
     pub(crate) fn plan_run(&mut self, attempt: u32, timeout_ms: u64, response_limit: Option<u64>) -> RunPlan {
+        self.plan_run_with(attempt, timeout_ms, response_limit, None)
+    }
+
+    /// [`Sim::plan_run`] with a task's own duration, behaviour and error name where it has them.
+    pub(crate) fn plan_run_with(&mut self, attempt: u32, timeout_ms: u64, response_limit: Option<u64>, over: Option<&RunOverride>) -> RunPlan {
         let f = &self.scenario.file.function;
-        let mut run_ms = match &f.duration {
+        let duration = over.and_then(|o| o.duration.as_ref()).unwrap_or(&f.duration);
+        let behaviour = over.and_then(|o| o.behaviour.as_ref()).unwrap_or(&f.behaviour);
+        let error_type = over.and_then(|o| o.error_type.as_ref()).unwrap_or(&f.error_type);
+        let mut run_ms = match duration {
             DurationDist::Fixed { ms } => *ms,
             DurationDist::Uniform { min_ms, max_ms } => self.rng_function.range_inclusive(*min_ms, *max_ms),
         };
-        if let Behaviour::Slow { factor } = f.behaviour {
+        if let Behaviour::Slow { factor } = *behaviour {
             run_ms = run_ms.saturating_mul(factor as u64);
         }
         if self.now < self.overrides.slow_until {
             run_ms = run_ms.saturating_mul(self.overrides.slow_factor as u64);
         }
-        let mut throws = match &f.behaviour {
+        let mut throws = match behaviour {
             Behaviour::Throw => true,
             Behaviour::ThrowFirst { attempts } => attempt <= *attempts,
             Behaviour::ThrowProbability { p } => self.rng_function.chance(*p),
             _ => false,
         };
-        let mut times_out = matches!(f.behaviour, Behaviour::TimeOut);
+        let mut times_out = matches!(behaviour, Behaviour::TimeOut);
         if self.overrides.timeout_next > 0 {
             self.overrides.timeout_next -= 1;
             times_out = true;
@@ -162,7 +179,7 @@ impl Sim {
             return RunPlan { run_ms: timeout_ms, outcome: AttemptOutcome::TimedOut };
         }
         if throws {
-            return RunPlan { run_ms, outcome: AttemptOutcome::FunctionError { error_type: f.error_type.clone() } };
+            return RunPlan { run_ms, outcome: AttemptOutcome::FunctionError { error_type: error_type.clone() } };
         }
         if let Some(limit) = response_limit {
             if f.response_bytes > limit {
@@ -181,6 +198,18 @@ impl Sim {
         timeout_ms: u64,
         response_limit: Option<u64>,
     ) -> Result<u32, ThrottleReason> {
+        self.start_attempt_with(inv, try_no, |sim, attempt| sim.plan_run(attempt, timeout_ms, response_limit))
+    }
+
+    /// [`Sim::start_attempt`] with the run planned by `plan(sim, attempt)`: the same concurrency
+    /// path (environments, limits, throttles) for a polled batch (whose plan decides which items
+    /// fail) or a Step Functions task (with its own behaviour).
+    pub(crate) fn start_attempt_with(
+        &mut self,
+        inv: crate::trace::InvocationId,
+        try_no: u32,
+        plan: impl FnOnce(&mut Sim, u32) -> RunPlan,
+    ) -> Result<u32, ThrottleReason> {
         let forced = self.now < self.overrides.throttle_until;
         match self.envs.acquire(self.now, forced) {
             Err(reason) => {
@@ -197,7 +226,7 @@ impl Sim {
                     s.running += 1;
                     s.attempts
                 };
-                let plan = self.plan_run(attempt, timeout_ms, response_limit);
+                let plan = plan(self, attempt);
                 let init_ms = if cold { self.scenario.file.function.init_ms } else { 0 };
                 let init_ends = self.now.plus(init_ms);
                 let ends = init_ends.plus(plan.run_ms);

@@ -3,7 +3,7 @@
 
 use crate::scene::Timeline;
 use crate::time::{format_duration_ms, SimTime};
-use crate::topology::Topology;
+use crate::topology::{NodeKind, Topology};
 use crate::trace::*;
 
 /// How much an event matters to a listener: the live region announces `Major` ones only, so a
@@ -18,6 +18,17 @@ pub enum Salience {
 pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
     let name = |n: NodeId| topo.node(n).label.clone();
     match &e.kind {
+        Trace::EventCreated { inv, event, source, duplicate: false, payload_bytes } if polling_or_sfn(topo, *source) => {
+            let node = topo.node(*source);
+            match &node.kind {
+                NodeKind::Source { kind, .. } if kind == "sqs" => {
+                    format!("A producer sends message #{} to {} ({}; invocation {}).", event.0, node.detail, bytes(*payload_bytes), inv.0)
+                }
+                NodeKind::Source { kind, .. } if kind == "step_functions" => format!("Step Functions starts execution {} of {}.", inv.0, node.detail),
+                NodeKind::State { name, .. } => format!("Task state {name} calls the function: invocation {}.", inv.0),
+                _ => format!("A producer writes record #{} to {} ({}; invocation {}).", event.0, node.detail, bytes(*payload_bytes), inv.0),
+            }
+        }
         Trace::EventCreated { inv, event, source, duplicate, payload_bytes } => {
             if *duplicate {
                 format!("{} delivers event #{} again as invocation {} (a duplicate: delivery is at-least-once).", name(*source), event.0, inv.0)
@@ -42,6 +53,20 @@ pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
                 Message::Record { target: FailureTargetKind::EventBridgeDlq, .. } => "the undeliverable event".to_string(),
                 Message::Record { success: true, .. } => "an invocation record (success)".to_string(),
                 Message::Record { success: false, .. } => "an invocation record (failure)".to_string(),
+                Message::Batch { items, try_no } if *try_no > 1 => format!("the batch of {} again (send {try_no})", items.len()),
+                Message::Batch { items, .. } => format!("a batch of {}", items.len()),
+                Message::DeleteMessages { items } => format!("delete {} message{}", items.len(), plural(items.len())),
+                Message::ToDeadLetterQueue => "the message, moved by the queue's redrive policy".to_string(),
+                Message::FailureRecord { condition, records, with_payload } => format!(
+                    "an on-failure record about {records} record{} ({}; {})",
+                    plural(*records as usize),
+                    condition.as_str(),
+                    if *with_payload { "metadata and the payload" } else { "metadata only, not the records" }
+                ),
+                Message::TaskToken => "the task token".to_string(),
+                Message::Callback { callback: CallbackKind::Heartbeat } => "SendTaskHeartbeat".to_string(),
+                Message::Callback { callback: CallbackKind::Success } => "SendTaskSuccess".to_string(),
+                Message::Callback { callback: CallbackKind::Failure { error } } => format!("SendTaskFailure ({error})"),
             };
             let _ = arrives;
             format!("{hop}: {what} for invocation {}.", inv.0)
@@ -84,6 +109,9 @@ pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
                 RetryReason::SdkThrottleRetry => format!("The SDK retries the throttled call for invocation {} in {wait} (send {next_try}).", inv.0),
                 RetryReason::DeliveryFailed => format!("Lambda could not be reached; the source tries invocation {} again in {wait} (try {next_try}).", inv.0),
                 RetryReason::ClientReadTimeout => format!("The client stops waiting and sends invocation {} again (send {next_try}): the handler may now run twice.", inv.0),
+                RetryReason::EsmThrottled => format!("Throttled: the event source mapping tries batch invocation {} again in {wait}; this uses up no retry.", inv.0),
+                RetryReason::StreamBatchFailed => format!("The shard waits: the records of invocation {} are retried whole in {wait} (delivery {next_try}).", inv.0),
+                RetryReason::StateRetry => format!("A Retry matches: Step Functions tries again in {wait} (attempt {next_try}, invocation {}).", inv.0),
             }
         }
         Trace::CallerGaveUp { inv, caller, waited_ms } => format!(
@@ -112,6 +140,26 @@ pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
                 condition.as_str(),
                 approximate_invoke_count
             ),
+            Disposition::Deleted { receive_count, failure_ignored: false } => {
+                format!("The message of invocation {} is deleted from the queue after receive {receive_count}: done.", inv.0)
+            }
+            Disposition::Deleted { receive_count, failure_ignored: true } => format!(
+                "The message of invocation {} is deleted after receive {receive_count} although the function reported it failed: ReportBatchItemFailures is off, so the report is ignored and the message is lost.",
+                inv.0
+            ),
+            Disposition::MovedToDlq { dlq, receive_count } => {
+                format!("SQS moves the message of invocation {} to {dlq} after {receive_count} receives (the redrive policy's maxReceiveCount).", inv.0)
+            }
+            Disposition::Processed { deliveries } => {
+                format!("The record of invocation {} is processed; the checkpoint is past it ({} deliver{}).", inv.0, deliveries, if *deliveries == 1 { "y" } else { "ies" })
+            }
+            Disposition::Expired { age_ms } => format!("Invocation {} expires after {}, before it was processed: it is gone.", inv.0, format_duration_ms(*age_ms)),
+            Disposition::NotRead { starting_position } => {
+                format!("The record of invocation {} is never read: it was written before the mapping's {starting_position} starting point.", inv.0)
+            }
+            Disposition::Caught { error, state, next } => format!("Step Functions catches {error} from invocation {} in {state}; the execution goes on at {next}.", inv.0),
+            Disposition::Abandoned { reason } => format!("Step Functions stops waiting for invocation {} ({reason}); the function keeps running.", inv.0),
+            Disposition::ExecutionFailed { error, state } => format!("Execution {} fails: {error} in {state}, and nothing caught it.", inv.0),
         },
         Trace::InputApplied { input } => match input {
             Input::FailNextAttempt => "You make the next handler run throw.".to_string(),
@@ -120,6 +168,115 @@ pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
             Input::SlowDown { factor, for_ms } => format!("You slow the handler down {factor}× for {}.", format_duration_ms(*for_ms)),
             Input::Publish { source } => format!("You publish one more event from {source}."),
         },
+        Trace::Stored { inv, at, key, sequence } => match (&topo.node(*at).kind, key) {
+            (NodeKind::Shard { .. }, Some(k)) => format!("Record #{sequence} lands on {} (key {k}, invocation {}).", name(*at), inv.0),
+            (_, Some(g)) => format!("Message #{sequence} waits in the queue, message group {g} (invocation {}).", inv.0),
+            (_, None) => format!("Message #{sequence} waits in the queue (invocation {}).", inv.0),
+        },
+        Trace::BatchPolled { batch, from, items, iterator_age_ms, .. } => {
+            let what = if matches!(topo.node(*from).kind, NodeKind::Shard { .. }) { "record" } else { "message" };
+            let age = iterator_age_ms.map(|a| format!("; iterator age {}", format_duration_ms(a))).unwrap_or_default();
+            format!(
+                "{} → Lambda: the event source mapping takes invocation {}, a batch of {} {what}{}: {}{age}.",
+                name(*from),
+                batch.0,
+                items.len(),
+                plural(items.len()),
+                list_items(items, what == "message")
+            )
+        }
+        Trace::ItemFailuresReported { batch, items, honoured: true } => format!(
+            "The function returns batchItemFailures for invocation {}: {} failed ({}); only those are retried.",
+            batch.0,
+            items.len(),
+            list_items(items, false)
+        ),
+        Trace::ItemFailuresReported { batch, items, honoured: false } => format!(
+            "The function returns batchItemFailures for invocation {} ({}), but ReportBatchItemFailures is off: Lambda ignores the list and treats the whole batch as a success.",
+            batch.0,
+            list_items(items, false)
+        ),
+        Trace::VisibleAgain { event, queue, receive_count, .. } => format!(
+            "Message #{} becomes visible again in {}: its visibility timeout ran out after receive {receive_count} without a delete.",
+            event.0,
+            topo.node(*queue).detail
+        ),
+        Trace::ShardBlocked { shard, batch } => format!(
+            "{} is blocked: invocation {} failed and its records are retried whole; nothing newer from them is read until they get through.",
+            name(*shard),
+            batch.0
+        ),
+        Trace::BatchBisected { batch, first, second } => format!(
+            "Lambda splits failed invocation {} into {} and {} record{}; splitting uses up no retry.",
+            batch.0,
+            first.len(),
+            second.len(),
+            plural(second.len())
+        ),
+        Trace::CheckpointAdvanced { shard, sequence, records, blocked } => format!(
+            "The checkpoint on {} moves past record #{sequence} ({records} record{} done){}.",
+            name(*shard),
+            plural(*records as usize),
+            if *blocked { "; records after it still wait for a failed batch" } else { "" }
+        ),
+        Trace::PollersScaled { concurrency, reason, .. } => match reason {
+            ScaleReason::Initial => format!("The event source mapping starts with {concurrency} pollers: up to {concurrency} batches at once."),
+            ScaleReason::Backlog => format!("Messages keep waiting: Lambda adds pollers, up to {concurrency} batches at once (at most 300 more a minute)."),
+            ScaleReason::Idle => format!("The queue is empty: the mapping goes back to {concurrency} batches at once."),
+            ScaleReason::FunctionError => format!("A batch failed: Lambda backs off to {concurrency} batches at once."),
+            ScaleReason::Throttled => format!("A batch was throttled: Lambda backs off to {concurrency} batches at once."),
+        },
+        Trace::ReadThrottled { shard, readers, limit } => {
+            format!("A read of {} is throttled: {readers} functions read this DynamoDB stream shard and at most {limit} may.", name(*shard))
+        }
+        Trace::StateEntered { exec, state, item: Some(i) } => format!("Execution {} enters {} for item {i}.", exec.0, name(*state)),
+        Trace::StateEntered { exec, state, item: None } => format!("Execution {} enters {}.", exec.0, name(*state)),
+        Trace::StateExited { exec, state, error: None } => format!("Execution {} leaves {}.", exec.0, name(*state)),
+        Trace::StateExited { exec, state, error: Some(e) } if e == crate::services::stepfunctions::STOPPED => {
+            format!("{} in execution {} is stopped: another branch failed.", name(*state), exec.0)
+        }
+        Trace::StateExited { exec, state, error: Some(e) } => format!("{} fails in execution {} with {e}.", name(*state), exec.0),
+        Trace::Caught { exec, state, error, next, result_path } => format!(
+            "A Catch on {} handles {error}: execution {} goes on at {} with the error at {result_path}.",
+            name(*state),
+            exec.0,
+            name(*next)
+        ),
+        Trace::CallbackReceived { exec, state, callback } => match callback {
+            CallbackKind::Heartbeat => format!("The worker sends a heartbeat for {} (execution {}): its HeartbeatSeconds clock starts over.", name(*state), exec.0),
+            CallbackKind::Success => format!("The worker calls SendTaskSuccess: {} succeeds (execution {}).", name(*state), exec.0),
+            CallbackKind::Failure { error } => format!("The worker calls SendTaskFailure with {error}: {} fails (execution {}).", name(*state), exec.0),
+        },
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `#4 (receive 2), #5, #6, … and 7 more`.
+fn list_items(items: &[BatchItem], receives: bool) -> String {
+    let mut parts: Vec<String> = items
+        .iter()
+        .take(8)
+        .map(|i| if receives && i.delivery > 1 { format!("#{} (receive {})", i.event.0, i.delivery) } else { format!("#{}", i.event.0) })
+        .collect();
+    if items.len() > 8 {
+        parts.push(format!("… and {} more", items.len() - 8));
+    }
+    parts.join(", ")
+}
+
+/// Items of queues, streams and state machines get their own sentences.
+fn polling_or_sfn(topo: &Topology, node: NodeId) -> bool {
+    match &topo.node(node).kind {
+        NodeKind::Source { method, kind, .. } => *method == crate::scenario::Method::Polling || kind == "step_functions",
+        NodeKind::State { .. } => true,
+        _ => false,
     }
 }
 
@@ -127,6 +284,7 @@ pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
 pub fn salience(e: &TraceEvent) -> Salience {
     match &e.kind {
         Trace::Sent { .. } | Trace::Enqueued { .. } | Trace::Dequeued { .. } | Trace::EnvironmentCreated { .. } => Salience::Minor,
+        Trace::Stored { .. } | Trace::StateEntered { .. } | Trace::StateExited { error: None, .. } | Trace::CheckpointAdvanced { .. } => Salience::Minor,
         _ => Salience::Major,
     }
 }

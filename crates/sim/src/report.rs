@@ -23,9 +23,24 @@ pub struct AttemptRecord {
     /// When the handler stopped; `None` if it was still running at the horizon.
     pub end_ms: Option<u64>,
     pub cold: bool,
-    /// `succeeded`, `function_error`, `timed_out`, `response_too_large`, or `running`.
+    /// `succeeded`, `function_error`, `timed_out`, `response_too_large`, `item_failed` (the
+    /// function reported this message or record in `batchItemFailures`), or `running`.
     pub outcome: String,
     pub error: Option<String>,
+    /// For a message or record: the batch invocation this run belonged to.
+    pub batch: Option<u32>,
+}
+
+/// One batch an event source mapping polled (one Lambda invocation carrying several items).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BatchReport {
+    pub invocation: u32,
+    pub source: String,
+    pub polled_ms: u64,
+    /// The items' invocation ids, in batch order.
+    pub items: Vec<u32>,
+    /// Streams: how long its last record waited (IteratorAge).
+    pub iterator_age_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -40,6 +55,10 @@ pub struct InvocationReport {
     pub retries: u32,
     /// Handler runs for this *event*, across all its deliveries (duplicates included).
     pub handler_runs_for_event: u32,
+    /// Messages and records: how many times a mapping took it (SQS receives, stream deliveries).
+    pub receives: u32,
+    /// Messages and records: the batches (their invocation ids) it was polled in.
+    pub batches: Vec<u32>,
     /// `None` means still in flight at the horizon.
     pub disposition: Option<Disposition>,
     pub disposed_ms: Option<u64>,
@@ -52,6 +71,8 @@ pub struct Report {
     pub seed: u64,
     pub horizon_ms: u64,
     pub invocations: Vec<InvocationReport>,
+    /// Batches polled by event source mappings (empty without queue or stream sources).
+    pub batches: Vec<BatchReport>,
     pub totals: Totals,
     pub in_flight: u64,
 }
@@ -60,8 +81,69 @@ impl Report {
     pub fn build(scenario: &Scenario, topo: &Topology, seed: u64, horizon: SimTime, trace: &[TraceEvent], totals: &Totals) -> Report {
         let mut by_inv: BTreeMap<InvocationId, InvocationReport> = BTreeMap::new();
         let mut runs_per_event: BTreeMap<EventId, u32> = BTreeMap::new();
+        // A batch is an invocation of its own; what happens to it happens to each of its items.
+        let mut batch_items: BTreeMap<InvocationId, Vec<(InvocationId, u32)>> = BTreeMap::new();
+        let mut batches: Vec<BatchReport> = Vec::new();
+        let members = |batch_items: &BTreeMap<InvocationId, Vec<(InvocationId, u32)>>, inv: &InvocationId| -> Vec<(InvocationId, u32)> {
+            batch_items.get(inv).cloned().unwrap_or_default()
+        };
         for e in trace {
             match &e.kind {
+                Trace::BatchPolled { batch, esm, items, iterator_age_ms, .. } => {
+                    batch_items.insert(*batch, items.iter().map(|i| (i.inv, i.delivery)).collect());
+                    for i in items {
+                        if let Some(r) = by_inv.get_mut(&i.inv) {
+                            r.receives += 1;
+                            r.batches.push(batch.0);
+                        }
+                    }
+                    let source = match &topo.node(*esm).kind {
+                        crate::topology::NodeKind::EventSourceMapping { of_source } => scenario.file.sources[*of_source].id().to_string(),
+                        _ => String::new(),
+                    };
+                    batches.push(BatchReport { invocation: batch.0, source, polled_ms: e.at.as_ms(), items: items.iter().map(|i| i.inv.0).collect(), iterator_age_ms: *iterator_age_ms });
+                }
+                Trace::AttemptStarted { inv, cold, .. } if batch_items.contains_key(inv) => {
+                    for (item, delivery) in members(&batch_items, inv) {
+                        if let Some(r) = by_inv.get_mut(&item) {
+                            r.attempts.push(AttemptRecord { attempt: delivery, start_ms: e.at.as_ms(), end_ms: None, cold: *cold, outcome: "running".into(), error: None, batch: Some(inv.0) });
+                            *runs_per_event.entry(EventId(r.event)).or_default() += 1;
+                        }
+                    }
+                }
+                Trace::AttemptFinished { inv, outcome, .. } if batch_items.contains_key(inv) => {
+                    for (item, _) in members(&batch_items, inv) {
+                        if let Some(a) = by_inv.get_mut(&item).and_then(|r| r.attempts.iter_mut().rev().find(|a| a.batch == Some(inv.0) && a.end_ms.is_none())) {
+                            a.end_ms = Some(e.at.as_ms());
+                            a.outcome = outcome_name(outcome).into();
+                            a.error = outcome.error_name();
+                        }
+                    }
+                }
+                Trace::ItemFailuresReported { batch, items, honoured } => {
+                    for i in items {
+                        if let Some(a) = by_inv.get_mut(&i.inv).and_then(|r| r.attempts.iter_mut().rev().find(|a| a.batch == Some(batch.0))) {
+                            if *honoured {
+                                a.outcome = "item_failed".into();
+                                a.error = Some("reported in batchItemFailures".into());
+                            } else {
+                                a.error = Some("reported in batchItemFailures, ignored: ReportBatchItemFailures is off".into());
+                            }
+                        }
+                    }
+                }
+                Trace::Throttled { inv, .. } | Trace::RetryScheduled { inv, .. } if batch_items.contains_key(inv) => {
+                    let throttle = matches!(e.kind, Trace::Throttled { .. });
+                    for (item, _) in members(&batch_items, inv) {
+                        if let Some(r) = by_inv.get_mut(&item) {
+                            if throttle {
+                                r.throttles += 1;
+                            } else {
+                                r.retries += 1;
+                            }
+                        }
+                    }
+                }
                 Trace::EventCreated { inv, event, source, duplicate, .. } => {
                     by_inv.insert(
                         *inv,
@@ -75,6 +157,8 @@ impl Report {
                             throttles: 0,
                             retries: 0,
                             handler_runs_for_event: 0,
+                            receives: 0,
+                            batches: Vec::new(),
                             disposition: None,
                             disposed_ms: None,
                         },
@@ -82,20 +166,14 @@ impl Report {
                 }
                 Trace::AttemptStarted { inv, attempt, cold, .. } => {
                     if let Some(r) = by_inv.get_mut(inv) {
-                        r.attempts.push(AttemptRecord { attempt: *attempt, start_ms: e.at.as_ms(), end_ms: None, cold: *cold, outcome: "running".into(), error: None });
+                        r.attempts.push(AttemptRecord { attempt: *attempt, start_ms: e.at.as_ms(), end_ms: None, cold: *cold, outcome: "running".into(), error: None, batch: None });
                         *runs_per_event.entry(EventId(r.event)).or_default() += 1;
                     }
                 }
                 Trace::AttemptFinished { inv, attempt, outcome, .. } => {
                     if let Some(a) = by_inv.get_mut(inv).and_then(|r| r.attempts.iter_mut().find(|a| a.attempt == *attempt)) {
                         a.end_ms = Some(e.at.as_ms());
-                        a.outcome = match outcome {
-                            AttemptOutcome::Succeeded => "succeeded",
-                            AttemptOutcome::FunctionError { .. } => "function_error",
-                            AttemptOutcome::TimedOut => "timed_out",
-                            AttemptOutcome::ResponseTooLarge { .. } => "response_too_large",
-                        }
-                        .into();
+                        a.outcome = outcome_name(outcome).into();
                         a.error = outcome.error_name();
                     }
                 }
@@ -129,6 +207,7 @@ impl Report {
             seed,
             horizon_ms: horizon.as_ms(),
             invocations,
+            batches,
             totals: totals.clone(),
             in_flight,
         }
@@ -149,6 +228,10 @@ impl Report {
             if r.throttles > 0 {
                 out.push_str(&format!("  throttled {} time(s)\n", r.throttles));
             }
+            if !r.batches.is_empty() {
+                let list: Vec<String> = r.batches.iter().map(|b| b.to_string()).collect();
+                out.push_str(&format!("  received {} time(s), in batch invocation(s) {}\n", r.receives, list.join(", ")));
+            }
             out.push_str(&format!("  handler runs for this event: {}\n", r.handler_runs_for_event));
             let disp = match (&r.disposition, r.disposed_ms) {
                 (Some(d), Some(at)) => format!("{} at {at} ms", describe(d)),
@@ -165,7 +248,28 @@ impl Report {
             "dispositions: {} succeeded · {} error returned · {} sent to failure target · {} discarded · {} in flight\n",
             t.succeeded, t.error_returned, t.sent_to_failure_target, t.discarded, self.in_flight
         ));
+        if t.batches > 0 {
+            out.push_str(&format!(
+                "polling: {} batches · {} redeliveries · {} deleted · {} moved to the queue's DLQ · {} processed · {} expired · {} never read\n",
+                t.batches, t.redeliveries, t.deleted, t.moved_to_dlq, t.processed, t.expired, t.not_read
+            ));
+        }
+        if t.caught + t.abandoned + t.executions_failed > 0 {
+            out.push_str(&format!(
+                "step functions: {} caught · {} abandoned · {} executions failed\n",
+                t.caught, t.abandoned, t.executions_failed
+            ));
+        }
         out
+    }
+}
+
+fn outcome_name(outcome: &AttemptOutcome) -> &'static str {
+    match outcome {
+        AttemptOutcome::Succeeded => "succeeded",
+        AttemptOutcome::FunctionError { .. } => "function_error",
+        AttemptOutcome::TimedOut => "timed_out",
+        AttemptOutcome::ResponseTooLarge { .. } => "response_too_large",
     }
 }
 
@@ -183,5 +287,16 @@ pub fn describe(d: &Disposition) -> String {
         Disposition::Discarded { condition, approximate_invoke_count } => {
             format!("discarded ({}, approximateInvokeCount {})", condition.as_str(), approximate_invoke_count)
         }
+        Disposition::Deleted { receive_count, failure_ignored: false } => format!("deleted from the queue after success (receive {receive_count})"),
+        Disposition::Deleted { receive_count, failure_ignored: true } => {
+            format!("deleted although reported failed: ReportBatchItemFailures off, message lost (receive {receive_count})")
+        }
+        Disposition::MovedToDlq { dlq, receive_count } => format!("moved to the queue's DLQ {dlq} by SQS (receive count {receive_count})"),
+        Disposition::Processed { deliveries } => format!("processed; checkpoint passed it ({deliveries} deliveries)"),
+        Disposition::Expired { age_ms } => format!("expired before processing (age {})", SimTime(*age_ms)),
+        Disposition::NotRead { starting_position } => format!("never read (before the {starting_position} starting position)"),
+        Disposition::Caught { error, state, next } => format!("caught by a Catch on {state}: {error} → {next}"),
+        Disposition::Abandoned { reason } => format!("abandoned by Step Functions ({reason}); the run went on"),
+        Disposition::ExecutionFailed { error, state } => format!("execution failed: {error} in {state}"),
     }
 }

@@ -9,6 +9,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod polling;
+mod stepfunctions;
+pub use polling::*;
+pub use stepfunctions::*;
+
 /// The only format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
 /// Inline scenarios (share links, embeds) are untrusted: refuse anything bigger than this.
@@ -95,6 +100,13 @@ pub struct Function {
     pub provisioned_concurrency: u32,
     /// Bytes the handler returns (Lambda@Edge generated-response limits apply, CF-QUOTA [D]).
     pub response_bytes: u64,
+    /// Items the handler fails on every delivery: SQS messages and stream records by their event
+    /// number (`event #n`), or Step Functions Map items by index. A poison message or record.
+    pub poison_items: Vec<u64>,
+    /// Items that fail on their first deliveries (a failure that depends on the attempt).
+    pub flaky_items: Vec<FlakyItem>,
+    /// How the handler reports failed items of a batch: throw, or return `batchItemFailures`.
+    pub on_item_failure: ItemFailureResponse,
 }
 impl Default for Function {
     fn default() -> Self {
@@ -109,6 +121,9 @@ impl Default for Function {
             reserved_concurrency: None,
             provisioned_concurrency: 0,
             response_bytes: 512,
+            poison_items: Vec::new(),
+            flaky_items: Vec::new(),
+            on_item_failure: ItemFailureResponse::Throw,
         }
     }
 }
@@ -347,6 +362,14 @@ pub enum Source {
         #[serde(default = "d_eb_backoff_max")]
         retry_backoff_max_ms: u64,
     },
+    /// An SQS queue polled by a Lambda event source mapping (§3a, §3b).
+    Sqs(SqsSource),
+    /// A Kinesis data stream polled by an event source mapping (§3a, §3c).
+    Kinesis(KinesisSource),
+    /// A DynamoDB stream polled by an event source mapping (§3a, §3c).
+    DynamodbStreams(DynamodbStreamsSource),
+    /// A Step Functions state machine whose Task states invoke the function (§5).
+    StepFunctions(StepFunctionsSource),
 }
 
 fn d_api_type() -> ApiType {
@@ -419,6 +442,10 @@ impl Source {
             | Source::S3 { id, .. }
             | Source::Sns { id, .. }
             | Source::EventBridge { id, .. } => id,
+            Source::Sqs(q) => &q.id,
+            Source::Kinesis(k) => &k.id,
+            Source::DynamodbStreams(d) => &d.id,
+            Source::StepFunctions(m) => &m.id,
         }
     }
     pub fn method(&self) -> Method {
@@ -429,6 +456,10 @@ impl Source {
             | Source::S3 { .. }
             | Source::Sns { .. }
             | Source::EventBridge { .. } => Method::Asynchronous,
+            // Event source mappings poll, then invoke synchronously (L-ESM).
+            Source::Sqs(_) | Source::Kinesis(_) | Source::DynamodbStreams(_) => Method::Polling,
+            // Step Functions waits for the function's answer: a synchronous caller (SFN-LAMBDA).
+            Source::StepFunctions(_) => Method::Synchronous,
         }
     }
     pub fn kind_name(&self) -> &'static str {
@@ -439,6 +470,10 @@ impl Source {
             Source::S3 { .. } => "s3",
             Source::Sns { .. } => "sns",
             Source::EventBridge { .. } => "event_bridge",
+            Source::Sqs(_) => "sqs",
+            Source::Kinesis(_) => "kinesis",
+            Source::DynamodbStreams(_) => "dynamodb_streams",
+            Source::StepFunctions(_) => "step_functions",
         }
     }
     pub fn label(&self) -> &'static str {
@@ -449,6 +484,10 @@ impl Source {
             Source::S3 { .. } => "S3",
             Source::Sns { .. } => "SNS",
             Source::EventBridge { .. } => "EventBridge",
+            Source::Sqs(_) => "SQS",
+            Source::Kinesis(_) => "Kinesis",
+            Source::DynamodbStreams(_) => "DynamoDB Streams",
+            Source::StepFunctions(_) => "Step Functions",
         }
     }
 }
@@ -681,7 +720,7 @@ pub fn locate(text: &str, path: &str) -> Option<usize> {
     header_line
 }
 
-fn check_range(errors: &mut Vec<(String, String)>, field: &str, value: u64, lo: u64, hi: u64, why: &str) {
+pub(crate) fn check_range(errors: &mut Vec<(String, String)>, field: &str, value: u64, lo: u64, hi: u64, why: &str) {
     if value < lo || value > hi {
         errors.push((field.to_string(), format!("{value} is out of range: allowed {lo}–{hi} ({why})")));
     }
@@ -844,8 +883,13 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                     e.push((p("retry_backoff_max_ms"), "must be ≥ retry_backoff_initial_ms, which must be ≥ 1".into()));
                 }
             }
+            Source::Sqs(q) => polling::validate_sqs(&mut e, &p, q, f),
+            Source::Kinesis(k) => polling::validate_kinesis(&mut e, &p, k),
+            Source::DynamodbStreams(d) => polling::validate_dynamodb(&mut e, &p, d),
+            Source::StepFunctions(m) => stepfunctions::validate_step_functions(&mut e, &p, m),
         }
     }
+    polling::validate_item_behaviour(&mut e, f);
     let mut total_events: u64 = 0;
     for (i, w) in s.workload.iter().enumerate() {
         let p = |k: &str| format!("workload[{i}].{k}");
@@ -854,7 +898,9 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
             e.push((p("source"), format!("`{}` is not a source of this scenario: allowed {}", w.source, known.join(", "))));
             continue;
         };
-        let _ = src;
+        if src.method() == Method::Polling && w.payload_bytes > BATCH_PAYLOAD_LIMIT {
+            e.push((p("payload_bytes"), format!("{} is over the 6 MB batch payload cap: a message or record must fit in one batch (L-ESM)", w.payload_bytes)));
+        }
         match w.pattern {
             Pattern::Burst => {
                 check_range(&mut e, &p("count"), w.count, 1, 1_000_000, "events per burst");

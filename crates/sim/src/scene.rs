@@ -7,7 +7,7 @@
 //! seeking anywhere in a long run costs at most that many steps. The app draws a `Scene`; it
 //! never interprets the trace itself.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -90,6 +90,23 @@ pub struct NodeView {
     pub waiting: u32,
     /// Last status this caller saw.
     pub last_status: Option<u16>,
+    /// SQS queue: messages visible (waiting). Shard: records waiting to be read (or re-read).
+    pub visible: u32,
+    /// SQS queue: messages received and invisible. Shard: records in a batch being processed.
+    pub in_flight: u32,
+    /// Shard: a failed batch holds it up (L-RETRIES, L-KIN).
+    pub blocked: bool,
+    /// Shard: the last sequence number (event number) the mapping's checkpoint passed.
+    pub checkpoint: Option<u64>,
+    /// Shard: how long its oldest unprocessed record has waited (grows while blocked), the
+    /// IteratorAge metric's shape (L-RETRIES).
+    pub iterator_age_ms: Option<u64>,
+    /// Event source mapping: how many batches it may run at once now (SQS scaling, L-SQS-SCALE).
+    pub concurrency_limit: Option<u32>,
+    /// Event source mapping: batches polled and not yet answered.
+    pub batches_in_flight: u32,
+    /// Step Functions state: executions (branches, iterations) currently in it.
+    pub active: u32,
 }
 
 /// Running totals up to the scene's instant.
@@ -107,6 +124,27 @@ pub struct Counters {
     pub errors_returned: u32,
     pub failed_to_target: u32,
     pub discarded: u32,
+    pub batches: u32,
+    pub deleted: u32,
+    pub moved_to_dlq: u32,
+    pub processed: u32,
+    pub expired: u32,
+    pub not_read: u32,
+    pub caught: u32,
+    pub abandoned: u32,
+    pub executions_failed: u32,
+}
+
+/// A batch on its way or running: one token (or environment) standing for a group of items.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BatchView {
+    /// The batch's own invocation id (what tokens and environments show).
+    pub batch: InvocationId,
+    pub esm: NodeId,
+    /// The queue or shard it came from.
+    pub from: NodeId,
+    pub items: Vec<InvocationId>,
+    pub polled_at: SimTime,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -122,6 +160,8 @@ pub struct Scene {
     pub concurrency_in_use: u32,
     pub flashes: Vec<Flash>,
     pub counters: Counters,
+    /// Batches polled by event source mappings and not yet answered.
+    pub batches: Vec<BatchView>,
 }
 
 #[derive(Clone, Debug)]
@@ -157,6 +197,12 @@ struct Fold {
     live: BTreeMap<InvocationId, (NodeId, bool)>,
     nodes: Vec<NodeView>,
     counters: Counters,
+    /// Messages and records in a queue or shard: (node, in flight).
+    items: BTreeMap<InvocationId, (NodeId, bool)>,
+    /// Batches and when their answer reaches the mapping (None: not answered yet).
+    batches: BTreeMap<InvocationId, (BatchView, Option<SimTime>)>,
+    /// Per shard: its unprocessed records by write time (for the iterator age).
+    shard_records: BTreeMap<NodeId, BTreeSet<(SimTime, InvocationId)>>,
 }
 
 /// A trace plus its index for fast `scene_at`.
@@ -247,6 +293,15 @@ impl Timeline {
             self.apply(&mut fold, i);
         }
         settle(&mut fold, t);
+        for (node, recs) in &fold.shard_records {
+            fold.nodes[node.0 as usize].iterator_age_ms = recs.first().map(|(written, _)| t.since(*written));
+        }
+        for (b, done) in fold.batches.values() {
+            if done.is_some_and(|d| d <= t) {
+                continue;
+            }
+            fold.nodes[b.esm.0 as usize].batches_in_flight += 1;
+        }
         let environments = fold
             .envs
             .iter()
@@ -312,12 +367,27 @@ impl Timeline {
             concurrency_in_use,
             flashes,
             counters: fold.counters,
+            batches: fold.batches.into_values().filter(|(_, done)| done.is_none_or(|d| d > t)).map(|(b, _)| b).collect(),
+        }
+    }
+
+    /// A failed or split stream batch: its records wait in the shard to be read again.
+    fn stream_records_wait(&self, fold: &mut Fold, batch: InvocationId) {
+        let Some((b, _)) = fold.batches.get(&batch) else { return };
+        if !matches!(self.topology.node(b.from).kind, NodeKind::Shard { .. }) {
+            return;
+        }
+        for i in b.items.clone() {
+            back_to_waiting(fold, i);
         }
     }
 
     fn flash_of(&self, e: &TraceEvent) -> Option<Flash> {
         let f = self.topology.function;
         let (node, glyph, inv) = match &e.kind {
+            Trace::ReadThrottled { shard, .. } => (*shard, Glyph::Throttle, None),
+            Trace::ShardBlocked { shard, batch } => (*shard, Glyph::Error, Some(*batch)),
+            Trace::StateExited { state, exec, error: Some(err) } if err != crate::services::stepfunctions::STOPPED => (*state, Glyph::Error, Some(*exec)),
             Trace::AttemptFinished { outcome: AttemptOutcome::TimedOut, inv, .. } => (f, Glyph::Timeout, Some(*inv)),
             Trace::AttemptFinished { outcome, inv, .. } if !outcome.is_success() => (f, Glyph::Error, Some(*inv)),
             Trace::Throttled { inv, .. } => (f, Glyph::Throttle, Some(*inv)),
@@ -347,6 +417,15 @@ impl Timeline {
                 }
             }
             Trace::Sent { token, inv, from, to, arrives, message } => {
+                // A batch is answered when the function's response reaches the mapping; a
+                // throttled batch sent again is under way once more.
+                if let Some((_, done)) = fold.batches.get_mut(inv) {
+                    match message {
+                        Message::Response { .. } if *from == self.topology.function => *done = Some(*arrives),
+                        Message::Batch { .. } => *done = None,
+                        _ => {}
+                    }
+                }
                 let duplicate = fold.live.get(inv).is_some_and(|l| l.1);
                 fold.in_flight.push(InFlight { token: *token, inv: *inv, from: *from, to: *to, at: e.at, arrives: *arrives, message: message.clone(), duplicate });
             }
@@ -389,6 +468,7 @@ impl Timeline {
                 if *due > e.at {
                     fold.timers.insert(*inv, RetryTimer { inv: *inv, next_try: *next_try, due: *due, remaining_ms: due.since(e.at), reason: *reason });
                 }
+                self.stream_records_wait(fold, *inv);
             }
             Trace::Disposed { inv, disposition } => {
                 match disposition {
@@ -396,8 +476,27 @@ impl Timeline {
                     Disposition::ErrorReturned { .. } => c.errors_returned += 1,
                     Disposition::SentToFailureTarget { .. } => c.failed_to_target += 1,
                     Disposition::Discarded { .. } => c.discarded += 1,
+                    Disposition::Deleted { .. } => c.deleted += 1,
+                    Disposition::MovedToDlq { .. } => c.moved_to_dlq += 1,
+                    Disposition::Processed { .. } => c.processed += 1,
+                    Disposition::Expired { .. } => c.expired += 1,
+                    Disposition::NotRead { .. } => c.not_read += 1,
+                    Disposition::Caught { .. } => c.caught += 1,
+                    Disposition::Abandoned { .. } => c.abandoned += 1,
+                    Disposition::ExecutionFailed { .. } => c.executions_failed += 1,
                 }
                 fold.timers.remove(inv);
+                if let Some((node, in_flight)) = fold.items.remove(inv) {
+                    let n = &mut fold.nodes[node.0 as usize];
+                    if in_flight {
+                        n.in_flight = n.in_flight.saturating_sub(1);
+                    } else {
+                        n.visible = n.visible.saturating_sub(1);
+                    }
+                    if let Some(recs) = fold.shard_records.get_mut(&node) {
+                        recs.retain(|(_, i)| i != inv);
+                    }
+                }
                 if let Some((source, _)) = fold.live.remove(inv) {
                     if let Some((caller, Method::Synchronous)) = self.callers.get(&source) {
                         let waiter = caller.unwrap_or(source);
@@ -412,6 +511,43 @@ impl Timeline {
                 }
             }
             Trace::PayloadRejected { .. } | Trace::CallerGaveUp { .. } | Trace::DeliveryFailed { .. } | Trace::InputApplied { .. } => {}
+            Trace::Stored { inv, at, .. } => {
+                fold.items.insert(*inv, (*at, false));
+                fold.nodes[at.0 as usize].visible += 1;
+                if matches!(self.topology.node(*at).kind, NodeKind::Shard { .. }) {
+                    fold.shard_records.entry(*at).or_default().insert((e.at, *inv));
+                }
+            }
+            Trace::BatchPolled { batch, esm, from, items, .. } => {
+                c.batches += 1;
+                for i in items {
+                    if let Some((node, in_flight)) = fold.items.get_mut(&i.inv) {
+                        if !*in_flight {
+                            *in_flight = true;
+                            let n = &mut fold.nodes[node.0 as usize];
+                            n.visible = n.visible.saturating_sub(1);
+                            n.in_flight += 1;
+                        }
+                    }
+                }
+                let view = BatchView { batch: *batch, esm: *esm, from: *from, items: items.iter().map(|i| i.inv).collect(), polled_at: e.at };
+                fold.batches.insert(*batch, (view, None));
+            }
+            Trace::VisibleAgain { inv, .. } => back_to_waiting(fold, *inv),
+            Trace::BatchBisected { batch, .. } => self.stream_records_wait(fold, *batch),
+            Trace::ItemFailuresReported { .. } | Trace::ReadThrottled { .. } | Trace::Caught { .. } | Trace::CallbackReceived { .. } => {}
+            Trace::ShardBlocked { shard, .. } => fold.nodes[shard.0 as usize].blocked = true,
+            Trace::CheckpointAdvanced { shard, sequence, blocked, .. } => {
+                let n = &mut fold.nodes[shard.0 as usize];
+                n.blocked = *blocked;
+                n.checkpoint = Some(n.checkpoint.map_or(*sequence, |c| c.max(*sequence)));
+            }
+            Trace::PollersScaled { esm, concurrency, .. } => fold.nodes[esm.0 as usize].concurrency_limit = Some(*concurrency),
+            Trace::StateEntered { state, .. } => fold.nodes[state.0 as usize].active += 1,
+            Trace::StateExited { state, .. } => {
+                let n = &mut fold.nodes[state.0 as usize];
+                n.active = n.active.saturating_sub(1);
+            }
         }
     }
 
@@ -427,6 +563,12 @@ impl Timeline {
                     Trace::RetryScheduled { .. } => MarkerKind::Retry,
                     Trace::Disposed { disposition: Disposition::SentToFailureTarget { .. } | Disposition::Discarded { .. }, .. } => MarkerKind::DeadLetter,
                     Trace::Disposed { disposition: Disposition::ErrorReturned { .. }, .. } => MarkerKind::CallerError,
+                    Trace::Disposed {
+                        disposition: Disposition::MovedToDlq { .. } | Disposition::Expired { .. } | Disposition::NotRead { .. } | Disposition::Deleted { failure_ignored: true, .. },
+                        ..
+                    } => MarkerKind::DeadLetter,
+                    Trace::Disposed { disposition: Disposition::ExecutionFailed { .. }, .. } => MarkerKind::CallerError,
+                    Trace::ShardBlocked { .. } | Trace::ReadThrottled { .. } => MarkerKind::Throttle,
                     _ => return None,
                 };
                 Some(Marker { at: e.at, kind, index })
@@ -454,12 +596,29 @@ impl Timeline {
     }
 }
 
+/// A message or record is waiting in its queue or shard again.
+fn back_to_waiting(fold: &mut Fold, inv: InvocationId) {
+    if let Some((node, in_flight)) = fold.items.get_mut(&inv) {
+        if *in_flight {
+            *in_flight = false;
+            let n = &mut fold.nodes[node.0 as usize];
+            n.in_flight = n.in_flight.saturating_sub(1);
+            n.visible += 1;
+        }
+    }
+}
+
 /// Moves arrived tokens out of flight; records arrivals that stay (DLQ, destinations).
 fn settle(fold: &mut Fold, t: SimTime) {
+    // Answered batches are done (a re-sent one is picked up again by its next `Sent`); retry
+    // countdowns that ran out are never shown again.
+    // (Strictly before `t`: what happens at the answer's own instant may still need the batch.)
+    fold.batches.retain(|_, (_, done)| done.is_none_or(|d| d >= t));
+    fold.timers.retain(|_, r| r.due > t);
     let nodes = &mut fold.nodes;
     fold.in_flight.retain(|f| {
         if f.arrives <= t {
-            if matches!(f.message, Message::Record { .. }) {
+            if matches!(f.message, Message::Record { .. } | Message::ToDeadLetterQueue | Message::FailureRecord { .. }) {
                 nodes[f.to.0 as usize].stacked += 1;
             }
             false

@@ -25,6 +25,18 @@ pub enum NodeKind {
     DeadLetterQueue,
     /// An EventBridge target DLQ, for events EventBridge could not deliver.
     EventBridgeDlq { of_source: usize },
+    /// Lambda's event source mapping (its pollers) for a queue or stream source (L-ESM).
+    EventSourceMapping { of_source: usize },
+    /// One shard of a Kinesis or DynamoDB stream.
+    Shard { of_source: usize, shard: u32 },
+    /// An SQS queue's own dead-letter queue, fed by its redrive policy (L-SQS-CFG).
+    QueueDlq { of_source: usize },
+    /// A stream mapping's on-failure destination (L-KIN-FAIL).
+    MappingOnFailure { of_source: usize },
+    /// A state of a Step Functions state machine; `state_type` is its ASL type (`Task`, `Map`...).
+    State { of_source: usize, name: String, state_type: String },
+    /// The worker that holds a `.waitForTaskToken` task token and calls Step Functions back.
+    TaskTokenWorker { of_source: usize },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -52,6 +64,18 @@ pub struct Topology {
     pub dlq: Option<NodeId>,
     /// Per source index: its EventBridge target DLQ node.
     pub eventbridge_dlqs: Vec<Option<NodeId>>,
+    /// Per source index: its event source mapping node (queues and streams).
+    pub pollers: Vec<Option<NodeId>>,
+    /// Per source index: its shard nodes (streams), in shard order.
+    pub shards: Vec<Vec<NodeId>>,
+    /// Per source index: the queue's redrive dead-letter queue (SQS).
+    pub source_dlqs: Vec<Option<NodeId>>,
+    /// Per source index: the stream mapping's on-failure destination.
+    pub esm_on_failure: Vec<Option<NodeId>>,
+    /// Per source index: its state nodes (Step Functions), in definition order.
+    pub states: Vec<Vec<NodeId>>,
+    /// Per source index: its task-token worker (Step Functions with `.waitForTaskToken`).
+    pub task_token_workers: Vec<Option<NodeId>>,
 }
 
 impl Topology {
@@ -79,6 +103,11 @@ impl Topology {
                 Source::S3 { bucket, .. } => format!("bucket {bucket}"),
                 Source::Sns { topic, .. } => format!("topic {topic}"),
                 Source::EventBridge { bus, .. } => format!("bus {bus}"),
+                Source::Sqs(q) if q.fifo => format!("FIFO queue {}", q.queue),
+                Source::Sqs(q) => format!("queue {}", q.queue),
+                Source::Kinesis(k) => format!("stream {}, {} shard{}", k.stream, k.shards, if k.shards == 1 { "" } else { "s" }),
+                Source::DynamodbStreams(d) => format!("table {}, {} shard{}", d.table, d.shards, if d.shards == 1 { "" } else { "s" }),
+                Source::StepFunctions(m) => format!("state machine {}", m.state_machine),
             };
             let node = add(
                 format!("source:{}", src.id()),
@@ -102,17 +131,104 @@ impl Topology {
         for (i, q) in pending_eb_dlq {
             eb_dlqs[i] = Some(add(format!("eb_dlq:{}", f.sources[i].id()), "Target DLQ".into(), format!("SQS queue: {q}"), NodeKind::EventBridgeDlq { of_source: i }));
         }
+        // Polling sources: shards, the mapping, the queue's DLQ or the mapping's on-failure
+        // destination. Step Functions: one box per state, and the task-token worker.
+        let n = f.sources.len();
+        let (mut pollers, mut shards, mut source_dlqs, mut esm_on_failure, mut states, mut workers) =
+            (vec![None; n], vec![Vec::new(); n], vec![None; n], vec![None; n], vec![Vec::new(); n], vec![None; n]);
+        for (i, src) in f.sources.iter().enumerate() {
+            let id = src.id();
+            let mapping = |detail: String| (format!("esm:{id}"), "Event source mapping".to_string(), detail, NodeKind::EventSourceMapping { of_source: i });
+            match src {
+                Source::Sqs(q) => {
+                    let (k, l, d, kind) = mapping(format!("batch {}, window {} s", q.batch_size, q.maximum_batching_window_s));
+                    pollers[i] = Some(add(k, l, d, kind));
+                    if let Some(dlq) = &q.dead_letter_queue {
+                        source_dlqs[i] = Some(add(format!("dlq:{id}"), "Queue DLQ".into(), format!("SQS queue: {dlq}"), NodeKind::QueueDlq { of_source: i }));
+                    }
+                }
+                Source::Kinesis(_) | Source::DynamodbStreams(_) => {
+                    let (count, batch, on_failure) = match src {
+                        Source::Kinesis(k) => (k.shards, k.batch_size, &k.on_failure),
+                        Source::DynamodbStreams(d) => (d.shards, d.batch_size, &d.on_failure),
+                        _ => unreachable!(),
+                    };
+                    for s in 0..count {
+                        shards[i].push(add(format!("shard:{id}:{s}"), format!("Shard {s}"), format!("shardId-{s:012}"), NodeKind::Shard { of_source: i, shard: s }));
+                    }
+                    let (k, l, d, kind) = mapping(format!("batch {batch}"));
+                    pollers[i] = Some(add(k, l, d, kind));
+                    if let Some(d) = on_failure {
+                        esm_on_failure[i] = Some(add(format!("on_failure:{id}"), "On failure".into(), dest(d), NodeKind::MappingOnFailure { of_source: i }));
+                    }
+                }
+                Source::StepFunctions(m) => {
+                    for s in &m.states {
+                        let key = format!("state:{id}:{}", s.name());
+                        let kind = NodeKind::State { of_source: i, name: s.name().into(), state_type: s.type_name().into() };
+                        states[i].push(add(key, s.name().into(), s.type_name().into(), kind));
+                    }
+                    if m.states.iter().any(|s| matches!(s, crate::scenario::StateDef::Task(t) if t.waits_for_task_token())) {
+                        workers[i] = Some(add(format!("worker:{id}"), "Task-token worker".into(), "calls SendTask*".into(), NodeKind::TaskTokenWorker { of_source: i }));
+                    }
+                }
+                _ => {}
+            }
+        }
         let mut edges = Vec::new();
         for (i, src) in f.sources.iter().enumerate() {
             let (node, caller) = sources[i];
             if let Some(c) = caller {
                 edges.push((c, node));
             }
-            match src.method() {
-                Method::Synchronous => edges.push((node, function)),
-                _ => {
+            match src {
+                // A state machine calls the function from its Task states (edges below).
+                Source::StepFunctions(_) => {}
+                _ if src.method() == Method::Synchronous => edges.push((node, function)),
+                _ if src.method() == Method::Asynchronous => {
                     if let Some(q) = queue {
                         edges.push((node, q));
+                    }
+                }
+                _ => {}
+            }
+            for s in &shards[i] {
+                edges.push((node, *s));
+            }
+            if let Some(esm) = pollers[i] {
+                match shards[i].is_empty() {
+                    true => edges.push((node, esm)),
+                    false => edges.extend(shards[i].iter().map(|s| (*s, esm))),
+                }
+                edges.push((esm, function));
+            }
+            if let Some(d) = source_dlqs[i] {
+                edges.push((node, d));
+            }
+            if let (Some(esm), Some(d)) = (pollers[i], esm_on_failure[i]) {
+                edges.push((esm, d));
+            }
+            if let Source::StepFunctions(m) = src {
+                let index = m.index();
+                let at = |name: &str| states[i][index[name]];
+                edges.push((node, at(&m.start_at)));
+                for (j, s) in m.states.iter().enumerate() {
+                    let here = states[i][j];
+                    if let Some((Some(next), _)) = s.transition() {
+                        edges.push((here, at(next)));
+                    }
+                    for c in s.catchers() {
+                        edges.push((here, at(&c.next)));
+                    }
+                    for root in s.scope_roots() {
+                        edges.push((here, at(root)));
+                    }
+                    if let crate::scenario::StateDef::Task(t) = s {
+                        edges.push((here, function));
+                        if let (true, Some(w)) = (t.waits_for_task_token(), workers[i]) {
+                            edges.push((function, w));
+                            edges.push((w, here));
+                        }
                     }
                 }
             }
@@ -129,7 +245,24 @@ impl Topology {
         if let Some(d) = on_success {
             edges.push((function, d));
         }
-        Topology { nodes, edges, function, queue, sources, on_success, on_failure, dlq, eventbridge_dlqs: eb_dlqs }
+        edges.dedup();
+        Topology {
+            nodes,
+            edges,
+            function,
+            queue,
+            sources,
+            on_success,
+            on_failure,
+            dlq,
+            eventbridge_dlqs: eb_dlqs,
+            pollers,
+            shards,
+            source_dlqs,
+            esm_on_failure,
+            states,
+            task_token_workers: workers,
+        }
     }
 
     pub fn node(&self, id: NodeId) -> &Node {

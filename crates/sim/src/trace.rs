@@ -70,6 +70,60 @@ pub enum Message {
     RetryWait { attempt: u32 },
     /// An invocation record (on-success / on-failure destination) or the original event (DLQ).
     Record { target: FailureTargetKind, success: bool },
+    /// A batch of messages or records: the poll's result (queue or shard → event source mapping),
+    /// then the synchronous Invoke that carries it (mapping → function). `try_no` counts re-sends
+    /// of the same batch after throttles. One token drawn as a group of `items`.
+    Batch { items: Vec<InvocationId>, try_no: u32 },
+    /// The mapping deleting a batch's processed messages from the queue (L-SQS-CFG).
+    DeleteMessages { items: Vec<InvocationId> },
+    /// SQS moving a message to the queue's dead-letter queue (redrive policy, L-SQS-CFG).
+    ToDeadLetterQueue,
+    /// A stream mapping's on-failure record: metadata about the discarded records, plus the
+    /// payload when the destination is S3 (L-KIN-FAIL).
+    FailureRecord { condition: FailureCondition, records: u32, with_payload: bool },
+    /// The function handing a Step Functions task token to the worker that will answer.
+    TaskToken,
+    /// The worker calling Step Functions with the token (SFN-HB).
+    Callback { callback: CallbackKind },
+}
+
+/// What a task-token worker tells Step Functions (SFN-HB [D]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "call", rename_all = "snake_case")]
+pub enum CallbackKind {
+    /// SendTaskHeartbeat: resets the HeartbeatSeconds clock.
+    Heartbeat,
+    /// SendTaskSuccess: the state succeeds.
+    Success,
+    /// SendTaskFailure with an error name.
+    Failure { error: String },
+}
+
+/// Why an event source mapping changed how many batches it runs at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleReason {
+    /// Where a mapping starts: 5 concurrent batches when messages appear (L-SQS-SCALE).
+    Initial,
+    /// Messages keep waiting: up to 300 more per minute (L-SQS-SCALE).
+    Backlog,
+    /// The queue is empty: back to the initial concurrency (L-SQS-SCALE).
+    Idle,
+    /// A batch failed with a function error: Lambda backs off (L-SQS-ERR).
+    FunctionError,
+    /// A batch was throttled: Lambda backs off (L-SQS-ERR).
+    Throttled,
+}
+
+/// One message or record of a polled batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct BatchItem {
+    pub inv: InvocationId,
+    /// Its event number: what `poison_items` and the narration ("message #7") call it.
+    pub event: EventId,
+    /// SQS: the message's receive count with this receive; streams: how many times the record
+    /// has now been delivered to the function.
+    pub delivery: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -144,6 +198,13 @@ pub enum RetryReason {
     DeliveryFailed,
     /// The client gave up waiting and re-sent (CLI-TIMEOUT).
     ClientReadTimeout,
+    /// An event source mapping re-invokes a throttled batch with backoff; no retry is used up
+    /// (L-SQS-ERR, L-KIN-FAIL).
+    EsmThrottled,
+    /// A stream batch failed and is retried whole while its shard waits (L-RETRIES, L-KIN).
+    StreamBatchFailed,
+    /// A Step Functions retrier matched the error (SFN-ERR).
+    StateRetry,
 }
 
 /// Why an asynchronous event ended up failed (`requestContext.condition`, L-ASYNC-REC [D]; the
@@ -155,6 +216,10 @@ pub enum FailureCondition {
     ZeroReservedConcurrency,
     /// EventBridge could not deliver the event to Lambda within its retry policy (EB-RETRY).
     DeliveryRetriesExhausted,
+    /// A stream batch failed `maximum_retry_attempts` retries (L-KIN-FAIL [D]).
+    RetryAttemptsExhausted,
+    /// A stream record passed `maximum_record_age_s` (named as LocalStack names it, §9.5).
+    RecordAgeExceeded,
 }
 impl FailureCondition {
     pub fn as_str(self) -> &'static str {
@@ -163,6 +228,8 @@ impl FailureCondition {
             FailureCondition::EventAgeExceeded => "EventAgeExceeded",
             FailureCondition::ZeroReservedConcurrency => "ZeroReservedConcurrency",
             FailureCondition::DeliveryRetriesExhausted => "DeliveryRetriesExhausted",
+            FailureCondition::RetryAttemptsExhausted => "RetryAttemptsExhausted",
+            FailureCondition::RecordAgeExceeded => "RecordAgeExceeded",
         }
     }
 }
@@ -180,6 +247,28 @@ pub enum Disposition {
     SentToFailureTarget { condition: FailureCondition, targets: Vec<String>, approximate_invoke_count: u32 },
     /// Failed with nowhere to go: dropped (L-ASYNC-REC: without a DLQ or destination the event is discarded).
     Discarded { condition: FailureCondition, approximate_invoke_count: u32 },
+    /// SQS: the mapping deleted the message after its batch succeeded (L-SQS-CFG). With
+    /// `failure_ignored`, the function had reported it failed but ReportBatchItemFailures was off,
+    /// so the report was ignored and the message lost (L-PBR).
+    Deleted { receive_count: u32, failure_ignored: bool },
+    /// SQS moved the message to the queue's dead-letter queue: its receive count reached the
+    /// redrive policy's `max_receive_count` (L-SQS-CFG).
+    MovedToDlq { dlq: String, receive_count: u32 },
+    /// A stream record the mapping's checkpoint passed after a successful batch.
+    Processed { deliveries: u32 },
+    /// Gone before it was processed: past the stream's retention (KDS-RET, L-KIN-FAIL) or the
+    /// queue's message retention period (SQS-API).
+    Expired { age_ms: u64 },
+    /// A stream record the mapping never read: written before its LATEST / AT_TIMESTAMP start
+    /// (L-DDB, L-KIN-PARAM).
+    NotRead { starting_position: String },
+    /// Step Functions: the task's error was caught and the execution went on at `next` (SFN-ERR).
+    Caught { error: String, state: String, next: String },
+    /// Step Functions stopped waiting for this Lambda call (its branch was stopped, or the task
+    /// timed out); the invocation itself keeps running (SFN-PAR).
+    Abandoned { reason: String },
+    /// Step Functions: the execution failed with `error` raised in `state` (SFN-ERR).
+    ExecutionFailed { error: String, state: String },
 }
 impl Disposition {
     pub fn label(&self) -> &'static str {
@@ -188,6 +277,14 @@ impl Disposition {
             Disposition::ErrorReturned { .. } => "error_returned",
             Disposition::SentToFailureTarget { .. } => "sent_to_failure_target",
             Disposition::Discarded { .. } => "discarded",
+            Disposition::Deleted { .. } => "deleted",
+            Disposition::MovedToDlq { .. } => "moved_to_dlq",
+            Disposition::Processed { .. } => "processed",
+            Disposition::Expired { .. } => "expired",
+            Disposition::NotRead { .. } => "not_read",
+            Disposition::Caught { .. } => "caught",
+            Disposition::Abandoned { .. } => "abandoned",
+            Disposition::ExecutionFailed { .. } => "execution_failed",
         }
     }
 }
@@ -241,6 +338,39 @@ pub enum Trace {
     Disposed { inv: InvocationId, disposition: Disposition },
     /// An intervention took effect.
     InputApplied { input: Input },
+    /// A message or record landed in its queue or shard (`at`), with its FIFO message group or
+    /// partition key and its sequence number (the event number).
+    Stored { inv: InvocationId, at: NodeId, key: Option<String>, sequence: u64 },
+    /// An event source mapping took a batch from a queue or shard (`from`) as invocation `batch`.
+    /// For streams, `iterator_age_ms` is how long the batch's last record waited (L-RETRIES).
+    BatchPolled { batch: InvocationId, esm: NodeId, from: NodeId, items: Vec<BatchItem>, iterator_age_ms: Option<u64> },
+    /// The function returned `batchItemFailures`; `honoured` is false when ReportBatchItemFailures
+    /// is off and the list is ignored (L-SQS-ERR, L-PBR).
+    ItemFailuresReported { batch: InvocationId, items: Vec<BatchItem>, honoured: bool },
+    /// A received message's visibility timeout ran out before it was deleted: it is back in the
+    /// queue (L-SQS-CFG).
+    VisibleAgain { inv: InvocationId, event: EventId, queue: NodeId, receive_count: u32 },
+    /// A stream batch failed; its shard (or, with a parallelization factor, its keys) waits for it
+    /// (L-RETRIES, L-KIN).
+    ShardBlocked { shard: NodeId, batch: InvocationId },
+    /// A failed stream batch was split in two; the halves are retried without using a retry
+    /// (L-KIN-PARAM, L-KIN-FAIL).
+    BatchBisected { batch: InvocationId, first: Vec<InvocationId>, second: Vec<InvocationId> },
+    /// The mapping's checkpoint in a shard moved past `sequence` (`records` processed, given up
+    /// on, or expired). `blocked`: a failed batch still holds the shard (or its keys) up.
+    CheckpointAdvanced { shard: NodeId, sequence: u64, records: u32, blocked: bool },
+    /// An event source mapping now runs up to `concurrency` batches at once.
+    PollersScaled { esm: NodeId, concurrency: u32, reason: ScaleReason },
+    /// A read of a DynamoDB stream shard was throttled: more readers than the limit (L-DDB).
+    ReadThrottled { shard: NodeId, readers: u32, limit: u32 },
+    /// A Step Functions execution entered a state (`item`: the Map item it works on).
+    StateEntered { exec: InvocationId, state: NodeId, item: Option<u32> },
+    /// An execution left a state, successfully or with `error`.
+    StateExited { exec: InvocationId, state: NodeId, error: Option<String> },
+    /// A Catch matched `error` in `state`; the execution goes on at `next` (SFN-ERR).
+    Caught { exec: InvocationId, state: NodeId, error: String, next: NodeId, result_path: String },
+    /// A task-token worker called Step Functions (SFN-HB).
+    CallbackReceived { exec: InvocationId, state: NodeId, callback: CallbackKind },
 }
 
 impl Trace {
@@ -258,8 +388,19 @@ impl Trace {
             | Trace::RetryScheduled { inv, .. }
             | Trace::CallerGaveUp { inv, .. }
             | Trace::DeliveryFailed { inv, .. }
-            | Trace::Disposed { inv, .. } => Some(*inv),
-            Trace::EnvironmentCreated { .. } | Trace::InputApplied { .. } => None,
+            | Trace::Disposed { inv, .. }
+            | Trace::Stored { inv, .. }
+            | Trace::VisibleAgain { inv, .. } => Some(*inv),
+            Trace::BatchPolled { batch, .. }
+            | Trace::ItemFailuresReported { batch, .. }
+            | Trace::ShardBlocked { batch, .. }
+            | Trace::BatchBisected { batch, .. } => Some(*batch),
+            Trace::StateEntered { exec, .. } | Trace::StateExited { exec, .. } | Trace::Caught { exec, .. } | Trace::CallbackReceived { exec, .. } => Some(*exec),
+            Trace::EnvironmentCreated { .. }
+            | Trace::InputApplied { .. }
+            | Trace::CheckpointAdvanced { .. }
+            | Trace::PollersScaled { .. }
+            | Trace::ReadThrottled { .. } => None,
         }
     }
 
@@ -280,6 +421,19 @@ impl Trace {
             Trace::DeliveryFailed { .. } => "delivery_failed",
             Trace::Disposed { .. } => "disposed",
             Trace::InputApplied { .. } => "input_applied",
+            Trace::Stored { .. } => "stored",
+            Trace::BatchPolled { .. } => "batch_polled",
+            Trace::ItemFailuresReported { .. } => "item_failures_reported",
+            Trace::VisibleAgain { .. } => "visible_again",
+            Trace::ShardBlocked { .. } => "shard_blocked",
+            Trace::BatchBisected { .. } => "batch_bisected",
+            Trace::CheckpointAdvanced { .. } => "checkpoint_advanced",
+            Trace::PollersScaled { .. } => "pollers_scaled",
+            Trace::ReadThrottled { .. } => "read_throttled",
+            Trace::StateEntered { .. } => "state_entered",
+            Trace::StateExited { .. } => "state_exited",
+            Trace::Caught { .. } => "caught",
+            Trace::CallbackReceived { .. } => "callback_received",
         }
     }
 
@@ -300,9 +454,25 @@ impl Trace {
             Trace::DeliveryFailed { .. } => 11,
             Trace::Disposed { .. } => 12,
             Trace::InputApplied { .. } => 13,
+            Trace::Stored { .. } => 14,
+            Trace::BatchPolled { .. } => 15,
+            Trace::ItemFailuresReported { .. } => 16,
+            Trace::VisibleAgain { .. } => 17,
+            Trace::ShardBlocked { .. } => 18,
+            Trace::BatchBisected { .. } => 19,
+            Trace::CheckpointAdvanced { .. } => 20,
+            Trace::PollersScaled { .. } => 21,
+            Trace::ReadThrottled { .. } => 22,
+            Trace::StateEntered { .. } => 23,
+            Trace::StateExited { .. } => 24,
+            Trace::Caught { .. } => 25,
+            Trace::CallbackReceived { .. } => 26,
         }
     }
-    pub const KIND_NAMES: [&'static str; 14] = [
+    /// Number of kinds (the length of [`Trace::KIND_NAMES`] and of `Totals::by_kind`). Serde and
+    /// `Default` cover arrays up to 32, so the enum stays at or below 32 kinds.
+    pub const KIND_COUNT: usize = 27;
+    pub const KIND_NAMES: [&'static str; Trace::KIND_COUNT] = [
         "event_created",
         "sent",
         "enqueued",
@@ -317,5 +487,18 @@ impl Trace {
         "delivery_failed",
         "disposed",
         "input_applied",
+        "stored",
+        "batch_polled",
+        "item_failures_reported",
+        "visible_again",
+        "shard_blocked",
+        "batch_bisected",
+        "checkpoint_advanced",
+        "pollers_scaled",
+        "read_throttled",
+        "state_entered",
+        "state_exited",
+        "caught",
+        "callback_received",
     ];
 }

@@ -47,9 +47,29 @@ pub struct Totals {
     pub error_returned: u64,
     pub sent_to_failure_target: u64,
     pub discarded: u64,
+    /// SQS messages deleted after their batch succeeded.
+    pub deleted: u64,
+    /// SQS messages moved to the queue's dead-letter queue.
+    pub moved_to_dlq: u64,
+    /// Stream records passed by the checkpoint after success.
+    pub processed: u64,
+    /// Messages or records gone past their retention.
+    pub expired: u64,
+    /// Stream records never read (LATEST / AT_TIMESTAMP).
+    pub not_read: u64,
+    /// Step Functions tasks whose error a Catch handled.
+    pub caught: u64,
+    /// Lambda calls Step Functions stopped waiting for.
+    pub abandoned: u64,
+    /// Step Functions executions that failed.
+    pub executions_failed: u64,
+    /// Batches invoked by event source mappings (each one Lambda invocation).
+    pub batches: u64,
+    /// Messages or records handed to the function again (at-least-once delivery, L-ESM).
+    pub redeliveries: u64,
     pub trace_events: u64,
     /// Trace events per kind, indexed like [`Trace::KIND_NAMES`].
-    pub by_kind: [u64; 14],
+    pub by_kind: [u64; Trace::KIND_COUNT],
 }
 
 /// Something scheduled to happen.
@@ -64,6 +84,10 @@ pub(crate) enum Happening {
     Timer { inv: InvocationId, timer: Timer },
     /// An intervention's effect ends (throttle window, slow-down window).
     OverrideEnds,
+    /// Event source mappings' timers ([`crate::invoke::polling`]).
+    Polling(crate::invoke::polling::PollHappening),
+    /// Step Functions' timers ([`crate::services::stepfunctions`]).
+    StepFunctions(crate::services::stepfunctions::SfnHappening),
 }
 
 /// What the arrival of a token means (see the module docs of `invoke::*`).
@@ -89,6 +113,10 @@ pub(crate) enum Leg {
     AtTarget { disposition: Option<Disposition> },
     /// Visual-only: an acknowledgement reached its recipient.
     Ack,
+    /// Polling: a batch, a delete or an on-failure record arrived ([`crate::invoke::polling`]).
+    Polling(crate::invoke::polling::PollLeg),
+    /// Step Functions: an Invoke, an answer or a task-token call arrived.
+    StepFunctions(crate::services::stepfunctions::SfnLeg),
 }
 
 #[derive(Clone, Debug)]
@@ -164,6 +192,10 @@ pub struct Sim {
     pub(crate) retention: Retention,
     pub(crate) trace: Vec<TraceEvent>,
     pub(crate) totals: Totals,
+    /// Event source mappings: queues, streams, batches.
+    pub(crate) polling: crate::invoke::polling::PollingState,
+    /// Step Functions executions.
+    pub(crate) sfn: crate::services::stepfunctions::SfnState,
 }
 
 impl Sim {
@@ -196,7 +228,10 @@ impl Sim {
             retention,
             trace: Vec::new(),
             totals: Totals::default(),
+            polling: Default::default(),
+            sfn: Default::default(),
         };
+        sim.init_polling();
         // Provisioned environments exist, initialised, before the first request (L-RESERVED).
         for _ in 0..f.function.provisioned_concurrency {
             let env = sim.envs.add_provisioned();
@@ -304,7 +339,7 @@ impl Sim {
     /// A digest of the whole state, for determinism tests (restore a keyframe, replay, compare).
     pub fn state_digest(&self) -> u64 {
         let text = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{:?}|{:?}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}",
             self.now,
             self.agenda,
             self.rng_function,
@@ -317,7 +352,9 @@ impl Sim {
             self.next_event,
             self.next_token,
             self.overrides,
-            self.totals
+            self.totals,
+            self.polling,
+            self.sfn
         );
         crate::rng::fnv1a(text.as_bytes()) ^ crate::rng::fnv1a(format!("{:?}", self.trace).as_bytes()).rotate_left(1)
     }
@@ -329,6 +366,8 @@ impl Sim {
             Happening::AttemptEnd { inv, attempt, try_no, env, outcome } => self.on_attempt_end(inv, attempt, try_no, env, outcome),
             Happening::Timer { inv, timer } => self.on_timer(inv, timer),
             Happening::OverrideEnds => {}
+            Happening::Polling(h) => self.on_poll_happening(h),
+            Happening::StepFunctions(h) => self.on_sfn_happening(h),
         }
     }
 
@@ -348,6 +387,8 @@ impl Sim {
                 }
             }
             Leg::Ack => {}
+            Leg::Polling(leg) => self.on_poll_leg(inv, leg),
+            Leg::StepFunctions(leg) => self.on_sfn_leg(inv, leg),
         }
     }
 
@@ -360,12 +401,16 @@ impl Sim {
             Some(s) if self.scenario.file.sources[s.source].method() == Method::Synchronous => Some(crate::invoke::sync::invoke_error(&outcome)),
             _ => None,
         };
+        // Polled batches and Step Functions tasks have their own follow-up.
+        let extended = self.invocations.get(&inv).and_then(|s| crate::invoke::polling::follow_up(&self.scenario.file.sources[s.source], &outcome));
         self.emit(Trace::AttemptFinished { inv, attempt, env, outcome });
         let Some(state) = self.invocations.get_mut(&inv) else { return };
         state.running = state.running.saturating_sub(1);
-        match sync_error {
-            Some(error) => self.sync_attempt_end(inv, try_no, error),
-            None => self.async_attempt_end(inv, attempt, succeeded),
+        match (extended, sync_error) {
+            (Some(crate::invoke::polling::AttemptFollowUp::Batch { error }), _) => self.esm_attempt_end(inv, error),
+            (Some(crate::invoke::polling::AttemptFollowUp::Task { error }), _) => self.sfn_task_attempt_end(inv, try_no, error),
+            (None, Some(error)) => self.sync_attempt_end(inv, try_no, error),
+            (None, None) => self.async_attempt_end(inv, attempt, succeeded),
         }
         self.forget_if_done(inv);
     }
@@ -420,6 +465,8 @@ impl Sim {
             Source::Custom { .. } if self.scenario.file.sources[source].method() == Method::Synchronous => {
                 self.sync_send_invoke(inv, 1);
             }
+            Source::Sqs(_) | Source::Kinesis(_) | Source::DynamodbStreams(_) => self.polling_item_created(inv, source),
+            Source::StepFunctions(_) => self.sfn_execution_started(inv, source),
             _ => self.async_source_created(inv, source),
         }
         inv
@@ -427,6 +474,17 @@ impl Sim {
 
     /// Registers a new invocation and records `EventCreated`.
     pub(crate) fn new_invocation(&mut self, source: usize, payload_bytes: u64, duplicate_of: Option<EventId>) -> InvocationId {
+        let node = self.topo.sources[source].0;
+        self.new_invocation_from(source, node, payload_bytes, duplicate_of)
+    }
+
+    /// A new invocation that starts at `node` rather than at its source's box (a Step Functions
+    /// Task state calling the function).
+    pub(crate) fn new_invocation_at(&mut self, source: usize, node: crate::trace::NodeId, payload_bytes: u64) -> InvocationId {
+        self.new_invocation_from(source, node, payload_bytes, None)
+    }
+
+    fn new_invocation_from(&mut self, source: usize, node: crate::trace::NodeId, payload_bytes: u64, duplicate_of: Option<EventId>) -> InvocationId {
         let inv = InvocationId(self.next_inv);
         self.next_inv += 1;
         let event = duplicate_of.unwrap_or_else(|| {
@@ -453,7 +511,6 @@ impl Sim {
                 duplicate: duplicate_of.is_some(),
             },
         );
-        let node = self.topo.sources[source].0;
         self.emit(Trace::EventCreated { inv, event, source: node, duplicate: duplicate_of.is_some(), payload_bytes });
         inv
     }
@@ -516,6 +573,14 @@ impl Sim {
                 Disposition::ErrorReturned { .. } => t.error_returned += 1,
                 Disposition::SentToFailureTarget { .. } => t.sent_to_failure_target += 1,
                 Disposition::Discarded { .. } => t.discarded += 1,
+                Disposition::Deleted { .. } => t.deleted += 1,
+                Disposition::MovedToDlq { .. } => t.moved_to_dlq += 1,
+                Disposition::Processed { .. } => t.processed += 1,
+                Disposition::Expired { .. } => t.expired += 1,
+                Disposition::NotRead { .. } => t.not_read += 1,
+                Disposition::Caught { .. } => t.caught += 1,
+                Disposition::Abandoned { .. } => t.abandoned += 1,
+                Disposition::ExecutionFailed { .. } => t.executions_failed += 1,
             },
             _ => {}
         }

@@ -280,7 +280,7 @@ impl Sim {
     }
 }
 
-fn kind_key(k: crate::scenario::DestinationKind) -> &'static str {
+pub(crate) fn kind_key(k: crate::scenario::DestinationKind) -> &'static str {
     use crate::scenario::DestinationKind::*;
     match k {
         Sqs => "sqs",
