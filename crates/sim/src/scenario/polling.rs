@@ -622,7 +622,9 @@ fn check_stream_common(
         300,
         "MaximumBatchingWindowInSeconds, L-ESM-API",
     );
-    check_batch_window(e, p, s.batch_size, (s.window_ms / 1000) as u32);
+    // Not `check_batch_window`: the sheet's L-ESM-API row says "SQS and streams", but its own
+    // stream defaults are BatchSize 100 with no window (L-KIN-PARAM, L-DDB-PARAM, §11), which
+    // AWS accepts. The defaults win for streams; the rule applies to SQS.
     check_range(
         e,
         &p("parallelization_factor"),

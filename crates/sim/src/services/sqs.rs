@@ -118,12 +118,14 @@ impl SqsQueue {
         let Some(m) = self.msgs.get_mut(&inv) else {
             return;
         };
-        m.in_flight = None;
+        let was_in_flight = m.in_flight.take().is_some();
         m.visible_since = now;
         match m.group {
             Some(g) => {
                 let group = self.groups.entry(g).or_default();
-                group.in_flight = group.in_flight.saturating_sub(1);
+                if was_in_flight {
+                    group.in_flight -= 1;
+                }
                 // Back at its place in the group: messages keep their order (L-SQS-SCALE).
                 let at = group.visible.partition_point(|x| *x < inv);
                 group.visible.insert(at, inv);

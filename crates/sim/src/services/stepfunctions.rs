@@ -97,6 +97,8 @@ struct Thread {
     next_item: u32,
     /// The state failed and waits for a retrier's delay.
     waiting_retry: bool,
+    /// The current task try's task token: a retry gets a new one, so the old one is refused.
+    token: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -114,7 +116,7 @@ pub(crate) enum SfnHappening {
     /// The task-token worker calls Step Functions.
     WorkerCall {
         thread: u32,
-        entry: u32,
+        token: u32,
         task: InvocationId,
         callback: CallbackKind,
     },
@@ -137,11 +139,11 @@ pub(crate) enum SfnLeg {
     /// Lambda's answer reached the Task state.
     TaskAnswer { try_no: u32, error: Option<String> },
     /// The function handed the task token to the worker.
-    TokenAtWorker { thread: u32, entry: u32 },
+    TokenAtWorker { thread: u32, token: u32 },
     /// A worker's call reached Step Functions.
     CallbackAt {
         thread: u32,
-        entry: u32,
+        token: u32,
         callback: CallbackKind,
     },
 }
@@ -213,6 +215,7 @@ impl Sim {
                 done: 0,
                 next_item: 0,
                 waiting_retry: false,
+                token: 0,
             },
         );
         id
@@ -275,9 +278,12 @@ impl Sim {
         let (source, state, entry) = (t.source, t.state, t.entry);
         match self.state_def(source, state).clone() {
             StateDef::Task(task) => {
+                self.sfn.next_entry += 1;
+                let token = self.sfn.next_entry;
                 let try_no = {
                     let t = self.sfn.threads.get_mut(&thread).expect("thread");
                     t.try_no += 1;
+                    t.token = token;
                     t.try_no
                 };
                 let inv = match self.sfn.threads[&thread].task {
@@ -404,6 +410,14 @@ impl Sim {
             .threads
             .get(&thread)
             .is_some_and(|t| t.entry == entry)
+    }
+
+    /// The thread still waits on the task try that handed out `token`.
+    fn sfn_token_current(&self, thread: u32, token: u32) -> bool {
+        self.sfn
+            .threads
+            .get(&thread)
+            .is_some_and(|t| t.token == token && !t.waiting_retry)
     }
 
     /// Still in this state entry and not failed (waiting for a retry).
@@ -770,7 +784,10 @@ impl Sim {
                             self.topo.function,
                             worker,
                             Message::TaskToken,
-                            Leg::StepFunctions(SfnLeg::TokenAtWorker { thread, entry }),
+                            Leg::StepFunctions(SfnLeg::TokenAtWorker {
+                                thread,
+                                token: self.sfn.threads[&thread].token,
+                            }),
                         );
                     }
                     return;
@@ -789,7 +806,7 @@ impl Sim {
     }
 
     /// The worker has the token: it heartbeats and answers as the scenario says.
-    fn sfn_token_at_worker(&mut self, inv: InvocationId, thread: u32, entry: u32) {
+    fn sfn_token_at_worker(&mut self, inv: InvocationId, thread: u32, token: u32) {
         let Some(t) = self.sfn.threads.get(&thread) else {
             return;
         };
@@ -807,7 +824,7 @@ impl Sim {
                     self.now.plus(at),
                     SfnHappening::WorkerCall {
                         thread,
-                        entry,
+                        token,
                         task: inv,
                         callback: CallbackKind::Heartbeat,
                     },
@@ -825,7 +842,7 @@ impl Sim {
             self.now.plus(cb.after_ms),
             SfnHappening::WorkerCall {
                 thread,
-                entry,
+                token,
                 task: inv,
                 callback: answer,
             },
@@ -835,7 +852,7 @@ impl Sim {
     fn sfn_worker_call(
         &mut self,
         thread: u32,
-        entry: u32,
+        token: u32,
         task: InvocationId,
         callback: CallbackKind,
     ) {
@@ -855,7 +872,7 @@ impl Sim {
             },
             Leg::StepFunctions(SfnLeg::CallbackAt {
                 thread,
-                entry,
+                token,
                 callback,
             }),
         );
@@ -865,15 +882,14 @@ impl Sim {
         &mut self,
         inv: InvocationId,
         thread: u32,
-        entry: u32,
+        token: u32,
         callback: CallbackKind,
     ) {
-        if !self.sfn_is_current(thread, entry) || self.sfn.tasks.get(&inv) != Some(&(thread, entry))
-        {
-            return; // a token for a state that is over: Step Functions rejects it
+        if !self.sfn_token_current(thread, token) || !self.sfn.tasks.contains_key(&inv) {
+            return; // a token of a try or state that is over: Step Functions refuses it
         }
         let t = &self.sfn.threads[&thread];
-        let (exec, source, state) = (t.exec, t.source, t.state);
+        let (exec, source, state, entry) = (t.exec, t.source, t.state, t.entry);
         let node = self.state_node(source, state);
         self.emit(Trace::CallbackReceived {
             exec,
@@ -913,12 +929,12 @@ impl Sim {
         match leg {
             SfnLeg::TaskAtFunction { try_no } => self.sfn_task_at_function(inv, try_no),
             SfnLeg::TaskAnswer { try_no, error } => self.sfn_task_answer(inv, try_no, error),
-            SfnLeg::TokenAtWorker { thread, entry } => self.sfn_token_at_worker(inv, thread, entry),
+            SfnLeg::TokenAtWorker { thread, token } => self.sfn_token_at_worker(inv, thread, token),
             SfnLeg::CallbackAt {
                 thread,
-                entry,
+                token,
                 callback,
-            } => self.sfn_callback_at(inv, thread, entry, callback),
+            } => self.sfn_callback_at(inv, thread, token, callback),
         }
     }
 
@@ -962,12 +978,12 @@ impl Sim {
             }
             SfnHappening::WorkerCall {
                 thread,
-                entry,
+                token,
                 task,
                 callback,
             } => {
-                if self.sfn_is_current(thread, entry) {
-                    self.sfn_worker_call(thread, entry, task, callback);
+                if self.sfn_token_current(thread, token) {
+                    self.sfn_worker_call(thread, token, task, callback);
                 }
             }
             SfnHappening::WaitOver { thread, entry } => {
