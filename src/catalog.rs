@@ -185,6 +185,42 @@ pub fn describe(kind: &NodeKind) -> (&'static str, &'static str, &'static str, &
             "Receives events only after EventBridge's delivery retries run out (185 tries or 24 h).",
             "Function errors never land here: those are Lambda's asynchronous retries.",
         ),
+        NodeKind::EventSourceMapping { .. } => (
+            "Event source mapping",
+            "Lambda's pollers for a queue or stream: Lambda, not the source, reads the records.",
+            "Each poll takes a batch (up to the batch size, or what the batching window collects) and invokes the function synchronously with it. SQS mappings scale from 5 concurrent batches by up to 300 a minute; a stream runs one batch per shard at a time (more with a parallelization factor).",
+            "SQS: a failed batch becomes visible again after the visibility timeout (partial batch responses return only the failed messages). Streams: the batch is retried whole and its shard is blocked until it succeeds, runs out of retries, grows too old or expires; bisecting splits it without using up retries.",
+        ),
+        NodeKind::Shard { .. } => (
+            "Shard",
+            "One shard of the stream: records in order, per partition key.",
+            "The mapping reads it in order; the checkpoint moves past records once their batch succeeds.",
+            "A failed batch blocks its shard: newer records wait and IteratorAge grows, while other shards keep flowing.",
+        ),
+        NodeKind::QueueDlq { .. } => (
+            "The queue's dead-letter queue",
+            "An SQS queue fed by the source queue's redrive policy.",
+            "SQS (not Lambda) moves a message here once it has been received max_receive_count times without being deleted.",
+            "Lambda's destinations do not apply to SQS mappings: this queue is where poison messages end up.",
+        ),
+        NodeKind::MappingOnFailure { .. } => (
+            "Mapping on-failure destination",
+            "Where a stream mapping reports records it gave up on.",
+            "SQS and SNS get a record describing the discarded batch (shard, sequence numbers, why), not the records; S3 also gets the payload.",
+            "After this the records are skipped and the shard moves on.",
+        ),
+        NodeKind::State { .. } => (
+            "State machine state",
+            "A state of the Step Functions state machine (Task, Parallel, Map, ...).",
+            "A Task state invokes the function synchronously and waits for its result; Parallel and Map run branches or iterations at once.",
+            "Without a Retry field there is no retry; a Catch routes the error to another state; otherwise the execution fails. A Parallel fails fast, but invocations already started keep running.",
+        ),
+        NodeKind::TaskTokenWorker { .. } => (
+            "Task-token worker",
+            "The worker that receives a .waitForTaskToken task token.",
+            "It calls Step Functions back with success or failure, and heartbeats to keep the task alive.",
+            "A missed heartbeat or the task timeout fails the task (States.HeartbeatTimeout / States.Timeout).",
+        ),
         _ => ("Part of the invocation path", "A stage between a source and the function.", "", ""),
     }
 }
@@ -228,6 +264,11 @@ pub fn node_method(topo: &Topology, kind: &NodeKind) -> Option<Method> {
         | NodeKind::OnFailure
         | NodeKind::DeadLetterQueue
         | NodeKind::EventBridgeDlq { .. } => Some(Method::Asynchronous),
+        NodeKind::EventSourceMapping { .. }
+        | NodeKind::Shard { .. }
+        | NodeKind::QueueDlq { .. }
+        | NodeKind::MappingOnFailure { .. } => Some(Method::Polling),
+        NodeKind::State { .. } | NodeKind::TaskTokenWorker { .. } => Some(Method::Synchronous),
         _ => None,
     }
 }

@@ -1,11 +1,12 @@
 //! Where the boxes of the diagram go, and the curves messages travel along. Pure geometry over the
 //! core's [`Topology`]: the core names the boxes, this module places them.
 //!
-//! Boxes sit in five columns that follow the flow left to right — callers, sources, the middle
-//! (Lambda's event queue and anything else between a source and the function: pollers, target
-//! DLQs, node kinds added later), the function, and where results end up (destinations, DLQs).
+//! Boxes sit in six columns that follow the flow left to right — callers, sources, the parts of
+//! a source (stream shards, state-machine states), Lambda's side of the invocation (the event
+//! queue, the event source mapping's pollers, EventBridge's target DLQ, node kinds added later),
+//! the function, and where results end up (destinations, DLQs, the task-token worker).
 //! A narrow container gets the same columns as rows, top to bottom, so 360 px stays readable.
-//! New node kinds fall into the middle column until they are given a place.
+//! New node kinds fall into Lambda's column until they are given a place.
 
 use lambdascope_sim::topology::{NodeKind, Topology};
 use lambdascope_sim::trace::NodeId;
@@ -92,22 +93,33 @@ pub enum Lane {
     Loop,
 }
 
-// The core is adding node kinds (pollers, Step Functions): they land in the middle until placed.
+/// Number of columns.
+pub const COLUMNS: usize = 6;
+/// The function's column.
+pub const FUNCTION_COLUMN: usize = 4;
+
+// The core may add node kinds: they land in Lambda's column until placed.
 #[allow(unreachable_patterns)]
 /// Column (wide) or row (narrow) of a node.
 pub fn column(kind: &NodeKind) -> usize {
     match kind {
         NodeKind::Caller { .. } => 0,
         NodeKind::Source { .. } => 1,
-        NodeKind::Function => 3,
-        NodeKind::OnSuccess | NodeKind::OnFailure | NodeKind::DeadLetterQueue => 4,
-        // The event queue, EventBridge's target DLQ, and kinds the core adds later.
-        _ => 2,
+        NodeKind::Shard { .. } | NodeKind::State { .. } => 2,
+        NodeKind::Function => FUNCTION_COLUMN,
+        NodeKind::OnSuccess
+        | NodeKind::OnFailure
+        | NodeKind::DeadLetterQueue
+        | NodeKind::QueueDlq { .. }
+        | NodeKind::MappingOnFailure { .. }
+        | NodeKind::TaskTokenWorker { .. } => 5,
+        // The event queue, event source mappings, EventBridge's target DLQ, later kinds.
+        _ => 3,
     }
 }
 
-/// Nominal box sizes per column (wide layout): callers, sources, middle, function, results.
-const COL_W: [f64; 5] = [96.0, 150.0, 176.0, 236.0, 150.0];
+/// Nominal box widths per column (wide layout).
+const COL_W: [f64; COLUMNS] = [96.0, 150.0, 150.0, 176.0, 236.0, 150.0];
 const MARGIN: f64 = 16.0;
 const COL_GAP: f64 = 56.0;
 const ROW_GAP: f64 = 18.0;
@@ -119,11 +131,17 @@ fn box_h(kind: &NodeKind) -> f64 {
         NodeKind::Caller { .. } => 52.0,
         NodeKind::Source { .. } => 64.0,
         NodeKind::EventQueue => 150.0,
+        NodeKind::EventSourceMapping { .. } => 104.0,
+        NodeKind::Shard { .. } => 74.0,
+        NodeKind::State { .. } => 50.0,
+        NodeKind::TaskTokenWorker { .. } => 56.0,
         NodeKind::Function => 196.0,
         NodeKind::OnSuccess
         | NodeKind::OnFailure
         | NodeKind::DeadLetterQueue
-        | NodeKind::EventBridgeDlq { .. } => 74.0,
+        | NodeKind::EventBridgeDlq { .. }
+        | NodeKind::QueueDlq { .. }
+        | NodeKind::MappingOnFailure { .. } => 74.0,
         _ => 96.0,
     }
 }
@@ -268,8 +286,8 @@ fn anchors(a: Rect, b: Rect, o: Orientation) -> (Pt, Pt) {
 }
 
 /// Nodes per column, callers ordered like their sources.
-fn columns(topo: &Topology) -> [Vec<NodeId>; 5] {
-    let mut cols: [Vec<NodeId>; 5] = Default::default();
+fn columns(topo: &Topology) -> [Vec<NodeId>; COLUMNS] {
+    let mut cols: [Vec<NodeId>; COLUMNS] = Default::default();
     for n in &topo.nodes {
         if !matches!(n.kind, NodeKind::Caller { .. }) {
             cols[column(&n.kind)].push(n.id);
@@ -302,10 +320,12 @@ fn wide(topo: &Topology) -> Layout {
     // Sources and callers share rows; everything else is centred in its column.
     let content_h = cols.iter().map(col_h).fold(0.0, f64::max) + 2.0 * MARGIN;
     // An edge that skips a column (queue → DLQ past the function) is routed below the boxes.
+    // Rank among the columns in use: skipping an empty column is no detour.
+    let rank = |k: &NodeKind| cols[..column(k)].iter().filter(|c| !c.is_empty()).count();
     let skips = topo
         .edges
         .iter()
-        .any(|(a, b)| column(&topo.node(*a).kind).abs_diff(column(&topo.node(*b).kind)) > 1);
+        .any(|(a, b)| rank(&topo.node(*a).kind).abs_diff(rank(&topo.node(*b).kind)) > 1);
     let height = content_h + if skips { 56.0 } else { 0.0 };
     let mut x = MARGIN;
     if !cols[0].is_empty() {
@@ -398,7 +418,10 @@ fn narrow_h(kind: &NodeKind) -> f64 {
     match kind {
         NodeKind::Function => 150.0,
         NodeKind::EventQueue => 112.0,
+        NodeKind::EventSourceMapping { .. } => 84.0,
         NodeKind::Caller { .. } => 46.0,
+        NodeKind::State { .. } => 46.0,
+        NodeKind::Shard { .. } => 70.0,
         _ => 62.0,
     }
 }

@@ -4,6 +4,7 @@
 
 use lambdascope_sim::report::Report;
 use lambdascope_sim::scene::Scene;
+use lambdascope_sim::topology::NodeKind;
 use lambdascope_sim::{Method, SimTime};
 
 use crate::playback::Session;
@@ -28,10 +29,11 @@ pub enum Metric {
     Concurrency,
     QueueDepth,
     DlqDepth,
+    IteratorAge,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 7] = [
+    pub const ALL: [Metric; 8] = [
         Metric::Invocations,
         Metric::Errors,
         Metric::Throttles,
@@ -39,6 +41,7 @@ impl Metric {
         Metric::Concurrency,
         Metric::QueueDepth,
         Metric::DlqDepth,
+        Metric::IteratorAge,
     ];
 
     pub fn title(self) -> &'static str {
@@ -48,8 +51,9 @@ impl Metric {
             Metric::Throttles => "Throttles",
             Metric::Retries => "Retries",
             Metric::Concurrency => "Concurrency",
-            Metric::QueueDepth => "Queue depth",
+            Metric::QueueDepth => "Waiting events",
             Metric::DlqDepth => "DLQ depth",
+            Metric::IteratorAge => "Iterator age",
         }
     }
     pub fn kind(self) -> MetricKind {
@@ -69,6 +73,14 @@ impl Metric {
             Metric::Concurrency => "ls-c-conc",
             Metric::QueueDepth => "ls-c-queue",
             Metric::DlqDepth => "ls-c-dlq",
+            Metric::IteratorAge => "ls-c-age",
+        }
+    }
+    /// The value for display.
+    pub fn show(self, v: u32) -> String {
+        match self {
+            Metric::IteratorAge => lambdascope_sim::time::format_duration_ms(v as u64),
+            _ => v.to_string(),
         }
     }
     /// The value at one scene: a running total for counts, the level for levels.
@@ -80,7 +92,17 @@ impl Metric {
             Metric::Throttles => c.throttles,
             Metric::Retries => c.retries,
             Metric::Concurrency => scene.concurrency_in_use,
-            Metric::QueueDepth => scene.queue_depth,
+            // Lambda's event queue plus SQS messages and stream records not yet read.
+            Metric::QueueDepth => {
+                scene.queue_depth + scene.nodes.iter().map(|n| n.visible).sum::<u32>()
+            }
+            Metric::IteratorAge => scene
+                .nodes
+                .iter()
+                .filter_map(|n| n.iterator_age_ms)
+                .max()
+                .unwrap_or(0)
+                .min(u32::MAX as u64) as u32,
             Metric::DlqDepth => dlq_nodes
                 .iter()
                 .filter_map(|i| scene.nodes.get(*i))
@@ -122,12 +144,21 @@ impl Metrics {
     pub fn of(session: &Session) -> Metrics {
         let tl = session.timeline();
         let topo = &tl.topology;
-        let mut dlq_nodes: Vec<usize> = [topo.dlq, topo.on_failure]
-            .into_iter()
-            .flatten()
-            .map(|n| n.0 as usize)
+        let dlq_nodes: Vec<usize> = topo
+            .nodes
+            .iter()
+            .filter(|n| {
+                matches!(
+                    n.kind,
+                    NodeKind::DeadLetterQueue
+                        | NodeKind::OnFailure
+                        | NodeKind::EventBridgeDlq { .. }
+                        | NodeKind::QueueDlq { .. }
+                        | NodeKind::MappingOnFailure { .. }
+                )
+            })
+            .map(|n| n.id.0 as usize)
             .collect();
-        dlq_nodes.extend(topo.eventbridge_dlqs.iter().flatten().map(|n| n.0 as usize));
         let end = session.map.end_screen();
         let xs: Vec<f64> = (0..=SAMPLES)
             .map(|i| end * i as f64 / SAMPLES as f64)
@@ -142,9 +173,15 @@ impl Metrics {
                     .collect()
             })
             .collect();
+        // Iterator age only means something for streams.
+        let has_shards = topo
+            .nodes
+            .iter()
+            .any(|n| matches!(n.kind, NodeKind::Shard { .. }));
         let series = Metric::ALL
             .iter()
             .enumerate()
+            .filter(|(_, m)| has_shards || **m != Metric::IteratorAge)
             .map(|(k, m)| {
                 let values: Vec<f64> = match m.kind() {
                     MetricKind::Level => readings.iter().map(|r| r[k] as f64).collect(),

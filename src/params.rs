@@ -121,6 +121,7 @@ fn kind_of(v: &Value) -> Option<ValueKind> {
 }
 
 /// The tables (as paths) whose fields belong to a box of the diagram.
+#[allow(unreachable_patterns)]
 fn tables_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<String> {
     let workloads_of = |i: usize| -> Vec<String> {
         let id = file
@@ -147,6 +148,29 @@ fn tables_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<String> {
             t
         }
         NodeKind::Caller { of_source } => workloads_of(*of_source),
+        NodeKind::EventSourceMapping { of_source }
+        | NodeKind::Shard { of_source, .. }
+        | NodeKind::QueueDlq { of_source } => {
+            vec![format!("sources[{of_source}]")]
+        }
+        NodeKind::MappingOnFailure { of_source } => {
+            vec![format!("sources[{of_source}].on_failure")]
+        }
+        NodeKind::State {
+            of_source, name, ..
+        } => {
+            // The state's table in the source's `states` array, found by name.
+            let root = to_value(file);
+            let states = get(&root, &parse_path(&format!("sources[{of_source}].states")))
+                .and_then(|v| v.as_array());
+            states
+                .and_then(|a| {
+                    a.iter()
+                        .position(|t| t.get("name").and_then(|n| n.as_str()) == Some(name.as_str()))
+                })
+                .map(|j| vec![format!("sources[{of_source}].states[{j}]")])
+                .unwrap_or_default()
+        }
         _ => Vec::new(),
     }
 }
@@ -256,17 +280,23 @@ fn parse_text(kind: ValueKind, text: &str) -> Result<Value, String> {
     }
 }
 
-/// `file` with the field at `path` set to `v` (or removed when `v` is `None`), deserialized
-/// by the core. Errors are the deserializer's.
-fn with_value(file: &ScenarioFile, path: &str, v: Option<Value>) -> Result<ScenarioFile, String> {
+/// `file` with the field at `path` set to `v` (or removed when `v` is `None`), written out as
+/// TOML and read back by the core's own parser and validation ([`Scenario::parse`]), so the
+/// app links one deserializer, not two. Errors are the core's `(field, message)` pairs.
+fn with_value(
+    file: &ScenarioFile,
+    path: &str,
+    v: Option<Value>,
+) -> Result<Scenario, Vec<(String, String)>> {
+    let fail = |m: String| vec![(path.to_string(), m)];
     let mut root = to_value(file);
     let segs = parse_path(path);
-    let (last, parent) = segs.split_last().ok_or("empty path")?;
+    let (last, parent) = segs.split_last().ok_or_else(|| fail("empty path".into()))?;
     let Seg::Key(key) = last else {
-        return Err("not a field".into());
+        return Err(fail("not a field".into()));
     };
     let Some(Value::Table(t)) = get_mut(&mut root, parent) else {
-        return Err(format!("{path}: no such table"));
+        return Err(fail("no such table".into()));
     };
     match v {
         Some(v) => {
@@ -276,8 +306,11 @@ fn with_value(file: &ScenarioFile, path: &str, v: Option<Value>) -> Result<Scena
             t.remove(key.as_str());
         }
     }
-    root.try_into::<ScenarioFile>()
-        .map_err(|e| e.to_string().trim().to_string())
+    let Value::Table(doc) = root else {
+        return Err(fail("not a table".into()));
+    };
+    Scenario::parse("edit", &doc.to_string())
+        .map_err(|e| e.errors.into_iter().map(|e| (e.field, e.message)).collect())
 }
 
 /// Applies an edit: returns the re-validated scenario, or why the value is refused (the core's
@@ -294,11 +327,10 @@ pub fn set(
     } else {
         Some(parse_text(kind, text)?)
     };
-    let edited = with_value(file, path, v)?;
-    Scenario::from_file(edited).map_err(|errors| {
+    with_value(file, path, v).map_err(|errors| {
         let mut mine: Vec<String> = errors
             .iter()
-            .filter(|(f, _)| f == path || f.starts_with(&format!("{path}.")))
+            .filter(|(f, _)| f == path || f.starts_with(&format!("{path}.")) || f == "(syntax)")
             .map(|(_, m)| m.clone())
             .collect();
         if mine.is_empty() {
@@ -310,8 +342,8 @@ pub fn set(
 
 /// What the core fills in when the field is left out.
 fn default_of(file: &ScenarioFile, path: &str) -> Option<String> {
-    let f = with_value(file, path, None).ok()?;
-    get(&to_value(&f), &parse_path(path)).map(show)
+    let s = with_value(file, path, None).ok()?;
+    get(&to_value(&s.file), &parse_path(path)).map(show)
 }
 
 /// The allowed range, as the core's validation states it for an out-of-range value.
@@ -326,8 +358,7 @@ fn probe_range(file: &ScenarioFile, path: &str, kind: ValueKind) -> Option<Strin
         _ => return None,
     };
     probes.iter().find_map(|p| {
-        let f = with_value(file, path, Some(p.clone())).ok()?;
-        let errors = Scenario::from_file(f).err()?;
+        let errors = with_value(file, path, Some(p.clone())).err()?;
         let (_, msg) = errors.iter().find(|(f, _)| f == path)?;
         let after = msg.split("allowed ").nth(1)?;
         Some(after.split(" (").next().unwrap_or(after).trim().to_string())
@@ -336,9 +367,14 @@ fn probe_range(file: &ScenarioFile, path: &str, kind: ValueKind) -> Option<Strin
 
 /// For an enumerated field, the words the deserializer accepts ("expected one of `a`, `b`").
 fn probe_choices(file: &ScenarioFile, path: &str) -> Vec<String> {
-    let Err(msg) = with_value(file, path, Some(Value::String("\u{1}".into()))) else {
+    let Err(errors) = with_value(file, path, Some(Value::String("\u{1}".into()))) else {
         return Vec::new();
     };
+    let msg: String = errors
+        .iter()
+        .map(|(_, m)| m.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let Some(list) = msg
         .split("expected one of ")
         .nth(1)

@@ -33,6 +33,22 @@ bundled![
     "provisioned-concurrency.toml",
     "scaling-rate.toml",
     "zero-reserved-concurrency.toml",
+    "sqs-happy-path.toml",
+    "sqs-batch-poison.toml",
+    "sqs-poison-dlq.toml",
+    "sqs-partial-batch.toml",
+    "sqs-report-ignored.toml",
+    "sqs-scaling.toml",
+    "sqs-throttled.toml",
+    "fifo-happy-path.toml",
+    "fifo-group-held-back.toml",
+    "kinesis-happy-path.toml",
+    "kinesis-poison-blocks-shard.toml",
+    "kinesis-bisect.toml",
+    "kinesis-partial-batch.toml",
+    "dynamodb-happy-path.toml",
+    "dynamodb-latest-missed.toml",
+    "dynamodb-too-many-readers.toml",
 ];
 
 /// A bundled scenario, parsed.

@@ -31,7 +31,9 @@ async fn settle() {
 }
 
 fn q(root: &Element, sel: &str) -> Element {
-    root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("no {sel}"))
+    root.query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {sel}"))
 }
 fn count(root: &Element, sel: &str) -> u32 {
     root.query_selector_all(sel).unwrap().length()
@@ -40,15 +42,17 @@ fn text(root: &Element, sel: &str) -> String {
     q(root, sel).text_content().unwrap_or_default()
 }
 fn click(el: &Element) {
-    el.dyn_ref::<HtmlElement>().map(|h| h.click()).unwrap_or_else(|| {
-        let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
-            let i = web_sys::MouseEventInit::new();
-            i.set_bubbles(true);
-            i
-        })
-        .unwrap();
-        el.dispatch_event(&ev).unwrap();
-    });
+    el.dyn_ref::<HtmlElement>()
+        .map(|h| h.click())
+        .unwrap_or_else(|| {
+            let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+                let i = web_sys::MouseEventInit::new();
+                i.set_bubbles(true);
+                i
+            })
+            .unwrap();
+            el.dispatch_event(&ev).unwrap();
+        });
 }
 fn key(target: &Element, k: &str) {
     let init = web_sys::KeyboardEventInit::new();
@@ -62,41 +66,88 @@ fn key(target: &Element, k: &str) {
 #[wasm_bindgen_test]
 async fn default_player_draws_the_overview_and_all_ten_services() {
     let host = mount(&[("data-lambdascope", "")]).await;
-    assert_eq!(count(&host, ".ls-svc"), 10, "the catalog strip shows all ten sources");
+    assert_eq!(
+        count(&host, ".ls-svc"),
+        10,
+        "the catalog strip shows all ten sources"
+    );
     // overview: 5 sources + 1 caller + queue + function + DLQ.
     assert_eq!(count(&host, ".ls-diagram .ls-node"), 9);
-    assert_eq!(count(&host, ".ls-node.ls-m-sync"), 3, "client, API Gateway, your code");
-    assert_eq!(count(&host, ".ls-node.ls-m-async"), 5, "S3, SNS, EventBridge, the event queue, the DLQ");
+    assert_eq!(
+        count(&host, ".ls-node.ls-m-sync"),
+        3,
+        "client, API Gateway, your code"
+    );
+    assert_eq!(
+        count(&host, ".ls-node.ls-m-async"),
+        5,
+        "S3, SNS, EventBridge, the event queue, the DLQ"
+    );
     assert!(host.query_selector(".ls-node-function").unwrap().is_some());
-    assert_eq!(q(&host, ".ls-player").get_attribute("data-ls-playing").as_deref(), Some("true"), "the default scenario is moving");
+    assert_eq!(
+        q(&host, ".ls-player")
+            .get_attribute("data-ls-playing")
+            .as_deref(),
+        Some("true"),
+        "the default scenario is moving"
+    );
     host.remove();
 }
 
 #[wasm_bindgen_test]
 async fn a_deep_link_opens_paused_at_its_instant_and_keys_step_events() {
-    let host = mount(&[("data-lambdascope", "async-retries-dlq"), ("data-at", "62420")]).await;
+    let host = mount(&[
+        ("data-lambdascope", "async-retries-dlq"),
+        ("data-at", "62420"),
+    ])
+    .await;
     let player = q(&host, ".ls-player");
-    assert_eq!(player.get_attribute("data-ls-playing").as_deref(), Some("false"));
-    assert!(text(&host, ".ls-clock").starts_with("1:02.420"), "{}", text(&host, ".ls-clock"));
+    assert_eq!(
+        player.get_attribute("data-ls-playing").as_deref(),
+        Some("false")
+    );
+    assert!(
+        text(&host, ".ls-clock").starts_with("1:02.420"),
+        "{}",
+        text(&host, ".ls-clock")
+    );
     // Attempt 2 is running: one busy environment.
     assert_eq!(count(&host, ".ls-env-busy"), 1);
     key(&player, "End");
     settle().await;
-    assert!(text(&host, ".ls-clock").starts_with("3:04.100"), "{}", text(&host, ".ls-clock"));
-    assert_eq!(text(&host, ".ls-node-dlq .ls-count"), "1", "the event reached the DLQ");
+    assert!(
+        text(&host, ".ls-clock").starts_with("3:04.100"),
+        "{}",
+        text(&host, ".ls-clock")
+    );
+    assert_eq!(
+        text(&host, ".ls-node-dlq .ls-count"),
+        "1",
+        "the event reached the DLQ"
+    );
     key(&player, "Home");
     settle().await;
     assert!(text(&host, ".ls-clock").starts_with("0:00.000"));
     key(&player, "ArrowRight");
     settle().await;
-    assert!(!text(&host, ".ls-clock").starts_with("0:00.000"), "→ steps to the next event");
+    assert!(
+        !text(&host, ".ls-clock").starts_with("0:00.000"),
+        "→ steps to the next event"
+    );
     key(&player, " ");
     settle().await;
-    assert_eq!(player.get_attribute("data-ls-playing").as_deref(), Some("true"), "Space plays");
+    assert_eq!(
+        player.get_attribute("data-ls-playing").as_deref(),
+        Some("true"),
+        "Space plays"
+    );
     key(&player, " ");
     key(&player, "?");
     settle().await;
-    assert!(host.query_selector(".ls-help").unwrap().is_some(), "? opens the help sheet");
+    assert!(
+        host.query_selector(".ls-help").unwrap().is_some(),
+        "? opens the help sheet"
+    );
     key(&player, "Escape");
     settle().await;
     assert!(host.query_selector(".ls-help").unwrap().is_none());
@@ -117,17 +168,30 @@ async fn selecting_a_box_opens_its_panel_and_refuses_an_out_of_range_value() {
     input.set_value("901");
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    field.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    field
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
     settle().await;
     let err = text(&host, "[data-path='function.timeout_s'] .ls-field-error");
     assert!(err.contains("1–900"), "refused with the reason: {err}");
     // A valid value is accepted and re-runs the scenario from the start.
     input.set_value("1");
-    field.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    field
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
     settle().await;
-    assert_eq!(text(&host, "[data-path='function.timeout_s'] .ls-field-error"), "");
-    assert!(text(&host, ".ls-clock").starts_with("0:0"), "the run restarted");
-    assert!(q(&host, "select[data-ls='picker']").text_content().unwrap().contains("(edited)"));
+    assert_eq!(
+        text(&host, "[data-path='function.timeout_s'] .ls-field-error"),
+        ""
+    );
+    assert!(
+        text(&host, ".ls-clock").starts_with("0:0"),
+        "the run restarted"
+    );
+    assert!(q(&host, "select[data-ls='picker']")
+        .text_content()
+        .unwrap()
+        .contains("(edited)"));
     click(&q(&host, ".ls-panel .ls-close"));
     settle().await;
     assert!(!text(&host, ".ls-panel h2").contains("Lambda function"));
@@ -138,16 +202,29 @@ async fn selecting_a_box_opens_its_panel_and_refuses_an_out_of_range_value() {
 async fn injecting_a_fault_forks_the_run() {
     let host = mount(&[("data-lambdascope", "apigw-happy-path"), ("data-at", "10")]).await;
     assert_eq!(count(&host, ".ls-branch li"), 0);
-    let fail = host.query_selector_all(".ls-fault").unwrap().item(0).unwrap().dyn_into::<Element>().unwrap();
+    let fail = host
+        .query_selector_all(".ls-fault")
+        .unwrap()
+        .item(0)
+        .unwrap()
+        .dyn_into::<Element>()
+        .unwrap();
     assert_eq!(fail.text_content().unwrap(), "Fail next attempt");
     click(&fail);
     settle().await;
     assert_eq!(count(&host, ".ls-branch li"), 1);
-    assert_eq!(count(&host, ".ls-mk-input"), 1, "the fork is marked on the timeline");
+    assert_eq!(
+        count(&host, ".ls-mk-input"),
+        1,
+        "the fork is marked on the timeline"
+    );
     let player = q(&host, ".ls-player");
     key(&player, "End");
     settle().await;
-    assert!(count(&host, ".ls-mk-caller") >= 1, "the caller now sees an error");
+    assert!(
+        count(&host, ".ls-mk-caller") >= 1,
+        "the caller now sees an error"
+    );
     host.remove();
 }
 
@@ -155,8 +232,15 @@ async fn injecting_a_fault_forks_the_run() {
 async fn a_bad_inline_scenario_is_explained_and_the_default_still_plays() {
     let host = mount(&[("data-toml", "format_version = 1\nid = \"x\"\ntitle = \"x\"\n[function]\ntimeout_s = 901\n[[sources]]\nkind = \"s3\"\nid = \"u\"\n")]).await;
     let notice = text(&host, ".ls-notice");
-    assert!(notice.contains("function.timeout_s") && notice.contains("1–900"), "{notice}");
-    assert_eq!(count(&host, ".ls-diagram .ls-node"), 9, "the default scenario is shown instead");
+    assert!(
+        notice.contains("function.timeout_s") && notice.contains("1–900"),
+        "{notice}"
+    );
+    assert_eq!(
+        count(&host, ".ls-diagram .ls-node"),
+        9,
+        "the default scenario is shown instead"
+    );
     host.remove();
 }
 

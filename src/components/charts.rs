@@ -81,7 +81,7 @@ pub fn charts(p: &ChartsProps) -> Html {
             };
             html! {
                 <figure class={classes!("ls-chart", s.metric.class())} data-metric={s.metric.title()}>
-                    <figcaption><span>{s.metric.title()}</span><b>{now}</b></figcaption>
+                    <figcaption><span>{s.metric.title()}</span><b>{s.metric.show(now)}</b></figcaption>
                     <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
                          aria-label={format!("{}: {now} {what}; peak {} per sample", s.metric.title(), s.max)}>
                         <path class="ls-series" d={d.clone()} vector-effect="non-scaling-stroke" />

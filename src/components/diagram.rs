@@ -1,7 +1,5 @@
-//! The SVG diagram: edges, boxes, and the "+58 s" banner while an idle stretch is compressed.
-//! Tokens are drawn on a canvas laid over it ([`super::tokens`]).
+//! The SVG diagram: edges and boxes. Tokens are drawn on a canvas laid over it ([`super::tokens`]).
 
-use lambdascope_sim::time::format_duration_ms;
 use lambdascope_sim::trace::NodeId;
 use lambdascope_sim::{Method, Scene};
 use yew::prelude::*;
@@ -60,17 +58,6 @@ pub fn diagram(p: &DiagramProps) -> Html {
             }
         })
         .collect();
-    let map = &p.session.map;
-    let gap = map
-        .gaps
-        .iter()
-        .find(|g| g.from < p.scene.at && p.scene.at < g.to);
-    let banner = gap.map(|g| {
-        html! { <g class="ls-gap-banner" transform={format!("translate({:.1} 4)", l.width / 2.0)}>
-            <rect x="-120" y="0" width="240" height="22" rx="11" />
-            <text y="15" text-anchor="middle">{format!("idle: +{} skipped on screen", format_duration_ms(g.skipped_ms))}</text>
-        </g> }
-    });
     let title = format!(
         "Diagram of {}: {} boxes. Tab to a box and press Enter for details.",
         p.session.scenario.file.title,
@@ -90,7 +77,6 @@ pub fn diagram(p: &DiagramProps) -> Html {
             </defs>
             <g class="ls-edges">{edges}{retry_loop}</g>
             <g class="ls-nodes">{nodes}</g>
-            {banner}
         </svg>
     }
 }

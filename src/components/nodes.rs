@@ -2,7 +2,7 @@
 //! its waiting events and retry countdowns, the function with its execution environments and
 //! concurrency, and the destinations and DLQs where failed events stack up.
 
-use lambdascope_sim::scene::{EnvPhase, FLASH_MS};
+use lambdascope_sim::scene::{EnvPhase, NodeView, FLASH_MS};
 use lambdascope_sim::time::format_duration_ms;
 use lambdascope_sim::topology::NodeKind;
 use lambdascope_sim::trace::{NodeId, RetryReason};
@@ -81,10 +81,26 @@ pub fn node_box(p: &NodeProps) -> Html {
             );
             (html! { <>{waiting}{status}</> }, sum)
         }
+        NodeKind::Source { .. } if view.visible + view.in_flight > 0 || is_queue(&node.kind) => {
+            queue_counts(&view, r.w, r.h - 24.0)
+        }
+        NodeKind::Shard { .. } => shard_inside(&view, r.w),
+        NodeKind::EventSourceMapping { .. } => mapping_inside(p, &view, r.w, r.h),
+        NodeKind::State { .. } => {
+            let html = (view.active > 0).then(|| {
+                html! { <text x={format!("{:.1}", r.w - 8.0)} y="17" text-anchor="end" class="ls-active">{format!("{} active", view.active)}</text> }
+            });
+            (
+                html! { <>{html}</> },
+                format!("{} executions in this state", view.active),
+            )
+        }
         NodeKind::OnSuccess
         | NodeKind::OnFailure
         | NodeKind::DeadLetterQueue
-        | NodeKind::EventBridgeDlq { .. } => {
+        | NodeKind::EventBridgeDlq { .. }
+        | NodeKind::QueueDlq { .. }
+        | NodeKind::MappingOnFailure { .. } => {
             let pile: Html = (0..view.stacked.min(8))
                 .map(|i| {
                     html! { <rect class="ls-pile" x={format!("{:.1}", r.w - 40.0)} y={format!("{:.1}", r.h - 14.0 - 4.0 * i as f64)} width="26" height="8" rx="1.5" /> }
@@ -127,8 +143,10 @@ pub fn node_box(p: &NodeProps) -> Html {
         .method
         .map(crate::catalog::method_class)
         .unwrap_or("ls-m-none");
+    let blocked = matches!(node.kind, NodeKind::Shard { .. }) && view.blocked;
+    let active = matches!(node.kind, NodeKind::State { .. }) && view.active > 0;
     html! {
-        <g class={classes!("ls-node", format!("ls-node-{}", role(&node.kind)), shape_class, p.selected.then_some("ls-selected"), p.dimmed.then_some("ls-dimmed"))}
+        <g class={classes!("ls-node", format!("ls-node-{}", role(&node.kind)), shape_class, p.selected.then_some("ls-selected"), p.dimmed.then_some("ls-dimmed"), blocked.then_some("ls-blocked"), active.then_some("ls-active-node"))}
            transform={format!("translate({:.1} {:.1})", r.x, r.y)}
            tabindex="0" role="button" aria-label={label} aria-pressed={p.selected.to_string()}
            data-node={node.key.clone()} onclick={select} onkeydown={keys}>
@@ -164,6 +182,12 @@ fn role(kind: &NodeKind) -> &'static str {
         NodeKind::OnFailure => "on-failure",
         NodeKind::DeadLetterQueue => "dlq",
         NodeKind::EventBridgeDlq { .. } => "eb-dlq",
+        NodeKind::EventSourceMapping { .. } => "esm",
+        NodeKind::Shard { .. } => "shard",
+        NodeKind::QueueDlq { .. } => "queue-dlq",
+        NodeKind::MappingOnFailure { .. } => "mapping-on-failure",
+        NodeKind::State { .. } => "state",
+        NodeKind::TaskTokenWorker { .. } => "worker",
         _ => "other",
     }
 }
@@ -244,6 +268,109 @@ fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
         <text x="8" y={format!("{:.1}", h - 7.0)} class="ls-small">{format!("init {init} · busy {busy} · idle {idle}")}</text>
     </> };
     (html, format!("{} environments: {init} initialising, {busy} busy, {idle} idle; concurrency {} of {limit}", envs.len(), scene.concurrency_in_use))
+}
+
+fn is_queue(kind: &NodeKind) -> bool {
+    matches!(kind, NodeKind::Source { kind, .. } if kind == "sqs")
+}
+
+/// An SQS queue: visible messages wait; received ones are invisible until deleted or their
+/// visibility timeout ends.
+fn queue_counts(view: &NodeView, w: f64, y: f64) -> (Html, String) {
+    let per_row = (((w - 16.0) / 9.0).floor() as u32).max(1);
+    let vis = view.visible.min(per_row);
+    let inv = view.in_flight.min(per_row.saturating_sub(vis));
+    let slots: Html = (0..vis + inv)
+        .map(|i| {
+            let class = if i < vis { "ls-slot" } else { "ls-slot ls-slot-invisible" };
+            html! { <rect class={class} x={format!("{:.1}", 8.0 + 9.0 * i as f64)} y={format!("{:.1}", y - 12.0)} width="7" height="7" rx="1" /> }
+        })
+        .collect();
+    let html = html! { <>
+        {slots}
+        <text x="8" y={format!("{y:.1}")} class="ls-small">{format!("{} visible · {} in flight", view.visible, view.in_flight)}</text>
+    </> };
+    (
+        html,
+        format!(
+            "{} messages visible, {} in flight (invisible)",
+            view.visible, view.in_flight
+        ),
+    )
+}
+
+fn shard_inside(view: &NodeView, w: f64) -> (Html, String) {
+    let mut lines = vec![format!(
+        "{} waiting · {} in batch",
+        view.visible, view.in_flight
+    )];
+    if let Some(c) = view.checkpoint {
+        lines.push(format!("checkpoint past #{c}"));
+    }
+    if let Some(a) = view.iterator_age_ms.filter(|a| *a > 0) {
+        lines.push(format!("iterator age {}", format_duration_ms(a)));
+    }
+    let text: Html = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| html! { <text x="8" y={format!("{:.1}", 44.0 + 12.0 * i as f64)} class="ls-small">{l.clone()}</text> })
+        .collect();
+    let badge = view.blocked.then(|| {
+        html! { <g transform={format!("translate({:.1} 5)", w - 60.0)} class="ls-blocked-badge">
+            <rect width="52" height="14" rx="2" />
+            <text x="26" y="10.5" text-anchor="middle">{"BLOCKED"}</text>
+        </g> }
+    });
+    let sum = format!(
+        "{}{}",
+        lines.join(", "),
+        if view.blocked {
+            ", blocked by a failed batch"
+        } else {
+            ""
+        }
+    );
+    (html! { <>{text}{badge}</> }, sum)
+}
+
+fn mapping_inside(p: &NodeProps, view: &NodeView, w: f64, h: f64) -> (Html, String) {
+    let limit = view
+        .concurrency_limit
+        .map(|l| format!(" / {l}"))
+        .unwrap_or_default();
+    let batches: Vec<_> = p.scene.batches.iter().filter(|b| b.esm.0 == p.id).collect();
+    let per_row = (((w - 16.0) / 30.0).floor() as usize).max(1);
+    let rows = (((h - 64.0) / 14.0).floor() as usize).max(1);
+    let shown = batches.len().min(per_row * rows);
+    let groups: Html = batches
+        .iter()
+        .take(shown)
+        .enumerate()
+        .map(|(i, b)| {
+            let (x, y) = (8.0 + 30.0 * (i % per_row) as f64, 54.0 + 14.0 * (i / per_row) as f64);
+            let n = b.items.len();
+            let cells: Html = (0..n.min(4))
+                .map(|k| html! { <rect class="ls-batch-cell" x={format!("{:.1}", x + 5.0 * k as f64)} y={format!("{y:.1}")} width="4" height="8" /> })
+                .collect();
+            html! { <g><title>{format!("batch {} of {n}", b.batch.0)}</title>{cells}<text x={format!("{:.1}", x + 21.0)} y={format!("{:.1}", y + 8.0)} class="ls-tiny">{n}</text></g> }
+        })
+        .collect();
+    let html = html! { <>
+        <text x="8" y="45" class="ls-small">{format!("batches in flight {}{limit}", view.batches_in_flight)}</text>
+        {groups}
+    </> };
+    (
+        html,
+        format!(
+            "{} batches in flight{}",
+            view.batches_in_flight,
+            if limit.is_empty() {
+                String::new()
+            } else {
+                format!(", limit{limit}")
+            }
+        ),
+    )
 }
 
 fn queue_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {

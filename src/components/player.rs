@@ -313,10 +313,13 @@ fn player_inner(p: &InnerProps) -> Html {
                         on_action={on_action} on_seed={on_seed} on_filter={on_filter} on_help={on_help.clone()} />
                     <Scrubber session={session.clone()} at={pb.at} screen={pb.screen} on_seek={on_seek_screen} />
                     <div class="ls-stage" ref={stage}>
+                    <div class="ls-canvas-wrap" style={format!("max-width:{:.0}px", layout.width * MAX_SCALE)}>
                         <Diagram session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} selected={*selected}
                             filter={*filter} instance={p.instance} on_select={on_select} />
-                        <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width} dark={dark} filter={*filter} />
+                        <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} />
                     </div>
+                    </div>
+                    {gap_note(&s.map, pb.at)}
                     <Legend />
                     <Inject session={session.clone()} at={pb.at} on_inject={on_inject} />
                     <Charts metrics={Shared(metrics.clone())} scene={Shared(scene.clone())} screen={pb.screen} end={s.map.end_screen()} />
@@ -329,6 +332,26 @@ fn player_inner(p: &InnerProps) -> Html {
             <LiveRegion session={session.clone()} seen={scene.events_seen} />
             if *help { <HelpSheet instance={p.instance} on_close={on_help} /> }
         </div>
+    }
+}
+
+/// A diagram is never drawn larger than this many CSS px per layout unit (small ones would
+/// otherwise fill a wide screen with giant boxes).
+const MAX_SCALE: f64 = 1.3;
+
+/// While the cursor is inside a compressed idle stretch, say so (the clock keeps AWS time).
+fn gap_note(map: &crate::playback::TimeMap, at: SimTime) -> Html {
+    let gap = map.gaps.iter().find(|g| g.from < at && at < g.to);
+    html! {
+        <p class="ls-gapnote" aria-live="off">
+            { for gap.map(|g| format!(
+                "Nothing moves from {} to {}: +{} of idle time pass in {} on screen; the clock keeps real AWS time.",
+                crate::playback::format_clock(g.from),
+                crate::playback::format_clock(g.to),
+                lambdascope_sim::time::format_duration_ms(g.skipped_ms),
+                lambdascope_sim::time::format_duration_ms(crate::playback::GAP_SHOWN_MS),
+            )) }
+        </p>
     }
 }
 

@@ -74,7 +74,7 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
             html! {
                 <span class="ls-gapband" style={format!("left:{};width:{}", pct(g.screen_at), pct(w))}
                       title={format!("idle from {} to {}: shown compressed", format_clock(g.from), format_clock(g.to))}>
-                    <span class="ls-gaplabel">{format!("+{}", format_duration_ms(g.skipped_ms))}</span>
+                    if w / end >= 0.03 { <span class="ls-gaplabel">{format!("+{}", format_duration_ms(g.skipped_ms))}</span> }
                 </span>
             }
         })

@@ -40,6 +40,7 @@ enum Shape {
     Square,
     Triangle,
     Envelope,
+    Batch,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,6 +88,24 @@ fn style(t: &Token) -> (Shape, Colour, Option<String>) {
             success: true,
         } => (Shape::Envelope, Colour::Ok, None),
         Message::Record { .. } => (Shape::Envelope, Colour::Bad, None),
+        // A batch travels as one group: a stack, labelled with its size.
+        Message::Batch { items, try_no } => (
+            Shape::Batch,
+            Colour::Poll,
+            Some(if *try_no > 1 {
+                format!("{}×{try_no}", items.len())
+            } else {
+                items.len().to_string()
+            }),
+        ),
+        Message::DeleteMessages { items } => {
+            (Shape::Ring, Colour::Ok, Some(items.len().to_string()))
+        }
+        Message::ToDeadLetterQueue | Message::FailureRecord { .. } => {
+            (Shape::Envelope, Colour::Bad, None)
+        }
+        Message::TaskToken => (Shape::Triangle, Colour::Neutral, None),
+        Message::Callback { .. } => (Shape::Diamond, Colour::Ok, None),
         _ => (Shape::Circle, Colour::Poll, None),
     }
 }
@@ -289,6 +308,16 @@ fn trace_shape(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
             ctx.line_to(x + R + 1.0, y + R);
             ctx.line_to(x - R - 1.0, y + R);
             ctx.close_path();
+        }
+        Shape::Batch => {
+            for k in [2.0, 0.0] {
+                ctx.rect(
+                    x - R - 2.0 + k,
+                    y - R + 1.0 - k,
+                    2.0 * R + 4.0,
+                    2.0 * R - 2.0,
+                );
+            }
         }
         Shape::Envelope => {
             ctx.rect(x - R - 2.0, y - R + 1.5, 2.0 * R + 4.0, 2.0 * R - 3.0);
