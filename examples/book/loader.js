@@ -1,9 +1,9 @@
-// Loads the lambdascope player that sits next to this file and mounts one independent player
+// Loads the lambdascope player from lambdascope/ beside this file and mounts one independent player
 // in every [data-lambdascope] element of the page. A classic script (mdBook's additional-js),
 // so it uses a dynamic import for the ES-module glue.
 (function () {
   var here = document.currentScript && document.currentScript.src;
-  var base = here ? here.replace(/[^/]*$/, '') : './lambdascope/';
+  var base = (here ? here.replace(/[^/]*$/, '') : './') + 'lambdascope/';
   var css = document.createElement('link');
   css.rel = 'stylesheet';
   css.href = base + 'lambdascope.css';

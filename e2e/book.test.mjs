@@ -1,0 +1,48 @@
+// The example mdBook (scripts/build-book): its pages carry working, independent players made by
+// the mdbook-lambdascope preprocessor from ```lambdascope blocks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { serve, launch, watchConsole, shot, ROOT } from './lib.mjs';
+
+const BOOK = path.join(ROOT, 'examples', 'book', 'book');
+let server, browser;
+before(async () => {
+  server = await serve(BOOK);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a book page with two blocks gets two players, one opening at the chosen moment', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1600 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(server.url + 'async.html');
+  const players = page.locator('.lambdascope-embed');
+  await page.waitForFunction(() => document.querySelectorAll('.lambdascope-embed .ls-diagram .ls-node').length > 0 && document.querySelectorAll('.lambdascope-embed .ls-clock').length === 2, null, { timeout: 15000 });
+  assert.equal(await players.count(), 2);
+  // The second block says at = "62s": that player lands paused at 1:02.000.
+  const clock = players.nth(1).locator('.ls-clock');
+  assert.match(await clock.textContent(), /1:02\.000/);
+  // The book's own text is still there around the players.
+  assert.match(await page.locator('main').textContent(), /retries it twice/);
+  await page.screenshot({ path: shot('book-async.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an inline scenario block runs the scenario written in the book', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(server.url + 'sync.html');
+  await page.waitForSelector('.lambdascope-embed .ls-diagram .ls-node', { timeout: 15000 });
+  const text = await page.locator('.lambdascope-embed').textContent();
+  assert.match(text, /API Gateway/);
+  await page.screenshot({ path: shot('book-sync.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
