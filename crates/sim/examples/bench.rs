@@ -105,6 +105,89 @@ duration_s = 100
     ]
 }
 
+/// Polling cases (issue 3): an SQS queue that receives 1,000,000 messages, and a Kinesis stream
+/// with 100 shards. Both keep aggregates only.
+fn polling_cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "sqs-1m",
+            retention: Retention::Aggregates,
+            // 5,000 messages/s for 200 s into a standard queue, batches of 10. The mapping starts
+            // with 5 pollers and adds 300 a minute (L-SQS-SCALE), so a backlog builds for the
+            // first minute and drains after. Two poison messages are reported with
+            // batchItemFailures and end in the queue's DLQ after 3 receives.
+            toml: r#"
+format_version = 1
+id = "bench-sqs"
+title = "1,000,000 SQS messages through an event source mapping"
+horizon_s = 400
+[account]
+concurrency = 3000
+[function]
+duration = { distribution = "uniform", min_ms = 100, max_ms = 300 }
+poison_items = [7, 123456]
+on_item_failure = "report"
+[[sources]]
+kind = "sqs"
+id = "queue"
+batch_size = 10
+function_response_types = ["ReportBatchItemFailures"]
+max_receive_count = 3
+dead_letter_queue = "dlq"
+[[workload]]
+source = "queue"
+pattern = "rate"
+rate_per_s = 5000
+duration_s = 200
+"#
+            .into(),
+        },
+        Case {
+            name: "kinesis-100-shards",
+            retention: Retention::Aggregates,
+            // 10,000 records/s for 120 s over 100 shards (10,000 keys), default batch 100, one poll
+            // a second per shard (L-KIN). One poison record is bisected out and sent to the
+            // on-failure destination after 3 retries (L-KIN-FAIL).
+            toml: r#"
+format_version = 1
+id = "bench-kinesis"
+title = "A 100-shard Kinesis stream"
+horizon_s = 240
+[account]
+concurrency = 3000
+[function]
+duration = { distribution = "uniform", min_ms = 50, max_ms = 250 }
+poison_items = [500]
+[[sources]]
+kind = "kinesis"
+id = "stream"
+shards = 100
+partition_keys = 10000
+starting_position = "TRIM_HORIZON"
+bisect_batch_on_function_error = true
+maximum_retry_attempts = 3
+on_failure = { kind = "sqs", name = "failed" }
+[[workload]]
+source = "stream"
+pattern = "rate"
+rate_per_s = 10000
+duration_s = 120
+"#
+            .into(),
+        },
+    ]
+}
+
+/// One more line for polling runs: batches, redeliveries and where the items ended.
+fn print_polling(t: &lambdascope_sim::Totals) {
+    if t.batches > 0 {
+        println!(
+            "{:<16} batches {} · redeliveries {} · deleted {} · moved to DLQ {} · processed {} · expired {} · to failure target {}",
+            "", t.batches, t.redeliveries, t.deleted, t.moved_to_dlq, t.processed, t.expired, t.sent_to_failure_target
+        );
+    }
+}
+
 /// Peak resident memory of this process (Linux `VmHWM`), in MB.
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -115,7 +198,8 @@ fn peak_rss_mb() -> Option<f64> {
 
 fn main() {
     let wanted: Vec<String> = std::env::args().skip(1).collect();
-    let all = cases();
+    let mut all = cases();
+    all.extend(polling_cases());
     let names: Vec<&str> = all.iter().map(|c| c.name).collect();
     for w in &wanted {
         if !names.contains(&w.as_str()) {
@@ -147,5 +231,6 @@ fn main() {
             "{:<16} throttles {} · retries {} · succeeded {} · errors returned {} · to failure target {} · discarded {} · peak concurrency {}",
             "", t.throttles, t.retries, t.succeeded, t.error_returned, t.sent_to_failure_target, t.discarded, t.peak_concurrency
         );
+        print_polling(t);
     }
 }
