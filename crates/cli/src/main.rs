@@ -22,6 +22,9 @@ usage:
       validate scenario files; prints one line per problem (file, line, field, allowed values)
   lambdascope trace FILE [--seed N] [--until DURATION]
       print every trace event as one JSON object per line
+  lambdascope lesson FILE...
+      plan lessons against the bundled scenarios (the scenarios folder beside the lessons folder):
+      when each beat starts and is reached, and each question's computed answer
 
 DURATION is a whole number with ms, s, m or h (e.g. 90s, 5m); it defaults to the scenario's horizon_s.
 The seed defaults to 1. The same FILE, seed and DURATION always give the same output.";
@@ -151,6 +154,26 @@ fn try_main(args: &[String]) -> Result<(), Failure> {
             if bad > 0 {
                 out.flush().map_err(io)?;
                 return Err(Failure::Error(format!("{bad} of {} file(s) have problems", o.files.len())));
+            }
+        }
+        "lesson" => {
+            if o.files.is_empty() {
+                return Err(Failure::Usage("lesson needs at least one FILE".into()));
+            }
+            for f in &o.files {
+                let text = std::fs::read_to_string(f).map_err(|e| Failure::Error(format!("{f}: cannot read: {e}")))?;
+                let lesson = lambdascope_sim::lesson::Lesson::parse(f, &text).map_err(|e| Failure::Error(e.to_string()))?;
+                let dir = std::path::Path::new(f).parent().unwrap_or(std::path::Path::new(".")).join("../scenarios");
+                let path = dir.join(format!("{}.toml", lesson.scenario));
+                let scenario = load(&path.display().to_string())?;
+                let plan = lesson.plan(&scenario).map_err(Failure::Error)?;
+                writeln!(out, "{f}: {} (chapter {}, scenario {}, seed {})", lesson.title, lesson.chapter, lesson.scenario, lesson.seed).map_err(io)?;
+                for (i, (beat, p)) in lesson.beats.iter().zip(&plan.beats).enumerate() {
+                    writeln!(out, "  beat {}: {} → {} (run {})", i + 1, p.starts, p.reached, p.run).map_err(io)?;
+                    if let (Some(q), Some(a)) = (&beat.question, &p.answer) {
+                        writeln!(out, "    Q: {}  A: {a}", q.prompt).map_err(io)?;
+                    }
+                }
             }
         }
         other => return Err(Failure::Usage(format!("unknown command `{other}`"))),

@@ -89,3 +89,13 @@ fn usage_errors_exit_2_and_say_what_is_allowed() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 }
+
+#[test]
+fn lesson_prints_beats_and_computed_answers() {
+    let file = format!("{}/../../content/lessons/05-async-retries.toml", env!("CARGO_MANIFEST_DIR"));
+    let out = bin().args(["lesson", &file]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("How many times will the handler run?  A: 3"), "{text}");
+    assert!(text.contains("A: sqs:parse-invoice-dlq"), "{text}");
+}

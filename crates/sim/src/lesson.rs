@@ -69,7 +69,8 @@ pub struct Condition {
     /// HTTP status of a response or a disposition.
     #[serde(default)]
     pub status: Option<u16>,
-    /// Disposition label (`succeeded`, `error_returned`, `sent_to_failure_target`, `discarded`).
+    /// Disposition label (`succeeded`, `error_returned`, `sent_to_failure_target`, `discarded`,
+    /// `deleted`, `moved_to_dlq`, `processed`, `expired`, `not_read`, `caught`, `abandoned`, `execution_failed`).
     #[serde(default)]
     pub disposition: Option<String>,
     /// Outcome of an `attempt_finished`: `succeeded`, `function_error`, `timed_out`, `response_too_large`.
@@ -132,6 +133,8 @@ pub enum Measure {
     Count { of: Condition },
     /// The HTTP status carried by the first event matching a condition (a response or a disposition).
     FirstStatus { of: Condition },
+    /// Which of the trace kinds `among` happens first to this invocation ("what happens next?").
+    FirstKindOf { invocation: u32, among: Vec<String> },
 }
 
 /// A lesson that has been planned: where every beat starts and ends, and every answer.
@@ -177,6 +180,11 @@ impl Lesson {
             if let Some(q) = &b.question {
                 if let Measure::Count { of } | Measure::FirstStatus { of } = &q.measure {
                     check_condition(&mut errors, &format!("beats[{i}].question.measure.of"), of);
+                }
+                if let Measure::FirstKindOf { among, .. } = &q.measure {
+                    for k in among.iter().filter(|k| !Trace::KIND_NAMES.contains(&k.as_str())) {
+                        errors.push((format!("beats[{i}].question.measure.among"), format!("`{k}` is not a trace event: allowed {}", Trace::KIND_NAMES.join(", "))));
+                    }
                 }
                 match q.kind {
                     QuestionKind::Choice if q.choices.len() < 2 => errors.push((format!("beats[{i}].question.choices"), "a choice question needs at least 2 choices".into())),
@@ -260,7 +268,20 @@ fn check_condition(errors: &mut Vec<(String, String)>, field: &str, c: &Conditio
         }
     }
     if let Some(d) = &c.disposition {
-        const D: [&str; 4] = ["succeeded", "error_returned", "sent_to_failure_target", "discarded"];
+        const D: [&str; 12] = [
+            "succeeded",
+            "error_returned",
+            "sent_to_failure_target",
+            "discarded",
+            "deleted",
+            "moved_to_dlq",
+            "processed",
+            "expired",
+            "not_read",
+            "caught",
+            "abandoned",
+            "execution_failed",
+        ];
         if !D.contains(&d.as_str()) {
             errors.push((format!("{field}.disposition"), format!("`{d}` is not a disposition: allowed {}", D.join(", "))));
         }
@@ -275,6 +296,11 @@ fn nodes_of(e: &Trace) -> Vec<NodeId> {
         Trace::Enqueued { queue, .. } | Trace::Dequeued { queue, .. } => vec![*queue],
         Trace::CallerGaveUp { caller, .. } => vec![*caller],
         Trace::DeliveryFailed { source, .. } => vec![*source],
+        Trace::BatchPolled { esm, from, .. } => vec![*esm, *from],
+        Trace::VisibleAgain { queue, .. } => vec![*queue],
+        Trace::ShardBlocked { shard, .. } | Trace::CheckpointAdvanced { shard, .. } => vec![*shard],
+        Trace::StateEntered { state, .. } | Trace::StateExited { state, .. } => vec![*state],
+        Trace::Caught { state, next, .. } => vec![*state, *next],
         _ => vec![],
     }
 }
@@ -400,6 +426,12 @@ pub fn measure(run: &Run, m: &Measure) -> Option<String> {
             other => other.label().to_string(),
         }),
         Measure::Count { of } => Some(trace.iter().filter(|e| matches(of, topo, e)).count().to_string()),
+        Measure::FirstKindOf { invocation, among } => trace
+            .iter()
+            .filter(|e| e.kind.invocation().map(|i| i.0) == Some(*invocation))
+            .map(|e| e.kind.kind_name())
+            .find(|k| among.iter().any(|a| a == k))
+            .map(str::to_string),
         Measure::FirstStatus { of } => trace.iter().filter(|e| matches(of, topo, e)).find_map(|e| status_of(&e.kind)).map(|s| s.to_string()),
     }
 }

@@ -20,7 +20,7 @@ fn files(name: &str) -> Vec<(String, String)> {
 fn every_lesson_plays_to_its_end() {
     let scenarios: Vec<Scenario> = files("scenarios").iter().map(|(n, t)| Scenario::parse(n, t).unwrap()).collect();
     let lessons = files("lessons");
-    assert!(lessons.len() >= 8, "found {} lessons", lessons.len());
+    assert!(lessons.len() >= 12, "found {} lessons", lessons.len());
     let mut chapters = std::collections::BTreeSet::new();
     for (name, text) in lessons {
         let lesson = Lesson::parse(&name, &text).unwrap_or_else(|e| panic!("{e}"));
