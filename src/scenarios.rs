@@ -49,6 +49,12 @@ bundled![
     "dynamodb-happy-path.toml",
     "dynamodb-latest-missed.toml",
     "dynamodb-too-many-readers.toml",
+    "stepfunctions-sequence.toml",
+    "stepfunctions-retry-catch.toml",
+    "stepfunctions-parallel-fail-fast.toml",
+    "stepfunctions-map.toml",
+    "stepfunctions-callback.toml",
+    "stepfunctions-throttle-retry.toml",
 ];
 
 /// A bundled scenario, parsed.
