@@ -1047,3 +1047,51 @@ mod content {
         }
     }
 }
+
+mod errors {
+    use lambdascope_sim::scenario::error_matches;
+
+    /// SFN-ERR / SFN-BP: what `States.ALL` and `States.TaskFailed` match.
+    #[test]
+    fn wildcards_match_as_the_sheet_says() {
+        let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(error_matches(&l(&["States.ALL"]), "Lambda.Unknown"));
+        assert!(error_matches(&l(&["States.TaskFailed"]), "Lambda.Unknown"));
+        assert!(error_matches(&l(&["States.ALL"]), "States.Timeout"));
+        assert!(!error_matches(&l(&["States.TaskFailed"]), "States.Timeout"));
+        assert!(!error_matches(&l(&["States.ALL"]), "States.Runtime"));
+        assert!(!error_matches(
+            &l(&["States.ALL"]),
+            "States.DataLimitExceeded"
+        ));
+        assert!(error_matches(&l(&["States.Runtime"]), "States.Runtime"));
+        assert!(!error_matches(&l(&["CardDeclined"]), "Lambda.Unknown"));
+    }
+}
+
+mod history {
+    use super::*;
+
+    /// SFN-MAP (history ≤ 25,000 events) / SFN-ERR (`States.ALL` does not catch
+    /// `States.Runtime`): a Catch that loops back forever ends the execution instead of running
+    /// until the horizon, and nothing can catch that.
+    #[test]
+    fn a_catch_loop_hits_the_history_limit() {
+        let states = "[[sources.states]]\ntype = \"parallel\"\nname = \"Loop\"\nbranches = [\"Boom\"]\nend = true\ncatch = [{ error_equals = [\"States.ALL\"], next = \"Loop\" }]\n[[sources.states]]\ntype = \"fail\"\nname = \"Boom\"\nerror = \"Boom\"\n";
+        let sim = run(&machine("", "Loop", states), 1);
+        assert_eq!(
+            execution(&sim),
+            (
+                0,
+                Disposition::ExecutionFailed {
+                    error: "States.Runtime".into(),
+                    state: "Loop".into()
+                }
+            )
+        );
+        assert_eq!(
+            count(&sim, |k| matches!(k, Trace::StateEntered { .. })),
+            25_001
+        );
+    }
+}

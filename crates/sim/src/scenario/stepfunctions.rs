@@ -355,12 +355,15 @@ impl StateDef {
     }
 }
 
-/// Does an error name match an `ErrorEquals` list? `States.ALL` matches everything;
-/// `States.TaskFailed` matches every error a task raises except `States.Timeout` (SFN-ERR [D];
-/// SFN-BP [D] says `Lambda.Unknown` is matched by both).
+/// Does an error name match an `ErrorEquals` list? `States.ALL` matches everything except
+/// `States.DataLimitExceeded` and `States.Runtime`; `States.TaskFailed` matches every error a task
+/// raises except `States.Timeout` (SFN-ERR [D]; SFN-BP [D] says `Lambda.Unknown` is matched by both).
 pub fn error_matches(error_equals: &[String], error: &str) -> bool {
+    let terminal = error == "States.Runtime" || error == "States.DataLimitExceeded";
     error_equals.iter().any(|e| {
-        e == error || e == "States.ALL" || (e == "States.TaskFailed" && error != "States.Timeout")
+        e == error
+            || (!terminal && e == "States.ALL")
+            || (!terminal && e == "States.TaskFailed" && error != "States.Timeout")
     })
 }
 
