@@ -13,6 +13,13 @@
 //!   SNS ────────┼──▶ [ internal event queue ] ────▶ └──────────────────┘
 //!   EventBridge ┘        │  retries 1 min, 2 min         (asynchronous: 202, Lambda retries)
 //!   Your code (Event) ───┘  └──▶ DLQ / on-failure destination
+//!
+//!   SQS queue ──────┐  (visible │ in flight)                        (polling: Lambda's pollers
+//!   Kinesis shards ─┼──▶ [ event source mapping ] ──batch──▶ fn      take batches; each batch is
+//!   DynamoDB shards ┘        │ queue DLQ (redrive) / on-failure       one synchronous invoke)
+//!
+//!   Step Functions: [Task] ─Invoke─▶ fn ─▶ [Parallel ┬ Task ┐] ─▶ [Map × n] ─▶ ...
+//!                     Retry / Catch          (a synchronous caller with its own retries)
 //! ```
 //!
 //! ## A tour
@@ -26,6 +33,9 @@
 //!   tokens with their progress along an edge, queue depths, retry timers, concurrency.
 //! * [`report::Report`] folds a trace into per-invocation attempts and dispositions;
 //!   [`narrate`] turns each trace event into a sentence.
+//! * Polling lives in [`invoke::polling`] (the mappings) with [`services::sqs`] and
+//!   [`services::streams`]; Step Functions in [`services::stepfunctions`]. Messages and records
+//!   are invocations of their own; a batch is one more invocation that lists them.
 //!
 //! ## One synchronous invocation, stepped
 //!
