@@ -168,7 +168,7 @@ pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
             Input::SlowDown { factor, for_ms } => format!("You slow the handler down {factor}× for {}.", format_duration_ms(*for_ms)),
             Input::Publish { source } => format!("You publish one more event from {source}."),
         },
-        Trace::Stored { inv, at, key, sequence } => match (&topo.node(*at).kind, key) {
+        Trace::Stored { inv, node: at, key, sequence } => match (&topo.node(*at).kind, key) {
             (NodeKind::Shard { .. }, Some(k)) => format!("Record #{sequence} lands on {} (key {k}, invocation {}).", name(*at), inv.0),
             (_, Some(g)) => format!("Message #{sequence} waits in the queue, message group {g} (invocation {}).", inv.0),
             (_, None) => format!("Message #{sequence} waits in the queue (invocation {}).", inv.0),

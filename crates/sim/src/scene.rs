@@ -511,7 +511,7 @@ impl Timeline {
                 }
             }
             Trace::PayloadRejected { .. } | Trace::CallerGaveUp { .. } | Trace::DeliveryFailed { .. } | Trace::InputApplied { .. } => {}
-            Trace::Stored { inv, at, .. } => {
+            Trace::Stored { inv, node: at, .. } => {
                 fold.items.insert(*inv, (*at, false));
                 fold.nodes[at.0 as usize].visible += 1;
                 if matches!(self.topology.node(*at).kind, NodeKind::Shard { .. }) {

@@ -338,9 +338,9 @@ pub enum Trace {
     Disposed { inv: InvocationId, disposition: Disposition },
     /// An intervention took effect.
     InputApplied { input: Input },
-    /// A message or record landed in its queue or shard (`at`), with its FIFO message group or
+    /// A message or record landed in its queue or shard (`node`), with its FIFO message group or
     /// partition key and its sequence number (the event number).
-    Stored { inv: InvocationId, at: NodeId, key: Option<String>, sequence: u64 },
+    Stored { inv: InvocationId, node: NodeId, key: Option<String>, sequence: u64 },
     /// An event source mapping took a batch from a queue or shard (`from`) as invocation `batch`.
     /// For streams, `iterator_age_ms` is how long the batch's last record waited (L-RETRIES).
     BatchPolled { batch: InvocationId, esm: NodeId, from: NodeId, items: Vec<BatchItem>, iterator_age_ms: Option<u64> },

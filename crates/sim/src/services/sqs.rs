@@ -219,7 +219,7 @@ impl Sim {
         let node = self.topo.sources[source].0;
         self.emit(Trace::Stored {
             inv,
-            at: node,
+            node,
             key: group.map(|g| format!("g{g}")),
             sequence,
         });

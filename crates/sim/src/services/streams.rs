@@ -161,7 +161,7 @@ impl Sim {
         let node = self.topo.shards[source][shard as usize];
         self.emit(Trace::Stored {
             inv,
-            at: node,
+            node,
             key: Some(format!("k{key}")),
             sequence,
         });
