@@ -591,6 +591,73 @@ mod sqs {
             "{text:#?}"
         );
     }
+    /// The view model: queue counts, the batch as one token carrying its messages, the mapping's
+    /// concurrency and batches in flight (what the app draws).
+    #[test]
+    fn scene_shows_the_queue_the_batch_and_the_mapping() {
+        let sim = run(
+            &one(
+                100,
+                "poison_items = [1]",
+                SQS,
+                "[[workload]]\nsource = \"q\"\ncount = 3",
+            ),
+            1,
+        );
+        let tl = Timeline::new(sim.topology().clone(), sim.trace().to_vec());
+        let q = sim.topology().by_key("source:q").unwrap().id;
+        let esm = sim.topology().by_key("esm:q").unwrap().id;
+        let at = |t: u64| tl.scene_at(SimTime(t));
+        // Halfway from the queue to the mapping: one token, the whole batch.
+        let s = at(20);
+        let token = s
+            .tokens
+            .iter()
+            .find(|t| t.from == q && t.to == esm)
+            .expect("batch token");
+        assert!(matches!(&token.message, Message::Batch { items, try_no: 1 } if items.len() == 3));
+        assert!((token.progress - 0.5).abs() < 1e-6);
+        assert_eq!(
+            (
+                s.nodes[q.0 as usize].visible,
+                s.nodes[q.0 as usize].in_flight
+            ),
+            (0, 3)
+        );
+        assert_eq!(s.nodes[esm.0 as usize].concurrency_limit, Some(5));
+        assert_eq!(
+            (s.batches.len(), s.nodes[esm.0 as usize].batches_in_flight),
+            (1, 1)
+        );
+        // Running: the environment runs the batch invocation.
+        let s = at(300);
+        assert_eq!(s.environments[0].inv, Some(s.batches[0].batch));
+        // Answered (failed) at 620: no batch left, messages still invisible until 30 s.
+        let s = at(1000);
+        assert!(s.batches.is_empty());
+        assert_eq!(
+            (
+                s.nodes[q.0 as usize].visible,
+                s.nodes[q.0 as usize].in_flight
+            ),
+            (0, 3)
+        );
+        assert_eq!(
+            s.nodes[esm.0 as usize].concurrency_limit,
+            Some(2),
+            "backed off after the error"
+        );
+        // At 30 s they are visible again and received again in the same instant.
+        let s = at(30_000);
+        assert_eq!(
+            (
+                s.nodes[q.0 as usize].visible,
+                s.nodes[q.0 as usize].in_flight
+            ),
+            (0, 3)
+        );
+        assert_eq!(s.counters.batches, 2);
+    }
 }
 
 mod fifo {
