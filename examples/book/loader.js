@@ -8,7 +8,7 @@
   css.rel = 'stylesheet';
   css.href = base + 'lambdascope.css';
   document.head.appendChild(css);
-  import(base + 'lambdascope.js')
-    .then(function (m) { return m.default({ module_or_path: base + 'lambdascope_bg.wasm' }); })
+  import(base + 'lambdascope-app.js')
+    .then(function (m) { return m.default({ module_or_path: base + 'lambdascope-app_bg.wasm' }); })
     .catch(function (e) { console.error('lambdascope: could not load the player', e); });
 })();
