@@ -7,6 +7,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// The frame callback, kept where the next frame can re-register it.
+type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
 /// Calls `on_frame(timestamp_ms)` on every animation frame while `active`.
 ///
 /// The callback is captured when `active` changes, so it must not read component state (it
@@ -17,7 +20,7 @@ pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
     use_effect_with(active, move |active| {
         let stopped = Rc::new(Cell::new(false));
         let id = Rc::new(Cell::new(0i32));
-        let slot: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+        let slot: FrameSlot = Rc::new(RefCell::new(None));
         if *active {
             if let Some(window) = web_sys::window() {
                 let (stopped2, id2, slot2, window2) =

@@ -129,6 +129,8 @@ const ROW_GAP: f64 = 18.0;
 fn box_h(kind: &NodeKind) -> f64 {
     match kind {
         NodeKind::Caller { .. } => 52.0,
+        // An SQS queue shows its visible and in-flight messages too.
+        NodeKind::Source { kind, .. } if kind == "sqs" => 80.0,
         NodeKind::Source { .. } => 64.0,
         NodeKind::EventQueue => 150.0,
         NodeKind::EventSourceMapping { .. } => 104.0,
@@ -167,65 +169,125 @@ impl Layout {
         self.boxes[n.0 as usize]
     }
 
-    /// The curve a message from `from` to `to` follows.
+    /// The curve a message from `from` to `to` follows: the edge's route, shifted into the
+    /// right-hand lane so a request and its answer pass each other.
     pub fn curve(&self, from: NodeId, to: NodeId, lane: Lane) -> Curve {
-        let (a, b) = (self.rect(from), self.rect(to));
-        let (p0, p1) = anchors(a, b, self.orientation);
-        let (dx, dy) = (p1.x - p0.x, p1.y - p0.y);
-        let len = (dx * dx + dy * dy).sqrt().max(1.0);
-        // Right-hand normal (y grows downward).
-        let (nx, ny) = (-dy / len, dx / len);
-        let mid = Pt {
-            x: (p0.x + p1.x) / 2.0,
-            y: (p0.y + p1.y) / 2.0,
-        };
-        let (lane_off, bulge) = match lane {
-            Lane::Normal => (4.0, 0.0),
-            Lane::Loop => (4.0, 56.0),
-        };
-        let shift = |p: Pt, d: f64| Pt {
+        let (c, (nx, ny)) = self.route(from, to, lane);
+        let d = 4.0;
+        let shift = |p: Pt| Pt {
             x: p.x + nx * d,
             y: p.y + ny * d,
         };
-        let mut c = shift(mid, bulge);
-        // Route around boxes in the way (an edge that skips a column), trying either side.
-        'search: for k in 0..14 {
-            for sign in [1.0, -1.0] {
-                let cand = shift(mid, bulge + sign * 44.0 * k as f64);
-                let curve = Curve { p0, c: cand, p1 };
-                if self.clear(&curve, from, to) {
-                    c = cand;
-                    break 'search;
-                }
-                if k == 0 {
-                    break;
-                }
-            }
-        }
         Curve {
-            p0: shift(p0, lane_off),
-            c: shift(c, lane_off),
-            p1: shift(p1, lane_off),
+            p0: shift(c.p0),
+            c: shift(c.c),
+            p1: shift(c.p1),
         }
     }
 
     /// The edge as drawn (the centre line, without lane offset).
     pub fn edge(&self, from: NodeId, to: NodeId) -> Curve {
-        let c = self.curve(from, to, Lane::Normal);
+        self.route(from, to, Lane::Normal).0
+    }
+
+    /// The centre line from `from` to `to` and its right-hand normal. Tries the facing sides
+    /// first, then (for an edge with a box in the way) leaving and arriving under the boxes,
+    /// then over them, bending the curve until it clears every other box.
+    fn route(&self, from: NodeId, to: NodeId, lane: Lane) -> (Curve, (f64, f64)) {
         let (a, b) = (self.rect(from), self.rect(to));
-        let (p0, p1) = anchors(a, b, self.orientation);
-        let off = Pt {
-            x: c.p0.x - p0.x,
-            y: c.p0.y - p0.y,
+        let bulge = match lane {
+            Lane::Normal => 0.0,
+            Lane::Loop => 56.0,
         };
-        Curve {
-            p0,
-            c: Pt {
-                x: c.c.x - off.x,
-                y: c.c.y - off.y,
+        use Side::*;
+        // Facing sides first; then ways around whatever is in between.
+        let sides: &[(Side, Side)] = match self.orientation {
+            Orientation::Wide => &[
+                (Facing, Facing),
+                (Bottom, Bottom),
+                (Top, Top),
+                (Right, Right),
+                (Left, Left),
+                (Bottom, Left),
+                (Bottom, Right),
+            ],
+            Orientation::Narrow => &[
+                (Facing, Facing),
+                (Right, Right),
+                (Left, Left),
+                (Bottom, Bottom),
+                (Top, Top),
+                (Bottom, Left),
+                (Bottom, Right),
+            ],
+        };
+        let facing = anchors(a, b, self.orientation);
+        let point = |r: Rect, side: Side, first: bool| match side {
+            Facing => {
+                if first {
+                    facing.0
+                } else {
+                    facing.1
+                }
+            }
+            Top => Pt { x: r.cx(), y: r.y },
+            Bottom => Pt {
+                x: r.cx(),
+                y: r.y + r.h,
             },
-            p1,
+            Left => Pt { x: r.x, y: r.cy() },
+            Right => Pt {
+                x: r.x + r.w,
+                y: r.cy(),
+            },
+        };
+        let pairs = sides
+            .iter()
+            .map(|(sa, sb)| (point(a, *sa, true), point(b, *sb, false)));
+        let mut fallback = None;
+        for (i, (p0, p1)) in pairs.enumerate() {
+            if lane == Lane::Loop && i > 0 {
+                break;
+            }
+            let (dx, dy) = (p1.x - p0.x, p1.y - p0.y);
+            let len = (dx * dx + dy * dy).sqrt().max(1.0);
+            // Right-hand normal (y grows downward).
+            let n = (-dy / len, dx / len);
+            let mid = Pt {
+                x: (p0.x + p1.x) / 2.0,
+                y: (p0.y + p1.y) / 2.0,
+            };
+            let at = |d: f64| Pt {
+                x: mid.x + n.0 * d,
+                y: mid.y + n.1 * d,
+            };
+            if fallback.is_none() {
+                fallback = Some((
+                    Curve {
+                        p0,
+                        c: at(bulge),
+                        p1,
+                    },
+                    n,
+                ));
+            }
+            for k in 0..14 {
+                for sign in [1.0, -1.0] {
+                    let curve = Curve {
+                        p0,
+                        c: at(bulge + sign * 44.0 * k as f64),
+                        p1,
+                    };
+                    if self.clear(&curve, from, to) {
+                        return (curve, n);
+                    }
+                    if k == 0 {
+                        break;
+                    }
+                }
+            }
         }
+        fallback.expect("at least one anchor pair")
     }
 
     fn clear(&self, curve: &Curve, from: NodeId, to: NodeId) -> bool {
@@ -243,11 +305,20 @@ impl Layout {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Side {
+    /// The sides that face each other along the flow.
+    Facing,
+    Top,
+    Bottom,
+    Left,
+    Right,
+}
+
 fn anchors(a: Rect, b: Rect, o: Orientation) -> (Pt, Pt) {
-    let horizontal = match o {
-        Orientation::Wide => (b.cx() - a.cx()).abs() > 1.0,
-        Orientation::Narrow => (b.cy() - a.cy()).abs() <= 1.0,
-    };
+    // Boxes in different columns (or lanes) face each other sideways; in one column, vertically.
+    let _ = o;
+    let horizontal = (b.cx() - a.cx()).abs() > 1.0;
     if horizontal {
         if b.cx() >= a.cx() {
             (
@@ -326,7 +397,9 @@ fn wide(topo: &Topology) -> Layout {
         .edges
         .iter()
         .any(|(a, b)| rank(&topo.node(*a).kind).abs_diff(rank(&topo.node(*b).kind)) > 1);
-    let height = content_h + if skips { 56.0 } else { 0.0 };
+    // Room above and below the boxes for edges that go around the function.
+    let (above, below) = if skips { (40.0, 56.0) } else { (0.0, 0.0) };
+    let height = content_h + above + below;
     let mut x = MARGIN;
     if !cols[0].is_empty() {
         x += COL_W[0] + COL_GAP;
@@ -336,7 +409,7 @@ fn wide(topo: &Topology) -> Layout {
             continue;
         }
         let w = COL_W[ci];
-        let mut y = (content_h - col_h(col)) / 2.0;
+        let mut y = above + (content_h - col_h(col)) / 2.0;
         for n in col {
             let h = box_h(&topo.node(*n).kind);
             boxes[n.0 as usize] = Rect { x, y, w, h };
@@ -367,6 +440,9 @@ fn wide(topo: &Topology) -> Layout {
 
 const NARROW_W: f64 = 360.0;
 
+/// Two lanes: the source side on the left (each caller above its source, each source's shards or
+/// states below it), Lambda's side on the right (queue or mapping, function, results). Messages
+/// then cross from lane to lane, and nothing has to pass through a box on a phone.
 fn narrow(topo: &Topology) -> Layout {
     let cols = columns(topo);
     let mut boxes = vec![
@@ -378,37 +454,48 @@ fn narrow(topo: &Topology) -> Layout {
         };
         topo.nodes.len()
     ];
-    let inner = NARROW_W - 2.0 * MARGIN;
-    let gap = 10.0;
-    let mut y = MARGIN;
-    for col in cols.iter().filter(|c| !c.is_empty()) {
-        // At most three boxes side by side; more wrap to another row.
-        for chunk in col.chunks(3) {
-            let n = chunk.len() as f64;
-            let w = ((inner - gap * (n - 1.0)) / n).min(220.0);
-            let row_w = w * n + gap * (n - 1.0);
-            let mut x = MARGIN + (inner - row_w) / 2.0;
-            let row_h = chunk
+    let of_source = |k: &NodeKind| match k {
+        NodeKind::Shard { of_source, .. } | NodeKind::State { of_source, .. } => Some(*of_source),
+        _ => None,
+    };
+    let mut left: Vec<NodeId> = Vec::new();
+    for (i, (src, caller)) in topo.sources.iter().enumerate() {
+        left.extend(caller.iter().copied());
+        left.push(*src);
+        left.extend(
+            cols[2]
                 .iter()
-                .map(|id| narrow_h(&topo.node(*id).kind))
-                .fold(0.0, f64::max);
-            for id in chunk {
-                let h = narrow_h(&topo.node(*id).kind);
-                boxes[id.0 as usize] = Rect {
-                    x,
-                    y: y + (row_h - h) / 2.0,
-                    w,
-                    h,
-                };
-                x += w + gap;
-            }
-            y += row_h + 34.0;
+                .filter(|n| of_source(&topo.node(**n).kind) == Some(i)),
+        );
+    }
+    left.extend(
+        cols[2]
+            .iter()
+            .filter(|n| of_source(&topo.node(**n).kind).is_none()),
+    );
+    let right: Vec<NodeId> = cols[3..].iter().flatten().copied().collect();
+    let (gap_x, gap_y) = (30.0, 14.0);
+    let lw = 148.0;
+    let rw = NARROW_W - 2.0 * MARGIN - gap_x - lw;
+    let lane_h = |lane: &[NodeId]| {
+        lane.iter()
+            .map(|n| narrow_h(&topo.node(*n).kind))
+            .sum::<f64>()
+            + gap_y * lane.len().saturating_sub(1) as f64
+    };
+    let height = lane_h(&left).max(lane_h(&right)) + 2.0 * MARGIN;
+    for (lane, x, w) in [(&left, MARGIN, lw), (&right, MARGIN + lw + gap_x, rw)] {
+        let mut y = (height - lane_h(lane)) / 2.0;
+        for n in lane {
+            let h = narrow_h(&topo.node(*n).kind);
+            boxes[n.0 as usize] = Rect { x, y, w, h };
+            y += h + gap_y;
         }
     }
     Layout {
         orientation: Orientation::Narrow,
         width: NARROW_W,
-        height: y - 34.0 + MARGIN,
+        height,
         boxes,
     }
 }
@@ -416,13 +503,14 @@ fn narrow(topo: &Topology) -> Layout {
 #[allow(unreachable_patterns)]
 fn narrow_h(kind: &NodeKind) -> f64 {
     match kind {
-        NodeKind::Function => 150.0,
-        NodeKind::EventQueue => 112.0,
-        NodeKind::EventSourceMapping { .. } => 84.0,
-        NodeKind::Caller { .. } => 46.0,
-        NodeKind::State { .. } => 46.0,
-        NodeKind::Shard { .. } => 70.0,
-        _ => 62.0,
+        NodeKind::Function => 170.0,
+        NodeKind::EventQueue => 130.0,
+        NodeKind::EventSourceMapping { .. } => 96.0,
+        NodeKind::Caller { .. } => 54.0,
+        NodeKind::Source { kind, .. } if kind == "sqs" => 80.0,
+        NodeKind::State { .. } => 44.0,
+        NodeKind::Shard { .. } => 74.0,
+        _ => 64.0,
     }
 }
 
@@ -498,10 +586,10 @@ dead_letter_queue = "eb-dlq"
             (w.rect(client).cy() - w.rect(api).cy()).abs() < 0.1,
             "a caller sits beside its source"
         );
+        // Narrow: the source side on the left lane, Lambda's side on the right, top to bottom.
         let n = Layout::of(&t, Orientation::Narrow);
-        assert!(
-            n.rect(api).y < n.rect(q).y && n.rect(q).y < n.rect(f).y && n.rect(f).y < n.rect(dlq).y
-        );
+        assert!(n.rect(client).y < n.rect(api).y && n.rect(api).x < n.rect(q).x);
+        assert!(n.rect(q).y < n.rect(f).y && n.rect(f).y < n.rect(dlq).y);
     }
 
     #[test]
@@ -516,6 +604,35 @@ dead_letter_queue = "eb-dlq"
                 "queue → DLQ crosses the function box"
             );
         }
+    }
+
+    #[test]
+    fn no_edge_of_any_bundled_scenario_runs_through_a_box() {
+        let mut bad = Vec::new();
+        for b in crate::scenarios::bundled() {
+            let t = Topology::of(&b.scenario);
+            for o in [Orientation::Wide, Orientation::Narrow] {
+                let l = Layout::of(&t, o);
+                for (from, to) in &t.edges {
+                    let c = l.edge(*from, *to);
+                    for (j, r) in l.boxes.iter().enumerate() {
+                        if j == from.0 as usize || j == to.0 as usize {
+                            continue;
+                        }
+                        if (1..24).any(|i| r.contains(c.at(i as f64 / 24.0), -1.0)) {
+                            bad.push(format!(
+                                "{} {o:?}: {} → {} crosses {}",
+                                b.file,
+                                t.node(*from).key,
+                                t.node(*to).key,
+                                t.nodes[j].key
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
     }
 
     #[test]

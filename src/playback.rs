@@ -111,7 +111,8 @@ impl TimeMap {
 
     /// Simulated instant at a screen position (clamped; to the nearest millisecond).
     pub fn to_sim(&self, screen: f64) -> SimTime {
-        if !(screen > 0.0) {
+        // Also catches NaN.
+        if screen.is_nan() || screen <= 0.0 {
             return SimTime::ZERO;
         }
         let i = self.knots.partition_point(|k| k.1 <= screen);

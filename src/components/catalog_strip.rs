@@ -34,8 +34,8 @@ pub fn catalog_strip(p: &StripProps) -> Html {
                         data-kind={s.kind} aria-pressed={(p.picked == Some(s.kind)).to_string()}
                         aria-label={format!("{}: invokes Lambda {methods}{}", s.name, if used { ", in this scenario" } else { "" })}
                         onclick={Callback::from(move |_: MouseEvent| cb.emit(s))}>
-                        <svg class="ls-svc-badge" viewBox="0 0 84 14" aria-hidden="true">
-                            { for s.methods.iter().enumerate().map(|(i, m)| method_badge(*m, 7.0 + 40.0 * i as f64, 7.0)) }
+                        <svg class="ls-svc-badge" viewBox="0 0 96 14" aria-hidden="true">
+                            { for s.methods.iter().enumerate().map(|(i, m)| method_badge(*m, 7.0 + 44.0 * i as f64, 7.0)) }
                         </svg>
                         <span class="ls-svc-name">{s.name}</span>
                         <span class="ls-svc-used">{if used { "in this scenario" } else { methods_short(s) }}</span>

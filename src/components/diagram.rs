@@ -41,10 +41,15 @@ pub fn diagram(p: &DiagramProps) -> Html {
     // Failed events loop back from the function to the queue to wait for their retry.
     let retry_loop = topo.queue.map(|q| {
         let c = l.curve(topo.function, q, Lane::Loop);
-        let mid = c.at(0.5);
+        // The label sits just outside the loop's apex.
+        let apex = c.at(0.5);
+        let chord = crate::layout::Pt { x: (c.p0.x + c.p1.x) / 2.0, y: (c.p0.y + c.p1.y) / 2.0 };
+        let (dx, dy) = (apex.x - chord.x, apex.y - chord.y);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let mid = crate::layout::Pt { x: apex.x + dx / len * 9.0, y: apex.y + dy / len * 9.0 + 3.0 };
         html! { <g class={classes!("ls-retry-loop", dim(Some(Method::Asynchronous)).then_some("ls-dimmed"))}>
             <path d={c.svg_d()} marker-end={format!("url(#{arrow})")} />
-            <text x={format!("{:.1}", mid.x)} y={format!("{:.1}", mid.y - 4.0)} text-anchor="middle">{"retry"}</text>
+            <text x={format!("{:.1}", mid.x)} y={format!("{:.1}", mid.y)} text-anchor="middle">{"retry"}</text>
         </g> }
     });
     let nodes: Html = topo

@@ -60,14 +60,14 @@ pub fn node_box(p: &NodeProps) -> Html {
             let status = view.last_status.map(|s| {
                 let ok = s < 400;
                 html! {
-                    <g class={classes!("ls-status", if ok { "ls-ok" } else { "ls-bad" })} transform={format!("translate({:.1} {:.1})", r.w - 22.0, r.h - 16.0)}>
-                        <rect x="-18" y="-10" width="36" height="18" rx="3" />
+                    <g class={classes!("ls-status", if ok { "ls-ok" } else { "ls-bad" })} transform={format!("translate({:.1} 15)", r.w - 21.0)}>
+                        <rect x="-17" y="-9" width="34" height="17" rx="3" />
                         <text y="3.5" text-anchor="middle">{s}</text>
                     </g>
                 }
             });
             let waiting = (view.waiting > 0).then(|| {
-                html! { <g transform={format!("translate(8 {:.1})", r.h - 19.0)}>
+                html! { <g transform={format!("translate(8 {:.1})", r.h - 17.0)}>
                     <path class="ls-hourglass" d="M0 0H7L0 10H7Z" />
                     <text x="11" y="9" class="ls-small">{format!("{} waiting", view.waiting)}</text>
                 </g> }
@@ -151,8 +151,8 @@ pub fn node_box(p: &NodeProps) -> Html {
            tabindex="0" role="button" aria-label={label} aria-pressed={p.selected.to_string()}
            data-node={node.key.clone()} onclick={select} onkeydown={keys}>
             <rect class="ls-box" width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx={corner(p.method)} />
-            <text x="8" y="17" class="ls-label">{clip(&node.label, r.w)}</text>
-            <text x="8" y="31" class="ls-detail">{clip(&node.detail, r.w * 1.15)}</text>
+            <text x="8" y="17" class="ls-label">{clip(&node.label, r.w, 7.2)}</text>
+            <text x="8" y="31" class="ls-detail">{clip(&node.detail, r.w, 5.7)}</text>
             {inside}
             {badge}
             {glyphs}
@@ -193,8 +193,8 @@ fn role(kind: &NodeKind) -> &'static str {
 }
 
 /// Keeps a label inside its box (about 6.2 units a character at the label size).
-fn clip(s: &str, w: f64) -> String {
-    let max = ((w - 14.0) / 6.4).max(4.0) as usize;
+fn clip(s: &str, w: f64, char_w: f64) -> String {
+    let max = ((w - 14.0) / char_w).max(4.0) as usize;
     if s.chars().count() <= max {
         s.to_string()
     } else {
@@ -208,8 +208,8 @@ fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
     let scene = &p.scene;
     let f = &p.session.scenario.file;
     let limit = match f.function.reserved_concurrency {
-        Some(r) => format!("{r} reserved"),
-        None => format!("{} account", f.account.concurrency),
+        Some(r) => format!("{r} (reserved)"),
+        None => f.account.concurrency.to_string(),
     };
     let envs = &scene.environments;
     let count = |ph: EnvPhase| envs.iter().filter(|e| e.phase == ph).count();
@@ -262,7 +262,7 @@ fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
         .reserved_concurrency
         .is_some_and(|r| scene.concurrency_in_use >= r);
     let html = html! { <>
-        <text x="8" y="45" class={classes!("ls-small", full.then_some("ls-limit-hit"))}>{format!("concurrency {} / {limit}", scene.concurrency_in_use)}</text>
+        <text x="8" y="45" class={classes!("ls-small", full.then_some("ls-limit-hit"))}>{format!("in use {} of {limit}", scene.concurrency_in_use)}</text>
         {cells}
         {more}
         <text x="8" y={format!("{:.1}", h - 7.0)} class="ls-small">{format!("init {init} · busy {busy} · idle {idle}")}</text>

@@ -5,7 +5,6 @@
 use lambdascope_sim::scene::MarkerKind;
 use lambdascope_sim::time::format_duration_ms;
 use lambdascope_sim::SimTime;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::Shared;
@@ -30,9 +29,21 @@ fn marker_class(k: MarkerKind) -> (&'static str, &'static str) {
     }
 }
 
-/// Pointer position → screen-axis position.
-fn position(e: &PointerEvent, end: f64) -> Option<f64> {
-    let el = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+/// Labels near either end of the bar align to that end, so they never stick out of the player.
+fn edge_class(fraction: f64) -> Option<&'static str> {
+    if fraction > 0.88 {
+        Some("ls-at-end")
+    } else if fraction < 0.12 {
+        Some("ls-at-start")
+    } else {
+        None
+    }
+}
+
+/// Pointer position → screen-axis position, relative to the track. (Not `current_target`:
+/// Yew delegates events, so that is the app's root, not this element.)
+fn position(e: &PointerEvent, track: &NodeRef, end: f64) -> Option<f64> {
+    let el = track.cast::<web_sys::Element>()?;
     let r = el.get_bounding_client_rect();
     if r.width() <= 0.0 {
         return None;
@@ -74,7 +85,7 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
             html! {
                 <span class="ls-gapband" style={format!("left:{};width:{}", pct(g.screen_at), pct(w))}
                       title={format!("idle from {} to {}: shown compressed", format_clock(g.from), format_clock(g.to))}>
-                    if w / end >= 0.03 { <span class="ls-gaplabel">{format!("+{}", format_duration_ms(g.skipped_ms))}</span> }
+                    if w / end >= 0.03 { <span class={classes!("ls-gaplabel", edge_class((g.screen_at + w / 2.0) / end))}>{format!("+{}", format_duration_ms(g.skipped_ms))}</span> }
                 </span>
             }
         })
@@ -86,25 +97,24 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
             html! { <span class="ls-mk-input" style={format!("left:{}", pct(s.map.to_screen(i.at)))} title={format!("fault injected at {}: the run forked here", format_clock(i.at))} /> }
         })
         .collect();
+    let (root, track) = (use_node_ref(), use_node_ref());
     let down = {
-        let cb = p.on_seek.clone();
+        let (cb, root, track) = (p.on_seek.clone(), root.clone(), track.clone());
         Callback::from(move |e: PointerEvent| {
-            if let Some(el) = e
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            {
+            // Keep receiving moves while dragging outside the bar.
+            if let Some(el) = root.cast::<web_sys::Element>() {
                 let _ = el.set_pointer_capture(e.pointer_id());
             }
-            if let Some(x) = position(&e, end) {
+            if let Some(x) = position(&e, &track, end) {
                 cb.emit(x);
             }
         })
     };
     let moved = {
-        let cb = p.on_seek.clone();
+        let (cb, track) = (p.on_seek.clone(), track.clone());
         Callback::from(move |e: PointerEvent| {
             if e.buttons() & 1 == 1 {
-                if let Some(x) = position(&e, end) {
+                if let Some(x) = position(&e, &track, end) {
                     cb.emit(x);
                 }
             }
@@ -115,8 +125,8 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
         <div class="ls-scrubber" role="slider" tabindex="0" aria-label="Timeline: ← and → step one event, Home and End jump"
              aria-valuemin="0" aria-valuemax={end_sim.as_ms().to_string()} aria-valuenow={p.at.as_ms().to_string()}
              aria-valuetext={format!("{} of {}", format_clock(p.at), format_clock(end_sim))}
-             onpointerdown={down} onpointermove={moved}>
-            <div class="ls-track">
+             onpointerdown={down} onpointermove={moved} ref={root}>
+            <div class="ls-track" ref={track}>
                 <div class="ls-fill" style={format!("width:{}", pct(p.screen))} />
                 {gaps}
                 {ticks}
