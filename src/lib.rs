@@ -11,10 +11,13 @@
 //! * [`catalog`]: the ten source kinds and what each one does, in words.
 //! * [`metrics`]: chart series sampled from the timeline.
 //! * [`scenarios`]: the bundled `content/scenarios/*.toml`.
+//! * [`course`]: the bundled `content/lessons/*.toml` and the lesson player's reducer, answers,
+//!   progress and transcript (pure).
 //! * [`components`] and [`hooks`]: the Yew function components and hooks.
 
 pub mod catalog;
 pub mod components;
+pub mod course;
 pub mod hooks;
 pub mod layout;
 pub mod metrics;

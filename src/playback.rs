@@ -202,7 +202,8 @@ impl Session {
         let run = Run::new(&scenario, seed, inputs);
         Session::from_run(generation, bundled, scenario, seed, run)
     }
-    fn from_run(
+    /// A session over a run computed elsewhere (a lesson's planned runs, a comparison's lanes).
+    pub fn from_run(
         generation: u64,
         bundled: Option<usize>,
         scenario: Scenario,
@@ -303,6 +304,12 @@ impl Playback {
         reduced_motion: bool,
     ) -> Playback {
         let session = Rc::new(Session::new(1, bundled, scenario, seed, Vec::new()));
+        Playback::of_session(session, reduced_motion)
+    }
+
+    /// A cursor over a session that is already computed (generations after its own are free).
+    pub fn of_session(session: Rc<Session>, reduced_motion: bool) -> Playback {
+        let next_generation = session.generation + 1;
         Playback {
             session,
             at: SimTime::ZERO,
@@ -312,7 +319,7 @@ impl Playback {
             reduced_motion,
             last_wall: None,
             pending_ms: 0.0,
-            next_generation: 2,
+            next_generation,
         }
     }
 

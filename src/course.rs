@@ -1,0 +1,847 @@
+//! The course: the lessons of `content/lessons/*.toml`, embedded at compile time, and everything
+//! about following one that is not drawing (pure; tested natively).
+//!
+//! * [`Tour`] is the lesson player's reducer: which beat, which phase (asked, ready, playing,
+//!   done), the cursor over the beat's run, and the learner's answers. A beat plays its run from
+//!   [`PlannedBeat::starts`] to [`PlannedBeat::reached`] and stops there exactly.
+//! * Answer keys are the plan's ([`PlannedBeat::answer`], computed by the simulation); nothing
+//!   here knows an answer.
+//! * [`Progress`] is what local storage keeps (plain `key=value&...` text, validated on read:
+//!   storage is as untrusted as a URL).
+//! * [`transcript`] is the text equivalent of what the learner has seen so far: each beat's
+//!   narration, its question and answers, and the core's sentence for every major event.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use lambdascope_sim::lesson::{Beat, Lesson, LessonPlan, PlannedBeat, Question, QuestionKind};
+use lambdascope_sim::narrate::{salience, sentence, Salience};
+use lambdascope_sim::{Scenario, SimTime};
+use yew::Reducible;
+
+use crate::playback::{format_clock, Action, Playback, Session};
+
+macro_rules! lessons {
+    ($($name:literal),* $(,)?) => {
+        /// (file name, TOML text) of every bundled lesson.
+        pub const FILES: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../content/lessons/", $name)))),*
+        ];
+    };
+}
+
+lessons![
+    "01-three-ways.toml",
+    "02-api-gateway.toml",
+    "03-your-code.toml",
+    "04-cloudfront.toml",
+    "05-async-retries.toml",
+    "06-s3-duplicates.toml",
+    "07-sns-eventbridge.toml",
+    "08-polling.toml",
+    "09-sqs.toml",
+    "10-streams.toml",
+    "11-step-functions.toml",
+    "12-concurrency.toml",
+];
+
+/// Every bundled lesson that parses, in chapter order. (A file that does not parse is a content
+/// bug the content test catches; the app leaves it out rather than fail.)
+pub fn chapters() -> Vec<Lesson> {
+    let mut v: Vec<Lesson> = FILES
+        .iter()
+        .filter_map(|(file, text)| Lesson::parse(file, text).ok())
+        .collect();
+    v.sort_by_key(|l| l.chapter);
+    v
+}
+
+/// The bundled scenario a lesson plays.
+pub fn scenario_for(lesson: &Lesson) -> Result<Scenario, String> {
+    let (file, text) = crate::scenarios::FILES
+        .iter()
+        .find(|(f, _)| f.strip_suffix(".toml") == Some(lesson.scenario.as_str()))
+        .ok_or_else(|| {
+            format!(
+                "lesson {} needs scenario `{}`, which is not bundled",
+                lesson.id, lesson.scenario
+            )
+        })?;
+    Scenario::parse(file, text).map_err(|e| e.to_string())
+}
+
+/// Whether `given` is the right answer to `q`, whose computed key is `key`. Numbers compare as
+/// numbers (" 3 " and "3.0" are 3); choices by their value.
+pub fn is_right(q: &Question, given: &str, key: &str) -> bool {
+    match q.kind {
+        QuestionKind::Number => match (given.trim().parse::<f64>(), key.trim().parse::<f64>()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        },
+        QuestionKind::Choice => given == key,
+    }
+}
+
+/// How an answer reads: a choice's label, or the number itself.
+pub fn answer_label(q: &Question, value: &str) -> String {
+    q.choices
+        .iter()
+        .find(|c| c.value == value)
+        .map(|c| c.label.clone())
+        .unwrap_or_else(|| value.trim().to_string())
+}
+
+/// The URL fragment of a lesson at a beat (`beat` counts from 0; the link from 1, like the CLI).
+pub fn link(lesson: &str, beat: usize) -> String {
+    format!("#lesson={lesson}&beat={}", beat + 1)
+}
+
+/// Where a beat is in its cycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// The beat's question is shown; nothing plays until it is answered (or skipped).
+    Ask,
+    /// Paused at the beat's start (after Back, a deep link, or resuming).
+    Ready,
+    /// The beat's run is playing (or paused by the learner) toward `reached`.
+    Playing,
+    /// Stopped at `reached`: the feedback is shown; Continue goes on.
+    Done,
+}
+
+/// One answer the learner gave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Given {
+    pub value: String,
+    pub right: bool,
+}
+
+/// A lesson being followed.
+#[derive(Clone, Debug)]
+pub struct Tour {
+    pub lesson: Rc<Lesson>,
+    pub plan: Rc<LessonPlan>,
+    /// One session per planned run (a beat that injects a fault plays on a fork).
+    pub sessions: Rc<Vec<Rc<Session>>>,
+    pub beat: usize,
+    pub phase: Phase,
+    pub pb: Playback,
+    /// Every answer given, per beat, oldest first.
+    pub answers: Vec<Vec<Given>>,
+    /// Bumps whenever a beat is entered or replayed (the narration starts over).
+    pub visit: u64,
+}
+
+/// Everything the lesson player can be asked to do.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// A display frame (ms, from `requestAnimationFrame`).
+    Tick {
+        wall_ms: f64,
+    },
+    /// Answer the beat's question; the beat then plays.
+    Answer(String),
+    /// Play the beat without answering.
+    SkipQuestion,
+    /// Ready: play; playing: jump to the beat's end; done: the next beat.
+    Continue,
+    /// The previous beat, paused at its start.
+    Back,
+    /// This beat again from its start (the question stays answered).
+    Replay,
+    /// Ask this beat's question again and play it again.
+    Retry,
+    /// A beat by number (from 0), paused at its start.
+    GoTo(usize),
+    /// Pause or resume the beat.
+    Toggle,
+    SpeedStep(i32),
+    SetReducedMotion(bool),
+}
+
+impl Tour {
+    /// Plans `lesson` on `scenario` and opens it paused at `beat` (clamped).
+    pub fn new(
+        lesson: Lesson,
+        scenario: &Scenario,
+        beat: usize,
+        reduced_motion: bool,
+    ) -> Result<Tour, String> {
+        let plan = lesson.plan(scenario)?;
+        let sessions: Vec<Rc<Session>> = plan
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(i, run)| {
+                Rc::new(Session::from_run(
+                    i as u64 + 1,
+                    None,
+                    scenario.clone(),
+                    lesson.seed,
+                    run.clone(),
+                ))
+            })
+            .collect();
+        let mut pb = Playback::of_session(sessions[0].clone(), reduced_motion);
+        pb.apply(Action::Pause);
+        let answers = vec![Vec::new(); lesson.beats.len()];
+        let mut tour = Tour {
+            lesson: Rc::new(lesson),
+            plan: Rc::new(plan),
+            sessions: Rc::new(sessions),
+            beat: 0,
+            phase: Phase::Ready,
+            pb,
+            answers,
+            visit: 0,
+        };
+        tour.enter(beat, false);
+        Ok(tour)
+    }
+
+    pub fn beats(&self) -> usize {
+        self.lesson.beats.len()
+    }
+    pub fn def(&self) -> &Beat {
+        &self.lesson.beats[self.beat]
+    }
+    pub fn planned(&self) -> &PlannedBeat {
+        &self.plan.beats[self.beat]
+    }
+    pub fn question(&self) -> Option<&Question> {
+        self.def().question.as_ref()
+    }
+    pub fn is_last(&self) -> bool {
+        self.beat + 1 == self.beats()
+    }
+    /// The last beat has played to its end.
+    pub fn finished(&self) -> bool {
+        self.is_last() && self.phase == Phase::Done
+    }
+    /// The latest answer to this beat's question.
+    pub fn given(&self) -> Option<&Given> {
+        self.answers[self.beat].last()
+    }
+    /// The beat's animation is moving (not paused, not waiting).
+    pub fn moving(&self) -> bool {
+        self.phase == Phase::Playing && self.pb.playing
+    }
+
+    fn enter(&mut self, beat: usize, play: bool) {
+        self.beat = beat.min(self.beats() - 1);
+        self.visit += 1;
+        let run = self.planned().run;
+        if !Rc::ptr_eq(&self.pb.session, &self.sessions[run]) {
+            self.pb.session = self.sessions[run].clone();
+        }
+        self.pb.apply(Action::Seek(self.planned().starts));
+        if self.question().is_some() {
+            self.phase = Phase::Ask;
+        } else if play {
+            self.play();
+        } else {
+            self.phase = Phase::Ready;
+        }
+    }
+
+    /// Plays the beat from its start.
+    fn play(&mut self) {
+        let (starts, reached) = (self.planned().starts, self.planned().reached);
+        self.pb.apply(Action::Seek(starts));
+        if reached <= starts {
+            self.phase = Phase::Done;
+        } else {
+            self.phase = Phase::Playing;
+            self.pb.apply(Action::Play);
+        }
+    }
+
+    fn finish(&mut self) {
+        self.pb.apply(Action::Seek(self.planned().reached));
+        self.phase = Phase::Done;
+    }
+
+    /// The reducer as a plain function, for native tests.
+    pub fn apply(&mut self, step: Step) {
+        match step {
+            Step::Tick { wall_ms } => {
+                if self.phase == Phase::Playing {
+                    self.pb.apply(Action::Tick { wall_ms });
+                    // Stop exactly where the beat's condition is met, even if the frame overshot.
+                    if self.pb.at >= self.planned().reached {
+                        self.finish();
+                    }
+                }
+            }
+            Step::Answer(value) => {
+                if self.phase == Phase::Ask {
+                    if let (Some(q), Some(key)) =
+                        (self.question(), self.planned().answer.as_deref())
+                    {
+                        let right = is_right(q, &value, key);
+                        self.answers[self.beat].push(Given { value, right });
+                        self.visit += 1;
+                        self.play();
+                    }
+                }
+            }
+            Step::SkipQuestion => {
+                if self.phase == Phase::Ask {
+                    self.visit += 1;
+                    self.play();
+                }
+            }
+            Step::Continue => match self.phase {
+                Phase::Ask => {}
+                Phase::Ready => self.play(),
+                Phase::Playing => self.finish(),
+                Phase::Done if self.is_last() => {}
+                Phase::Done => self.enter(self.beat + 1, true),
+            },
+            Step::Back => {
+                let to = self.beat.saturating_sub(1);
+                self.enter(to, false);
+            }
+            Step::Replay => {
+                if self.phase != Phase::Ask {
+                    self.visit += 1;
+                    self.play();
+                }
+            }
+            Step::Retry => {
+                if self.question().is_some() {
+                    self.enter(self.beat, false);
+                }
+            }
+            Step::GoTo(beat) => self.enter(beat, false),
+            Step::Toggle => match self.phase {
+                Phase::Playing => self.pb.apply(Action::Toggle),
+                Phase::Ready => self.play(),
+                Phase::Ask | Phase::Done => {}
+            },
+            Step::SpeedStep(dir) => self.pb.apply(Action::SpeedStep(dir)),
+            Step::SetReducedMotion(on) => {
+                let was = self.pb.playing;
+                self.pb.apply(Action::SetReducedMotion(on));
+                // Switching reduced motion on pauses the player; a lesson keeps going, by steps.
+                if was && self.phase == Phase::Playing && !self.pb.playing {
+                    self.pb.apply(Action::Play);
+                }
+            }
+        }
+    }
+}
+
+impl Reducible for Tour {
+    type Action = Step;
+    fn reduce(self: Rc<Self>, action: Step) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+/// One beat of the transcript.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    /// Beat number from 1.
+    pub number: usize,
+    pub narration: String,
+    pub question: Option<String>,
+    /// "You answered … (right)" lines, oldest first.
+    pub answers: Vec<String>,
+    /// The simulation's answer and why, once the beat has played.
+    pub reveal: Option<String>,
+    /// (when, the core's sentence) for every major event of the beat shown so far.
+    pub rows: Vec<(SimTime, String)>,
+}
+
+/// What the learner has seen so far, beat by beat: up to the cursor in the current beat.
+pub fn transcript(t: &Tour) -> Vec<Section> {
+    (0..=t.beat)
+        .map(|i| {
+            let beat = &t.lesson.beats[i];
+            let planned = &t.plan.beats[i];
+            let upto = if i < t.beat {
+                planned.reached
+            } else {
+                t.pb.at.min(planned.reached)
+            };
+            let played = i < t.beat || t.phase == Phase::Done;
+            let run = &t.plan.runs[planned.run];
+            let topo = &run.timeline().topology;
+            let rows = run
+                .trace()
+                .iter()
+                .filter(|e| {
+                    (e.at > planned.starts || (i == 0 && e.at == planned.starts)) && e.at <= upto
+                })
+                .filter(|e| salience(e) == Salience::Major)
+                .map(|e| (e.at, sentence(topo, e)))
+                .collect();
+            let q = beat.question.as_ref();
+            let answers = q
+                .map(|q| {
+                    t.answers[i]
+                        .iter()
+                        .map(|g| {
+                            format!(
+                                "You answered {}: {}.",
+                                answer_label(q, &g.value),
+                                if g.right { "right" } else { "not right" }
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let reveal = match (q, &planned.answer) {
+                (Some(q), Some(key)) if played => Some(format!(
+                    "The simulation: {}. {} (Sources: {}.)",
+                    answer_label(q, key),
+                    q.explain,
+                    q.source
+                )),
+                _ => None,
+            };
+            Section {
+                number: i + 1,
+                narration: beat.narration.clone(),
+                question: q.map(|q| q.prompt.clone()),
+                answers,
+                reveal,
+                rows,
+            }
+        })
+        .collect()
+}
+
+/// The transcript as Markdown, for download.
+pub fn transcript_markdown(t: &Tour) -> String {
+    let l = &t.lesson;
+    let mut out = format!(
+        "# Chapter {}: {}\n\n{}\n\nScenario `{}`, seed {}. Times are simulated AWS time.\n",
+        l.chapter, l.title, l.summary, l.scenario, l.seed
+    );
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    for s in transcript(t) {
+        out.push_str(&format!(
+            "\n## Beat {} of {}\n\n{}\n",
+            s.number,
+            t.beats(),
+            s.narration
+        ));
+        if let Some(q) = &s.question {
+            out.push_str(&format!("\n**Question:** {q}\n"));
+            for a in &s.answers {
+                out.push_str(&format!("\n- {a}"));
+            }
+            if !s.answers.is_empty() {
+                out.push('\n');
+            }
+            if let Some(r) = &s.reveal {
+                out.push_str(&format!("\n{r}\n"));
+            }
+        }
+        if !s.rows.is_empty() {
+            out.push_str("\n| time | what happens |\n|---:|---|\n");
+            for (at, text) in &s.rows {
+                out.push_str(&format!("| {} | {} |\n", format_clock(*at), cell(text)));
+            }
+        }
+    }
+    out
+}
+
+/// What local storage keeps: the lesson last open, the beat reached in each, and the lessons
+/// finished. Text of the form `v=1&current=ID&at.ID=N&done=ID,ID` (beats from 0).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    pub current: Option<String>,
+    pub at: BTreeMap<String, usize>,
+    pub done: BTreeSet<String>,
+}
+
+/// The local-storage key.
+pub const PROGRESS_KEY: &str = "lambdascope.progress";
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+impl Progress {
+    /// Reads stored text; anything malformed is dropped (a broken entry never blocks a lesson).
+    pub fn decode(text: &str) -> Progress {
+        let mut p = Progress::default();
+        if !text.starts_with("v=1") {
+            return p;
+        }
+        for pair in text.split('&') {
+            let Some((k, v)) = pair.split_once('=') else {
+                continue;
+            };
+            match k {
+                "current" if is_id(v) => p.current = Some(v.to_string()),
+                "done" => p
+                    .done
+                    .extend(v.split(',').filter(|x| is_id(x)).map(str::to_string)),
+                _ => {
+                    if let (Some(id), Ok(n)) = (k.strip_prefix("at."), v.parse::<usize>()) {
+                        if is_id(id) && n < 1000 {
+                            p.at.insert(id.to_string(), n);
+                        }
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    pub fn encode(&self) -> String {
+        let mut parts = vec!["v=1".to_string()];
+        if let Some(c) = &self.current {
+            parts.push(format!("current={c}"));
+        }
+        parts.extend(self.at.iter().map(|(id, n)| format!("at.{id}={n}")));
+        if !self.done.is_empty() {
+            parts.push(format!(
+                "done={}",
+                self.done.iter().cloned().collect::<Vec<_>>().join(",")
+            ));
+        }
+        parts.join("&")
+    }
+
+    /// The learner is at `beat` of lesson `id` (and finished it, with `finished`).
+    pub fn visit(&mut self, id: &str, beat: usize, finished: bool) {
+        if !is_id(id) {
+            return;
+        }
+        self.current = Some(id.to_string());
+        self.at.insert(id.to_string(), beat);
+        if finished {
+            self.done.insert(id.to_string());
+        }
+    }
+
+    /// Where to resume: the lesson last open and its beat, if it is still bundled.
+    pub fn resume(&self, lessons: &[Lesson]) -> Option<(usize, usize)> {
+        let id = self.current.as_deref()?;
+        let i = lessons.iter().position(|l| l.id == id)?;
+        let beat = self
+            .at
+            .get(id)
+            .copied()
+            .unwrap_or(0)
+            .min(lessons[i].beats.len().saturating_sub(1));
+        Some((i, beat))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lesson(id: &str) -> (Lesson, Scenario) {
+        let l = chapters().into_iter().find(|l| l.id == id).unwrap();
+        let s = scenario_for(&l).unwrap();
+        (l, s)
+    }
+
+    /// Plays the current beat frame by frame (60 fps); returns the frames it took.
+    fn play_out(t: &mut Tour, wall: &mut f64) -> usize {
+        let mut frames = 0;
+        while t.phase == Phase::Playing && frames < 200_000 {
+            *wall += 16.7;
+            t.apply(Step::Tick { wall_ms: *wall });
+            assert!(t.pb.at <= t.planned().reached, "never past the beat's end");
+            frames += 1;
+        }
+        frames
+    }
+
+    #[test]
+    fn every_lesson_file_is_bundled_parses_and_has_its_scenario() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/content/lessons");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let listed: Vec<String> = FILES.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(
+            listed, on_disk,
+            "src/course.rs FILES must list every content/lessons/*.toml"
+        );
+        let all = chapters();
+        assert_eq!(all.len(), FILES.len(), "every lesson parses");
+        assert!(
+            all.windows(2).all(|w| w[0].chapter < w[1].chapter),
+            "chapters in order, none twice"
+        );
+        assert_eq!(
+            all[0].id, "three-ways",
+            "the course starts with the three methods"
+        );
+        for l in &all {
+            let s = scenario_for(l).unwrap();
+            Tour::new(l.clone(), &s, 0, false).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
+    #[test]
+    fn a_question_is_asked_before_its_beat_plays_and_can_be_answered_wrong_then_right() {
+        let (l, s) = lesson("async-retries");
+        let mut t = Tour::new(l, &s, 0, false).unwrap();
+        assert_eq!(t.phase, Phase::Ask);
+        assert!(!t.pb.playing);
+        assert_eq!(t.pb.at, SimTime::ZERO);
+        // Continue and Replay do nothing until the question is answered.
+        t.apply(Step::Continue);
+        t.apply(Step::Replay);
+        assert_eq!(t.phase, Phase::Ask);
+        let key = t.planned().answer.clone().unwrap();
+        assert_eq!(key, "3", "the simulation says the handler runs three times");
+        t.apply(Step::Answer("1".into()));
+        assert_eq!(t.phase, Phase::Playing);
+        let mut wall = 0.0;
+        assert!(
+            play_out(&mut t, &mut wall) > 10,
+            "the beat is animated, not jumped"
+        );
+        assert_eq!(t.phase, Phase::Done);
+        assert_eq!(
+            t.pb.at,
+            t.planned().reached,
+            "it stops exactly where the beat is reached"
+        );
+        assert!(!t.pb.playing);
+        assert_eq!(
+            t.given(),
+            Some(&Given {
+                value: "1".into(),
+                right: false
+            })
+        );
+        // Try again: asked again at the beat's start; a right answer this time.
+        t.apply(Step::Retry);
+        assert_eq!((t.phase, t.pb.at), (Phase::Ask, t.planned().starts));
+        t.apply(Step::Answer(" 3 ".into()));
+        play_out(&mut t, &mut wall);
+        assert!(t.given().unwrap().right);
+        assert_eq!(t.answers[0].len(), 2, "both answers are kept");
+        // Continue plays the next beat, which has no question.
+        t.apply(Step::Continue);
+        assert_eq!((t.beat, t.phase), (1, Phase::Playing));
+        assert_eq!(t.pb.at, t.plan.beats[1].starts);
+        // Continue while playing jumps to the beat's end.
+        t.apply(Step::Continue);
+        assert_eq!((t.phase, t.pb.at), (Phase::Done, t.plan.beats[1].reached));
+        // Replay starts it over.
+        t.apply(Step::Replay);
+        assert_eq!((t.phase, t.pb.at), (Phase::Playing, t.plan.beats[1].starts));
+        // Back: the previous beat, at its start, asking its question again.
+        t.apply(Step::Back);
+        assert_eq!((t.beat, t.phase, t.pb.at), (0, Phase::Ask, SimTime::ZERO));
+        t.apply(Step::SkipQuestion);
+        assert_eq!(t.phase, Phase::Playing);
+    }
+
+    #[test]
+    fn a_whole_lesson_plays_to_the_end_and_each_beat_stops_at_its_condition() {
+        let (l, s) = lesson("three-ways");
+        let mut t = Tour::new(l, &s, 0, false).unwrap();
+        let mut wall = 0.0;
+        t.apply(Step::SpeedStep(1));
+        t.apply(Step::SpeedStep(1));
+        let mut seen = Vec::new();
+        loop {
+            if t.phase == Phase::Ask {
+                let key = t.planned().answer.clone().unwrap();
+                t.apply(Step::Answer(key));
+            }
+            play_out(&mut t, &mut wall);
+            assert_eq!(t.phase, Phase::Done);
+            assert_eq!(t.pb.at, t.planned().reached);
+            // The scene at the beat's end has seen the event that reached it.
+            let scene = t.pb.session.timeline().scene_at(t.pb.at);
+            assert!(scene.events_seen > 0);
+            seen.push(t.beat);
+            if t.finished() {
+                break;
+            }
+            t.apply(Step::Continue);
+        }
+        assert_eq!(seen, (0..t.beats()).collect::<Vec<_>>());
+        assert!(t.answers.iter().flatten().all(|g| g.right));
+        // Continue at the very end does nothing.
+        t.apply(Step::Continue);
+        assert!(t.finished());
+    }
+
+    #[test]
+    fn deep_links_and_resume_land_paused_at_the_beat() {
+        let (l, s) = lesson("async-retries");
+        let t = Tour::new(l.clone(), &s, 3, false).unwrap();
+        assert_eq!((t.beat, t.phase), (3, Phase::Ready));
+        assert_eq!(t.pb.at, t.plan.beats[3].starts);
+        assert!(
+            t.pb.at > SimTime(60_000),
+            "beat 4 starts after the first retry wait"
+        );
+        assert!(!t.pb.playing);
+        // Out of range is clamped to the last beat.
+        let last = Tour::new(l, &s, 99, false).unwrap();
+        assert_eq!(last.beat, last.beats() - 1);
+        assert_eq!(link("async-retries", 3), "#lesson=async-retries&beat=4");
+    }
+
+    #[test]
+    fn a_beat_that_injects_a_fault_plays_on_the_forked_run() {
+        let text = r#"
+format_version = 1
+id = "forked"
+title = "A fault mid-lesson"
+chapter = 99
+scenario = "apigw-happy-path"
+
+[[beats]]
+narration = "The first request."
+until = { event = "disposed", invocation = 0 }
+
+[[beats]]
+narration = "Now the next run throws."
+inject = { input = "fail_next_attempt" }
+until = { event = "disposed" }
+
+[beats.question]
+prompt = "What does the next client see?"
+kind = "choice"
+choices = [{ value = "200", label = "200" }, { value = "502", label = "502" }]
+measure = { measure = "first_status", of = { event = "disposed", status = 502 } }
+explain = "A function error reaches the client as 502."
+source = "L-APIGW-ERR"
+"#;
+        let l = Lesson::parse("forked.toml", text).unwrap();
+        let s = scenario_for(&l).unwrap();
+        let mut t = Tour::new(l, &s, 0, false).unwrap();
+        assert_eq!(t.sessions.len(), 2);
+        assert!(t.pb.session.inputs().is_empty());
+        t.apply(Step::Continue);
+        t.apply(Step::Continue);
+        t.apply(Step::Continue);
+        assert_eq!((t.beat, t.phase), (1, Phase::Ask));
+        assert_eq!(t.pb.session.inputs().len(), 1, "beat 2 plays on the fork");
+        assert_eq!(t.pb.session.inputs()[0].at, t.planned().starts);
+        assert_eq!(t.planned().answer.as_deref(), Some("502"));
+        t.apply(Step::Answer("200".into()));
+        t.apply(Step::Continue);
+        assert!(!t.given().unwrap().right);
+        let md = transcript_markdown(&t);
+        assert!(md.contains("You answered 200: not right."), "{md}");
+        assert!(md.contains("The simulation: 502."), "{md}");
+        t.apply(Step::Back);
+        assert!(t.pb.session.inputs().is_empty(), "back on the original run");
+    }
+
+    #[test]
+    fn the_transcript_holds_what_was_seen_and_nothing_after_the_cursor() {
+        let (l, s) = lesson("async-retries");
+        let mut t = Tour::new(l, &s, 0, false).unwrap();
+        t.apply(Step::Answer("3".into()));
+        t.apply(Step::Continue); // to the end of beat 1
+        t.apply(Step::Continue); // beat 2 plays
+        t.apply(Step::Continue); // to its end: attempt 1 failed, a retry is scheduled
+        let md = transcript_markdown(&t);
+        assert!(md.starts_with("# Chapter 5: Asynchronous"), "{md}");
+        assert!(
+            md.contains("## Beat 1 of 5")
+                && md.contains("## Beat 2 of 5")
+                && !md.contains("## Beat 3"),
+            "{md}"
+        );
+        assert!(
+            md.contains("**Question:** The function cannot parse this invoice."),
+            "{md}"
+        );
+        assert!(md.contains("You answered 3: right."), "{md}");
+        assert!(md.contains("Attempt 1 of invocation 0 fails"), "{md}");
+        assert!(
+            md.contains("| 0:02.380 | Lambda will retry invocation 0 in "),
+            "{md}"
+        );
+        assert!(
+            !md.contains("Attempt 2 of invocation 0"),
+            "nothing after the cursor: {md}"
+        );
+        // Each event appears once, in the beat it happened in.
+        assert_eq!(md.matches("Attempt 1 of invocation 0 fails").count(), 1);
+        // Mid-beat: only the events up to the cursor.
+        let mut mid = t.clone();
+        mid.apply(Step::Back);
+        mid.apply(Step::Continue);
+        let mut wall = 0.0;
+        for _ in 0..30 {
+            wall += 16.7;
+            mid.apply(Step::Tick { wall_ms: wall });
+        }
+        let sections = transcript(&mid);
+        assert!(sections[1].rows.iter().all(|(at, _)| *at <= mid.pb.at));
+        assert!(sections[1].rows.len() < transcript(&t)[1].rows.len());
+    }
+
+    #[test]
+    fn numbers_compare_as_numbers_and_choices_by_value() {
+        let (l, _) = lesson("async-retries");
+        let number = l.beats[0].question.clone().unwrap();
+        assert!(is_right(&number, "3", "3") && is_right(&number, " 3.0 ", "3"));
+        assert!(
+            !is_right(&number, "three", "3")
+                && !is_right(&number, "", "3")
+                && !is_right(&number, "4", "3")
+        );
+        let choice = l.beats[4].question.clone().unwrap();
+        assert!(is_right(
+            &choice,
+            "sqs:parse-invoice-dlq",
+            "sqs:parse-invoice-dlq"
+        ));
+        assert!(!is_right(&choice, "discarded", "sqs:parse-invoice-dlq"));
+        assert_eq!(
+            answer_label(&choice, "discarded"),
+            "Nowhere: it was dropped"
+        );
+    }
+
+    #[test]
+    fn progress_round_trips_and_survives_garbage() {
+        let mut p = Progress::default();
+        p.visit("three-ways", 6, true);
+        p.visit("async-retries", 2, false);
+        let text = p.encode();
+        assert_eq!(
+            text,
+            "v=1&current=async-retries&at.async-retries=2&at.three-ways=6&done=three-ways"
+        );
+        assert_eq!(Progress::decode(&text), p);
+        let lessons = chapters();
+        let (i, beat) = p.resume(&lessons).unwrap();
+        assert_eq!((lessons[i].id.as_str(), beat), ("async-retries", 2));
+        // Hostile or stale storage: ignored, never a panic.
+        let junk =
+            Progress::decode("v=1&current=<script>&at.x=99999&at.three-ways=nope&done=a,<b>,&&=");
+        assert_eq!(junk.current, None);
+        assert!(junk.at.is_empty());
+        assert_eq!(junk.done.iter().collect::<Vec<_>>(), vec!["a"]);
+        assert_eq!(Progress::decode("garbage"), Progress::default());
+        // A beat past the end of a (since shortened) lesson resumes at its last beat.
+        let mut far = Progress::default();
+        far.visit("async-retries", 40, false);
+        assert_eq!(far.resume(&lessons).map(|(_, b)| b), Some(4));
+        far.visit("no-such-lesson", 1, false);
+        assert_eq!(far.resume(&lessons), None);
+    }
+}
