@@ -22,6 +22,8 @@ async function open(hash = '', { width = 1440, height = 1000, ...ctx } = {}) {
   const problems = watchConsole(page);
   await page.goto(server.url + hash);
   await page.waitForSelector('.ls-diagram .ls-node');
+  // The log, panel and charts follow right after the first paint.
+  await page.waitForSelector('.ls-log');
   return { page, problems, close: () => context.close() };
 }
 

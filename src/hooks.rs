@@ -98,10 +98,9 @@ pub fn use_width(node: NodeRef) -> f64 {
     {
         let width = width.clone();
         use_effect_with(node, move |node| {
+            // No measuring here: that would force a layout mid-render. The observer reports the
+            // size right after the first layout, before the first paint.
             let target = node.cast::<web_sys::Element>();
-            if let Some(el) = &target {
-                width.set(el.get_bounding_client_rect().width().round());
-            }
             let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
                 if let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
                     width.set(entry.content_rect().width().round());

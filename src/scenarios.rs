@@ -60,36 +60,49 @@ bundled![
 /// A bundled scenario, parsed.
 #[derive(Clone, Debug)]
 pub struct Bundled {
+    /// Its index in [`FILES`] (stable: the player refers to bundled scenarios by it).
+    pub index: usize,
     pub file: &'static str,
     pub scenario: Scenario,
     /// The picker group: the one method its sources use, or `None` when they mix methods.
     pub group: Option<Method>,
 }
 
-/// Every bundled scenario that parses, in [`FILES`] order. (A file that does not parse is a
-/// build-time content bug: the content test catches it; the app skips it rather than fail.)
-pub fn bundled() -> Vec<Bundled> {
-    FILES
-        .iter()
-        .filter_map(|(file, text)| {
-            let scenario = Scenario::parse(file, text).ok()?;
-            let methods = scenario.methods();
-            let group = if methods.len() == 1 {
-                Some(methods[0])
-            } else {
-                None
-            };
-            Some(Bundled {
-                file,
-                scenario,
-                group,
-            })
-        })
-        .collect()
+fn parse(index: usize) -> Option<Bundled> {
+    let (file, text) = FILES.get(index)?;
+    let scenario = Scenario::parse(file, text).ok()?;
+    let methods = scenario.methods();
+    let group = if methods.len() == 1 {
+        Some(methods[0])
+    } else {
+        None
+    };
+    Some(Bundled {
+        index,
+        file,
+        scenario,
+        group,
+    })
 }
 
+/// Every bundled scenario that parses, in [`FILES`] order. (A file that does not parse is a
+/// content bug the content test catches; the app skips it rather than fail.) Parsing all of
+/// them takes tens of milliseconds in the browser, so the player does it after its first paint.
+pub fn bundled() -> Vec<Bundled> {
+    (0..FILES.len()).filter_map(parse).collect()
+}
+
+/// Position of a scenario in a parsed list, by id.
 pub fn index_of(list: &[Bundled], id: &str) -> Option<usize> {
     list.iter().position(|b| b.scenario.id() == id)
+}
+
+/// One bundled scenario by id, parsing only that file (file stems are ids; a test checks it).
+pub fn by_id(id: &str) -> Option<Bundled> {
+    FILES
+        .iter()
+        .position(|(f, _)| f.strip_suffix(".toml") == Some(id))
+        .and_then(parse)
 }
 
 /// Picker group label.
@@ -128,9 +141,18 @@ mod tests {
         }
         let all = bundled();
         assert_eq!(all.len(), FILES.len());
+        for b in &all {
+            assert_eq!(
+                Some(b.scenario.id()),
+                b.file.strip_suffix(".toml"),
+                "a bundled file is named after its id"
+            );
+            assert_eq!(by_id(b.scenario.id()).map(|x| x.index), Some(b.index));
+        }
         assert!(
-            index_of(&all, DEFAULT_ID).is_some(),
+            by_id(DEFAULT_ID).is_some(),
             "the default scenario is bundled"
         );
+        assert!(by_id("no-such-scenario").is_none());
     }
 }

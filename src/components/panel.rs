@@ -65,7 +65,7 @@ pub fn panel(p: &PanelProps) -> Html {
         let using: Vec<(usize, &Bundled)> = p
             .bundled
             .iter()
-            .enumerate()
+            .map(|b| (b.index, b))
             .filter(|(_, b)| {
                 b.scenario
                     .file
