@@ -26,6 +26,8 @@ pub enum Metric {
     Errors,
     Throttles,
     Retries,
+    /// Deliveries of an event that was already delivered (at-least-once made visible).
+    Duplicates,
     Concurrency,
     QueueDepth,
     DlqDepth,
@@ -33,11 +35,12 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 8] = [
+    pub const ALL: [Metric; 9] = [
         Metric::Invocations,
         Metric::Errors,
         Metric::Throttles,
         Metric::Retries,
+        Metric::Duplicates,
         Metric::Concurrency,
         Metric::QueueDepth,
         Metric::DlqDepth,
@@ -50,6 +53,7 @@ impl Metric {
             Metric::Errors => "Errors",
             Metric::Throttles => "Throttles",
             Metric::Retries => "Retries",
+            Metric::Duplicates => "Duplicates",
             Metric::Concurrency => "Concurrency",
             Metric::QueueDepth => "Waiting events",
             Metric::DlqDepth => "DLQ depth",
@@ -58,9 +62,11 @@ impl Metric {
     }
     pub fn kind(self) -> MetricKind {
         match self {
-            Metric::Invocations | Metric::Errors | Metric::Throttles | Metric::Retries => {
-                MetricKind::Count
-            }
+            Metric::Invocations
+            | Metric::Errors
+            | Metric::Throttles
+            | Metric::Retries
+            | Metric::Duplicates => MetricKind::Count,
             _ => MetricKind::Level,
         }
     }
@@ -70,6 +76,7 @@ impl Metric {
             Metric::Errors => "ls-c-err",
             Metric::Throttles => "ls-c-thr",
             Metric::Retries => "ls-c-retry",
+            Metric::Duplicates => "ls-c-dup",
             Metric::Concurrency => "ls-c-conc",
             Metric::QueueDepth => "ls-c-queue",
             Metric::DlqDepth => "ls-c-dlq",
@@ -91,6 +98,7 @@ impl Metric {
             Metric::Errors => c.function_errors,
             Metric::Throttles => c.throttles,
             Metric::Retries => c.retries,
+            Metric::Duplicates => c.duplicates,
             Metric::Concurrency => scene.concurrency_in_use,
             // Lambda's event queue plus SQS messages and stream records not yet read.
             Metric::QueueDepth => {
@@ -283,6 +291,27 @@ mod tests {
         assert_eq!(dlq.values[0], 0.0);
         assert!(m.latency.is_empty(), "S3 has no waiting caller");
         assert_eq!(m.xs.len(), SAMPLES + 1);
+    }
+
+    #[test]
+    fn duplicate_deliveries_are_counted() {
+        let b = crate::scenarios::by_id("s3-duplicates").unwrap();
+        let session = Session::new(1, None, b.scenario, 1, Vec::new());
+        let m = Metrics::of(&session);
+        let dups: f64 = m
+            .series
+            .iter()
+            .find(|x| x.metric == Metric::Duplicates)
+            .unwrap()
+            .values
+            .iter()
+            .sum();
+        let end = session.timeline().scene_at(session.map.end_sim());
+        assert!(
+            end.counters.duplicates > 0,
+            "the scenario delivers something twice"
+        );
+        assert_eq!(dups, end.counters.duplicates as f64);
     }
 
     #[test]
