@@ -11,11 +11,15 @@
 //! * [`catalog`]: the ten source kinds and what each one does, in words.
 //! * [`metrics`]: chart series sampled from the timeline.
 //! * [`scenarios`]: the bundled `content/scenarios/*.toml`.
+//! * [`announce`]: the screen-reader queue (one announcement at a time, paced; pure).
+//! * [`compare`]: comparison mode: one template, three methods, one fault, one clock (pure).
 //! * [`course`]: the bundled `content/lessons/*.toml` and the lesson player's reducer, answers,
 //!   progress and transcript (pure).
 //! * [`components`] and [`hooks`]: the Yew function components and hooks.
 
+pub mod announce;
 pub mod catalog;
+pub mod compare;
 pub mod components;
 pub mod course;
 pub mod hooks;

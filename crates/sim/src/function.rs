@@ -198,7 +198,17 @@ impl Sim {
         timeout_ms: u64,
         response_limit: Option<u64>,
     ) -> Result<u32, ThrottleReason> {
-        self.start_attempt_with(inv, try_no, |sim, attempt| sim.plan_run(attempt, timeout_ms, response_limit))
+        self.start_attempt_with(inv, try_no, |sim, attempt| {
+            let mut plan = sim.plan_run(attempt, timeout_ms, response_limit);
+            // A poison event (`poison_items`): the handler cannot process this request or
+            // notification, so every run of it fails, like a poison message in a batch.
+            let f = &sim.scenario.file.function;
+            let poison = sim.invocations.get(&inv).is_some_and(|s| f.poison_items.contains(&(s.event.0 as u64)));
+            if poison && plan.outcome.is_success() {
+                plan.outcome = AttemptOutcome::FunctionError { error_type: f.error_type.clone() };
+            }
+            plan
+        })
     }
 
     /// [`Sim::start_attempt`] with the run planned by `plan(sim, attempt)`: the same concurrency

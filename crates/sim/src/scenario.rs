@@ -102,6 +102,8 @@ pub struct Function {
     pub response_bytes: u64,
     /// Items the handler fails on every delivery: SQS messages and stream records by their event
     /// number (`event #n`), or Step Functions Map items by index. A poison message or record.
+    /// A synchronous or asynchronous event with one of these numbers fails every attempt too
+    /// (a request or notification the handler cannot process).
     pub poison_items: Vec<u64>,
     /// Items that fail on their first deliveries (a failure that depends on the attempt).
     pub flaky_items: Vec<FlakyItem>,
