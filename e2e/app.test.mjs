@@ -173,6 +173,24 @@ test('injecting a fault forks the run from the current moment', async () => {
   await close();
 });
 
+test('poisoning the next event fails just that one, from that moment on', async () => {
+  const { page, problems, close } = await open('#scenario=apigw-happy-path&t=2500');
+  const before = await log(page);
+  const button = page.getByRole('button', { name: /^Poison the next event/ });
+  const n = (await button.textContent()).match(/#(\d+)\)$/)[1];
+  await button.click();
+  assert.equal(await clock(page), '0:02.500');
+  assert.deepEqual((await log(page)).filter(([t]) => t <= 2500), before.filter(([t]) => t <= 2500), 'the past is unchanged');
+  await page.locator('.ls-player').focus();
+  await page.keyboard.press('End');
+  const errors = (await log(page)).filter(([, s]) => /sees 502/.test(s));
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.ok(errors[0][0] > 2500);
+  assert.ok((await page.locator('.ls-inject').textContent()).includes(`Poisoned (function.poison_items): event #${n}.`));
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('the whole player works by keyboard alone, and only while it has focus', async () => {
   const { page, problems, close } = await open('#scenario=async-retries-dlq');
   const player = page.locator('.ls-player');

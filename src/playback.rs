@@ -17,7 +17,7 @@
 use std::rc::Rc;
 
 use lambdascope_sim::scene::Marker;
-use lambdascope_sim::{Input, Run, Scenario, SimTime, TimedInput, Timeline};
+use lambdascope_sim::{Input, Run, Scenario, SimTime, TimedInput, Timeline, Trace};
 use yew::Reducible;
 
 /// Idle stretches at least this long are compressed on screen.
@@ -294,6 +294,10 @@ pub enum Action {
     },
     /// The user's `prefers-reduced-motion` changed: switching it on pauses.
     SetReducedMotion(bool),
+    /// Make the next event a source produces after the cursor a poison one (it fails on every
+    /// delivery: the core's `function.poison_items`). The run is re-simulated with the same seed
+    /// and faults, so everything before that event is unchanged: a fork, like [`Action::Inject`].
+    PoisonNext,
 }
 
 impl Playback {
@@ -356,6 +360,22 @@ impl Playback {
             None if dir > 0 => self.seek(self.session.map.end_sim()),
             None => self.seek(SimTime::ZERO),
         }
+    }
+
+    /// The next event (its number) a source produces after the cursor, and when.
+    pub fn next_event(&self) -> Option<(SimTime, u64)> {
+        self.session
+            .timeline()
+            .trace
+            .iter()
+            .find_map(|e| match &e.kind {
+                Trace::EventCreated {
+                    event,
+                    duplicate: false,
+                    ..
+                } if e.at > self.at => Some((e.at, event.0 as u64)),
+                _ => None,
+            })
     }
 
     fn new_generation(&mut self) -> u64 {
@@ -452,6 +472,27 @@ impl Playback {
                 ));
                 self.playing = false;
                 self.seek(SimTime::ZERO);
+            }
+            Action::PoisonNext => {
+                let Some((_, event)) = self.next_event() else {
+                    return;
+                };
+                let mut file = self.session.scenario.file.clone();
+                if !file.function.poison_items.contains(&event) {
+                    file.function.poison_items.push(event);
+                }
+                if let Ok(scenario) = Scenario::from_file(file) {
+                    let (at, g) = (self.at, self.new_generation());
+                    let s = &self.session;
+                    self.session = Rc::new(Session::new(
+                        g,
+                        s.bundled,
+                        scenario,
+                        s.seed,
+                        s.inputs().to_vec(),
+                    ));
+                    self.seek(at);
+                }
             }
             Action::SetReducedMotion(on) => {
                 if on != self.reduced_motion {
@@ -630,6 +671,37 @@ mod tests {
         assert!(pb.session.inputs().is_empty());
         assert_eq!(pb.session.timeline().trace, before.timeline().trace);
         assert_eq!(pb.at, SimTime::ZERO);
+    }
+
+    #[test]
+    fn poisoning_the_next_event_keeps_the_past_and_dead_letters_it() {
+        let b = crate::scenarios::by_id("apigw-happy-path").unwrap();
+        let mut pb = Playback::new(Some(b.index), b.scenario, 1, false);
+        pb.apply(Action::Seek(SimTime(2_500)));
+        let (when, event) = pb.next_event().unwrap();
+        assert!(when > SimTime(2_500));
+        let before = pb.session.clone();
+        pb.apply(Action::PoisonNext);
+        assert_eq!(pb.at, SimTime(2_500));
+        assert_eq!(pb.session.scenario.file.function.poison_items, vec![event]);
+        let (old, new) = (&before.timeline().trace, &pb.session.timeline().trace);
+        let k = old.iter().take_while(|e| e.at < when).count();
+        assert_eq!(&old[..k], &new[..k], "the past is shared");
+        // That request now fails: the client gets 502 for it.
+        assert!(new.iter().any(|e| matches!(
+            &e.kind,
+            Trace::Disposed {
+                disposition: lambdascope_sim::Disposition::ErrorReturned { status: 502, .. },
+                ..
+            }
+        )));
+        assert!(!old.iter().any(|e| matches!(
+            &e.kind,
+            Trace::Disposed {
+                disposition: lambdascope_sim::Disposition::ErrorReturned { .. },
+                ..
+            }
+        )));
     }
 
     #[test]

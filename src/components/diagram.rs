@@ -49,7 +49,10 @@ pub fn diagram(p: &DiagramProps) -> Html {
         let mid = crate::layout::Pt { x: apex.x + dx / len * 9.0, y: apex.y + dy / len * 9.0 + 3.0 };
         html! { <g class={classes!("ls-retry-loop", dim(Some(Method::Asynchronous)).then_some("ls-dimmed"))}>
             <path d={c.svg_d()} marker-end={format!("url(#{arrow})")} />
-            <text x={format!("{:.1}", mid.x)} y={format!("{:.1}", mid.y)} text-anchor="middle">{"retry"}</text>
+            // Only where it would not sit on a box (a short loop keeps just its dashed line).
+            if !l.boxes.iter().any(|r| r.contains(mid, 12.0)) {
+                <text x={format!("{:.1}", mid.x)} y={format!("{:.1}", mid.y)} text-anchor="middle">{"retry"}</text>
+            }
         </g> }
     });
     let nodes: Html = topo

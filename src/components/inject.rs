@@ -15,6 +15,11 @@ pub struct InjectProps {
     pub session: Shared<Session>,
     pub at: SimTime,
     pub on_inject: Callback<Input>,
+    /// The next event a source produces after the cursor (its time and number), to poison.
+    #[prop_or_default]
+    pub next_event: Option<(SimTime, u64)>,
+    #[prop_or_default]
+    pub on_poison: Callback<()>,
 }
 
 pub fn describe(input: &Input) -> String {
@@ -73,6 +78,19 @@ pub fn inject(p: &InjectProps) -> Html {
         })
     };
     let applied = p.session.inputs();
+    let poisoned = &p.session.scenario.file.function.poison_items;
+    let poison = {
+        let cb = p.on_poison.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let poison_title = match p.next_event {
+        Some((at, n)) => format!("Event #{n} (produced at {}) fails on every delivery: a poison message or record. The run is re-simulated; everything before it stays the same.", format_clock(at)),
+        None => "No source produces another event after this moment".to_string(),
+    };
+    let poison_note = (!poisoned.is_empty()).then(|| {
+        let list = poisoned.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+        html! { <p class="ls-hint">{format!("Poisoned (function.poison_items): event {list}.")}</p> }
+    });
     let log: Html = if applied.is_empty() {
         html! { <p class="ls-hint">{"No faults injected: this is the scenario as written. Each fault forks the run from the current moment."}</p> }
     } else {
@@ -96,8 +114,12 @@ pub fn inject(p: &InjectProps) -> Html {
                     </select>
                     <button type="button" class="ls-btn ls-fault" onclick={publish} title="The source produces one more event now">{"Publish one event"}</button>
                 </span>
+                <button type="button" class="ls-btn ls-fault" onclick={poison} disabled={p.next_event.is_none()} title={poison_title}>
+                    {match p.next_event { Some((_, n)) => format!("Poison the next event (#{n})"), None => "Poison the next event".to_string() }}
+                </button>
             </div>
             {log}
+            {poison_note}
         </section>
     }
 }

@@ -176,7 +176,12 @@ fn field(p: &FieldProps) -> Html {
     let q = &p.param;
     let id = format!("ls-f-{}", q.path.replace(['.', '[', ']'], "-"));
     let err_id = format!("{id}-err");
-    let hint = match (&q.default, &q.range) {
+    // An empty default (an empty list, an unset name) reads as "none".
+    let default = q
+        .default
+        .as_deref()
+        .map(|d| if d.is_empty() { "none" } else { d });
+    let hint = match (default, &q.range) {
         (Some(d), Some(r)) => format!("default {d} · allowed {r}"),
         (Some(d), None) => format!("default {d}"),
         (None, Some(r)) => format!("allowed {r}"),

@@ -76,16 +76,32 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
             html! { <span class={classes!("ls-mk", class)} style={format!("left:{}", pct(*x))} title={format!("{what} at {}", format_clock(*at))} /> }
         })
         .collect();
-    let gaps: Html = s
+    // Label a band only if it is wide enough and clear of the previous label.
+    let w = crate::playback::GAP_SHOWN_MS as f64;
+    let mut last_label = f64::NEG_INFINITY;
+    let labelled: Vec<bool> = s
         .map
         .gaps
         .iter()
         .map(|g| {
-            let w = crate::playback::GAP_SHOWN_MS as f64;
+            let centre = (g.screen_at + w / 2.0) / end;
+            let ok = w / end >= 0.03 && centre - last_label >= 0.09;
+            if ok {
+                last_label = centre;
+            }
+            ok
+        })
+        .collect();
+    let gaps: Html = s
+        .map
+        .gaps
+        .iter()
+        .zip(labelled)
+        .map(|(g, labelled)| {
             html! {
                 <span class="ls-gapband" style={format!("left:{};width:{}", pct(g.screen_at), pct(w))}
                       title={format!("idle from {} to {}: shown compressed", format_clock(g.from), format_clock(g.to))}>
-                    if w / end >= 0.03 { <span class={classes!("ls-gaplabel", edge_class((g.screen_at + w / 2.0) / end))}>{format!("+{}", format_duration_ms(g.skipped_ms))}</span> }
+                    if labelled { <span class={classes!("ls-gaplabel", edge_class((g.screen_at + w / 2.0) / end))}>{format!("+{}", format_duration_ms(g.skipped_ms))}</span> }
                 </span>
             }
         })
