@@ -299,8 +299,9 @@ impl Tour {
                 Phase::Done => self.enter(self.beat + 1, true),
             },
             Step::Back => {
-                let to = self.beat.saturating_sub(1);
-                self.enter(to, false);
+                if self.beat > 0 {
+                    self.enter(self.beat - 1, false);
+                }
             }
             Step::Replay => {
                 if self.phase != Phase::Ask {
@@ -781,14 +782,16 @@ source = "L-APIGW-ERR"
         assert_eq!(md.matches("Attempt 1 of invocation 0 fails").count(), 1);
         // Mid-beat: only the events up to the cursor.
         let mut mid = t.clone();
-        mid.apply(Step::Back);
-        mid.apply(Step::Continue);
+        mid.apply(Step::Replay);
         let mut wall = 0.0;
-        for _ in 0..30 {
+        // 1 s of wall time at 0.25×: past attempt 1's start (1.180 s), before its failure (2.380 s).
+        for _ in 0..60 {
             wall += 16.7;
             mid.apply(Step::Tick { wall_ms: wall });
         }
+        assert_eq!(mid.phase, Phase::Playing);
         let sections = transcript(&mid);
+        assert!(!sections[1].rows.is_empty(), "{:?}", sections[1]);
         assert!(sections[1].rows.iter().all(|(at, _)| *at <= mid.pb.at));
         assert!(sections[1].rows.len() < transcript(&t)[1].rows.len());
     }

@@ -3,17 +3,24 @@
 
 pub mod catalog_strip;
 pub mod charts;
+pub mod compare;
 pub mod controls;
 pub mod diagram;
 pub mod glyph;
 pub mod help;
 pub mod inject;
+pub mod lesson;
 pub mod log;
+pub mod narrator;
 pub mod nodes;
 pub mod panel;
 pub mod player;
+pub mod question;
 pub mod scrubber;
+pub mod stage;
 pub mod tokens;
+pub mod tour;
+pub mod transcript;
 
 use std::ops::Deref;
 use std::rc::Rc;

@@ -1,0 +1,290 @@
+// The lessons and the comparison (issue 5), end to end against the release build in dist/
+// (`trunk build --release` first). Every test also fails on any page error, console error or
+// warning, or failed request. Screenshots go to target/e2e/ (look at them).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { serve, launch, watchConsole, shot } from './lib.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page (fresh local storage) at `hash`. */
+async function open(hash, { width = 1440, height = 1000, ...ctx } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, ...ctx });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  // Record every announcement of the live region, with the time it was made.
+  await page.addInitScript(() => {
+    window.__said = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-ls="announce"]');
+      if (el && el.textContent && window.__said.at(-1)?.text !== el.textContent) window.__said.push({ text: el.textContent, at: performance.now() });
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.goto(server.url + hash);
+  return { page, context, problems, close: () => context.close() };
+}
+
+const lesson = (page) => page.locator('.ls-lesson');
+const phase = (page) => lesson(page).getAttribute('data-ls-phase');
+const beat = async (page) => Number(await lesson(page).getAttribute('data-ls-beat'));
+const clock = (page) => page.locator('.ls-lesson .ls-clock').textContent();
+const focused = (page) => page.evaluate(() => {
+  const a = document.activeElement;
+  return { tag: a?.tagName.toLowerCase(), ls: a?.dataset?.ls ?? null, type: a?.getAttribute('type') ?? null, text: a?.textContent?.trim() ?? '' };
+});
+/** Presses Tab until `pred(focused)` holds; fails after `max` presses. */
+async function tabTo(page, pred, { max = 60, back = false } = {}) {
+  for (let i = 0; i < max; i++) {
+    if (pred(await focused(page))) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  assert.fail(`focus never reached the target; it is on ${JSON.stringify(await focused(page))}`);
+}
+async function untilPhase(page, want, timeout = 30000) {
+  await page.waitForFunction((w) => document.querySelector('.ls-lesson')?.dataset.lsPhase === w, want, { timeout });
+}
+
+test('chapter 5 by keyboard alone: predict wrong, retry, predict right, finish, transcript', async () => {
+  const { page, problems, close } = await open('#lessons');
+  await page.waitForSelector('.ls-lesson');
+  // A newcomer lands on chapter 1, asked a question before anything plays.
+  assert.equal(await page.locator('.ls-chapters [aria-current="page"]').getAttribute('data-lesson'), 'three-ways');
+  assert.equal(await phase(page), 'ask');
+  // Keyboard only from here on: Tab to chapter 5 in the chapter list and open it.
+  await page.evaluate(() => document.activeElement?.blur());
+  await tabTo(page, (f) => f.text.startsWith('5') && f.text.includes('Asynchronous'));
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.ls-lesson[data-ls-beat="1"] .ls-kicker:text("Chapter 5")');
+  assert.equal(await phase(page), 'ask');
+  assert.equal(await clock(page), '0:00.000', 'nothing has played before the prediction');
+  // The question has the focus: a number.
+  let f = await focused(page);
+  assert.deepEqual([f.tag, f.type], ['input', 'number']);
+  await page.screenshot({ path: shot('lesson-question.png') });
+  await page.keyboard.type('1');
+  await page.keyboard.press('Enter');
+  assert.equal(await phase(page), 'playing', 'the beat plays after the answer');
+  // The focus stays in the lesson (on Continue), so the lesson's keys keep working.
+  assert.equal((await focused(page)).ls, 'continue');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('+');
+  assert.equal(await page.locator('.ls-lesson .ls-speed-val').textContent(), '5×');
+  await untilPhase(page, 'done');
+  const wrong = await page.locator('[data-ls="feedback"]').textContent();
+  assert.match(wrong, /Not quite\. You said 1; the simulation says 3\./);
+  assert.match(wrong, /Three: the first attempt and two retries/);
+  assert.match(wrong, /L-ASYNC-ERR/);
+  await page.screenshot({ path: shot('lesson-wrong.png') });
+  // Try again, by keyboard: back to the question at the beat's start.
+  await tabTo(page, (f) => f.ls === 'retry', { back: true });
+  await page.keyboard.press('Enter');
+  assert.equal(await phase(page), 'ask');
+  assert.equal(await clock(page), '0:00.000');
+  f = await focused(page);
+  assert.equal(f.type, 'number');
+  await page.keyboard.type('3');
+  await page.keyboard.press('Enter');
+  await untilPhase(page, 'done');
+  assert.match(await page.locator('[data-ls="feedback"]').textContent(), /^✓ Right: 3\./);
+  await page.screenshot({ path: shot('lesson-right.png') });
+  // → continues; beats 2–4 have no question and play by themselves.
+  for (let b = 2; b <= 4; b++) {
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await beat(page), b);
+    await untilPhase(page, 'done');
+  }
+  // Back a beat lands paused at its start; → plays it again; R replays the current beat.
+  const endOf4 = await clock(page);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await beat(page), 3);
+  assert.equal(await phase(page), 'ready');
+  assert.equal(await lesson(page).getAttribute('data-ls-playing'), 'false');
+  assert.equal(await clock(page), '0:02.380', 'beat 3 starts where beat 2 was reached');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await phase(page), 'playing');
+  await untilPhase(page, 'done');
+  await page.keyboard.press('ArrowRight');
+  await untilPhase(page, 'done');
+  assert.equal(await clock(page), endOf4);
+  await page.keyboard.press('r');
+  assert.equal(await phase(page), 'playing');
+  assert.ok((await clock(page)) < endOf4, 'replay starts the beat over');
+  await untilPhase(page, 'done');
+  assert.equal(await clock(page), endOf4, 'and stops where the beat is reached, every time');
+  // Beat 5 asks where the event ends up: radio buttons, chosen with the keyboard.
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await beat(page), 5);
+  assert.equal(await phase(page), 'ask');
+  f = await focused(page);
+  assert.equal(f.type, 'radio');
+  await page.keyboard.press('ArrowDown'); // "Nowhere: it was dropped"
+  await page.keyboard.press('Enter');
+  await untilPhase(page, 'done');
+  assert.match(await page.locator('[data-ls="feedback"]').textContent(), /Not quite\. You said Nowhere: it was dropped; the simulation says The SQS dead-letter queue\./);
+  await tabTo(page, (f) => f.ls === 'retry', { back: true });
+  await page.keyboard.press('Enter');
+  assert.equal((await focused(page)).type, 'radio');
+  await page.keyboard.press('Space'); // the first choice, which has the focus
+  await page.keyboard.press('Enter');
+  await untilPhase(page, 'done');
+  assert.match(await page.locator('[data-ls="feedback"]').textContent(), /Right: The SQS dead-letter queue/);
+  assert.match(await page.locator('.ls-done').textContent(), /You finished chapter 5/);
+  assert.equal(await page.locator('[data-ls="continue"]').getAttribute('aria-disabled'), 'true');
+  assert.equal(await page.locator('.ls-chapters [data-lesson="async-retries"] .ls-ch-done').count(), 1, 'marked finished');
+  assert.equal(await clock(page), '3:04.100', 'the event reached the DLQ at 3:04.100');
+  assert.equal(await page.locator('.ls-lesson .ls-node-dlq .ls-count').textContent(), '1');
+  await page.screenshot({ path: shot('lesson-finished.png') });
+
+  // The transcript: T shows it; it says what happened, beat by beat, with both tries.
+  await page.keyboard.press('t');
+  const tx = await page.locator('[data-ls="transcript"]').textContent();
+  for (const want of ['Beat 1', 'You answered 1: not right.', 'You answered 3: right.', 'Attempt 1 of invocation 0 fails', 'Attempt 3 of invocation 0 fails',
+    'Lambda will retry invocation 0 in', 'You answered Nowhere: it was dropped: not right.', 'You answered The SQS dead-letter queue: right.']) {
+    assert.ok(tx.includes(want), `the transcript says "${want}"`);
+  }
+  await page.locator('[data-ls="transcript"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shot('lesson-transcript.png') });
+  // Downloaded as Markdown (keyboard: Tab to the button).
+  await tabTo(page, (f) => f.ls === 'download');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  assert.equal(download.suggestedFilename(), 'lambdascope-async-retries.md');
+  const md = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(md, /^# Chapter 5: Asynchronous: two retries, then the dead-letter queue/);
+  assert.match(md, /## Beat 5 of 5/);
+  assert.match(md, /\| 3:04\.100 \| Invocation 0 failed \(RetriesExhausted, 3 handler runs\) and went to sqs:parse-invoice-dlq\. \|/);
+  assert.match(md, /- You answered 1: not right\.\n- You answered 3: right\./);
+  // The address bar is a deep link to where the learner is.
+  assert.ok(page.url().endsWith('#lesson=async-retries&beat=5'), page.url());
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('progress is kept: a reload resumes at the lesson and beat, paused', async () => {
+  const { page, context, problems, close } = await open('#lessons');
+  await page.waitForSelector('.ls-lesson');
+  await page.locator('[data-ls="question"] button:text("Just play it")').click();
+  assert.equal(await phase(page), 'playing');
+  await page.locator('.ls-lesson').focus();
+  // → while a beat plays skips to its end; → at its end goes on.
+  for (const [b, ph] of [[1, 'done'], [2, 'playing'], [2, 'done'], [3, 'ask']]) {
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual([await beat(page), await phase(page)], [b, ph]);
+  }
+  // Reload the lessons page: chapter 1, beat 3, asking, nothing moving.
+  await page.goto(server.url + '#lessons');
+  await page.reload();
+  await page.waitForSelector('.ls-lesson');
+  assert.equal(await beat(page), 3);
+  assert.equal(await phase(page), 'ask');
+  assert.equal(await lesson(page).getAttribute('data-ls-playing'), 'false');
+  // The explore page offers to continue there.
+  const other = await context.newPage();
+  await other.goto(server.url);
+  await other.waitForSelector('.ls-player .ls-start a');
+  assert.match(await other.locator('.ls-start a').textContent(), /continue chapter 1, Three ways to invoke a function, at beat 3/);
+  assert.equal(await other.locator('.ls-start a').getAttribute('href'), '#lesson=three-ways&beat=3');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('a deep link lands paused on its beat; explore freely hands over the same run at the same moment', async () => {
+  const { page, problems, close } = await open('#lesson=async-retries&beat=4');
+  await page.waitForSelector('.ls-lesson');
+  assert.equal(await beat(page), 4);
+  assert.equal(await phase(page), 'ready');
+  assert.equal(await lesson(page).getAttribute('data-ls-playing'), 'false');
+  assert.match(await page.locator('[data-ls="narration"]').textContent(), /^Attempt 3 fails\. Retries are exhausted\./);
+  const at = await clock(page);
+  assert.match(at, /^1:03\./, 'beat 4 starts after the first retry');
+  await page.waitForTimeout(400);
+  assert.equal(await clock(page), at, 'nothing moves by itself');
+  await page.screenshot({ path: shot('lesson-deeplink.png') });
+  // Explore freely from here: the full player, paused at the same instant of the same run.
+  await page.locator('[data-ls="explore"]').click();
+  await page.waitForSelector('.ls-player .ls-controls');
+  assert.equal(await page.locator('.ls-player').getAttribute('data-ls-playing'), 'false');
+  assert.ok((await page.locator('.ls-player .ls-clock').textContent()).startsWith(at));
+  assert.equal(await page.locator('select[data-ls="picker"] option:checked').textContent(), 'Asynchronous: three attempts, then the dead-letter queue');
+  await page.screenshot({ path: shot('lesson-explore.png') });
+  await page.locator('[data-ls="back-to-lesson"]').click();
+  await page.waitForSelector('.ls-lesson');
+  assert.equal(await beat(page), 4);
+  assert.equal(await clock(page), at);
+  // A link to a lesson that does not exist says so and opens chapter 1.
+  await page.goto(server.url + '#lesson=no-such-lesson&beat=2');
+  await page.waitForSelector('.ls-course .ls-notice');
+  assert.match(await page.locator('.ls-course .ls-notice').textContent(), /no lesson `no-such-lesson`/);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('the live region reads the beat, then the events, one at a time and not too fast', async () => {
+  const { page, problems, close } = await open('#lesson=async-retries&beat=2');
+  await page.waitForSelector('.ls-lesson');
+  await page.locator('.ls-lesson').focus();
+  await page.keyboard.press('ArrowRight'); // play beat 2 (attempt 1 fails, a retry is scheduled)
+  await untilPhase(page, 'done');
+  // Let the queue drain: each line is held about 60 ms a character.
+  await page.waitForFunction(() => window.__said.some((s) => s.text.startsWith('End of beat 2')), null, { timeout: 60000 });
+  const said = await page.evaluate(() => window.__said);
+  const texts = said.map((s) => s.text);
+  assert.equal(texts[0], 'Beat 2 of 5. Attempt 1 fails. The event goes back to the queue to wait about a minute.');
+  assert.ok(texts.some((t) => /^Attempt 1 of invocation 0 fails/.test(t)), JSON.stringify(texts));
+  assert.ok(texts.some((t) => /^Lambda will retry invocation 0 in /.test(t)), JSON.stringify(texts));
+  assert.ok(texts.includes('End of beat 2. Continue when you are ready.'), JSON.stringify(texts));
+  for (let i = 1; i < said.length; i++) {
+    assert.ok(said[i].at - said[i - 1].at >= 1400, `"${said[i].text}" came ${said[i].at - said[i - 1].at} ms after the one before`);
+  }
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('comparison: one fault, three methods, one clock, and the table', async () => {
+  const { page, problems, close } = await open('#compare');
+  await page.waitForSelector('.ls-compare .ls-lane .ls-diagram');
+  assert.deepEqual(await page.locator('.ls-lane h3').allTextContents(), ['Synchronous · API Gateway', 'Asynchronous · S3', 'Polling · SQS']);
+  // One clock: every lane's diagram shows the same instant.
+  await page.locator('.ls-compare').focus();
+  await page.keyboard.press('Space');
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+  const instants = await page.locator('.ls-lane .ls-diagram').evaluateAll((ds) => ds.map((d) => d.dataset.at));
+  assert.equal(new Set(instants).size, 1, JSON.stringify(instants));
+  const row = async (name) => page.locator(`.ls-summary-table tr:has(th:text("${name}")) td`).allTextContents();
+  assert.deepEqual(await row('What the caller saw'), ['502 ×6', '202 Accepted ×6 at hand-off; never the outcome', 'nobody waits: 6 messages queued']);
+  assert.deepEqual(await row('Handler runs'), ['6', '18', '6']);
+  // Choose the poison record by keyboard (radio buttons), and the table follows.
+  await page.locator('input[name^="ls-fault"][value="function-error"]').focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('.ls-compare').dataset.fault === 'poison');
+  assert.ok(page.url().endsWith('#compare=poison'));
+  assert.deepEqual(await row('What the caller saw'), ['200 ×5, 502 ×1', '202 Accepted ×6 at hand-off; never the outcome', 'nobody waits: 6 messages queued']);
+  const ended = await row('Where the events ended');
+  assert.match(ended[0], /5 succeeded.*1 error 502 to the caller/);
+  assert.match(ended[1], /5 succeeded.*1 in the DLQ \(sqs:failed-events\)/);
+  assert.match(ended[2], /3 in the queue's DLQ \(jobs-dlq\).*3 processed, deleted from the queue/, 'the poison message took its batch with it');
+  await page.locator('.ls-compare').focus();
+  await page.keyboard.press('End');
+  await page.screenshot({ path: shot('compare-poison.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('narrow screens: lessons and comparison fit 360 px without sideways scrolling', async () => {
+  for (const hash of ['#lesson=three-ways&beat=2', '#compare=throttle']) {
+    const { page, problems, close } = await open(hash, { width: 360, height: 800 });
+    await page.waitForSelector('.ls-diagram .ls-node');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${hash} scrolls sideways by ${overflow}px`);
+    await page.screenshot({ path: shot(`narrow-${hash.slice(1, 8)}.png`), fullPage: true });
+    assert.deepEqual(problems, []);
+    await close();
+  }
+});

@@ -1,0 +1,293 @@
+//! The app page: the player, the lessons and the comparison, chosen by the URL fragment
+//! (`#lessons`, `#lesson=ID&beat=N`, `#compare`, `#compare=FAULT`; anything else is the player
+//! and its own share-link parameters). Only the app's own page mounts this; embeds on other
+//! pages (`[data-lambdascope]`) get the plain player.
+
+use lambdascope_sim::share::ShareState;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::compare::CompareView;
+use super::lesson::Lessons;
+use super::player::{Player, PlayerProps};
+use crate::compare::Fault;
+use crate::hooks::next_instance;
+
+/// Which view a URL fragment asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    Player,
+    /// A lesson and beat (from 0), or none: resume, else chapter 1.
+    Lessons {
+        lesson: Option<String>,
+        beat: Option<usize>,
+    },
+    Compare(Fault),
+}
+
+/// Reads a fragment (with or without `#`). Lesson ids and beats go through the core's link
+/// parser, so a bad one is treated like any bad link parameter: ignored.
+pub fn route(hash: &str) -> Route {
+    let h = hash.trim_start_matches('#');
+    let keys: Vec<(&str, &str)> = h
+        .split('&')
+        .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
+        .collect();
+    if let Some((_, v)) = keys.iter().find(|(k, _)| *k == "compare") {
+        return Route::Compare(Fault::from_slug(v).unwrap_or(Fault::FunctionError));
+    }
+    if keys.iter().any(|(k, _)| *k == "lessons" || *k == "lesson") {
+        // Each on its own, so a bad beat does not lose a good lesson id.
+        let one = |key: &str| {
+            keys.iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(k, v)| ShareState::from_query(&format!("{k}={v}")).ok())
+        };
+        return Route::Lessons {
+            lesson: one("lesson").and_then(|s| s.lesson),
+            beat: one("beat").and_then(|s| s.beat).map(|b| b as usize - 1),
+        };
+    }
+    Route::Player
+}
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Follows `hashchange` (links between the views, the back button).
+#[hook]
+fn use_hash() -> String {
+    let hash = use_state_eq(current_hash);
+    {
+        let hash = hash.clone();
+        use_effect_with((), move |_| {
+            let cb = Closure::<dyn FnMut()>::new(move || hash.set(current_hash()));
+            let w = web_sys::window();
+            if let Some(w) = &w {
+                let _ =
+                    w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = &w {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        cb.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(cb);
+            }
+        });
+    }
+    (*hash).clone()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// What the page's player would show (its attributes and the URL's share parameters).
+    pub player: PlayerProps,
+}
+
+/// The site navigation (in the player's header, or atop the other views).
+#[derive(Properties, PartialEq)]
+pub struct NavProps {
+    pub here: &'static str,
+}
+
+#[function_component(SiteNav)]
+pub fn site_nav(p: &NavProps) -> Html {
+    let link = |href: &'static str, name: &'static str, label: &'static str| {
+        html! { <a class={classes!("ls-navlink", (p.here == name).then_some("ls-on"))} href={href}
+        aria-current={(p.here == name).then_some("page")}>{label}</a> }
+    };
+    html! {
+        <nav class="ls-sitenav" aria-label="lambdascope">
+            {link("#", "player", "Explore")}
+            {link("#lessons", "lessons", "Lessons")}
+            {link("#compare", "compare", "Compare")}
+        </nav>
+    }
+}
+
+fn brand() -> Html {
+    html! { <a class="ls-brand" href="#"><span class="ls-logo" aria-hidden="true">{"λ"}</span><span class="ls-name">{"lambdascope"}</span></a> }
+}
+
+#[function_component(App)]
+pub fn app(p: &AppProps) -> Html {
+    let hash = use_hash();
+    let instance = *use_memo((), |_| next_instance());
+    // "Explore freely from here": the player on a lesson's run and instant, until the URL changes.
+    let explore = use_state(|| None::<(String, ShareState)>);
+    {
+        let explore = explore.clone();
+        use_effect_with(hash.clone(), move |_| explore.set(None));
+    }
+    let r = route(&hash);
+    if let Some((back, st)) = &*explore {
+        let props = PlayerProps {
+            scenario: st.scenario.as_ref().and_then(|s| match s {
+                lambdascope_sim::share::ScenarioRef::Bundled(id) => {
+                    Some(AttrValue::from(id.clone()))
+                }
+                _ => None,
+            }),
+            seed: st.seed.unwrap_or(1),
+            at_ms: st.t.map(|t| t.as_ms()),
+            link: st.clone(),
+            ..PlayerProps::default()
+        };
+        let back = {
+            let (explore, back) = (explore.clone(), back.clone());
+            Callback::from(move |_: MouseEvent| {
+                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&back));
+                }
+                explore.set(None);
+            })
+        };
+        return html! {
+            <div class="ls-app">
+                <div class="ls-explore-bar">
+                    <button type="button" class="ls-btn ls-primary" onclick={back} data-ls="back-to-lesson">{"← Back to the lesson"}</button>
+                    <span class="ls-hint">{"The same run at the same moment, with every control: play, scrub, inject a fault, change a parameter."}</span>
+                </div>
+                <Player ..props />
+            </div>
+        };
+    }
+    match r {
+        Route::Player => {
+            let mut props = p.player.clone();
+            let chapters = crate::course::chapters();
+            let resume = super::lesson::load_progress()
+                .resume(&chapters)
+                .map(|(i, b)| (&chapters[i], b));
+            let start = match resume {
+                Some((l, b)) => {
+                    html! { <p class="ls-start">{"Lessons: "}<a href={crate::course::link(&l.id, b)}>
+                    {format!("continue chapter {}, {}, at beat {} →", l.chapter, l.title, b + 1)}</a></p> }
+                }
+                None => {
+                    html! { <p class="ls-start">{"New to Lambda? "}<a href="#lesson=three-ways&beat=1">
+                    {"Start with chapter 1: three ways to invoke a function →"}</a></p> }
+                }
+            };
+            props.children = html! { <><SiteNav here="player" />{start}</> };
+            html! { <Player ..props /> }
+        }
+        Route::Lessons { lesson, beat } => {
+            let on_explore = {
+                let explore = explore.clone();
+                Callback::from(move |st: ShareState| {
+                    let back = match (&st.lesson, st.beat) {
+                        (Some(l), Some(b)) => crate::course::link(l, b as usize - 1),
+                        _ => "#lessons".to_string(),
+                    };
+                    explore.set(Some((back, st)));
+                })
+            };
+            html! {
+                <div class="ls-app">
+                    <header class="ls-site">{brand()}<SiteNav here="lessons" /></header>
+                    <Lessons key={hash.clone()} lesson={lesson.map(AttrValue::from)} {beat} {instance} {on_explore} />
+                </div>
+            }
+        }
+        Route::Compare(fault) => {
+            let on_fault = Callback::from(|f: Fault| {
+                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ = h.replace_state_with_url(
+                        &JsValue::NULL,
+                        "",
+                        Some(&format!("#compare={}", f.slug())),
+                    );
+                }
+            });
+            html! {
+                <div class="ls-app">
+                    <header class="ls-site">{brand()}<SiteNav here="compare" /></header>
+                    <CompareRoute initial={fault} {instance} {on_fault} />
+                </div>
+            }
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CompareRouteProps {
+    initial: Fault,
+    instance: u32,
+    on_fault: Callback<Fault>,
+}
+
+/// Holds the chosen fault (the URL follows it without a navigation).
+#[function_component(CompareRoute)]
+fn compare_route(p: &CompareRouteProps) -> Html {
+    let fault = use_state(|| p.initial);
+    let on_fault = {
+        let (fault, cb) = (fault.clone(), p.on_fault.clone());
+        Callback::from(move |f: Fault| {
+            fault.set(f);
+            cb.emit(f);
+        })
+    };
+    html! { <CompareView fault={*fault} instance={p.instance} {on_fault} /> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_choose_the_view() {
+        assert_eq!(route(""), Route::Player);
+        assert_eq!(route("#scenario=overview&t=5000"), Route::Player);
+        assert_eq!(route("#s=async-retries-dlq&seed=3"), Route::Player);
+        assert_eq!(
+            route("#lessons"),
+            Route::Lessons {
+                lesson: None,
+                beat: None
+            }
+        );
+        assert_eq!(
+            route("#lesson=async-retries&beat=3"),
+            Route::Lessons {
+                lesson: Some("async-retries".into()),
+                beat: Some(2)
+            }
+        );
+        assert_eq!(
+            route("#lesson=async-retries"),
+            Route::Lessons {
+                lesson: Some("async-retries".into()),
+                beat: None
+            }
+        );
+        // A hostile or broken link parameter is dropped, not obeyed.
+        assert_eq!(
+            route("#lesson=<script>&beat=0"),
+            Route::Lessons {
+                lesson: None,
+                beat: None
+            }
+        );
+        assert_eq!(
+            route("#lesson=sqs&beat=x"),
+            Route::Lessons {
+                lesson: Some("sqs".into()),
+                beat: None
+            }
+        );
+        assert_eq!(route("#compare"), Route::Compare(Fault::FunctionError));
+        assert_eq!(route("#compare=poison"), Route::Compare(Fault::Poison));
+        assert_eq!(
+            route("#compare=meteor"),
+            Route::Compare(Fault::FunctionError)
+        );
+    }
+}

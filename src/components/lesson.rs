@@ -1,0 +1,172 @@
+//! The lessons page: the chapter list and the lesson being followed. Progress is kept in local
+//! storage (resume where you left off) and the URL fragment follows the learner
+//! (`#lesson=ID&beat=N`), so the address bar is always a deep link to this beat.
+
+use std::rc::Rc;
+
+use lambdascope_sim::lesson::Lesson;
+use lambdascope_sim::share::ShareState;
+use yew::prelude::*;
+
+use super::tour::TourView;
+use super::Shared;
+use crate::course::{self, Progress, Tour, PROGRESS_KEY};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct LessonsProps {
+    /// A deep link: the lesson id and beat (from 0) to open; else resume, else chapter 1.
+    #[prop_or_default]
+    pub lesson: Option<AttrValue>,
+    #[prop_or_default]
+    pub beat: Option<usize>,
+    pub instance: u32,
+    pub on_explore: Callback<ShareState>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// What local storage says (nothing, if storage is unavailable or holds something else).
+pub fn load_progress() -> Progress {
+    storage()
+        .and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten())
+        .map(|t| Progress::decode(&t))
+        .unwrap_or_default()
+}
+
+fn save_progress(p: &Progress) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(PROGRESS_KEY, &p.encode());
+    }
+}
+
+/// Puts `fragment` in the address bar without a navigation (no `hashchange`, no history entry).
+fn show_in_url(fragment: &str) {
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
+    }
+}
+
+/// Which lesson and beat to open, and why not the one asked for (if so).
+fn opening(
+    chapters: &[Lesson],
+    p: &LessonsProps,
+    progress: &Progress,
+) -> (usize, usize, Option<String>) {
+    if let Some(id) = &p.lesson {
+        return match chapters.iter().position(|l| l.id == id.as_str()) {
+            Some(i) => (i, p.beat.unwrap_or(0), None),
+            None => (
+                0,
+                0,
+                Some(format!("There is no lesson `{id}`; here is chapter 1.")),
+            ),
+        };
+    }
+    match progress.resume(chapters) {
+        Some((i, beat)) => (i, beat, None),
+        None => (0, 0, None),
+    }
+}
+
+#[function_component(Lessons)]
+pub fn lessons(p: &LessonsProps) -> Html {
+    let chapters = use_memo((), |_| course::chapters());
+    let wide = crate::hooks::use_media_query("(min-width: 901px)");
+    let progress = use_state(load_progress);
+    // (chapter index, beat, opened how many times: a reopened chapter starts afresh).
+    let open = use_state({
+        let (c, p, pr) = (chapters.clone(), p.clone(), (*progress).clone());
+        move || {
+            let (i, beat, notice) = opening(&c, &p, &pr);
+            (i, beat, 0u32, notice)
+        }
+    });
+    let (index, beat, opened, notice) = (*open).clone();
+    let planned = use_memo((index, opened), {
+        let chapters = chapters.clone();
+        move |(i, _)| {
+            let l = chapters.get(*i).cloned().ok_or("no lessons are bundled")?;
+            let s = course::scenario_for(&l)?;
+            // The tour view applies the learner's reduced-motion preference when it mounts.
+            Tour::new(l, &s, beat, false).map(Rc::new)
+        }
+    });
+    let lesson = chapters.get(index);
+    let on_visit = {
+        let (progress, id) = (
+            progress.clone(),
+            lesson.map(|l| l.id.clone()).unwrap_or_default(),
+        );
+        Callback::from(move |(b, finished): (usize, bool)| {
+            let mut next = (*progress).clone();
+            next.visit(&id, b, finished || next.done.contains(&id));
+            save_progress(&next);
+            show_in_url(&course::link(&id, b));
+            progress.set(next);
+        })
+    };
+    let open_id = {
+        let (open, chapters, progress) = (open.clone(), chapters.clone(), progress.clone());
+        Callback::from(move |id: AttrValue| {
+            if let Some(i) = chapters.iter().position(|l| l.id == id.as_str()) {
+                let id = &chapters[i].id;
+                // A finished chapter starts over; an unfinished one resumes at its beat.
+                let beat = if progress.done.contains(id) {
+                    0
+                } else {
+                    progress.at.get(id).copied().unwrap_or(0)
+                };
+                open.set((i, beat, open.2 + 1, None));
+            }
+        })
+    };
+    let list = chapters.iter().enumerate().map(|(i, l)| {
+        let (cb, id) = (open_id.clone(), AttrValue::from(l.id.clone()));
+        let done = progress.done.contains(&l.id);
+        let here = i == index;
+        html! {
+            <li class={classes!(here.then_some("ls-on"), done.then_some("ls-done-ch"))}>
+                <button type="button" class="ls-chapter" aria-current={here.then_some("page")} data-lesson={l.id.clone()}
+                    onclick={Callback::from(move |_: MouseEvent| cb.emit(id.clone()))}>
+                    <span class="ls-ch-n">{l.chapter}</span>
+                    <span class="ls-ch-title">{l.title.clone()}</span>
+                    if done { <span class="ls-ch-done" aria-label="finished">{"✓"}</span> }
+                </button>
+            </li>
+        }
+    });
+    let next = chapters.get(index + 1).map(|l| {
+        (
+            AttrValue::from(l.id.clone()),
+            AttrValue::from(l.title.clone()),
+        )
+    });
+    let body = match (&*planned, lesson) {
+        (Ok(tour), Some(l)) => html! {
+            <TourView key={format!("{}-{opened}", l.id)} start={Shared(tour.clone())} instance={p.instance}
+                on_visit={on_visit} on_explore={p.on_explore.clone()} next={next} on_open={open_id.clone()} />
+        },
+        (Err(e), _) => {
+            html! { <p class="ls-notice" role="alert">{format!("This lesson cannot be played: {e}")}</p> }
+        }
+        (Ok(_), None) => html! {},
+    };
+    html! {
+        <div class="ls-course">
+            <nav class="ls-chapters" aria-label="Chapters">
+                // Folded on narrow screens, so the lesson comes first.
+                <details open={wide}>
+                    <summary><h2>{"Lessons"}</h2><span class="ls-hint">{format!(" chapter {} of {}", lesson.map_or(0, |l| l.chapter), chapters.len())}</span></summary>
+                    <p class="ls-hint">{"Start at chapter 1 if Lambda is new to you. Each beat plays a few seconds of the simulation; where there is a question, predict first, then watch."}</p>
+                    <ol>{ for list }</ol>
+                </details>
+            </nav>
+            <div class="ls-course-main">
+                if let Some(n) = notice { <p class="ls-notice" role="alert">{n}</p> }
+                {body}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,77 @@
+//! A diagram of one session at one instant, with its tokens: the drawing part of the player,
+//! for views that bring their own controls (a lesson, a comparison lane).
+
+use lambdascope_sim::SimTime;
+use yew::prelude::*;
+
+use super::diagram::Diagram;
+use super::tokens::TokenLayer;
+use super::Shared;
+use crate::hooks::{use_media_query, use_width};
+use crate::layout::{Layout, Orientation};
+use crate::playback::{format_clock, Session, TimeMap};
+
+#[derive(Properties, PartialEq)]
+pub struct StageProps {
+    pub session: Shared<Session>,
+    pub at: SimTime,
+    pub instance: u32,
+    /// The time map the view plays on (for the idle-gap note); the session's own by default.
+    #[prop_or_default]
+    pub map: Option<Shared<TimeMap>>,
+    /// Largest CSS px per layout unit.
+    #[prop_or(1.3)]
+    pub max_scale: f64,
+    /// Boxes can be selected (Enter or click); nothing else is done with the selection here.
+    #[prop_or_default]
+    pub on_select: Callback<u32>,
+    #[prop_or_default]
+    pub selected: Option<u32>,
+    /// Say so under the diagram while the cursor is in a compressed idle stretch.
+    #[prop_or(true)]
+    pub gap_note: bool,
+}
+
+#[function_component(Stage)]
+pub fn stage(p: &StageProps) -> Html {
+    let dark = use_media_query("(prefers-color-scheme: dark)");
+    let node = use_node_ref();
+    let width = use_width(node.clone());
+    let orientation = Orientation::for_width(width);
+    let layout = use_memo((p.session.clone(), orientation), |(s, o)| {
+        Layout::of(&s.timeline().topology, *o)
+    });
+    let scene = use_memo((p.session.clone(), p.at), |(s, at)| {
+        s.timeline().scene_at(*at)
+    });
+    let map = p.map.as_deref().unwrap_or(&p.session.map);
+    html! {
+        <>
+            <div class="ls-stage" ref={node}>
+                <div class="ls-canvas-wrap" style={format!("max-width:{:.0}px", layout.width * p.max_scale)}>
+                    <Diagram session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
+                        selected={p.selected} filter={None} instance={p.instance} on_select={p.on_select.clone()} />
+                    <TokenLayer session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
+                        width={width.min(layout.width * p.max_scale)} dark={dark} filter={None} />
+                </div>
+            </div>
+            if p.gap_note { {gap_note(map, p.at)} }
+        </>
+    }
+}
+
+/// While the cursor is inside a compressed idle stretch, say so (the clock keeps AWS time).
+pub fn gap_note(map: &TimeMap, at: SimTime) -> Html {
+    let gap = map.gaps.iter().find(|g| g.from < at && at < g.to);
+    html! {
+        <p class="ls-gapnote" aria-live="off">
+            { for gap.map(|g| format!(
+                "Nothing moves from {} to {}: +{} of idle time pass in {} on screen; the clock keeps real AWS time.",
+                format_clock(g.from),
+                format_clock(g.to),
+                lambdascope_sim::time::format_duration_ms(g.skipped_ms),
+                lambdascope_sim::time::format_duration_ms(crate::playback::GAP_SHOWN_MS),
+            )) }
+        </p>
+    }
+}
