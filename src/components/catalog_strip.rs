@@ -66,14 +66,17 @@ pub fn legend() -> Html {
     let token = |class: &'static str, shape: Html, text: &'static str| {
         html! { <li><svg viewBox="-8 -8 16 16" class={classes!("ls-legend-svg", class)} aria-hidden="true">{shape}</svg>{text}</li> }
     };
+    let mark = |class: &'static str, text: &'static str| {
+        html! { <li><span class="ls-legend-mark"><span class={classes!("ls-mk", class)} /></span>{text}</li> }
+    };
     let g = |gl: Glyph, text: &'static str| html! { <li><svg viewBox="-11 -11 22 22" class="ls-legend-svg" aria-hidden="true">{glyph(gl, 0.0, 0.0, 1.0)}</svg>{text}</li> };
     html! {
         <details class="ls-legend">
             <summary>{"Legend"}</summary>
             <ul>
-                <li><svg viewBox="0 0 46 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Synchronous, 7.0, 7.0)}</svg>{"synchronous: the caller waits (square, solid border)"}</li>
-                <li><svg viewBox="0 0 46 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Asynchronous, 7.0, 7.0)}</svg>{"asynchronous: queued, 202 at once (circle, dashed border)"}</li>
-                <li><svg viewBox="0 0 46 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Polling, 7.0, 7.0)}</svg>{"polling: Lambda reads batches (diamond, dotted border)"}</li>
+                <li><svg viewBox="0 0 54 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Synchronous, 7.0, 7.0)}</svg>{"synchronous: the caller waits (square, solid border)"}</li>
+                <li><svg viewBox="0 0 54 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Asynchronous, 7.0, 7.0)}</svg>{"asynchronous: queued, 202 at once (circle, dashed border)"}</li>
+                <li><svg viewBox="0 0 54 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Polling, 7.0, 7.0)}</svg>{"polling: Lambda reads batches (diamond, dotted border)"}</li>
                 {token("ls-t-sync", html! { <circle r="5" class="ls-t-ring" /> }, "request")}
                 {token("ls-t-sync", html! { <circle r="5" /> }, "Invoke call (number: SDK send)")}
                 {token("ls-t-ok", html! { <path d="M0 -6L6 0L0 6L-6 0Z" /> }, "answer (status shown)")}
@@ -88,6 +91,13 @@ pub fn legend() -> Html {
                 {g(Glyph::GaveUp, "caller gave up (504)")}
                 {g(Glyph::DeliveryFailed, "source could not reach Lambda")}
                 {g(Glyph::Rejected, "payload too large (413)")}
+                {mark("ls-mk-error", "timeline: a function error")}
+                {mark("ls-mk-retry", "timeline: a retry scheduled")}
+                {mark("ls-mk-throttle", "timeline: a throttle")}
+                {mark("ls-mk-dead", "timeline: dead-lettered or dropped")}
+                {mark("ls-mk-caller", "timeline: a caller got an error")}
+                {mark("ls-mk-input", "timeline: a fault you injected (the run forks there)")}
+                <li><span class="ls-legend-mark"><span class="ls-gapband" /></span>{"timeline: idle time compressed on screen (+58 s)"}</li>
             </ul>
         </details>
     }
