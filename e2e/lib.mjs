@@ -16,8 +16,11 @@ const TYPES = {
   '.png': 'image/png', '.ico': 'image/x-icon',
 };
 
-/** Serves `dir` on a free localhost port; unknown paths get index.html (an app route), missing assets 404. */
-export function serve(dir = DIST) {
+/**
+ * Serves `dir` on a free localhost port; unknown paths get index.html (an app route), missing assets 404.
+ * `headers`: extra response headers (e.g. a Content-Security-Policy), an object or a function of the file path.
+ */
+export function serve(dir = DIST, headers = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
@@ -30,7 +33,8 @@ export function serve(dir = DIST) {
       }
       fs.readFile(file, (e2, body) => {
         if (e2) { res.writeHead(404); return res.end('not found'); }
-        res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
+        const extra = typeof headers === 'function' ? headers(file) : headers;
+        res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store', ...extra });
         res.end(body);
       });
     });

@@ -15,6 +15,9 @@
 //! * [`compare`]: comparison mode: one template, three methods, one fault, one clock (pure).
 //! * [`course`]: the bundled `content/lessons/*.toml` and the lesson player's reducer, answers,
 //!   progress and transcript (pure).
+//! * [`share_link`]: share links and embed options from URLs and attributes, and back (pure).
+//! * [`embed`]: embedding in other pages: visibility, the iframe resize protocol, host themes.
+//! * [`export`]: the trace as JSON, the frame as a standalone SVG, the transcript as Markdown.
 //! * [`components`] and [`hooks`]: the Yew function components and hooks.
 
 pub mod announce;
@@ -22,6 +25,8 @@ pub mod catalog;
 pub mod compare;
 pub mod components;
 pub mod course;
+pub mod embed;
+pub mod export;
 pub mod hooks;
 pub mod layout;
 pub mod metrics;
@@ -29,5 +34,6 @@ pub mod mount;
 pub mod params;
 pub mod playback;
 pub mod scenarios;
+pub mod share_link;
 
 pub use components::player::{Player, PlayerProps};

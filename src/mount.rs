@@ -1,72 +1,78 @@
 //! Mounting and the crash overlay.
 //!
-//! Every element with a `data-lambdascope` attribute gets its own independent player (the
-//! attribute's value is a bundled scenario id; `data-seed`, `data-at` (ms) and `data-toml` are
-//! optional). A page without one gets a player appended to `<body>`. On a page with a single
-//! player, the URL fragment can set the same things: `#scenario=ID&seed=N&t=MS&toml=TOML`.
+//! Every element with a `data-lambdascope` attribute gets its own independent player. The
+//! attribute's value is a bundled scenario id; `data-seed`, `data-at` (ms), `data-faults`,
+//! `data-speed`, `data-filter`, `data-lesson`, `data-beat`, `data-link` (a whole share query),
+//! `data-toml` (an inline scenario), `data-controls`, `data-theme` and `data-autoplay` are optional
+//! (read by [`crate::share_link::from_attributes`]). A page without one gets a player appended to
+//! `<body>`. On the app's own page (`<body class="ls-page">`, also the `?embed` iframe page), the
+//! URL's query string and fragment say the same things as a share link
+//! ([`crate::share_link::from_url`]) and win over the attributes.
 //!
 //! A panic replaces nothing and blanks nothing: the hook lays an overlay over each player saying
 //! what happened (Yew stops updating after a panic, so the overlay is plain DOM).
 
+use lambdascope_sim::share::{percent_encode, ScenarioRef};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use crate::components::player::{Player, PlayerProps};
+use crate::share_link::{self, Request};
 
 /// Attribute that marks (and, once mounted, tags) a player's root element.
 pub const ATTR: &str = "data-lambdascope";
 const MOUNTED: &str = "data-lambdascope-mounted";
 
-fn fragment_params() -> Vec<(String, String)> {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    hash.trim_start_matches('#')
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| {
-            let v = js_sys::decode_uri_component(&v.replace('+', " "))
-                .ok()
-                .and_then(|s| s.as_string())
-                .unwrap_or_default();
-            (k.to_string(), v)
-        })
-        .collect()
+/// Props for one mount point: its attributes, overridden by `overrides` (query parameters as
+/// key/value pairs, e.g. `[("t", "5000")]`).
+pub fn props_for(el: &Element, overrides: &[(String, String)]) -> PlayerProps {
+    let page = (!overrides.is_empty()).then(|| {
+        let q: Vec<String> = overrides.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect();
+        share_link::from_url(&q.join("&"), "")
+    });
+    props_with(el, page)
 }
 
-/// Props for one mount point: its attributes, overridden by `overrides` (the URL fragment).
-pub fn props_for(el: &Element, overrides: &[(String, String)]) -> PlayerProps {
-    let mut p = PlayerProps::default();
-    let mut set = |k: &str, v: String| match k {
-        "scenario" => p.scenario = Some(v.into()),
-        "seed" => p.seed = v.trim().parse().unwrap_or(1),
-        "t" | "at" => p.at_ms = v.trim().parse().ok(),
-        "toml" => p.toml = Some(v.into()),
-        _ => {}
-    };
-    set("seed", "1".into());
-    if let Some(v) = el.get_attribute(ATTR) {
-        set("scenario", v);
+/// Props for one mount point: its attributes, with the page URL's request (if any) laid over them.
+pub fn props_with(el: &Element, page: Option<Request>) -> PlayerProps {
+    let mut req = share_link::from_attributes(&|a| el.get_attribute(a));
+    if let Some(page) = page {
+        share_link::merge(&mut req.state, page.state);
+        req.view = page.view;
+        req.problems.extend(page.problems);
     }
-    for (k, a) in [
-        ("seed", "data-seed"),
-        ("at", "data-at"),
-        ("toml", "data-toml"),
-    ] {
-        if let Some(v) = el.get_attribute(a) {
-            set(k, v);
-        }
+    let st = req.state;
+    PlayerProps {
+        scenario: match &st.scenario {
+            Some(ScenarioRef::Bundled(id)) => Some(id.clone().into()),
+            _ => None,
+        },
+        toml: match &st.scenario {
+            Some(ScenarioRef::Inline(text)) => Some(text.clone().into()),
+            _ => None,
+        },
+        seed: st.seed.unwrap_or(1),
+        at_ms: st.t.map(|t| t.as_ms()),
+        view: req.view,
+        problems: req.problems.iter().map(|p| p.to_string().into()).collect(),
+        link: st,
+        children: Default::default(),
     }
-    for (k, v) in overrides {
-        set(k, v.clone());
-    }
-    p
 }
 
 /// Mounts a player into every `[data-lambdascope]` element (or a new one in `<body>`).
 pub fn mount_all() {
+    mount_roots(true);
+}
+
+/// Mounts a player into every `[data-lambdascope]` element not mounted yet; returns how many.
+pub fn mount_new() -> u32 {
+    mount_roots(false)
+}
+
+fn mount_roots(or_create: bool) -> u32 {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
+        return 0;
     };
     let mut roots = Vec::new();
     if let Ok(list) = doc.query_selector_all(&format!("[{ATTR}]")) {
@@ -78,24 +84,32 @@ pub fn mount_all() {
             }
         }
     }
-    if roots.is_empty() {
+    if roots.is_empty() && or_create && doc.query_selector(&format!("[{MOUNTED}]")).ok().flatten().is_none() {
         if let (Ok(el), Some(body)) = (doc.create_element("div"), doc.body()) {
             let _ = el.set_attribute(ATTR, "");
             let _ = body.append_child(&el);
             roots.push(el);
         }
     }
-    let overrides = if roots.len() == 1 {
-        fragment_params()
-    } else {
-        Vec::new()
-    };
+    // The URL speaks for the app page's one player only.
+    let page = if roots.len() == 1 && or_create { crate::embed::page_request() } else { None };
+    if page.as_ref().is_some_and(|r| r.view.embed) {
+        crate::embed::start_embed_page();
+    }
+    let n = roots.len() as u32;
     for el in roots {
         let _ = el.set_attribute(MOUNTED, "");
         let _ = el.class_list().add_1("ls-root");
-        let props = props_for(&el, &overrides);
-        yew::Renderer::<Player>::with_root_and_props(el, props).render();
+        let props = props_with(&el, page.clone());
+        if page.as_ref().is_some_and(|r| !r.view.embed) {
+            // The app's own page: the player, the lessons and the comparison (issue 5).
+            let app = crate::components::app::AppProps { player: props };
+            yew::Renderer::<crate::components::app::App>::with_root_and_props(el, app).render();
+        } else {
+            yew::Renderer::<Player>::with_root_and_props(el, props).render();
+        }
     }
+    n
 }
 
 /// Installs the panic hook that shows the crash overlay.

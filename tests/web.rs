@@ -268,3 +268,105 @@ async fn the_crash_overlay_says_what_happened() {
     overlay.remove();
     host.remove();
 }
+
+// ---- Lessons and comparison (issue 5) ----
+
+/// Mounts the lessons page at a lesson's first beat; returns the host.
+async fn mount_lessons(lesson: &str) -> Element {
+    use lambdascope::components::lesson::{Lessons, LessonsProps};
+    let host = doc().create_element("div").unwrap();
+    doc().body().unwrap().append_child(&host).unwrap();
+    let props = LessonsProps {
+        lesson: Some(lesson.to_string().into()),
+        beat: None,
+        instance: 900,
+        on_explore: yew::Callback::noop(),
+    };
+    yew::Renderer::<Lessons>::with_root_and_props(host.clone(), props).render();
+    settle().await;
+    host
+}
+
+fn phase(host: &Element) -> String {
+    q(host, ".ls-lesson").get_attribute("data-ls-phase").unwrap_or_default()
+}
+fn beat_no(host: &Element) -> String {
+    q(host, ".ls-lesson").get_attribute("data-ls-beat").unwrap_or_default()
+}
+fn answer_number(host: &Element, value: &str) {
+    let input: HtmlInputElement = q(host, "[data-ls='question'] input[type='number']").dyn_into().unwrap();
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_lesson_asks_first_then_plays_and_says_right_or_wrong_and_continue_and_back_move_between_beats() {
+    let host = mount_lessons("async-retries").await;
+    assert_eq!((phase(&host), beat_no(&host)), ("ask".into(), "1".into()));
+    assert!(text(&host, ".ls-lesson .ls-clock").starts_with("0:00.000"), "nothing plays before the answer");
+    // A wrong prediction: the beat plays, then the feedback says so, with the fact behind it.
+    answer_number(&host, "2");
+    settle().await;
+    click(&q(&host, "[data-ls='check']"));
+    assert!(eventually(|| phase(&host) == "playing").await, "{}", phase(&host));
+    click(&q(&host, "[data-ls='continue']")); // skip to the end of the beat
+    assert!(eventually(|| phase(&host) == "done").await);
+    let feedback = text(&host, "[data-ls='feedback']");
+    assert!(feedback.contains("Not quite. You said 2; the simulation says 3."), "{feedback}");
+    assert!(feedback.contains("L-ASYNC-ERR"), "{feedback}");
+    assert!(text(&host, ".ls-lesson .ls-clock").starts_with("0:01.040"), "stopped where beat 1 is reached");
+    // Retry, and this time right.
+    click(&q(&host, "[data-ls='retry']"));
+    assert!(eventually(|| phase(&host) == "ask").await);
+    answer_number(&host, "3");
+    settle().await;
+    click(&q(&host, "[data-ls='check']"));
+    assert!(eventually(|| phase(&host) == "playing").await);
+    click(&q(&host, "[data-ls='continue']"));
+    assert!(eventually(|| phase(&host) == "done").await);
+    assert!(text(&host, "[data-ls='feedback']").contains("Right: 3."));
+    // Continue: beat 2 plays on its own (no question); Back: beat 1 again, asking.
+    click(&q(&host, "[data-ls='continue']"));
+    assert!(eventually(|| beat_no(&host) == "2" && phase(&host) == "playing").await);
+    let player = q(&host, ".ls-lesson");
+    key(&player, "ArrowRight");
+    assert!(eventually(|| phase(&host) == "done").await);
+    assert!(text(&host, ".ls-lesson .ls-clock").starts_with("0:02.380"));
+    key(&player, "ArrowLeft");
+    assert!(eventually(|| beat_no(&host) == "1" && phase(&host) == "ask").await);
+    // Progress went to local storage.
+    let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("lambdascope.progress").unwrap().unwrap();
+    assert!(stored.contains("current=async-retries"), "{stored}");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_comparison_shows_three_lanes_on_one_clock_and_its_table_follows_the_fault() {
+    use lambdascope::components::compare::{CompareProps, CompareView};
+    use lambdascope::compare::Fault;
+    let host = doc().create_element("div").unwrap();
+    doc().body().unwrap().append_child(&host).unwrap();
+    let props = CompareProps { fault: Fault::Throttle, instance: 901, on_fault: yew::Callback::noop() };
+    yew::Renderer::<CompareView>::with_root_and_props(host.clone(), props).render();
+    settle().await;
+    assert_eq!(count(&host, ".ls-lane"), 3);
+    let cells: Vec<String> = {
+        let list = host.query_selector_all(".ls-summary-table tr:nth-child(2) td").unwrap();
+        (0..list.length()).map(|i| list.item(i).unwrap().text_content().unwrap()).collect()
+    };
+    assert_eq!(cells[0], "500 ×6", "a throttled synchronous caller gets the error at once");
+    let root = q(&host, ".ls-compare");
+    key(&root, "End");
+    settle().await;
+    let instants: Vec<String> = {
+        let list = host.query_selector_all(".ls-lane .ls-diagram").unwrap();
+        (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap().get_attribute("data-at").unwrap()).collect()
+    };
+    assert_eq!(instants.len(), 3);
+    assert!(instants.iter().all(|a| *a == instants[0]), "one clock: {instants:?}");
+    host.remove();
+}

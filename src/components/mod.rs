@@ -17,6 +17,7 @@ pub mod panel;
 pub mod player;
 pub mod question;
 pub mod scrubber;
+pub mod share;
 pub mod stage;
 pub mod tokens;
 pub mod tour;

@@ -16,6 +16,7 @@ use super::inject::Inject;
 use super::log::{EventLog, LiveRegion};
 use super::panel::Panel;
 use super::scrubber::Scrubber;
+use super::share::{Problems, ShareMenu};
 use super::tokens::TokenLayer;
 use super::Shared;
 use crate::catalog::Service;
@@ -24,6 +25,7 @@ use crate::layout::{Layout, Orientation};
 use crate::metrics::Metrics;
 use crate::playback::{Action, Playback};
 use crate::scenarios::{self, group_label, Bundled};
+use crate::share_link::ControlsMode;
 
 #[derive(Properties, PartialEq, Clone, Default)]
 pub struct PlayerProps {
@@ -38,55 +40,56 @@ pub struct PlayerProps {
     /// Open paused at this simulated instant (ms).
     #[prop_or_default]
     pub at_ms: Option<u64>,
+    /// The rest of a share link (issue 6): the player reads its injected faults, speed and
+    /// method filter here, and its lesson and beat (scenario, seed and instant are above).
+    #[prop_or_default]
+    pub link: lambdascope_sim::share::ShareState,
+    /// Presentation: embed mode, how many controls, theme, autoplay.
+    #[prop_or_default]
+    pub view: crate::share_link::ViewOptions,
+    /// What was wrong with the link or the embed's attributes, shown inside the player.
+    #[prop_or_default]
+    pub problems: Vec<AttrValue>,
+    /// Shown in the header after the brand (the app page puts its Lessons / Compare links here).
+    #[prop_or_default]
+    pub children: Html,
 }
 
-/// The scenario to open with, and why it is not the one asked for (if so).
-fn initial(
-    bundled: &[Bundled],
-    p: &PlayerProps,
-) -> (Option<usize>, Option<Scenario>, Option<String>) {
-    let default = scenarios::index_of(bundled, scenarios::DEFAULT_ID).or(if bundled.is_empty() {
-        None
-    } else {
-        Some(0)
-    });
+/// The scenario to open with (its index in `scenarios::FILES` if bundled), and why it is not the
+/// one asked for (if so). Parses only that one scenario: the rest wait for the first paint.
+fn initial(p: &PlayerProps) -> (Option<usize>, Option<Scenario>, Option<String>) {
+    let default = || scenarios::by_id(scenarios::DEFAULT_ID).or_else(|| scenarios::bundled().into_iter().next());
     let fallback = |msg: String| {
-        (
-            default,
-            default.map(|i| bundled[i].scenario.clone()),
-            Some(msg),
-        )
+        let d = default();
+        (d.as_ref().map(|b| b.index), d.map(|b| b.scenario), Some(msg))
     };
     if let Some(text) = &p.toml {
         return match Scenario::parse("inline scenario", text) {
             Ok(s) => (None, Some(s), None),
-            Err(e) => fallback(format!(
-                "The scenario could not be loaded, showing the default instead. {e}"
-            )),
+            Err(e) => fallback(format!("The scenario could not be loaded, showing the default instead. {e}")),
         };
     }
     if let Some(id) = p.scenario.as_deref().filter(|s| !s.is_empty()) {
-        return match scenarios::index_of(bundled, id) {
-            Some(i) => (Some(i), Some(bundled[i].scenario.clone()), None),
-            None => fallback(format!(
-                "There is no bundled scenario `{id}`; showing the default instead."
-            )),
+        return match scenarios::by_id(id) {
+            Some(b) => (Some(b.index), Some(b.scenario), None),
+            None => fallback(format!("There is no bundled scenario `{id}`; showing the default instead.")),
         };
     }
-    (default, default.map(|i| bundled[i].scenario.clone()), None)
+    let d = default();
+    (d.as_ref().map(|b| b.index), d.map(|b| b.scenario), None)
 }
 
 #[function_component(Player)]
 pub fn player(props: &PlayerProps) -> Html {
     let instance = *use_memo((), |_| next_instance());
-    let bundled = use_memo((), |_| scenarios::bundled());
     let start = use_memo((), {
-        let (b, p) = (bundled.clone(), props.clone());
-        move |_| initial(&b, &p)
+        let p = props.clone();
+        move |_| initial(&p)
     });
     match &start.1 {
         Some(s) => {
-            html! { <PlayerInner bundled={Shared(bundled.clone())} start={s.clone()} start_index={start.0} notice={start.2.clone()} seed={props.seed} at_ms={props.at_ms} {instance} /> }
+            html! { <PlayerInner start={s.clone()} start_index={start.0} notice={start.2.clone()} seed={props.seed} at_ms={props.at_ms} {instance}
+                link={props.link.clone()} view={props.view} problems={props.problems.clone()}>{props.children.clone()}</PlayerInner> }
         }
         None => {
             html! { <div class="ls-player ls-error-box" role="alert">{"lambdascope has no scenarios to show."}</div> }
@@ -94,25 +97,50 @@ pub fn player(props: &PlayerProps) -> Html {
     }
 }
 
+/// Runs `f` after the next frame has been painted (animation frame, then a task).
+fn after_paint(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::closure::Closure;
+    let Some(w) = web_sys::window() else { return };
+    let w2 = w.clone();
+    let task = Closure::once_into_js(f);
+    let frame = Closure::once_into_js(move || {
+        let _ = w2.set_timeout_with_callback(task.unchecked_ref());
+    });
+    let _ = w.request_animation_frame(frame.unchecked_ref());
+}
+
 #[derive(Properties, PartialEq)]
 struct InnerProps {
-    bundled: Shared<Vec<Bundled>>,
     start: Scenario,
     start_index: Option<usize>,
     notice: Option<String>,
     seed: u64,
     at_ms: Option<u64>,
     instance: u32,
+    link: lambdascope_sim::share::ShareState,
+    view: crate::share_link::ViewOptions,
+    problems: Vec<AttrValue>,
+    children: Html,
 }
 
 #[function_component(PlayerInner)]
 fn player_inner(p: &InnerProps) -> Html {
     let reduced = use_media_query("(prefers-reduced-motion: reduce)");
-    let dark = use_media_query("(prefers-color-scheme: dark)");
+    let dark = crate::embed::use_dark(p.view.theme);
     let pb = use_reducer({
         let (idx, s, seed, at) = (p.start_index, p.start.clone(), p.seed, p.at_ms);
+        let (inputs, speed, autoplay) = (p.link.inputs.clone(), p.link.speed, p.view.autoplay);
         move || {
-            let mut pb = Playback::new(idx, s, seed, reduced);
+            // A share link's faults are part of the run from the start (same trace as the link's).
+            let session = std::rc::Rc::new(crate::playback::Session::new(1, idx, s, seed, inputs));
+            let mut pb = Playback::of_session(session, reduced);
+            if let Some(v) = speed {
+                pb.apply(Action::SetSpeed(v));
+            }
+            if autoplay == Some(false) {
+                pb.apply(Action::Pause);
+            }
+            // A link to a moment lands paused there.
             if let Some(t) = at {
                 pb.apply(Action::Seek(SimTime(t)));
             }
@@ -120,6 +148,13 @@ fn player_inner(p: &InnerProps) -> Html {
         }
     });
     let d = pb.dispatcher();
+    // Paused while off-screen or in a hidden tab; resumed when seen again.
+    let root = use_node_ref();
+    let visible = crate::embed::use_visible(root.clone());
+    crate::embed::use_pause_while_unseen(visible, pb.playing, {
+        let d = d.clone();
+        Callback::from(move |a: Action| d.dispatch(a))
+    });
     {
         let d = d.clone();
         use_effect_with(reduced, move |r| d.dispatch(Action::SetReducedMotion(*r)));
@@ -130,6 +165,20 @@ fn player_inner(p: &InnerProps) -> Html {
     };
     use_animation_frame(pb.playing, tick);
 
+    // First paint: header, services, controls and the diagram. Then (after that frame is on
+    // screen) the rest of the player and the scenario list, which are not needed to see it move.
+    let bundled = use_state(|| Shared::new(Vec::<Bundled>::new()));
+    let full = use_state(|| false);
+    {
+        let (bundled, full) = (bundled.clone(), full.clone());
+        use_effect_with((), move |_| {
+            after_paint(move || {
+                perf_mark("lambdascope-first-diagram");
+                full.set(true);
+                bundled.set(Shared::new(scenarios::bundled()));
+            })
+        });
+    }
     let stage = use_node_ref();
     let width = use_width(stage.clone());
     let orientation = Orientation::for_width(width);
@@ -140,12 +189,14 @@ fn player_inner(p: &InnerProps) -> Html {
     let scene = use_memo((session.clone(), pb.at), |(s, at)| {
         s.timeline().scene_at(*at)
     });
-    let metrics = use_memo(session.clone(), |s| Metrics::of(s));
-    use_effect_with((), |_| perf_mark("lambdascope-first-diagram"));
+    let metrics = use_memo((session.clone(), *full), |(s, full)| full.then(|| Shared::new(Metrics::of(s))));
 
     let selected = use_state(|| None::<u32>);
     let service = use_state(|| None::<&'static Service>);
-    let filter = use_state(|| None::<Method>);
+    let filter = use_state({
+        let f = p.link.filter;
+        move || f
+    });
     let help = use_state(|| false);
 
     let on_action = {
@@ -169,13 +220,13 @@ fn player_inner(p: &InnerProps) -> Html {
     let load_bundled = {
         let (d, bundled, seed, selected, service) = (
             d.clone(),
-            p.bundled.clone(),
+            (*bundled).clone(),
             pb.session.seed,
             selected.clone(),
             service.clone(),
         );
         Callback::from(move |i: usize| {
-            if let Some(b) = bundled.get(i) {
+            if let Some(b) = bundled.iter().find(|b| b.index == i) {
                 selected.set(None);
                 service.set(None);
                 d.dispatch(Action::Load {
@@ -256,8 +307,11 @@ fn player_inner(p: &InnerProps) -> Html {
                 .unwrap_or_default();
             let typing = matches!(tag.as_str(), "input" | "select" | "textarea");
             let pressable = matches!(tag.as_str(), "button" | "summary" | "a");
+            // A key the player handles is the player's: no scrolling, and no host-page shortcut
+            // (mdBook turns the page on ←/→) sees it.
             let act = |a: Action| {
                 e.prevent_default();
+                e.stop_propagation();
                 d.dispatch(a);
             };
             match e.key().as_str() {
@@ -270,6 +324,7 @@ fn player_inner(p: &InnerProps) -> Html {
                 "End" if !typing => act(Action::End),
                 "?" if !typing => {
                     e.prevent_default();
+                    e.stop_propagation();
                     help.set(!*help);
                 }
                 "Escape" => {
@@ -292,26 +347,39 @@ fn player_inner(p: &InnerProps) -> Html {
         .iter()
         .map(|x| x.kind_name().to_string())
         .collect();
-    let picker = picker(&p.bundled, s.bundled, &s.scenario, load_bundled.clone());
+    let picker = picker(&bundled, s.bundled, &s.scenario, load_bundled.clone());
     let notice = p
         .notice
         .as_ref()
         .map(|n| html! { <p class="ls-notice" role="alert">{n.clone()}</p> });
+    // Embeds (issue 6): `controls=minimal` keeps the transport bar and timeline, `none` only the
+    // diagram; both leave out the picker, service strip, fault injection, charts and side panel.
+    let chrome = p.view.controls == ControlsMode::Full;
+    let transport = p.view.controls != ControlsMode::None;
+    // The share link names the bundled scenario only while the run is unedited.
+    let bundled_id: Option<AttrValue> = s.bundled.filter(|i| bundled.iter().find(|b| b.index == *i).is_none_or(|b| b.scenario == s.scenario)).and_then(|i| {
+        scenarios::FILES.get(i).and_then(|(f, _)| f.strip_suffix(".toml")).map(|id| AttrValue::from(id.to_string()))
+    });
     html! {
-        <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"))}
-             tabindex="0" onkeydown={on_key} aria-label="lambdascope player: press ? for keyboard shortcuts" data-ls-playing={pb.playing.to_string()}>
+        <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),
+                if dark { "ls-theme-dark" } else { "ls-theme-light" }, format!("ls-controls-{}", p.view.controls.label()))}
+             ref={root.clone()} tabindex="0" onkeydown={on_key} aria-label="lambdascope player: press ? for keyboard shortcuts" data-ls-playing={pb.playing.to_string()}>
             <header class="ls-head">
                 <div class="ls-brand"><span class="ls-logo" aria-hidden="true">{"λ"}</span><span class="ls-name">{"lambdascope"}</span></div>
-                {picker}
-                <p class="ls-summary">{s.scenario.file.summary.clone()}</p>
+                {p.children.clone()}
+                if chrome { {picker} } else { <p class="ls-title">{s.scenario.file.title.clone()}</p> }
+                if chrome { <p class="ls-summary">{s.scenario.file.summary.clone()}</p> }
                 {notice}
+                <Problems problems={p.problems.clone()} />
             </header>
-            <CatalogStrip used={used} filter={*filter} picked={service.map(|x| x.kind)} on_pick={on_pick} />
+            if chrome { <CatalogStrip used={used} filter={*filter} picked={service.map(|x| x.kind)} on_pick={on_pick} /> }
             <div class="ls-body">
                 <div class="ls-main">
+                    if transport {
                     <Controls playing={pb.playing} at={pb.at} end={s.map.end_sim()} speed={pb.speed} seed={s.seed} filter={*filter}
                         on_action={on_action} on_seed={on_seed} on_filter={on_filter} on_help={on_help.clone()} />
                     <Scrubber session={session.clone()} at={pb.at} screen={pb.screen} on_seek={on_seek_screen} />
+                    }
                     <div class="ls-stage" ref={stage}>
                     <div class="ls-canvas-wrap" style={format!("max-width:{:.0}px", layout.width * MAX_SCALE)}>
                         <Diagram session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} selected={*selected}
@@ -320,16 +388,27 @@ fn player_inner(p: &InnerProps) -> Html {
                     </div>
                     </div>
                     {gap_note(&s.map, pb.at)}
-                    <Legend />
-                    <Inject session={session.clone()} at={pb.at} on_inject={on_inject} />
-                    <Charts metrics={Shared(metrics.clone())} scene={Shared(scene.clone())} screen={pb.screen} end={s.map.end_screen()} />
+                    if *full && chrome {
+                        <Legend />
+                        <Inject session={session.clone()} at={pb.at} on_inject={on_inject} next_event={pb.next_event()}
+                            on_poison={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::PoisonNext)) }} />
+                    }
+                    if transport {
+                        <ShareMenu session={session.clone()} at={pb.at} speed={pb.speed} filter={*filter} bundled_id={bundled_id}
+                            lesson={p.link.lesson.clone().map(AttrValue::from)} beat={p.link.beat} player={root.clone()} />
+                    }
+                    if let (Some(m), true) = (metrics.as_ref(), chrome) {
+                        <Charts metrics={m.clone()} scene={Shared(scene.clone())} screen={pb.screen} end={s.map.end_screen()} />
+                    }
                 </div>
-                <aside class="ls-side">
-                    <Panel session={session.clone()} bundled={p.bundled.clone()} node={*selected} service={*service} on_close={on_close} on_edit={on_edit} on_load={load_bundled} />
-                    <EventLog session={session.clone()} seen={scene.events_seen} on_seek={on_seek} />
-                </aside>
+                if *full && chrome {
+                    <aside class="ls-side">
+                        <Panel session={session.clone()} bundled={(*bundled).clone()} node={*selected} service={*service} on_close={on_close} on_edit={on_edit} on_load={load_bundled} />
+                        <EventLog session={session.clone()} seen={scene.events_seen} on_seek={on_seek} />
+                    </aside>
+                }
             </div>
-            <LiveRegion session={session.clone()} seen={scene.events_seen} />
+            if *full { <LiveRegion session={session.clone()} seen={scene.events_seen} /> }
             if *help { <HelpSheet instance={p.instance} on_close={on_help} /> }
         </div>
     }
@@ -362,7 +441,7 @@ fn picker(
     scenario: &Scenario,
     on_load: Callback<usize>,
 ) -> Html {
-    let edited = current.is_some_and(|i| bundled.get(i).is_some_and(|b| b.scenario != *scenario));
+    let edited = current.and_then(|i| bundled.iter().find(|b| b.index == i)).is_some_and(|b| b.scenario != *scenario);
     let groups = [
         Some(Method::Synchronous),
         Some(Method::Asynchronous),
@@ -388,10 +467,12 @@ fn picker(
             <span>{"Scenario"}</span>
             <select onchange={change} aria-label="Scenario" data-ls="picker">
                 if let Some(c) = &custom { <option value="" selected=true disabled=true>{c.clone()}</option> }
+                // Until the list is parsed (just after the first paint), only the current one.
+                if bundled.is_empty() && custom.is_none() { <option value="" selected=true>{scenario.file.title.clone()}</option> }
                 { for groups.iter().filter(|g| bundled.iter().any(|b| b.group == **g)).map(|g| html! {
                     <optgroup label={group_label(*g)}>
-                        { for bundled.iter().enumerate().filter(|(_, b)| b.group == *g).map(|(i, b)| html! {
-                            <option value={i.to_string()} selected={custom.is_none() && current == Some(i)}>{b.scenario.file.title.clone()}</option>
+                        { for bundled.iter().filter(|b| b.group == *g).map(|b| html! {
+                            <option value={b.index.to_string()} selected={custom.is_none() && current == Some(b.index)}>{b.scenario.file.title.clone()}</option>
                         }) }
                     </optgroup>
                 }) }

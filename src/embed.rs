@@ -1,0 +1,362 @@
+//! Embedding in other pages (issue 6): the browser half. What to show comes from
+//! [`crate::share_link`]; this module reads it from the page, and makes an embedded player a good
+//! guest:
+//!
+//! * **paused while nobody can see it**: off-screen (`IntersectionObserver`) or in a hidden tab
+//!   (`visibilitychange`), resumed when seen again if it was playing ([`use_pause_while_unseen`]);
+//! * **sized by its content** in an iframe: the *resize protocol*. While the page is an `?embed`
+//!   page inside a frame, every change of its height is posted to the parent window as
+//!   `{ type: "lambdascope:resize", height, width }` (CSS px, integers), and again whenever the
+//!   parent posts `{ type: "lambdascope:measure" }` (a host that starts listening late asks).
+//!   The host sets the iframe's height; `embed.js` does that for every
+//!   `iframe[data-lambdascope-frame]` on its page;
+//! * **themed like its host**: `theme=light|dark` forces a scheme; `auto` follows the host page's
+//!   dark-mode marker (mdBook, Docusaurus, VitePress, MkDocs Material), else the system. An iframe's
+//!   host can switch it live by posting `{ type: "lambdascope:theme", theme: "dark" }`.
+//!
+//! [`mount`] is exported to JavaScript as `mount()`, for single-page docs sites that add
+//! `[data-lambdascope]` elements after load (`embed.js` calls it from a `MutationObserver`).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::playback::Action;
+use crate::share_link::{self, Request, Theme};
+
+/// The page's own URL request, if this page is the lambdascope app page (an `?embed` iframe is
+/// one too). On a host page the URL belongs to the host: a docs site's `?s=search` must not
+/// steer its embeds.
+pub fn page_request() -> Option<Request> {
+    let win = web_sys::window()?;
+    let body = win.document()?.body()?;
+    if !body.class_list().contains("ls-page") {
+        return None;
+    }
+    let loc = win.location();
+    Some(share_link::from_url(
+        &loc.search().unwrap_or_default(),
+        &loc.hash().unwrap_or_default(),
+    ))
+}
+
+/// Whether this page runs inside a frame.
+pub fn in_frame() -> bool {
+    let Some(win) = web_sys::window() else {
+        return false;
+    };
+    match win.parent() {
+        Ok(Some(p)) => !js_sys::Object::is(&p, &win),
+        _ => false,
+    }
+}
+
+/// Where the full app lives, for share links: this page when it is the app page, else the
+/// directory `embed.js` was loaded from (it sets `globalThis.lambdascopeBase`), else the
+/// directory of the player's stylesheet, else this page.
+pub fn app_base() -> String {
+    let Some(win) = web_sys::window() else {
+        return String::new();
+    };
+    let loc = win.location();
+    let here = format!(
+        "{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default()
+    );
+    let doc = win.document();
+    if doc
+        .as_ref()
+        .and_then(|d| d.body())
+        .is_some_and(|b| b.class_list().contains("ls-page"))
+    {
+        return here;
+    }
+    if let Some(b) = js_sys::Reflect::get(&win, &"lambdascopeBase".into())
+        .ok()
+        .and_then(|v| v.as_string())
+    {
+        return b;
+    }
+    let css = doc
+        .and_then(|d| {
+            d.query_selector("link[rel=stylesheet][href*='lambdascope.css']")
+                .ok()
+                .flatten()
+        })
+        .and_then(|l| l.dyn_into::<web_sys::HtmlLinkElement>().ok())
+        .map(|l| l.href());
+    match css {
+        Some(href) => share_link::base_dir(&href).to_string(),
+        None => here,
+    }
+}
+
+/// Marks the page as an iframe embed (transparent background) and, inside a frame, starts the
+/// resize protocol and listens for theme messages from the host.
+pub fn start_embed_page() {
+    let Some(win) = web_sys::window() else { return };
+    let Some(doc) = win.document() else { return };
+    if let Some(b) = doc.body() {
+        let _ = b.class_list().add_1("ls-embed");
+    }
+    if !in_frame() {
+        return;
+    }
+    let Some(html) = doc.document_element() else {
+        return;
+    };
+    // Resize: post the document's height whenever it changes (or when the host asks).
+    let last = Rc::new(Cell::new(-1.0f64));
+    let post: Rc<dyn Fn(bool)> = {
+        let (win, html) = (win.clone(), html.clone());
+        Rc::new(move |force: bool| {
+            let r = html.get_bounding_client_rect();
+            let h = r.height().ceil();
+            if h == last.get() && !force {
+                return;
+            }
+            last.set(h);
+            let msg = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&msg, &"type".into(), &"lambdascope:resize".into());
+            let _ = js_sys::Reflect::set(&msg, &"height".into(), &h.into());
+            let _ = js_sys::Reflect::set(&msg, &"width".into(), &r.width().ceil().into());
+            if let Ok(Some(parent)) = win.parent() {
+                let _ = parent.post_message(&msg, "*");
+            }
+        })
+    };
+    let cb = {
+        let post = post.clone();
+        Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| post(false))
+    };
+    if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
+        ro.observe(&html);
+        // Lives as long as the page.
+        std::mem::forget(ro);
+    }
+    cb.forget();
+    // From the host: `lambdascope:measure` (post the height now: the host may have started
+    // listening after the first report) and `lambdascope:theme` (recorded on
+    // <html data-ls-theme>, which `use_dark` watches). Only these two words are read.
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let data = e.data();
+            let get = |k: &str| {
+                js_sys::Reflect::get(&data, &k.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+            };
+            match get("type").as_deref() {
+                Some("lambdascope:measure") => post(true),
+                Some("lambdascope:theme") => {
+                    if let Some(t) =
+                        get("theme").filter(|t| matches!(t.as_str(), "light" | "dark" | "auto"))
+                    {
+                        let _ = html.set_attribute("data-ls-theme", &t);
+                    }
+                }
+                _ => {}
+            }
+        });
+    let _ = win.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    on_message.forget();
+}
+
+/// Mounts a player into every `[data-lambdascope]` element not yet mounted (for pages that add
+/// them after load). Returns how many were mounted.
+#[wasm_bindgen(js_name = mount)]
+pub fn mount_js() -> u32 {
+    crate::mount::mount_new()
+}
+
+/// Whether `node` is on screen and its tab visible.
+#[hook]
+pub fn use_visible(node: NodeRef) -> bool {
+    let in_view = use_state_eq(|| true);
+    let tab = use_state_eq(tab_visible);
+    {
+        let in_view = in_view.clone();
+        use_effect_with(node, move |node| {
+            let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                // The last entry is the newest state.
+                if let Ok(e) = entries
+                    .get(entries.length().saturating_sub(1))
+                    .dyn_into::<web_sys::IntersectionObserverEntry>()
+                {
+                    in_view.set(e.is_intersecting());
+                }
+            });
+            let observer = web_sys::IntersectionObserver::new(cb.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, node.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(cb);
+            }
+        });
+    }
+    {
+        let tab = tab.clone();
+        use_effect_with((), move |_| {
+            let doc = web_sys::window().and_then(|w| w.document());
+            let cb = Closure::<dyn FnMut()>::new(move || tab.set(tab_visible()));
+            if let Some(d) = &doc {
+                let _ = d.add_event_listener_with_callback(
+                    "visibilitychange",
+                    cb.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(d) = &doc {
+                    let _ = d.remove_event_listener_with_callback(
+                        "visibilitychange",
+                        cb.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(cb);
+            }
+        });
+    }
+    *in_view && *tab
+}
+
+fn tab_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.visibility_state() != web_sys::VisibilityState::Hidden)
+}
+
+/// Pauses a playing player when it stops being seen, and resumes it when it is seen again (only
+/// if this hook paused it: a player the user paused stays paused).
+#[hook]
+pub fn use_pause_while_unseen(visible: bool, playing: bool, dispatch: Callback<Action>) {
+    let held = use_mut_ref(|| false);
+    use_effect_with((visible, playing), move |(visible, playing)| {
+        let mut held = held.borrow_mut();
+        if !*visible && *playing {
+            *held = true;
+            dispatch.emit(Action::Pause);
+        } else if *visible && *held {
+            *held = false;
+            if !*playing {
+                dispatch.emit(Action::Play);
+            }
+        }
+    });
+}
+
+/// Whether to draw dark: a forced theme, else the host's live choice (`data-ls-theme` on
+/// `<html>` from a theme message, then common docs-site markers), else the system's.
+#[hook]
+pub fn use_dark(theme: Theme) -> bool {
+    let system = crate::hooks::use_media_query("(prefers-color-scheme: dark)");
+    let host = use_state_eq(host_theme);
+    {
+        let host = host.clone();
+        use_effect_with((), move |_| {
+            let doc = web_sys::window().and_then(|w| w.document());
+            let cb = Closure::<dyn FnMut()>::new(move || host.set(host_theme()));
+            let observer = web_sys::MutationObserver::new(cb.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(d)) = (&observer, &doc) {
+                let opts = web_sys::MutationObserverInit::new();
+                opts.set_attributes(true);
+                let filter = js_sys::Array::new();
+                for a in [
+                    "class",
+                    "data-theme",
+                    "data-ls-theme",
+                    "data-md-color-scheme",
+                ] {
+                    filter.push(&a.into());
+                }
+                opts.set_attribute_filter(&filter);
+                if let Some(h) = d.document_element() {
+                    let _ = o.observe_with_options(&h, &opts);
+                }
+                if let Some(b) = d.body() {
+                    let _ = o.observe_with_options(&b, &opts);
+                }
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(cb);
+            }
+        });
+    }
+    resolve_dark(theme, *host, system)
+}
+
+/// The theme decision, apart from the DOM: a host message beats the player's own setting (it is
+/// newer), a forced setting beats the host page's look, which beats the system.
+pub fn resolve_dark(theme: Theme, host: (Option<bool>, Option<bool>), system: bool) -> bool {
+    let (message, page) = host;
+    message.unwrap_or(match theme {
+        Theme::Light => false,
+        Theme::Dark => true,
+        Theme::Auto => page.unwrap_or(system),
+    })
+}
+
+/// (theme set by a host message, dark mode of the host page) as far as the DOM tells.
+fn host_theme() -> (Option<bool>, Option<bool>) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return (None, None);
+    };
+    let html = doc.document_element();
+    let attr =
+        |el: &Option<web_sys::Element>, a: &str| el.as_ref().and_then(|e| e.get_attribute(a));
+    let message = match attr(&html, "data-ls-theme").as_deref() {
+        Some("dark") => Some(true),
+        Some("light") => Some(false),
+        _ => None,
+    };
+    let class = |c: &str| html.as_ref().is_some_and(|h| h.class_list().contains(c));
+    let body = doc.body().map(web_sys::Element::from);
+    let page = if let Some(t) = attr(&html, "data-theme") {
+        // Docusaurus, Starlight, many others.
+        Some(t == "dark")
+    } else if let Some(s) = attr(&body, "data-md-color-scheme") {
+        // MkDocs Material: `slate` is its dark scheme.
+        Some(s == "slate")
+    } else if class("dark") {
+        // VitePress, Tailwind sites.
+        Some(true)
+    } else if ["coal", "navy", "ayu"].iter().any(|c| class(c)) {
+        // mdBook's dark themes.
+        Some(true)
+    } else if ["light", "rust"].iter().any(|c| class(c)) {
+        Some(false)
+    } else {
+        None
+    };
+    (message, page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_host_message_beats_a_forced_theme_which_beats_the_page_and_the_system() {
+        assert!(resolve_dark(Theme::Auto, (None, None), true));
+        assert!(
+            !resolve_dark(Theme::Auto, (None, Some(false)), true),
+            "the host page says light"
+        );
+        assert!(resolve_dark(Theme::Dark, (None, Some(false)), false));
+        assert!(!resolve_dark(Theme::Light, (None, Some(true)), true));
+        assert!(
+            !resolve_dark(Theme::Dark, (Some(false), None), true),
+            "the host switched it live"
+        );
+    }
+}

@@ -1,0 +1,79 @@
+// lambdascope loader: one module script that mounts an independent player into every
+// [data-lambdascope] element of the page.
+//
+//   <div data-lambdascope="async-retries-dlq" data-at="62000"></div>
+//   <script type="module" src="https://example.org/lambdascope/embed.js"></script>
+//
+// It is a file, not an inline script, so pages with a strict Content-Security-Policy
+// (script-src 'self' 'wasm-unsafe-eval') can use it; the app's own index.html loads through it too.
+// It also
+//   * adds the player's stylesheet (lambdascope.css, beside this file) unless the page has it;
+//   * fetches the WebAssembly only once a player is within 400 px of the viewport;
+//   * mounts players into elements added later (single-page docs sites);
+//   * sizes iframe embeds on this page: an <iframe data-lambdascope-frame src=".../?embed&...">
+//     gets the height its player posts ({ type: "lambdascope:resize", height }).
+const base = new URL('./', import.meta.url);
+// Share links made by these players point at the full app beside this file.
+globalThis.lambdascopeBase ??= base.href;
+
+if (!document.querySelector('link[rel="stylesheet"][href*="lambdascope.css"]')) {
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = new URL('lambdascope.css', base).href;
+  document.head.append(css);
+}
+
+// Iframe embeds. A frame posts its height whenever it changes; one that loaded before this
+// script could listen is asked again ({ type: "lambdascope:measure" }).
+const FRAMES = 'iframe[data-lambdascope-frame]';
+addEventListener('message', (e) => {
+  const d = e.data;
+  if (!d || d.type !== 'lambdascope:resize' || !Number.isFinite(d.height)) return;
+  for (const frame of document.querySelectorAll(FRAMES)) {
+    if (frame.contentWindow === e.source) frame.style.height = `${Math.max(0, Math.ceil(d.height))}px`;
+  }
+});
+const measure = (frame) => frame.contentWindow?.postMessage({ type: 'lambdascope:measure' }, '*');
+const asked = new WeakSet();
+function watchFrames() {
+  for (const frame of document.querySelectorAll(FRAMES)) {
+    if (asked.has(frame)) continue;
+    asked.add(frame);
+    measure(frame);
+    frame.addEventListener('load', () => measure(frame));
+  }
+}
+watchFrames();
+
+const SELECTOR = '[data-lambdascope]:not([data-lambdascope-mounted])';
+let started = null;
+// The first call loads the app (its start function mounts every player on the page); later
+// calls mount players added since. Pages with only iframes never download it.
+function start() {
+  if (!started) {
+    started = import('./lambdascope-app.js')
+      .then((app) => app.default({ module_or_path: new URL('lambdascope-app_bg.wasm', base) }).then(() => app))
+      .catch((e) => console.error('lambdascope: could not load the player', e));
+  } else {
+    started.then((app) => app?.mount());
+  }
+}
+
+const near = new IntersectionObserver((entries) => {
+  if (entries.some((e) => e.isIntersecting)) {
+    near.disconnect();
+    start();
+  }
+}, { rootMargin: '400px' });
+const watch = () => document.querySelectorAll(SELECTOR).forEach((el) => near.observe(el));
+
+// The app page (and any page that says so) loads at once.
+if (document.body.classList.contains('ls-page')) start();
+else watch();
+
+new MutationObserver(() => {
+  watchFrames();
+  if (!document.querySelector(SELECTOR)) return;
+  if (started) start();
+  else watch();
+}).observe(document.documentElement, { childList: true, subtree: true });
