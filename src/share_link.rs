@@ -687,6 +687,40 @@ mod tests {
         );
     }
 
+    /// User text reaches the page only as Yew text nodes and attribute values: no source file of
+    /// the app uses a raw-HTML sink (a mechanical check; the e2e suite throws payloads at it).
+    #[test]
+    fn no_raw_html_sinks_in_the_app() {
+        // Built from pieces so this file does not match itself.
+        let sinks = [
+            ["set_inner", "_html"].concat(),
+            ["from_html", "_unchecked"].concat(),
+            ["insert_adjacent", "_html"].concat(),
+            ["set_outer", "_html"].concat(),
+            ["inner", "HTML"].concat(),
+            ["document.", "write"].concat(),
+            ["VNode::", "VRaw"].concat(),
+        ];
+        let mut checked = 0;
+        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        stack.push(std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static")));
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if matches!(path.extension().and_then(|e| e.to_str()), Some("rs" | "js")) {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for sink in &sinks {
+                        assert!(!text.contains(sink.as_str()), "{} uses {sink}", path.display());
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} files checked");
+    }
+
     #[test]
     fn snippets_escape_what_they_quote() {
         let st = ShareState {
