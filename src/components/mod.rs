@@ -1,6 +1,7 @@
 //! Yew function components. Each gets pieces of the core's `Scene` (or the session it came from)
 //! as props and draws them; none of them decides anything about AWS.
 
+pub mod app;
 pub mod catalog_strip;
 pub mod charts;
 pub mod compare;
