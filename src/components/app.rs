@@ -37,7 +37,11 @@ pub fn route(hash: &str) -> Route {
     if let Some((_, v)) = keys.iter().find(|(k, _)| *k == "compare") {
         return Route::Compare(Fault::from_slug(v).unwrap_or(Fault::FunctionError));
     }
-    if keys.iter().any(|(k, _)| *k == "lessons" || *k == "lesson") {
+    // A link that names a scenario is a player link, even if it remembers the lesson it came from.
+    let scenario = keys
+        .iter()
+        .any(|(k, _)| matches!(*k, "s" | "scenario" | "z" | "toml"));
+    if !scenario && keys.iter().any(|(k, _)| *k == "lessons" || *k == "lesson") {
         // Each on its own, so a bad beat does not lose a good lesson id.
         let one = |key: &str| {
             keys.iter()
@@ -282,6 +286,10 @@ mod tests {
                 lesson: Some("sqs".into()),
                 beat: None
             }
+        );
+        assert_eq!(
+            route("#s=async-retries-dlq&t=63220&lesson=async-retries&beat=4"),
+            Route::Player
         );
         assert_eq!(route("#compare"), Route::Compare(Fault::FunctionError));
         assert_eq!(route("#compare=poison"), Route::Compare(Fault::Poison));
