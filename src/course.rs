@@ -19,7 +19,7 @@ use lambdascope_sim::narrate::{salience, sentence, Salience};
 use lambdascope_sim::{Scenario, SimTime};
 use yew::Reducible;
 
-use crate::playback::{format_clock, Action, Playback, Session};
+use crate::playback::{format_clock, speed_step, Action, Playback, Session, MAX_SPEED};
 
 macro_rules! lessons {
     ($($name:literal),* $(,)?) => {
@@ -130,7 +130,14 @@ pub struct Tour {
     pub answers: Vec<Vec<Given>>,
     /// Bumps whenever a beat is entered or replayed (the narration starts over).
     pub visit: u64,
+    /// The learner's speed. A beat too long to watch at it plays faster ([`MAX_BEAT_WALL_MS`]);
+    /// `pb.speed` is the speed in use.
+    pub speed: f64,
 }
+
+/// Longest a beat takes to play (wall ms) before it is fast-forwarded: a Kinesis shard blocked
+/// for a day is hours of back-to-back retries with no idle stretch to compress.
+pub const MAX_BEAT_WALL_MS: f64 = 25_000.0;
 
 /// Everything the lesson player can be asked to do.
 #[derive(Clone, Debug)]
@@ -194,6 +201,7 @@ impl Tour {
             pb,
             answers,
             visit: 0,
+            speed: crate::playback::DEFAULT_SPEED,
         };
         tour.enter(beat, false);
         Ok(tour)
@@ -244,10 +252,24 @@ impl Tour {
         }
     }
 
+    /// The speed this beat needs to play within [`MAX_BEAT_WALL_MS`] (at most [`MAX_SPEED`]).
+    pub fn needed_speed(&self) -> f64 {
+        let map = &self.pb.session.map;
+        let span = map.to_screen(self.planned().reached) - map.to_screen(self.planned().starts);
+        (span / MAX_BEAT_WALL_MS).min(MAX_SPEED)
+    }
+
+    /// The beat plays faster than the learner's speed because it is long.
+    pub fn fast_forward(&self) -> bool {
+        self.pb.speed > self.speed * 1.000_001
+    }
+
     /// Plays the beat from its start.
     fn play(&mut self) {
         let (starts, reached) = (self.planned().starts, self.planned().reached);
         self.pb.apply(Action::Seek(starts));
+        self.pb
+            .apply(Action::SetSpeed(self.speed.max(self.needed_speed())));
         if reached <= starts {
             self.phase = Phase::Done;
         } else {
@@ -320,7 +342,16 @@ impl Tour {
                 Phase::Ready => self.play(),
                 Phase::Ask | Phase::Done => {}
             },
-            Step::SpeedStep(dir) => self.pb.apply(Action::SpeedStep(dir)),
+            Step::SpeedStep(dir) => {
+                // While a long beat is fast-forwarded the keys adjust that beat only; otherwise
+                // they set the learner's speed.
+                if self.phase == Phase::Playing && self.fast_forward() {
+                    self.pb.apply(Action::SpeedStep(dir));
+                } else {
+                    self.speed = speed_step(self.speed, dir);
+                    self.pb.apply(Action::SetSpeed(self.speed));
+                }
+            }
             Step::SetReducedMotion(on) => {
                 let was = self.pb.playing;
                 self.pb.apply(Action::SetReducedMotion(on));
@@ -681,6 +712,44 @@ mod tests {
         // Continue at the very end does nothing.
         t.apply(Step::Continue);
         assert!(t.finished());
+    }
+
+    #[test]
+    fn a_beat_too_long_to_watch_is_fast_forwarded_and_the_others_play_at_the_learners_speed() {
+        let (l, s) = lesson("streams");
+        let mut t = Tour::new(l, &s, 0, false).unwrap();
+        let mut wall = 0.0;
+        for b in 0..t.beats() {
+            t.apply(Step::GoTo(b));
+            if t.phase == Phase::Ask {
+                t.apply(Step::SkipQuestion);
+            } else {
+                t.apply(Step::Continue);
+            }
+            let start = wall;
+            play_out(&mut t, &mut wall);
+            assert_eq!(t.pb.at, t.planned().reached);
+            let took = wall - start;
+            if t.fast_forward() {
+                assert!(t.needed_speed() > t.speed);
+                // Within the cap, unless even the fastest speed cannot make it.
+                assert!(
+                    took <= MAX_BEAT_WALL_MS * 1.05 || t.pb.speed == MAX_SPEED,
+                    "beat {b}: {took} ms at {}",
+                    t.pb.speed
+                );
+            } else {
+                assert_eq!(t.pb.speed, t.speed);
+            }
+        }
+        assert!(
+            wall < 120_000.0,
+            "the whole chapter plays in minutes, not hours: {wall} ms"
+        );
+        // The keys set the learner's speed outside a fast-forwarded beat.
+        t.apply(Step::GoTo(0));
+        t.apply(Step::SpeedStep(1));
+        assert_eq!((t.speed, t.pb.speed), (0.5, 0.5));
     }
 
     #[test]

@@ -216,6 +216,12 @@ pub fn tour_view(p: &TourProps) -> Html {
                             on_answer={{ let d = d.clone(); Callback::from(move |v: String| d.dispatch(Step::Answer(v))) }}
                             on_skip={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Step::SkipQuestion)) }} />
                     }
+                    if let (Phase::Playing, Some(q), Some(g)) = (t.phase, t.question(), t.given()) {
+                        <p class="ls-prediction">{format!("Your prediction: {}. Watch what happens.", course::answer_label(q, &g.value))}</p>
+                    }
+                    if t.phase == Phase::Ready {
+                        <p class="ls-hint">{"Paused at the start of this beat: Continue (→) plays it."}</p>
+                    }
                     if let (Phase::Done, Some(q)) = (t.phase, t.question()) {
                         <Feedback question={q.clone()} key_value={key.clone()} given={t.given().cloned()}
                             on_retry={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Step::Retry)) }} />
@@ -238,6 +244,10 @@ pub fn tour_view(p: &TourProps) -> Html {
                             <b class="ls-speed-val">{format_speed(t.pb.speed)}</b>
                             <button type="button" class="ls-btn" onclick={send(Step::SpeedStep(1))} aria-label="Faster" title="Faster (+)">{"+"}</button>
                         </span>
+                        if t.fast_forward() {
+                            <span class="ls-ff ls-hint">{format!("fast-forward: this beat spans {} of AWS time",
+                                lambdascope_sim::time::format_duration_ms(t.planned().reached.since(t.planned().starts)))}</span>
+                        }
                         <button type="button" class="ls-btn" onclick={toggle_tx} aria-expanded={(*transcript).to_string()} data-ls="transcript-toggle"
                             title="Transcript (T)">{if *transcript { "Hide the transcript" } else { "Transcript" }}</button>
                         <button type="button" class="ls-btn" onclick={explore} data-ls="explore"
