@@ -2,8 +2,6 @@
 //! Continue / Back / Replay, the transcript, and "explore freely from here". Keys act only while
 //! the lesson has focus (the handler is on its own element).
 
-use std::rc::Rc;
-
 use lambdascope_sim::share::{ScenarioRef, ShareState};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -189,6 +187,26 @@ pub fn tour_view(p: &TourProps) -> Html {
         let transcript = transcript.clone();
         Callback::from(move |_: MouseEvent| transcript.set(!*transcript))
     };
+    // The transcript changes only when an event is passed, an answer given or a beat entered,
+    // not every frame (a day of retries is thousands of lines).
+    let answers: usize = t.answers.iter().map(Vec::len).sum();
+    let sections = use_memo(
+        (*transcript, t.visit, t.beat, t.phase, scene_seen, answers),
+        {
+            let t = t.clone();
+            move |(open, ..)| {
+                if *open {
+                    course::transcript(&t)
+                } else {
+                    Vec::new()
+                }
+            }
+        },
+    );
+    let markdown = {
+        let t = t.clone();
+        Callback::from(move |_: ()| course::transcript_markdown(&t))
+    };
     let pause_label = if t.moving() { "Pause" } else { "Resume" };
     let finished = t.finished().then(|| match &p.next {
         Some((id, title)) => {
@@ -259,7 +277,7 @@ pub fn tour_view(p: &TourProps) -> Html {
                 </div>
             </div>
             if *transcript {
-                <Transcript sections={Shared(Rc::new(course::transcript(t)))} markdown={AttrValue::from(course::transcript_markdown(t))}
+                <Transcript sections={Shared(sections.clone())} markdown={markdown}
                     file_name={AttrValue::from(format!("lambdascope-{}.md", l.id))}
                     on_close={{ let tx = transcript.clone(); Callback::from(move |_| tx.set(false)) }} />
             }

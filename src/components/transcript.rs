@@ -9,10 +9,14 @@ use super::Shared;
 use crate::course::Section;
 use crate::playback::format_clock;
 
+/// Most event rows shown per beat on the page.
+pub const MAX_ROWS: usize = 200;
+
 #[derive(Properties, PartialEq)]
 pub struct TranscriptProps {
     pub sections: Shared<Vec<Section>>,
-    pub markdown: AttrValue,
+    /// The Markdown to download (made only when asked for).
+    pub markdown: Callback<(), String>,
     /// The downloaded file's name.
     pub file_name: AttrValue,
     pub on_close: Callback<()>,
@@ -24,10 +28,12 @@ pub fn transcript(p: &TranscriptProps) -> Html {
     let download = {
         let (md, name, status) = (p.markdown.clone(), p.file_name.clone(), status.clone());
         Callback::from(move |_: MouseEvent| {
-            status.set(Some(match download_text(&name, "text/markdown", &md) {
-                Ok(()) => format!("Downloaded {name}."),
-                Err(e) => format!("The download did not start: {e}"),
-            }))
+            status.set(Some(
+                match download_text(&name, "text/markdown", &md.emit(())) {
+                    Ok(()) => format!("Downloaded {name}."),
+                    Err(e) => format!("The download did not start: {e}"),
+                },
+            ))
         })
     };
     let close = {
@@ -35,6 +41,8 @@ pub fn transcript(p: &TranscriptProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let sections = p.sections.iter().map(|s| {
+        // A day of retries is thousands of lines: the page shows the latest, the download all.
+        let skipped = s.rows.len().saturating_sub(MAX_ROWS);
         html! {
             <section class="ls-tx-beat">
                 <h4>{format!("Beat {}", s.number)}</h4>
@@ -47,9 +55,14 @@ pub fn transcript(p: &TranscriptProps) -> Html {
                 if !s.rows.is_empty() {
                     <table class="ls-tx-table">
                         <thead><tr><th scope="col">{"time"}</th><th scope="col">{"what happens"}</th></tr></thead>
-                        <tbody>{ for s.rows.iter().map(|(at, text)| html! {
+                        <tbody>
+                        if skipped > 0 {
+                            <tr><td></td><td class="ls-hint">{format!("… {skipped} earlier events: the Markdown download has them all.")}</td></tr>
+                        }
+                        { for s.rows[skipped..].iter().map(|(at, text)| html! {
                             <tr><td class="ls-tx-time">{format_clock(*at)}</td><td>{text.clone()}</td></tr>
-                        }) }</tbody>
+                        }) }
+                        </tbody>
                     </table>
                 }
             </section>
