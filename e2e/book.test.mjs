@@ -46,3 +46,25 @@ test('an inline scenario block runs the scenario written in the book', async () 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("a book player's Copy link opens the full app beside the book, at the same moment", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1600 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(server.url + 'async.html');
+  const player = page.locator('.lambdascope-embed').nth(1);
+  await player.locator('.ls-clock').waitFor();
+  await player.locator('details.ls-share summary').click();
+  await player.locator('[data-ls=copy-link]').click();
+  await player.locator('[data-ls=share-status]').filter({ hasText: /copied|did not allow/ }).waitFor();
+  const link = await player.locator('[data-ls=share-text]').inputValue();
+  assert.match(link, new RegExp(`^${server.url}lambdascope/\\?s=async-retries-dlq&seed=\\d+&t=62000&`));
+  const app = await context.newPage();
+  const appProblems = watchConsole(app);
+  await app.goto(link);
+  await app.waitForSelector('.ls-diagram .ls-node');
+  assert.match(await app.locator('.ls-clock').textContent(), /^1:02\.000/);
+  assert.equal(await app.locator('.ls-player').getAttribute('data-ls-playing'), 'false');
+  assert.deepEqual([...problems, ...appProblems], []);
+  await context.close();
+});

@@ -36,6 +36,8 @@ before(async () => {
     const text = fs.readFileSync(path.join(ROOT, 'e2e', 'fixtures', f), 'utf8');
     fs.writeFileSync(path.join(hostDir, f), text.replaceAll('{{APP}}', app.url));
   }
+  // The release build, copied into a subdirectory of the docs site (relative asset URLs).
+  fs.cpSync(DIST, path.join(hostDir, 'lambdascope'), { recursive: true });
   host = await serve(hostDir, (file) => (file.endsWith('.html') ? { 'Content-Security-Policy': hostCsp(appOrigin) } : {}));
   browser = await launch();
 });
@@ -593,4 +595,20 @@ test('under a strict CSP (no inline script) the app page and a host page with bo
   await page.screenshot({ path: shot('embed-csp.png'), fullPage: true });
   await assertClean(page, problems, dialogs);
   await close();
+});
+
+test('the built app works from any directory of a site, and its share links stay there', async () => {
+  const { page, problems, dialogs, close } = await open(host.url + 'lambdascope/?s=overview&t=5000');
+  await ready(page, 'body');
+  assert.equal(await clock(page.locator('body')), '0:05.000');
+  const link = await copyLink(page.locator('.ls-root'));
+  assert.equal(link, `${host.url}lambdascope/?s=overview&seed=1&t=5000&speed=0.25`);
+  await assertClean(page, problems, dialogs);
+  await close();
+  // A script embed elsewhere on the site: its share link opens the full app in that directory.
+  const second = await open(host.url + 'same-site.html');
+  await ready(second.page, '#p');
+  assert.equal(await copyLink(second.page.locator('#p')), `${host.url}lambdascope/?s=sqs-happy-path&seed=1&t=1500&speed=0.25`);
+  await assertClean(second.page, second.problems, second.dialogs);
+  await second.close();
 });
