@@ -73,7 +73,7 @@ fn opening(
 #[function_component(Lessons)]
 pub fn lessons(p: &LessonsProps) -> Html {
     let chapters = use_memo((), |_| course::chapters());
-    let wide = crate::hooks::use_media_query("(min-width: 901px)");
+    let wide = crate::hooks::use_media_query("(min-width: 1101px)");
     let progress = use_state(load_progress);
     // (chapter index, beat, opened how many times: a reopened chapter starts afresh).
     let open = use_state({
