@@ -753,6 +753,29 @@ mod tests {
     }
 
     #[test]
+    fn with_reduced_motion_a_beat_still_plays_to_its_end_but_only_shows_event_instants() {
+        let (l, s) = lesson("async-retries");
+        let mut t = Tour::new(l, &s, 1, true).unwrap();
+        assert_eq!(t.phase, Phase::Ready);
+        let instants: Vec<SimTime> = t.pb.session.timeline().trace.iter().map(|e| e.at).collect();
+        t.apply(Step::Continue);
+        assert!(t.moving(), "asked to play, it plays, by steps");
+        let mut wall = 0.0;
+        let mut shown = Vec::new();
+        while t.phase == Phase::Playing && wall < 600_000.0 {
+            wall += 16.7;
+            t.apply(Step::Tick { wall_ms: wall });
+            shown.push(t.pb.at);
+        }
+        assert_eq!(t.pb.at, t.planned().reached);
+        assert!(shown.len() > 3);
+        assert!(
+            shown.iter().all(|at| instants.contains(at)),
+            "no tweening: {shown:?}"
+        );
+    }
+
+    #[test]
     fn deep_links_and_resume_land_paused_at_the_beat() {
         let (l, s) = lesson("async-retries");
         let t = Tour::new(l.clone(), &s, 3, false).unwrap();
