@@ -252,3 +252,30 @@ fn eventbridge_max_age_bounds_delivery_retries() {
     assert!(at <= 60_000 + 40, "{at}");
     assert_eq!(d, Disposition::Discarded { condition: FailureCondition::DeliveryRetriesExhausted, approximate_invoke_count: 0 });
 }
+
+/// `function.poison_items` outside polling: the event with that number fails every attempt (a
+/// notification the handler cannot process) and the others succeed. Asynchronously it is retried
+/// twice and dead-lettered (L-ASYNC-ERR, L-ASYNC-REC); synchronously its caller gets the error
+/// once and nobody retries (L-INVOKE, L-APIGW-ERR).
+#[test]
+fn a_poison_event_fails_every_attempt_and_only_it() {
+    let text = one_source(
+        "kind = \"s3\"\nid = \"up\"",
+        "poison_items = [1]",
+        "[async]\ndead_letter_queue = { kind = \"sqs\", name = \"dlq\" }\n\n[[workload]]\nsource = \"up\"\nrepeat = 3\nevery_ms = 1000\n",
+    );
+    let sim = run(&text, 1);
+    assert_eq!(attempts(&sim, 0).len(), 1);
+    assert_eq!(attempts(&sim, 1).len(), 3, "the poison event: the first attempt and two retries");
+    assert!(attempts(&sim, 1).iter().all(|a| matches!(a.2, AttemptOutcome::FunctionError { .. })));
+    assert_eq!(attempts(&sim, 2).len(), 1);
+    assert!(matches!(disposition(&sim, 0).unwrap().1, Disposition::Succeeded { .. }));
+    assert!(matches!(disposition(&sim, 1).unwrap().1, Disposition::SentToFailureTarget { approximate_invoke_count: 3, .. }));
+    assert!(matches!(disposition(&sim, 2).unwrap().1, Disposition::Succeeded { .. }));
+
+    let text = one_source("kind = \"api_gateway\"\nid = \"api\"", "poison_items = [1]", "[[workload]]\nsource = \"api\"\nrepeat = 3\nevery_ms = 1000\n");
+    let sim = run(&text, 1);
+    assert_eq!((attempts(&sim, 0).len(), attempts(&sim, 1).len(), attempts(&sim, 2).len()), (1, 1, 1));
+    assert!(matches!(disposition(&sim, 1).unwrap().1, Disposition::ErrorReturned { status: 502, .. }));
+    assert!(matches!(disposition(&sim, 2).unwrap().1, Disposition::Succeeded { status: Some(200), .. }));
+}
