@@ -93,9 +93,9 @@ test('asynchronous failure: three attempts about 1 and 2 minutes apart, then the
   assert.ok(dead && dead[0] > fails[2], `dead-lettered after the third failure: ${JSON.stringify(dead)}`);
   assert.equal(await page.locator('.ls-node-dlq .ls-count').textContent(), '1');
   // The timeline marks them: three errors, two retries, one dead-lettering.
-  assert.equal(await page.locator('.ls-mk-error').count(), 3);
-  assert.equal(await page.locator('.ls-mk-retry').count(), 2);
-  assert.equal(await page.locator('.ls-mk-dead').count(), 1);
+  assert.equal(await page.locator('.ls-scrubber .ls-mk-error').count(), 3);
+  assert.equal(await page.locator('.ls-scrubber .ls-mk-retry').count(), 2);
+  assert.equal(await page.locator('.ls-scrubber .ls-mk-dead').count(), 1);
   // The DLQ is empty one event earlier, and the arrival time is the disposal time.
   await page.keyboard.press('ArrowLeft');
   assert.ok(ms(await clock(page)) < dead[0]);
@@ -153,13 +153,13 @@ test('injecting a fault forks the run from the current moment', async () => {
   const before = await log(page);
   await page.getByRole('button', { name: 'Fail next attempt' }).click();
   assert.equal(await page.locator('.ls-branch li').count(), 1);
-  assert.equal(await page.locator('.ls-mk-input').count(), 1, 'the fork is marked on the timeline');
+  assert.equal(await page.locator('.ls-scrubber .ls-mk-input').count(), 1, 'the fork is marked on the timeline');
   assert.equal(await clock(page), '0:00.010', 'the cursor stays where the fault was injected');
   assert.deepEqual((await log(page)).filter(([t]) => t < 10), before.filter(([t]) => t < 10), 'the past is unchanged');
   await player.focus();
   assert.equal(await firstStatus(page), '502', 'the function error reaches the client as 502');
+  assert.ok((await log(page)).some(([, s]) => /sees 502/.test(s)), 'and the log says so');
   await page.keyboard.press('End');
-  assert.ok((await log(page)).some(([, s]) => /sees 502/.test(s)));
   await page.screenshot({ path: shot('forked.png') });
   // Scrub back before the first fault and inject another: the new branch replaces the old one.
   await page.keyboard.press('Home');
@@ -182,10 +182,15 @@ test('poisoning the next event fails just that one, from that moment on', async 
   assert.equal(await clock(page), '0:02.500');
   assert.deepEqual((await log(page)).filter(([t]) => t <= 2500), before.filter(([t]) => t <= 2500), 'the past is unchanged');
   await page.locator('.ls-player').focus();
-  await page.keyboard.press('End');
+  // Step to the answer of the poisoned request: the client sees 502 for it...
+  for (let i = 0; i < 200 && (await page.locator('.ls-node-caller .ls-status').textContent()) !== '502'; i++) await page.keyboard.press('ArrowRight');
   const errors = (await log(page)).filter(([, s]) => /sees 502/.test(s));
   assert.equal(errors.length, 1, JSON.stringify(errors));
   assert.ok(errors[0][0] > 2500);
+  // ... and for no other: one caller-error mark on the whole timeline, later answers are 200.
+  assert.equal(await page.locator('.ls-scrubber .ls-mk-caller').count(), 1);
+  await page.keyboard.press('End');
+  assert.equal(await page.locator('.ls-node-caller .ls-status').textContent(), '200');
   assert.ok((await page.locator('.ls-inject').textContent()).includes(`Poisoned (function.poison_items): event #${n}.`));
   assert.deepEqual(problems, []);
   await close();

@@ -22,6 +22,13 @@ async fn mount(attrs: &[(&str, &str)]) -> Element {
     doc().body().unwrap().append_child(&host).unwrap();
     let props = lambdascope::mount::props_for(&host, &[]);
     yew::Renderer::<lambdascope::Player>::with_root_and_props(host.clone(), props).render();
+    // The log, panel and fault buttons follow the first paint; wait for them (a loaded CI
+    // machine can take longer than one settle).
+    let h = host.clone();
+    assert!(
+        eventually(move || h.query_selector(".ls-log").ok().flatten().is_some()).await,
+        "the player finished rendering"
+    );
     settle().await;
     host
 }
@@ -193,7 +200,8 @@ async fn selecting_a_box_opens_its_panel_and_refuses_an_out_of_range_value() {
         .unwrap();
     settle().await;
     assert!(
-        eventually(|| text(&host, "[data-path='function.timeout_s'] .ls-field-error").is_empty()).await,
+        eventually(|| text(&host, "[data-path='function.timeout_s'] .ls-field-error").is_empty())
+            .await,
         "a valid value clears the error: {}",
         text(&host, "[data-path='function.timeout_s'] .ls-field-error")
     );
@@ -227,7 +235,7 @@ async fn injecting_a_fault_forks_the_run() {
     settle().await;
     assert_eq!(count(&host, ".ls-branch li"), 1);
     assert_eq!(
-        count(&host, ".ls-mk-input"),
+        count(&host, ".ls-scrubber .ls-mk-input"),
         1,
         "the fork is marked on the timeline"
     );
@@ -235,7 +243,7 @@ async fn injecting_a_fault_forks_the_run() {
     key(&player, "End");
     settle().await;
     assert!(
-        count(&host, ".ls-mk-caller") >= 1,
+        count(&host, ".ls-scrubber .ls-mk-caller") >= 1,
         "the caller now sees an error"
     );
     host.remove();
@@ -288,13 +296,19 @@ async fn mount_lessons(lesson: &str) -> Element {
 }
 
 fn phase(host: &Element) -> String {
-    q(host, ".ls-lesson").get_attribute("data-ls-phase").unwrap_or_default()
+    q(host, ".ls-lesson")
+        .get_attribute("data-ls-phase")
+        .unwrap_or_default()
 }
 fn beat_no(host: &Element) -> String {
-    q(host, ".ls-lesson").get_attribute("data-ls-beat").unwrap_or_default()
+    q(host, ".ls-lesson")
+        .get_attribute("data-ls-beat")
+        .unwrap_or_default()
 }
 fn answer_number(host: &Element, value: &str) {
-    let input: HtmlInputElement = q(host, "[data-ls='question'] input[type='number']").dyn_into().unwrap();
+    let input: HtmlInputElement = q(host, "[data-ls='question'] input[type='number']")
+        .dyn_into()
+        .unwrap();
     input.set_value(value);
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
@@ -304,21 +318,35 @@ fn answer_number(host: &Element, value: &str) {
 }
 
 #[wasm_bindgen_test]
-async fn a_lesson_asks_first_then_plays_and_says_right_or_wrong_and_continue_and_back_move_between_beats() {
+async fn a_lesson_asks_first_then_plays_and_says_right_or_wrong_and_continue_and_back_move_between_beats(
+) {
     let host = mount_lessons("async-retries").await;
     assert_eq!((phase(&host), beat_no(&host)), ("ask".into(), "1".into()));
-    assert!(text(&host, ".ls-lesson .ls-clock").starts_with("0:00.000"), "nothing plays before the answer");
+    assert!(
+        text(&host, ".ls-lesson .ls-clock").starts_with("0:00.000"),
+        "nothing plays before the answer"
+    );
     // A wrong prediction: the beat plays, then the feedback says so, with the fact behind it.
     answer_number(&host, "2");
     settle().await;
     click(&q(&host, "[data-ls='check']"));
-    assert!(eventually(|| phase(&host) == "playing").await, "{}", phase(&host));
+    assert!(
+        eventually(|| phase(&host) == "playing").await,
+        "{}",
+        phase(&host)
+    );
     click(&q(&host, "[data-ls='continue']")); // skip to the end of the beat
     assert!(eventually(|| phase(&host) == "done").await);
     let feedback = text(&host, "[data-ls='feedback']");
-    assert!(feedback.contains("Not quite. You said 2; the simulation says 3."), "{feedback}");
+    assert!(
+        feedback.contains("Not quite. You said 2; the simulation says 3."),
+        "{feedback}"
+    );
     assert!(feedback.contains("L-ASYNC-ERR"), "{feedback}");
-    assert!(text(&host, ".ls-lesson .ls-clock").starts_with("0:01.040"), "stopped where beat 1 is reached");
+    assert!(
+        text(&host, ".ls-lesson .ls-clock").starts_with("0:01.040"),
+        "stopped where beat 1 is reached"
+    );
     // Retry, and this time right.
     click(&q(&host, "[data-ls='retry']"));
     assert!(eventually(|| phase(&host) == "ask").await);
@@ -339,34 +367,64 @@ async fn a_lesson_asks_first_then_plays_and_says_right_or_wrong_and_continue_and
     key(&player, "ArrowLeft");
     assert!(eventually(|| beat_no(&host) == "1" && phase(&host) == "ask").await);
     // Progress went to local storage.
-    let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("lambdascope.progress").unwrap().unwrap();
+    let stored = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("lambdascope.progress")
+        .unwrap()
+        .unwrap();
     assert!(stored.contains("current=async-retries"), "{stored}");
     host.remove();
 }
 
 #[wasm_bindgen_test]
 async fn the_comparison_shows_three_lanes_on_one_clock_and_its_table_follows_the_fault() {
-    use lambdascope::components::compare::{CompareProps, CompareView};
     use lambdascope::compare::Fault;
+    use lambdascope::components::compare::{CompareProps, CompareView};
     let host = doc().create_element("div").unwrap();
     doc().body().unwrap().append_child(&host).unwrap();
-    let props = CompareProps { fault: Fault::Throttle, instance: 901, on_fault: yew::Callback::noop() };
+    let props = CompareProps {
+        fault: Fault::Throttle,
+        instance: 901,
+        on_fault: yew::Callback::noop(),
+    };
     yew::Renderer::<CompareView>::with_root_and_props(host.clone(), props).render();
     settle().await;
     assert_eq!(count(&host, ".ls-lane"), 3);
     let cells: Vec<String> = {
-        let list = host.query_selector_all(".ls-summary-table tr:nth-child(2) td").unwrap();
-        (0..list.length()).map(|i| list.item(i).unwrap().text_content().unwrap()).collect()
+        let list = host
+            .query_selector_all(".ls-summary-table tr:nth-child(2) td")
+            .unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().text_content().unwrap())
+            .collect()
     };
-    assert_eq!(cells[0], "500 ×6", "a throttled synchronous caller gets the error at once");
+    assert_eq!(
+        cells[0], "500 ×6",
+        "a throttled synchronous caller gets the error at once"
+    );
     let root = q(&host, ".ls-compare");
     key(&root, "End");
     settle().await;
     let instants: Vec<String> = {
         let list = host.query_selector_all(".ls-lane .ls-diagram").unwrap();
-        (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap().get_attribute("data-at").unwrap()).collect()
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .dyn_into::<Element>()
+                    .unwrap()
+                    .get_attribute("data-at")
+                    .unwrap()
+            })
+            .collect()
     };
     assert_eq!(instants.len(), 3);
-    assert!(instants.iter().all(|a| *a == instants[0]), "one clock: {instants:?}");
+    assert!(
+        instants.iter().all(|a| *a == instants[0]),
+        "one clock: {instants:?}"
+    );
     host.remove();
 }
