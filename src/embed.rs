@@ -24,6 +24,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use lambdascope_sim::SimTime;
+
 use crate::playback::Action;
 use crate::share_link::{self, Request, Theme};
 
@@ -233,21 +235,29 @@ fn tab_visible() -> bool {
         .is_none_or(|d| d.visibility_state() != web_sys::VisibilityState::Hidden)
 }
 
-/// Pauses a playing player when it stops being seen, and resumes it when it is seen again (only
-/// if this hook paused it: a player the user paused stays paused).
+/// Pauses a playing player when it stops being seen, and resumes it when it is seen again, only
+/// if this hook paused it and nothing moved it since (a player the user paused, stepped or
+/// scrubbed stays where the user left it).
 #[hook]
-pub fn use_pause_while_unseen(visible: bool, playing: bool, dispatch: Callback<Action>) {
-    let held = use_mut_ref(|| false);
-    use_effect_with((visible, playing), move |(visible, playing)| {
+pub fn use_pause_while_unseen(
+    visible: bool,
+    playing: bool,
+    at: SimTime,
+    dispatch: Callback<Action>,
+) {
+    // The instant at which this hook paused the player.
+    let held = use_mut_ref(|| None::<SimTime>);
+    use_effect_with((visible, playing, at), move |(visible, playing, at)| {
         let mut held = held.borrow_mut();
         if !*visible && *playing {
-            *held = true;
+            *held = Some(*at);
             dispatch.emit(Action::Pause);
-        } else if *visible && *held {
-            *held = false;
-            if !*playing {
-                dispatch.emit(Action::Play);
-            }
+        } else if *playing || held.is_some_and(|h| h != *at) {
+            // Playing again, or moved while unseen: no longer ours to resume.
+            *held = None;
+        } else if *visible && held.is_some() {
+            *held = None;
+            dispatch.emit(Action::Play);
         }
     });
 }

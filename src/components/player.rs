@@ -151,7 +151,7 @@ fn player_inner(p: &InnerProps) -> Html {
     // Paused while off-screen or in a hidden tab; resumed when seen again.
     let root = use_node_ref();
     let visible = crate::embed::use_visible(root.clone());
-    crate::embed::use_pause_while_unseen(visible, pb.playing, {
+    crate::embed::use_pause_while_unseen(visible, pb.playing, pb.at, {
         let d = d.clone();
         Callback::from(move |a: Action| d.dispatch(a))
     });
