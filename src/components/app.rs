@@ -29,7 +29,7 @@ pub enum Route {
 /// Reads a fragment (with or without `#`). Lesson ids and beats go through the core's link
 /// parser, so a bad one is treated like any bad link parameter: ignored.
 pub fn route(hash: &str) -> Route {
-    let h = hash.trim_start_matches('#');
+    let h = hash.trim_start_matches(['#', '?']);
     let keys: Vec<(&str, &str)> = h
         .split('&')
         .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
@@ -54,6 +54,13 @@ pub fn route(hash: &str) -> Route {
         };
     }
     Route::Player
+}
+
+/// The query string (`?lesson=ID&beat=N` links written by the share code land on the lesson too).
+fn current_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
 }
 
 fn current_hash() -> String {
@@ -130,7 +137,10 @@ pub fn app(p: &AppProps) -> Html {
         let explore = explore.clone();
         use_effect_with(hash.clone(), move |_| explore.set(None));
     }
-    let r = route(&hash);
+    let r = match route(&hash) {
+        Route::Player if hash.trim_start_matches('#').is_empty() => route(&current_search()),
+        r => r,
+    };
     if let Some((back, st)) = &*explore {
         let props = PlayerProps {
             scenario: st.scenario.as_ref().and_then(|s| match s {
@@ -249,6 +259,15 @@ mod tests {
     #[test]
     fn fragments_choose_the_view() {
         assert_eq!(route(""), Route::Player);
+        assert_eq!(
+            route("?lesson=async-retries&beat=3"),
+            Route::Lessons {
+                lesson: Some("async-retries".into()),
+                beat: Some(2)
+            },
+            "a share link's query names a lesson too"
+        );
+        assert_eq!(route("?s=overview&lesson=async-retries&beat=3"), Route::Player);
         assert_eq!(route("#scenario=overview&t=5000"), Route::Player);
         assert_eq!(route("#s=async-retries-dlq&seed=3"), Route::Player);
         assert_eq!(
