@@ -302,3 +302,27 @@ test('dark colour scheme and a polling scenario render', async () => {
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('the player speaks significant events to screen readers, one at a time', async () => {
+  const { page, problems, close } = await open();
+  // Collect what the polite live region says over 15 s of play (each line is held long enough to
+  // be read aloud: about 60 ms a character).
+  const said = await page.evaluate(async () => {
+    const el = document.querySelector('.ls-player [data-ls="announce"]');
+    const lines = [];
+    const seen = new Set();
+    const t0 = performance.now();
+    while (performance.now() - t0 < 15000) {
+      const serial = el.dataset.serial;
+      if (el.textContent && !seen.has(serial)) { seen.add(serial); lines.push([performance.now() - t0, el.textContent]); }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return lines;
+  });
+  assert.ok(said.length >= 2, `announcements: ${JSON.stringify(said)}`);
+  assert.ok(said.every(([, s]) => /invocation|event|Attempt|caller|queue/i.test(s)), JSON.stringify(said));
+  // Paced: a screen reader gets time to finish each one.
+  for (let i = 1; i < said.length; i++) assert.ok(said[i][0] - said[i - 1][0] >= 1000, `spacing ${JSON.stringify(said)}`);
+  assert.deepEqual(problems, []);
+  await close();
+});

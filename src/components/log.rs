@@ -59,25 +59,3 @@ pub fn event_log(p: &LogProps) -> Html {
         </section>
     }
 }
-
-#[derive(Properties, PartialEq)]
-pub struct LiveProps {
-    pub session: Shared<Session>,
-    pub seen: usize,
-}
-
-/// Announces the latest major event (attempts, errors, retries, dispositions), not every hop.
-#[function_component(LiveRegion)]
-pub fn live_region(p: &LiveProps) -> Html {
-    let tl = p.session.timeline();
-    let seen = p.seen.min(tl.trace.len());
-    let latest = tl.trace[..seen]
-        .iter()
-        .rev()
-        .take(400)
-        .find(|e| salience(e) == Salience::Major);
-    let text = latest
-        .map(|e| format!("{}: {}", format_clock(e.at), sentence(&tl.topology, e)))
-        .unwrap_or_default();
-    html! { <div class="ls-sr-only" aria-live="polite" aria-atomic="true" data-ls="live">{text}</div> }
-}

@@ -13,7 +13,8 @@ use super::controls::Controls;
 use super::diagram::Diagram;
 use super::help::HelpSheet;
 use super::inject::Inject;
-use super::log::{EventLog, LiveRegion};
+use super::log::EventLog;
+use super::narrator::Narrator;
 use super::panel::Panel;
 use super::scrubber::Scrubber;
 use super::share::{Problems, ShareMenu};
@@ -408,7 +409,9 @@ fn player_inner(p: &InnerProps) -> Html {
                     </aside>
                 }
             </div>
-            if *full { <LiveRegion session={session.clone()} seen={scene.events_seen} /> }
+            // Screen readers hear each significant event in turn, paced (the lessons' narrator),
+            // not the latest one only; a burst at high speed is summed up.
+            if *full { <Narrator visit={0} lines={Vec::<String>::new()} session={session.clone()} seen={scene.events_seen} /> }
             if *help { <HelpSheet instance={p.instance} on_close={on_help} /> }
         </div>
     }
