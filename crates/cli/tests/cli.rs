@@ -96,6 +96,6 @@ fn lesson_prints_beats_and_computed_answers() {
     let out = bin().args(["lesson", &file]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("How many times will the handler run?  A: 3"), "{text}");
+    assert!(text.contains("How many times will the handler run before Lambda gives up?  A: 3"), "{text}");
     assert!(text.contains("A: sqs:parse-invoice-dlq"), "{text}");
 }
