@@ -25,7 +25,8 @@
 use crate::scenario::Source;
 use crate::services::{eventbridge, sns};
 use crate::trace::{
-    Disposition, FailureCondition, FailureTargetKind, InvocationId, Message, NodeId, RetryReason, Trace,
+    Disposition, FailureCondition, FailureTargetKind, InvocationId, Message, NodeId, RetryReason,
+    Trace,
 };
 use crate::world::{Leg, Sim, Timer};
 
@@ -37,16 +38,29 @@ impl Sim {
     pub(crate) fn async_source_created(&mut self, inv: InvocationId, source: usize) {
         let duplicate = self.is_duplicate(inv);
         match self.scenario.file.sources[source] {
-            Source::S3 { delivery_delay_ms, duplicate_probability, .. } => {
-                self.schedule(self.now.plus(delivery_delay_ms), inv, Timer::SourceDeliver { try_no: 1 });
+            Source::S3 {
+                delivery_delay_ms,
+                duplicate_probability,
+                ..
+            } => {
+                self.schedule(
+                    self.now.plus(delivery_delay_ms),
+                    inv,
+                    Timer::SourceDeliver { try_no: 1 },
+                );
                 if !duplicate && self.rng_sources[source].chance(duplicate_probability) {
                     // S3 notifies at least once: a second notification of the same object event,
                     // a little later (S3-NOTIF [D]).
                     let event = self.invocations[&inv].event;
                     let bytes = self.invocations[&inv].payload_bytes;
                     let dup = self.new_invocation(source, bytes, Some(event));
-                    let extra = self.rng_sources[source].range_inclusive(1, delivery_delay_ms.max(200));
-                    self.schedule(self.now.plus(delivery_delay_ms + extra), dup, Timer::SourceDeliver { try_no: 1 });
+                    let extra =
+                        self.rng_sources[source].range_inclusive(1, delivery_delay_ms.max(200));
+                    self.schedule(
+                        self.now.plus(delivery_delay_ms + extra),
+                        dup,
+                        Timer::SourceDeliver { try_no: 1 },
+                    );
                 }
             }
             _ => self.async_source_deliver(inv, 1),
@@ -59,14 +73,22 @@ impl Sim {
 
     /// The source hands the event to Lambda (delivery try `try_no`).
     pub(crate) fn async_source_deliver(&mut self, inv: InvocationId, try_no: u32) {
-        let Some(state) = self.invocations.get_mut(&inv) else { return };
+        let Some(state) = self.invocations.get_mut(&inv) else {
+            return;
+        };
         state.tries = try_no;
         let source = state.source;
         let from = self.topo.sources[source].0;
         let queue = self.topo.queue.expect("async sources have a queue");
         match &self.scenario.file.sources[source] {
             Source::Sns { .. } | Source::EventBridge { .. } => {
-                self.send(inv, from, queue, Message::DeliveryAttempt { try_no }, Leg::DeliveryAt { try_no });
+                self.send(
+                    inv,
+                    from,
+                    queue,
+                    Message::DeliveryAttempt { try_no },
+                    Leg::DeliveryAt { try_no },
+                );
             }
             _ => {
                 self.send(inv, from, queue, Message::Event, Leg::AtQueue);
@@ -76,11 +98,18 @@ impl Sim {
 
     /// An SNS/EventBridge delivery attempt reached Lambda's front door.
     pub(crate) fn async_delivery_at(&mut self, inv: InvocationId, try_no: u32) {
-        let Some(state) = self.invocations.get(&inv) else { return };
+        let Some(state) = self.invocations.get(&inv) else {
+            return;
+        };
         let (source, created) = (state.source, state.created);
         let src = self.scenario.file.sources[source].clone();
         let unreachable_for = match &src {
-            Source::Sns { unreachable_for_ms, .. } | Source::EventBridge { unreachable_for_ms, .. } => *unreachable_for_ms,
+            Source::Sns {
+                unreachable_for_ms, ..
+            }
+            | Source::EventBridge {
+                unreachable_for_ms, ..
+            } => *unreachable_for_ms,
             _ => 0,
         };
         if self.now.as_ms() >= unreachable_for {
@@ -88,32 +117,81 @@ impl Sim {
             return;
         }
         let node = self.topo.sources[source].0;
-        self.emit(Trace::DeliveryFailed { inv, source: node, try_no });
+        self.emit(Trace::DeliveryFailed {
+            inv,
+            source: node,
+            try_no,
+        });
         let next = try_no + 1;
         let delay = match &src {
             Source::Sns { .. } => sns::delay_before_attempt_ms(next),
-            Source::EventBridge { maximum_retry_attempts, maximum_event_age_s, retry_backoff_initial_ms, retry_backoff_max_ms, .. } => {
+            Source::EventBridge {
+                maximum_retry_attempts,
+                maximum_event_age_s,
+                retry_backoff_initial_ms,
+                retry_backoff_max_ms,
+                ..
+            } => {
                 let retry = next - 1;
-                let d = eventbridge::retry_delay_ms(retry, *retry_backoff_initial_ms, *retry_backoff_max_ms, &mut self.rng_sources[source]);
+                let d = eventbridge::retry_delay_ms(
+                    retry,
+                    *retry_backoff_initial_ms,
+                    *retry_backoff_max_ms,
+                    &mut self.rng_sources[source],
+                );
                 let age_after = self.now.plus(d).since(created);
-                (retry <= *maximum_retry_attempts && age_after <= *maximum_event_age_s as u64 * 1000).then_some(d)
+                (retry <= *maximum_retry_attempts
+                    && age_after <= *maximum_event_age_s as u64 * 1000)
+                    .then_some(d)
             }
             _ => None,
         };
         match delay {
             Some(d) => {
                 let due = self.now.plus(d);
-                self.emit(Trace::RetryScheduled { inv, next_try: next, due, reason: RetryReason::DeliveryFailed });
+                self.emit(Trace::RetryScheduled {
+                    inv,
+                    next_try: next,
+                    due,
+                    reason: RetryReason::DeliveryFailed,
+                });
                 self.schedule(due, inv, Timer::SourceDeliver { try_no: next });
             }
             None => {
                 let condition = FailureCondition::DeliveryRetriesExhausted;
                 match (&src, self.topo.eventbridge_dlqs[source]) {
-                    (Source::EventBridge { dead_letter_queue: Some(q), .. }, Some(dlq)) => {
-                        let disposition = Disposition::SentToFailureTarget { condition, targets: vec![format!("sqs:{q}")], approximate_invoke_count: 0 };
-                        self.send(inv, node, dlq, Message::Record { target: FailureTargetKind::EventBridgeDlq, success: false }, Leg::AtTarget { disposition: Some(disposition) });
+                    (
+                        Source::EventBridge {
+                            dead_letter_queue: Some(q),
+                            ..
+                        },
+                        Some(dlq),
+                    ) => {
+                        let disposition = Disposition::SentToFailureTarget {
+                            condition,
+                            targets: vec![format!("sqs:{q}")],
+                            approximate_invoke_count: 0,
+                        };
+                        self.send(
+                            inv,
+                            node,
+                            dlq,
+                            Message::Record {
+                                target: FailureTargetKind::EventBridgeDlq,
+                                success: false,
+                            },
+                            Leg::AtTarget {
+                                disposition: Some(disposition),
+                            },
+                        );
                     }
-                    _ => self.dispose(inv, Disposition::Discarded { condition, approximate_invoke_count: 0 }),
+                    _ => self.dispose(
+                        inv,
+                        Disposition::Discarded {
+                            condition,
+                            approximate_invoke_count: 0,
+                        },
+                    ),
                 }
             }
         }
@@ -121,17 +199,37 @@ impl Sim {
 
     /// The event reached Lambda's internal queue: 202 and wait for a poller.
     pub(crate) fn async_at_queue(&mut self, inv: InvocationId) {
-        let Some(state) = self.invocations.get(&inv) else { return };
+        let Some(state) = self.invocations.get(&inv) else {
+            return;
+        };
         let (source, bytes, duplicate) = (state.source, state.payload_bytes, state.duplicate);
         let queue = self.topo.queue.expect("async sources have a queue");
         let src_node = self.topo.sources[source].0;
         let is_custom = matches!(self.scenario.file.sources[source], Source::Custom { .. });
         if bytes > ASYNC_PAYLOAD_LIMIT {
-            self.emit(Trace::PayloadRejected { inv, bytes, limit: ASYNC_PAYLOAD_LIMIT });
-            let disposition = Disposition::ErrorReturned { status: 413, error: "RequestTooLargeException".into() };
+            self.emit(Trace::PayloadRejected {
+                inv,
+                bytes,
+                limit: ASYNC_PAYLOAD_LIMIT,
+            });
+            let disposition = Disposition::ErrorReturned {
+                status: 413,
+                error: "RequestTooLargeException".into(),
+            };
             if is_custom {
-                let msg = Message::Response { status: 413, error: Some("RequestTooLargeException".into()) };
-                self.send(inv, queue, src_node, msg, Leg::AtTarget { disposition: Some(disposition) });
+                let msg = Message::Response {
+                    status: 413,
+                    error: Some("RequestTooLargeException".into()),
+                };
+                self.send(
+                    inv,
+                    queue,
+                    src_node,
+                    msg,
+                    Leg::AtTarget {
+                        disposition: Some(disposition),
+                    },
+                );
             } else {
                 self.dispose(inv, disposition);
             }
@@ -161,7 +259,11 @@ impl Sim {
             }
         }
         self.queue_depth += 1;
-        self.emit(Trace::Enqueued { inv, queue, depth: self.queue_depth });
+        self.emit(Trace::Enqueued {
+            inv,
+            queue,
+            depth: self.queue_depth,
+        });
         if first_time {
             let delay = self.scenario.file.async_config.queue_delay_ms;
             self.schedule(self.now.plus(delay), inv, Timer::QueuePick);
@@ -170,22 +272,37 @@ impl Sim {
 
     /// A poller takes the event from the queue for an attempt (or to fail it).
     pub(crate) fn async_queue_pick(&mut self, inv: InvocationId) {
-        let Some(state) = self.invocations.get(&inv) else { return };
+        let Some(state) = self.invocations.get(&inv) else {
+            return;
+        };
         let (attempts, accepted_at) = (state.attempts, state.accepted_at.unwrap_or(self.now));
         let queue = self.topo.queue.expect("async sources have a queue");
         self.queue_depth = self.queue_depth.saturating_sub(1);
-        self.emit(Trace::Dequeued { inv, queue, depth: self.queue_depth });
+        self.emit(Trace::Dequeued {
+            inv,
+            queue,
+            depth: self.queue_depth,
+        });
         let cfg = &self.scenario.file.async_config;
         if self.scenario.file.function.reserved_concurrency == Some(0) {
             self.async_fail(inv, FailureCondition::ZeroReservedConcurrency, queue);
             return;
         }
-        if self.now.since(accepted_at) > cfg.maximum_event_age_s as u64 * 1000 {
+        // The attempt would start one hop from now, when the event reaches the function: that
+        // instant, not the pick, must still be within the maximum age (L-ASYNC-CFG).
+        let starts = self.now.plus(self.scenario.file.network.hop_ms);
+        if starts.since(accepted_at) > cfg.maximum_event_age_s as u64 * 1000 {
             self.async_fail(inv, FailureCondition::EventAgeExceeded, queue);
             return;
         }
         let attempt = attempts + 1;
-        self.send(inv, queue, self.topo.function, Message::Attempt { attempt }, Leg::AtFunctionAsync { attempt });
+        self.send(
+            inv,
+            queue,
+            self.topo.function,
+            Message::Attempt { attempt },
+            Leg::AtFunctionAsync { attempt },
+        );
     }
 
     /// The event reached the function: run it, or go back to the queue on a throttle.
@@ -198,9 +315,17 @@ impl Sim {
             return;
         }
         let cfg = &self.scenario.file.async_config;
-        let (initial, max, max_age_ms) = (cfg.throttle_backoff_initial_ms, cfg.throttle_backoff_max_ms, cfg.maximum_event_age_s as u64 * 1000);
+        let (initial, max, max_age_ms) = (
+            cfg.throttle_backoff_initial_ms,
+            cfg.throttle_backoff_max_ms,
+            cfg.maximum_event_age_s as u64 * 1000,
+        );
         let state = self.invocations.get_mut(&inv).expect("checked");
-        state.backoff_ms = if state.backoff_ms == 0 { initial } else { (state.backoff_ms * 2).min(max) };
+        state.backoff_ms = if state.backoff_ms == 0 {
+            initial
+        } else {
+            (state.backoff_ms * 2).min(max)
+        };
         let due = self.now.plus(state.backoff_ms);
         let accepted_at = state.accepted_at.unwrap_or(self.now);
         let next_try = state.attempts + 1;
@@ -208,9 +333,22 @@ impl Sim {
             self.async_fail(inv, FailureCondition::EventAgeExceeded, self.topo.function);
             return;
         }
-        self.emit(Trace::RetryScheduled { inv, next_try, due, reason: RetryReason::Throttled });
+        self.emit(Trace::RetryScheduled {
+            inv,
+            next_try,
+            due,
+            reason: RetryReason::Throttled,
+        });
         let queue = self.topo.queue.expect("async sources have a queue");
-        self.send(inv, self.topo.function, queue, Message::RetryWait { attempt: next_try - 1 }, Leg::BackInQueue { due });
+        self.send(
+            inv,
+            self.topo.function,
+            queue,
+            Message::RetryWait {
+                attempt: next_try - 1,
+            },
+            Leg::BackInQueue { due },
+        );
     }
 
     /// A waiting event is back in the queue; a poller picks it again at `due`.
@@ -229,20 +367,46 @@ impl Sim {
         if succeeded {
             match (&cfg.on_success, self.topo.on_success) {
                 (Some(d), Some(node)) => {
-                    let disposition = Disposition::Succeeded { status: None, destination: Some(format!("{}:{}", kind_key(d.kind), d.name)) };
-                    self.send(inv, function, node, Message::Record { target: FailureTargetKind::Destination, success: true }, Leg::AtTarget { disposition: Some(disposition) });
+                    let disposition = Disposition::Succeeded {
+                        status: None,
+                        destination: Some(format!("{}:{}", kind_key(d.kind), d.name)),
+                    };
+                    self.send(
+                        inv,
+                        function,
+                        node,
+                        Message::Record {
+                            target: FailureTargetKind::Destination,
+                            success: true,
+                        },
+                        Leg::AtTarget {
+                            disposition: Some(disposition),
+                        },
+                    );
                 }
-                _ => self.dispose(inv, Disposition::Succeeded { status: None, destination: None }),
+                _ => self.dispose(
+                    inv,
+                    Disposition::Succeeded {
+                        status: None,
+                        destination: None,
+                    },
+                ),
             }
             return;
         }
-        let (max_retries, max_age_ms) = (cfg.maximum_retry_attempts, cfg.maximum_event_age_s as u64 * 1000);
-        let Some(state) = self.invocations.get_mut(&inv) else { return };
+        let (max_retries, max_age_ms) = (
+            cfg.maximum_retry_attempts,
+            cfg.maximum_event_age_s as u64 * 1000,
+        );
+        let Some(state) = self.invocations.get_mut(&inv) else {
+            return;
+        };
         if state.retries_used >= max_retries {
             self.async_fail(inv, FailureCondition::RetriesExhausted, function);
             return;
         }
-        let delay_ms = self.scenario.file.async_config.retry_delays_s[state.retries_used as usize] * 1000;
+        let delay_ms =
+            self.scenario.file.async_config.retry_delays_s[state.retries_used as usize] * 1000;
         let due = self.now.plus(delay_ms);
         let accepted_at = state.accepted_at.unwrap_or(self.now);
         if due.since(accepted_at) > max_age_ms {
@@ -250,32 +414,77 @@ impl Sim {
             return;
         }
         state.retries_used += 1;
-        self.emit(Trace::RetryScheduled { inv, next_try: attempt + 1, due, reason: RetryReason::FunctionError });
+        self.emit(Trace::RetryScheduled {
+            inv,
+            next_try: attempt + 1,
+            due,
+            reason: RetryReason::FunctionError,
+        });
         let queue = self.topo.queue.expect("async sources have a queue");
-        self.send(inv, function, queue, Message::RetryWait { attempt }, Leg::BackInQueue { due });
+        self.send(
+            inv,
+            function,
+            queue,
+            Message::RetryWait { attempt },
+            Leg::BackInQueue { due },
+        );
     }
 
     /// The event failed for good: to the on-failure destination and/or the DLQ, or discarded.
-    pub(crate) fn async_fail(&mut self, inv: InvocationId, condition: FailureCondition, from: NodeId) {
-        let Some(state) = self.invocations.get(&inv) else { return };
+    pub(crate) fn async_fail(
+        &mut self,
+        inv: InvocationId,
+        condition: FailureCondition,
+        from: NodeId,
+    ) {
+        let Some(state) = self.invocations.get(&inv) else {
+            return;
+        };
         let approximate_invoke_count = state.attempts;
         let cfg = &self.scenario.file.async_config;
         let mut sends: Vec<(NodeId, FailureTargetKind, String)> = Vec::new();
         if let (Some(d), Some(node)) = (&cfg.on_failure, self.topo.on_failure) {
-            sends.push((node, FailureTargetKind::Destination, format!("{}:{}", kind_key(d.kind), d.name)));
+            sends.push((
+                node,
+                FailureTargetKind::Destination,
+                format!("{}:{}", kind_key(d.kind), d.name),
+            ));
         }
         if let (Some(d), Some(node)) = (&cfg.dead_letter_queue, self.topo.dlq) {
-            sends.push((node, FailureTargetKind::DeadLetterQueue, format!("{}:{}", kind_key(d.kind), d.name)));
+            sends.push((
+                node,
+                FailureTargetKind::DeadLetterQueue,
+                format!("{}:{}", kind_key(d.kind), d.name),
+            ));
         }
         if sends.is_empty() {
-            self.dispose(inv, Disposition::Discarded { condition, approximate_invoke_count });
+            self.dispose(
+                inv,
+                Disposition::Discarded {
+                    condition,
+                    approximate_invoke_count,
+                },
+            );
             return;
         }
         let targets: Vec<String> = sends.iter().map(|s| s.2.clone()).collect();
         let last = sends.len() - 1;
         for (i, (node, kind, _)) in sends.into_iter().enumerate() {
-            let disposition = (i == last).then(|| Disposition::SentToFailureTarget { condition, targets: targets.clone(), approximate_invoke_count });
-            self.send(inv, from, node, Message::Record { target: kind, success: false }, Leg::AtTarget { disposition });
+            let disposition = (i == last).then(|| Disposition::SentToFailureTarget {
+                condition,
+                targets: targets.clone(),
+                approximate_invoke_count,
+            });
+            self.send(
+                inv,
+                from,
+                node,
+                Message::Record {
+                    target: kind,
+                    success: false,
+                },
+                Leg::AtTarget { disposition },
+            );
         }
     }
 }

@@ -32,12 +32,24 @@ fn three_attempts_at_0_60_180s_then_dlq() {
         let second = first + 500 + 60_000 + HOP;
         let third = second + 500 + 120_000 + HOP;
         assert_eq!(starts, vec![first, second, third], "seed {seed}");
-        assert!((0..1000).contains(&starts[0]) && (60_000..62_000).contains(&starts[1]) && (180_000..183_000).contains(&starts[2]));
+        assert!(
+            (0..1000).contains(&starts[0])
+                && (60_000..62_000).contains(&starts[1])
+                && (180_000..183_000).contains(&starts[2])
+        );
         let (at, d) = disposition(&sim, 0).unwrap();
-        assert_eq!(at, third + 500 + HOP, "the DLQ receives the event one hop after the last attempt");
+        assert_eq!(
+            at,
+            third + 500 + HOP,
+            "the DLQ receives the event one hop after the last attempt"
+        );
         assert_eq!(
             d,
-            Disposition::SentToFailureTarget { condition: FailureCondition::RetriesExhausted, targets: vec!["sqs:orders-dlq".into()], approximate_invoke_count: 3 }
+            Disposition::SentToFailureTarget {
+                condition: FailureCondition::RetriesExhausted,
+                targets: vec!["sqs:orders-dlq".into()],
+                approximate_invoke_count: 3
+            }
         );
     }
 }
@@ -45,9 +57,21 @@ fn three_attempts_at_0_60_180s_then_dlq() {
 /// L-EIC-API: maximum_retry_attempts = 0 → one attempt; with nothing configured the event is discarded.
 #[test]
 fn zero_retries_and_no_target_discards_after_one_attempt() {
-    let sim = run(&custom_event("behaviour = { kind = \"throw\" }", "maximum_retry_attempts = 0"), 3);
+    let sim = run(
+        &custom_event(
+            "behaviour = { kind = \"throw\" }",
+            "maximum_retry_attempts = 0",
+        ),
+        3,
+    );
     assert_eq!(attempts(&sim, 0).len(), 1);
-    assert_eq!(disposition(&sim, 0).unwrap().1, Disposition::Discarded { condition: FailureCondition::RetriesExhausted, approximate_invoke_count: 1 });
+    assert_eq!(
+        disposition(&sim, 0).unwrap().1,
+        Disposition::Discarded {
+            condition: FailureCondition::RetriesExhausted,
+            approximate_invoke_count: 1
+        }
+    );
 }
 
 /// L-ASYNC-CFG: with a 90 s maximum event age the first retry (at ≈60 s) fits and the second
@@ -55,12 +79,19 @@ fn zero_retries_and_no_target_discards_after_one_attempt() {
 #[test]
 fn maximum_event_age_cuts_retries() {
     let sim = run(
-        &custom_event("behaviour = { kind = \"throw\" }", "maximum_event_age_s = 90\non_failure = { kind = \"sns\", name = \"alerts\" }"),
+        &custom_event(
+            "behaviour = { kind = \"throw\" }",
+            "maximum_event_age_s = 90\non_failure = { kind = \"sns\", name = \"alerts\" }",
+        ),
         3,
     );
     assert_eq!(attempts(&sim, 0).len(), 2);
     match disposition(&sim, 0).unwrap().1 {
-        Disposition::SentToFailureTarget { condition, approximate_invoke_count, targets } => {
+        Disposition::SentToFailureTarget {
+            condition,
+            approximate_invoke_count,
+            targets,
+        } => {
             assert_eq!(condition, FailureCondition::EventAgeExceeded);
             assert_eq!(approximate_invoke_count, 2);
             assert_eq!(targets, vec!["sns:alerts".to_string()]);
@@ -103,15 +134,30 @@ fn throttles_back_off_and_do_not_consume_retries() {
     let sim = run(&text, 1);
     assert!(count(&sim, |t| matches!(t, Trace::Throttled { .. })) >= 4);
     for inv in 0..3 {
-        assert!(matches!(disposition(&sim, inv).unwrap().1, Disposition::Succeeded { .. }), "invocation {inv}");
-        assert_eq!(attempts(&sim, inv).len(), 1, "throttled tries are not handler runs");
+        assert!(
+            matches!(
+                disposition(&sim, inv).unwrap().1,
+                Disposition::Succeeded { .. }
+            ),
+            "invocation {inv}"
+        );
+        assert_eq!(
+            attempts(&sim, inv).len(),
+            1,
+            "throttled tries are not handler runs"
+        );
     }
     // Backoff of one invocation doubles: 1 s, 2 s, 4 s, ...
     let waits: Vec<u64> = sim
         .trace()
         .iter()
         .filter_map(|e| match &e.kind {
-            Trace::RetryScheduled { inv, due, reason: RetryReason::Throttled, .. } if inv.0 == 2 => Some(due.since(e.at)),
+            Trace::RetryScheduled {
+                inv,
+                due,
+                reason: RetryReason::Throttled,
+                ..
+            } if inv.0 == 2 => Some(due.since(e.at)),
             _ => None,
         })
         .collect();
@@ -120,7 +166,16 @@ fn throttles_back_off_and_do_not_consume_retries() {
         assert_eq!(w[1], (w[0] * 2).min(300_000));
     }
     assert_eq!(waits[0], 1000);
-    assert_eq!(count(&sim, |t| matches!(t, Trace::RetryScheduled { reason: RetryReason::FunctionError, .. })), 0);
+    assert_eq!(
+        count(&sim, |t| matches!(
+            t,
+            Trace::RetryScheduled {
+                reason: RetryReason::FunctionError,
+                ..
+            }
+        )),
+        0
+    );
 }
 
 /// L-ASYNC-ERR: throttle backoff caps at 5 minutes.
@@ -138,37 +193,84 @@ fn throttle_backoff_caps_at_five_minutes() {
         .trace()
         .iter()
         .filter_map(|e| match &e.kind {
-            Trace::RetryScheduled { due, reason: RetryReason::Throttled, .. } => Some(due.since(e.at)),
+            Trace::RetryScheduled {
+                due,
+                reason: RetryReason::Throttled,
+                ..
+            } => Some(due.since(e.at)),
             _ => None,
         })
         .collect();
-    assert_eq!(&waits[..10], &[1000, 2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000]);
+    assert_eq!(
+        &waits[..10],
+        &[1000, 2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000]
+    );
     assert!(waits.iter().all(|w| *w <= 300_000));
     // The hour runs out while throttled: EventAgeExceeded, zero runs.
-    assert_eq!(disposition(&sim, 0).unwrap().1, Disposition::Discarded { condition: FailureCondition::EventAgeExceeded, approximate_invoke_count: 0 });
+    assert_eq!(
+        disposition(&sim, 0).unwrap().1,
+        Disposition::Discarded {
+            condition: FailureCondition::EventAgeExceeded,
+            approximate_invoke_count: 0
+        }
+    );
 }
 
 /// L-ASYNC-REC: an on-success destination receives a record after a successful run.
 #[test]
 fn on_success_destination_gets_a_record() {
-    let sim = run(&custom_event("", "on_success = { kind = \"event_bridge\", name = \"audit\" }"), 1);
-    assert_eq!(disposition(&sim, 0).unwrap().1, Disposition::Succeeded { status: None, destination: Some("event_bridge:audit".into()) });
+    let sim = run(
+        &custom_event(
+            "",
+            "on_success = { kind = \"event_bridge\", name = \"audit\" }",
+        ),
+        1,
+    );
+    assert_eq!(
+        disposition(&sim, 0).unwrap().1,
+        Disposition::Succeeded {
+            status: None,
+            destination: Some("event_bridge:audit".into())
+        }
+    );
 }
 
 /// L-INVOKE: asynchronous payloads over 1 MB are refused with 413; 900 KB is fine.
 #[test]
 fn async_payload_limit_is_1_mb() {
-    let big = one_source("kind = \"custom\"\nid = \"app\"\ninvocation_type = \"event\"", "", "[[workload]]\nsource = \"app\"\npayload_bytes = 1100000\n");
-    assert_eq!(disposition(&run(&big, 1), 0).unwrap().1, Disposition::ErrorReturned { status: 413, error: "RequestTooLargeException".into() });
+    let big = one_source(
+        "kind = \"custom\"\nid = \"app\"\ninvocation_type = \"event\"",
+        "",
+        "[[workload]]\nsource = \"app\"\npayload_bytes = 1100000\n",
+    );
+    assert_eq!(
+        disposition(&run(&big, 1), 0).unwrap().1,
+        Disposition::ErrorReturned {
+            status: 413,
+            error: "RequestTooLargeException".into()
+        }
+    );
     let ok = big.replace("1100000", "900000");
-    assert!(matches!(disposition(&run(&ok, 1), 0).unwrap().1, Disposition::Succeeded { .. }));
+    assert!(matches!(
+        disposition(&run(&ok, 1), 0).unwrap().1,
+        Disposition::Succeeded { .. }
+    ));
 }
 
 /// L-ASYNC / L-INVOKE: Event invoke answers 202 right after queueing.
 #[test]
 fn event_invoke_gets_202_before_the_function_runs() {
     let sim = run(&custom_event("", ""), 1);
-    let accepted = first_at(&sim, |t| matches!(t, Trace::Sent { message: Message::Accepted, .. })).unwrap();
+    let accepted = first_at(&sim, |t| {
+        matches!(
+            t,
+            Trace::Sent {
+                message: Message::Accepted,
+                ..
+            }
+        )
+    })
+    .unwrap();
     let started = first_at(&sim, |t| matches!(t, Trace::AttemptStarted { .. })).unwrap();
     assert_eq!(accepted.as_ms(), HOP);
     assert!(accepted < started);
@@ -177,15 +279,38 @@ fn event_invoke_gets_202_before_the_function_runs() {
 /// S3-NOTIF: at-least-once — with duplicate_probability 1 every object event runs the handler twice.
 #[test]
 fn s3_duplicates_run_the_handler_twice() {
-    let text = one_source("kind = \"s3\"\nid = \"uploads\"\nduplicate_probability = 1.0", "", "[[workload]]\nsource = \"uploads\"\ncount = 4\n");
+    let text = one_source(
+        "kind = \"s3\"\nid = \"uploads\"\nduplicate_probability = 1.0",
+        "",
+        "[[workload]]\nsource = \"uploads\"\ncount = 4\n",
+    );
     let sim = run(&text, 9);
     assert_eq!(sim.totals().events, 4);
     assert_eq!(sim.totals().duplicates, 4);
     assert_eq!(sim.totals().handler_runs, 8);
-    let report = lambdascope_sim::report::Report::build(sim.scenario(), sim.topology(), 9, sim.horizon(), sim.trace(), sim.totals());
-    assert!(report.invocations.iter().all(|r| r.handler_runs_for_event == 2));
+    let report = lambdascope_sim::report::Report::build(
+        sim.scenario(),
+        sim.topology(),
+        9,
+        sim.horizon(),
+        sim.trace(),
+        sim.totals(),
+    );
+    assert!(report
+        .invocations
+        .iter()
+        .all(|r| r.handler_runs_for_event == 2));
     // The S3 delivery delay applies before the event reaches Lambda.
-    let first_event = first_at(&sim, |t| matches!(t, Trace::Sent { message: Message::Event, .. })).unwrap();
+    let first_event = first_at(&sim, |t| {
+        matches!(
+            t,
+            Trace::Sent {
+                message: Message::Event,
+                ..
+            }
+        )
+    })
+    .unwrap();
     assert_eq!(first_event.as_ms(), 1000);
 }
 
@@ -201,12 +326,26 @@ fn internal_queue_duplicates_are_counted() {
 /// then 1 s apart...), and once Lambda accepts, Lambda's queue takes over.
 #[test]
 fn sns_retries_delivery_only_while_lambda_is_unreachable() {
-    let text = one_source("kind = \"sns\"\nid = \"topic\"\nunreachable_for_ms = 2500", "behaviour = { kind = \"throw\" }", "[async]\nmaximum_retry_attempts = 1\n\n[[workload]]\nsource = \"topic\"\n");
+    let text = one_source(
+        "kind = \"sns\"\nid = \"topic\"\nunreachable_for_ms = 2500",
+        "behaviour = { kind = \"throw\" }",
+        "[async]\nmaximum_retry_attempts = 1\n\n[[workload]]\nsource = \"topic\"\n",
+    );
     let sim = run(&text, 1);
-    let fails: Vec<u64> = sim.trace().iter().filter(|e| matches!(e.kind, Trace::DeliveryFailed { .. })).map(|e| e.at.as_ms()).collect();
+    let fails: Vec<u64> = sim
+        .trace()
+        .iter()
+        .filter(|e| matches!(e.kind, Trace::DeliveryFailed { .. }))
+        .map(|e| e.at.as_ms())
+        .collect();
     // Tries 1–4 immediately (each one hop), 5 and 6 one second apart; try 7 lands after 2.5 s.
     assert_eq!(fails, vec![40, 80, 120, 160, 1200, 2240]);
-    assert!(first_at(&sim, |t| matches!(t, Trace::Enqueued { .. })).unwrap().as_ms() > 2500);
+    assert!(
+        first_at(&sim, |t| matches!(t, Trace::Enqueued { .. }))
+            .unwrap()
+            .as_ms()
+            > 2500
+    );
     // The function error is Lambda's business: 2 runs (1 retry), not SNS's.
     assert_eq!(attempts(&sim, 0).len(), 2);
 }
@@ -221,10 +360,18 @@ fn eventbridge_dlq_only_for_delivery_failures() {
         "[[workload]]\nsource = \"bus\"\n",
     );
     let sim = run(&unreachable, 4);
-    assert_eq!(count(&sim, |t| matches!(t, Trace::DeliveryFailed { .. })), 4, "1 try + 3 retries");
+    assert_eq!(
+        count(&sim, |t| matches!(t, Trace::DeliveryFailed { .. })),
+        4,
+        "1 try + 3 retries"
+    );
     assert_eq!(
         disposition(&sim, 0).unwrap().1,
-        Disposition::SentToFailureTarget { condition: FailureCondition::DeliveryRetriesExhausted, targets: vec!["sqs:eb-dlq".into()], approximate_invoke_count: 0 }
+        Disposition::SentToFailureTarget {
+            condition: FailureCondition::DeliveryRetriesExhausted,
+            targets: vec!["sqs:eb-dlq".into()],
+            approximate_invoke_count: 0
+        }
     );
     let failing_function = one_source(
         "kind = \"event_bridge\"\nid = \"bus\"\ndead_letter_queue = \"eb-dlq\"",
@@ -234,7 +381,9 @@ fn eventbridge_dlq_only_for_delivery_failures() {
     let sim = run(&failing_function, 4);
     assert_eq!(attempts(&sim, 0).len(), 3);
     match disposition(&sim, 0).unwrap().1 {
-        Disposition::SentToFailureTarget { targets, .. } => assert_eq!(targets, vec!["sqs:fn-dlq".to_string()]),
+        Disposition::SentToFailureTarget { targets, .. } => {
+            assert_eq!(targets, vec!["sqs:fn-dlq".to_string()])
+        }
         d => panic!("{d:?}"),
     }
 }
@@ -250,7 +399,13 @@ fn eventbridge_max_age_bounds_delivery_retries() {
     let sim = run(&text, 4);
     let (at, d) = disposition(&sim, 0).unwrap();
     assert!(at <= 60_000 + 40, "{at}");
-    assert_eq!(d, Disposition::Discarded { condition: FailureCondition::DeliveryRetriesExhausted, approximate_invoke_count: 0 });
+    assert_eq!(
+        d,
+        Disposition::Discarded {
+            condition: FailureCondition::DeliveryRetriesExhausted,
+            approximate_invoke_count: 0
+        }
+    );
 }
 
 /// `function.poison_items` outside polling: the event with that number fails every attempt (a
@@ -266,16 +421,75 @@ fn a_poison_event_fails_every_attempt_and_only_it() {
     );
     let sim = run(&text, 1);
     assert_eq!(attempts(&sim, 0).len(), 1);
-    assert_eq!(attempts(&sim, 1).len(), 3, "the poison event: the first attempt and two retries");
-    assert!(attempts(&sim, 1).iter().all(|a| matches!(a.2, AttemptOutcome::FunctionError { .. })));
+    assert_eq!(
+        attempts(&sim, 1).len(),
+        3,
+        "the poison event: the first attempt and two retries"
+    );
+    assert!(attempts(&sim, 1)
+        .iter()
+        .all(|a| matches!(a.2, AttemptOutcome::FunctionError { .. })));
     assert_eq!(attempts(&sim, 2).len(), 1);
-    assert!(matches!(disposition(&sim, 0).unwrap().1, Disposition::Succeeded { .. }));
-    assert!(matches!(disposition(&sim, 1).unwrap().1, Disposition::SentToFailureTarget { approximate_invoke_count: 3, .. }));
-    assert!(matches!(disposition(&sim, 2).unwrap().1, Disposition::Succeeded { .. }));
+    assert!(matches!(
+        disposition(&sim, 0).unwrap().1,
+        Disposition::Succeeded { .. }
+    ));
+    assert!(matches!(
+        disposition(&sim, 1).unwrap().1,
+        Disposition::SentToFailureTarget {
+            approximate_invoke_count: 3,
+            ..
+        }
+    ));
+    assert!(matches!(
+        disposition(&sim, 2).unwrap().1,
+        Disposition::Succeeded { .. }
+    ));
 
-    let text = one_source("kind = \"api_gateway\"\nid = \"api\"", "poison_items = [1]", "[[workload]]\nsource = \"api\"\nrepeat = 3\nevery_ms = 1000\n");
+    let text = one_source(
+        "kind = \"api_gateway\"\nid = \"api\"",
+        "poison_items = [1]",
+        "[[workload]]\nsource = \"api\"\nrepeat = 3\nevery_ms = 1000\n",
+    );
     let sim = run(&text, 1);
-    assert_eq!((attempts(&sim, 0).len(), attempts(&sim, 1).len(), attempts(&sim, 2).len()), (1, 1, 1));
-    assert!(matches!(disposition(&sim, 1).unwrap().1, Disposition::ErrorReturned { status: 502, .. }));
-    assert!(matches!(disposition(&sim, 2).unwrap().1, Disposition::Succeeded { status: Some(200), .. }));
+    assert_eq!(
+        (
+            attempts(&sim, 0).len(),
+            attempts(&sim, 1).len(),
+            attempts(&sim, 2).len()
+        ),
+        (1, 1, 1)
+    );
+    assert!(matches!(
+        disposition(&sim, 1).unwrap().1,
+        Disposition::ErrorReturned { status: 502, .. }
+    ));
+    assert!(matches!(
+        disposition(&sim, 2).unwrap().1,
+        Disposition::Succeeded {
+            status: Some(200),
+            ..
+        }
+    ));
+}
+
+/// L-ASYNC-CFG, regression (found by the property test): a retry due just inside the maximum age
+/// reaches the function one hop later, just outside it. That attempt must not run.
+#[test]
+fn a_retry_that_would_start_past_the_maximum_age_does_not_run() {
+    // Accepted at 40 ms; attempt 1 starts at 180 ms and fails at 1,020 ms; the retry is due 59 s
+    // later (age 59,980 ms ≤ 60 s) but would start at age 60,020 ms.
+    let text = custom_event(
+        "behaviour = { kind = \"throw\" }\ninit_ms = 0\nduration = { distribution = \"fixed\", ms = 840 }",
+        "maximum_event_age_s = 60\nretry_delays_s = [59, 120]",
+    );
+    let sim = run(&text, 1);
+    assert_eq!(attempts(&sim, 0).len(), 1);
+    assert_eq!(
+        disposition(&sim, 0).unwrap().1,
+        Disposition::Discarded {
+            condition: FailureCondition::EventAgeExceeded,
+            approximate_invoke_count: 1
+        }
+    );
 }
