@@ -27,7 +27,10 @@ const MOUNTED: &str = "data-lambdascope-mounted";
 /// key/value pairs, e.g. `[("t", "5000")]`).
 pub fn props_for(el: &Element, overrides: &[(String, String)]) -> PlayerProps {
     let page = (!overrides.is_empty()).then(|| {
-        let q: Vec<String> = overrides.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect();
+        let q: Vec<String> = overrides
+            .iter()
+            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+            .collect();
         share_link::from_url(&q.join("&"), "")
     });
     props_with(el, page)
@@ -84,7 +87,14 @@ fn mount_roots(or_create: bool) -> u32 {
             }
         }
     }
-    if roots.is_empty() && or_create && doc.query_selector(&format!("[{MOUNTED}]")).ok().flatten().is_none() {
+    if roots.is_empty()
+        && or_create
+        && doc
+            .query_selector(&format!("[{MOUNTED}]"))
+            .ok()
+            .flatten()
+            .is_none()
+    {
         if let (Ok(el), Some(body)) = (doc.create_element("div"), doc.body()) {
             let _ = el.set_attribute(ATTR, "");
             let _ = body.append_child(&el);
@@ -92,7 +102,11 @@ fn mount_roots(or_create: bool) -> u32 {
         }
     }
     // The URL speaks for the app page's one player only.
-    let page = if roots.len() == 1 && or_create { crate::embed::page_request() } else { None };
+    let page = if roots.len() == 1 && or_create {
+        crate::embed::page_request()
+    } else {
+        None
+    };
     if page.as_ref().is_some_and(|r| r.view.embed) {
         crate::embed::start_embed_page();
     }

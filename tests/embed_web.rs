@@ -108,7 +108,10 @@ async fn bad_attributes_are_listed_as_text_and_the_player_still_runs() {
         "markup in an attribute stays text"
     );
     // controls=none: the diagram alone, still a focusable player whose keys work.
-    assert_eq!(count(&host, ".ls-controls, .ls-scrubber, details.ls-share"), 0);
+    assert_eq!(
+        count(&host, ".ls-controls, .ls-scrubber, details.ls-share"),
+        0
+    );
     let player: HtmlElement = host
         .query_selector(".ls-player")
         .unwrap()

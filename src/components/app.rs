@@ -267,7 +267,10 @@ mod tests {
             },
             "a share link's query names a lesson too"
         );
-        assert_eq!(route("?s=overview&lesson=async-retries&beat=3"), Route::Player);
+        assert_eq!(
+            route("?s=overview&lesson=async-retries&beat=3"),
+            Route::Player
+        );
         assert_eq!(route("#scenario=overview&t=5000"), Route::Player);
         assert_eq!(route("#s=async-retries-dlq&seed=3"), Route::Player);
         assert_eq!(

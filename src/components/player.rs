@@ -59,21 +59,31 @@ pub struct PlayerProps {
 /// The scenario to open with (its index in `scenarios::FILES` if bundled), and why it is not the
 /// one asked for (if so). Parses only that one scenario: the rest wait for the first paint.
 fn initial(p: &PlayerProps) -> (Option<usize>, Option<Scenario>, Option<String>) {
-    let default = || scenarios::by_id(scenarios::DEFAULT_ID).or_else(|| scenarios::bundled().into_iter().next());
+    let default = || {
+        scenarios::by_id(scenarios::DEFAULT_ID).or_else(|| scenarios::bundled().into_iter().next())
+    };
     let fallback = |msg: String| {
         let d = default();
-        (d.as_ref().map(|b| b.index), d.map(|b| b.scenario), Some(msg))
+        (
+            d.as_ref().map(|b| b.index),
+            d.map(|b| b.scenario),
+            Some(msg),
+        )
     };
     if let Some(text) = &p.toml {
         return match Scenario::parse("inline scenario", text) {
             Ok(s) => (None, Some(s), None),
-            Err(e) => fallback(format!("The scenario could not be loaded, showing the default instead. {e}")),
+            Err(e) => fallback(format!(
+                "The scenario could not be loaded, showing the default instead. {e}"
+            )),
         };
     }
     if let Some(id) = p.scenario.as_deref().filter(|s| !s.is_empty()) {
         return match scenarios::by_id(id) {
             Some(b) => (Some(b.index), Some(b.scenario), None),
-            None => fallback(format!("There is no bundled scenario `{id}`; showing the default instead.")),
+            None => fallback(format!(
+                "There is no bundled scenario `{id}`; showing the default instead."
+            )),
         };
     }
     let d = default();
@@ -90,7 +100,7 @@ pub fn player(props: &PlayerProps) -> Html {
     match &start.1 {
         Some(s) => {
             html! { <PlayerInner start={s.clone()} start_index={start.0} notice={start.2.clone()} seed={props.seed} at_ms={props.at_ms} {instance}
-                link={props.link.clone()} view={props.view} problems={props.problems.clone()}>{props.children.clone()}</PlayerInner> }
+            link={props.link.clone()} view={props.view} problems={props.problems.clone()}>{props.children.clone()}</PlayerInner> }
         }
         None => {
             html! { <div class="ls-player ls-error-box" role="alert">{"lambdascope has no scenarios to show."}</div> }
@@ -190,7 +200,9 @@ fn player_inner(p: &InnerProps) -> Html {
     let scene = use_memo((session.clone(), pb.at), |(s, at)| {
         s.timeline().scene_at(*at)
     });
-    let metrics = use_memo((session.clone(), *full), |(s, full)| full.then(|| Shared::new(Metrics::of(s))));
+    let metrics = use_memo((session.clone(), *full), |(s, full)| {
+        full.then(|| Shared::new(Metrics::of(s)))
+    });
 
     let selected = use_state(|| None::<u32>);
     let service = use_state(|| None::<&'static Service>);
@@ -358,9 +370,20 @@ fn player_inner(p: &InnerProps) -> Html {
     let chrome = p.view.controls == ControlsMode::Full;
     let transport = p.view.controls != ControlsMode::None;
     // The share link names the bundled scenario only while the run is unedited.
-    let bundled_id: Option<AttrValue> = s.bundled.filter(|i| bundled.iter().find(|b| b.index == *i).is_none_or(|b| b.scenario == s.scenario)).and_then(|i| {
-        scenarios::FILES.get(i).and_then(|(f, _)| f.strip_suffix(".toml")).map(|id| AttrValue::from(id.to_string()))
-    });
+    let bundled_id: Option<AttrValue> = s
+        .bundled
+        .filter(|i| {
+            bundled
+                .iter()
+                .find(|b| b.index == *i)
+                .is_none_or(|b| b.scenario == s.scenario)
+        })
+        .and_then(|i| {
+            scenarios::FILES
+                .get(i)
+                .and_then(|(f, _)| f.strip_suffix(".toml"))
+                .map(|id| AttrValue::from(id.to_string()))
+        });
     html! {
         <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),
                 if dark { "ls-theme-dark" } else { "ls-theme-light" }, format!("ls-controls-{}", p.view.controls.label()))}
@@ -444,7 +467,9 @@ fn picker(
     scenario: &Scenario,
     on_load: Callback<usize>,
 ) -> Html {
-    let edited = current.and_then(|i| bundled.iter().find(|b| b.index == i)).is_some_and(|b| b.scenario != *scenario);
+    let edited = current
+        .and_then(|i| bundled.iter().find(|b| b.index == i))
+        .is_some_and(|b| b.scenario != *scenario);
     let groups = [
         Some(Method::Synchronous),
         Some(Method::Asynchronous),

@@ -57,20 +57,35 @@ struct Options {
 }
 
 fn parse_options(args: &[String]) -> Result<Options, Failure> {
-    let mut o = Options { files: Vec::new(), seed: 1, until: None, json: false };
+    let mut o = Options {
+        files: Vec::new(),
+        seed: 1,
+        until: None,
+        json: false,
+    };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        let value = |i: usize| args.get(i + 1).cloned().ok_or_else(|| Failure::Usage(format!("{a} needs a value")));
+        let value = |i: usize| {
+            args.get(i + 1)
+                .cloned()
+                .ok_or_else(|| Failure::Usage(format!("{a} needs a value")))
+        };
         match a.as_str() {
             "--seed" => {
                 let v = value(i)?;
-                o.seed = v.parse().map_err(|_| Failure::Usage(format!("--seed `{v}` is not a whole number from 0 to {}", u64::MAX)))?;
+                o.seed = v.parse().map_err(|_| {
+                    Failure::Usage(format!(
+                        "--seed `{v}` is not a whole number from 0 to {}",
+                        u64::MAX
+                    ))
+                })?;
                 i += 1;
             }
             "--until" => {
                 let v = value(i)?;
-                o.until = Some(parse_duration(&v).map_err(|e| Failure::Usage(format!("--until: {e}")))?);
+                o.until =
+                    Some(parse_duration(&v).map_err(|e| Failure::Usage(format!("--until: {e}")))?);
                 i += 1;
             }
             "--format" => {
@@ -78,7 +93,11 @@ fn parse_options(args: &[String]) -> Result<Options, Failure> {
                 o.json = match v.as_str() {
                     "json" => true,
                     "text" => false,
-                    _ => return Err(Failure::Usage(format!("--format `{v}` is not supported: use text or json"))),
+                    _ => {
+                        return Err(Failure::Usage(format!(
+                            "--format `{v}` is not supported: use text or json"
+                        )))
+                    }
                 };
                 i += 1;
             }
@@ -92,13 +111,17 @@ fn parse_options(args: &[String]) -> Result<Options, Failure> {
 }
 
 fn load(path: &str) -> Result<Scenario, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| Failure::Error(format!("{path}: cannot read: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Error(format!("{path}: cannot read: {e}")))?;
     Scenario::parse(path, &text).map_err(|e| Failure::Error(e.to_string()))
 }
 
 fn simulate(o: &Options) -> Result<Sim, Failure> {
     let [file] = o.files.as_slice() else {
-        return Err(Failure::Usage(format!("expected exactly one FILE, got {}", o.files.len())));
+        return Err(Failure::Usage(format!(
+            "expected exactly one FILE, got {}",
+            o.files.len()
+        )));
     };
     let scenario = load(file)?;
     let mut sim = Sim::new(&scenario, o.seed);
@@ -121,9 +144,17 @@ fn try_main(args: &[String]) -> Result<(), Failure> {
         "run" => {
             let sim = simulate(&o)?;
             let horizon = o.until.unwrap_or(sim.horizon()).min(sim.horizon());
-            let report = Report::build(sim.scenario(), sim.topology(), o.seed, horizon, sim.trace(), sim.totals());
+            let report = Report::build(
+                sim.scenario(),
+                sim.topology(),
+                o.seed,
+                horizon,
+                sim.trace(),
+                sim.totals(),
+            );
             if o.json {
-                serde_json::to_writer_pretty(&mut out, &report).map_err(|e| Failure::Error(e.to_string()))?;
+                serde_json::to_writer_pretty(&mut out, &report)
+                    .map_err(|e| Failure::Error(e.to_string()))?;
                 writeln!(out).map_err(io)?;
             } else {
                 write!(out, "{}", report.to_text()).map_err(io)?;
@@ -153,7 +184,10 @@ fn try_main(args: &[String]) -> Result<(), Failure> {
             }
             if bad > 0 {
                 out.flush().map_err(io)?;
-                return Err(Failure::Error(format!("{bad} of {} file(s) have problems", o.files.len())));
+                return Err(Failure::Error(format!(
+                    "{bad} of {} file(s) have problems",
+                    o.files.len()
+                )));
             }
         }
         "lesson" => {
@@ -161,15 +195,33 @@ fn try_main(args: &[String]) -> Result<(), Failure> {
                 return Err(Failure::Usage("lesson needs at least one FILE".into()));
             }
             for f in &o.files {
-                let text = std::fs::read_to_string(f).map_err(|e| Failure::Error(format!("{f}: cannot read: {e}")))?;
-                let lesson = lambdascope_sim::lesson::Lesson::parse(f, &text).map_err(|e| Failure::Error(e.to_string()))?;
-                let dir = std::path::Path::new(f).parent().unwrap_or(std::path::Path::new(".")).join("../scenarios");
+                let text = std::fs::read_to_string(f)
+                    .map_err(|e| Failure::Error(format!("{f}: cannot read: {e}")))?;
+                let lesson = lambdascope_sim::lesson::Lesson::parse(f, &text)
+                    .map_err(|e| Failure::Error(e.to_string()))?;
+                let dir = std::path::Path::new(f)
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("../scenarios");
                 let path = dir.join(format!("{}.toml", lesson.scenario));
                 let scenario = load(&path.display().to_string())?;
                 let plan = lesson.plan(&scenario).map_err(Failure::Error)?;
-                writeln!(out, "{f}: {} (chapter {}, scenario {}, seed {})", lesson.title, lesson.chapter, lesson.scenario, lesson.seed).map_err(io)?;
+                writeln!(
+                    out,
+                    "{f}: {} (chapter {}, scenario {}, seed {})",
+                    lesson.title, lesson.chapter, lesson.scenario, lesson.seed
+                )
+                .map_err(io)?;
                 for (i, (beat, p)) in lesson.beats.iter().zip(&plan.beats).enumerate() {
-                    writeln!(out, "  beat {}: {} → {} (run {})", i + 1, p.starts, p.reached, p.run).map_err(io)?;
+                    writeln!(
+                        out,
+                        "  beat {}: {} → {} (run {})",
+                        i + 1,
+                        p.starts,
+                        p.reached,
+                        p.run
+                    )
+                    .map_err(io)?;
                     if let (Some(q), Some(a)) = (&beat.question, &p.answer) {
                         writeln!(out, "    Q: {}  A: {a}", q.prompt).map_err(io)?;
                     }

@@ -7,21 +7,48 @@ fn bin() -> Command {
 }
 
 fn scenario(name: &str) -> String {
-    format!("{}/../../content/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../../content/scenarios/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 #[test]
 fn run_json_reports_attempts_and_dispositions() {
-    let out = bin().args(["run", &scenario("async-retries-dlq.toml"), "--seed", "7", "--format", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .args([
+            "run",
+            &scenario("async-retries-dlq.toml"),
+            "--seed",
+            "7",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["format_version"], 1);
     assert_eq!(v["scenario"], "async-retries-dlq");
     assert_eq!(v["seed"], 7);
     let inv = &v["invocations"][0];
-    let starts: Vec<u64> = inv["attempts"].as_array().unwrap().iter().map(|a| a["start_ms"].as_u64().unwrap()).collect();
+    let starts: Vec<u64> = inv["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["start_ms"].as_u64().unwrap())
+        .collect();
     assert_eq!(starts.len(), 3);
-    assert!(starts[0] < 2_000 && (60_000..64_000).contains(&starts[1]) && (180_000..186_000).contains(&starts[2]), "{starts:?}");
+    assert!(
+        starts[0] < 2_000
+            && (60_000..64_000).contains(&starts[1])
+            && (180_000..186_000).contains(&starts[2]),
+        "{starts:?}"
+    );
     assert_eq!(inv["disposition"]["disposition"], "sent_to_failure_target");
     assert_eq!(inv["disposition"]["condition"], "RetriesExhausted");
     assert_eq!(inv["disposition"]["approximate_invoke_count"], 3);
@@ -30,18 +57,40 @@ fn run_json_reports_attempts_and_dispositions() {
 
 #[test]
 fn run_text_is_deterministic_per_seed() {
-    let a = bin().args(["run", &scenario("overview.toml"), "--seed", "5"]).output().unwrap();
-    let b = bin().args(["run", &scenario("overview.toml"), "--seed", "5"]).output().unwrap();
-    let c = bin().args(["run", &scenario("overview.toml"), "--seed", "6"]).output().unwrap();
+    let a = bin()
+        .args(["run", &scenario("overview.toml"), "--seed", "5"])
+        .output()
+        .unwrap();
+    let b = bin()
+        .args(["run", &scenario("overview.toml"), "--seed", "5"])
+        .output()
+        .unwrap();
+    let c = bin()
+        .args(["run", &scenario("overview.toml"), "--seed", "6"])
+        .output()
+        .unwrap();
     assert_eq!(a.stdout, b.stdout);
     assert_ne!(a.stdout, c.stdout);
     let text = String::from_utf8(a.stdout).unwrap();
-    assert!(text.contains("totals:") && text.contains("dispositions:"), "{text}");
+    assert!(
+        text.contains("totals:") && text.contains("dispositions:"),
+        "{text}"
+    );
 }
 
 #[test]
 fn until_stops_early_and_leaves_work_in_flight() {
-    let out = bin().args(["run", &scenario("apigw-timeout-504.toml"), "--until", "10s", "--format", "json"]).output().unwrap();
+    let out = bin()
+        .args([
+            "run",
+            &scenario("apigw-timeout-504.toml"),
+            "--until",
+            "10s",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["in_flight"], 1);
     assert!(v["invocations"][0]["disposition"].is_null());
@@ -49,39 +98,72 @@ fn until_stops_early_and_leaves_work_in_flight() {
 
 #[test]
 fn trace_prints_json_lines_in_time_order() {
-    let out = bin().args(["trace", &scenario("apigw-happy-path.toml")]).output().unwrap();
+    let out = bin()
+        .args(["trace", &scenario("apigw-happy-path.toml")])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(lines.len() > 50);
-    assert!(lines.windows(2).all(|w| w[0]["at"].as_u64() <= w[1]["at"].as_u64()));
+    assert!(lines
+        .windows(2)
+        .all(|w| w[0]["at"].as_u64() <= w[1]["at"].as_u64()));
     assert_eq!(lines[0]["kind"], "event_created");
-    assert!(lines.iter().any(|l| l["kind"] == "sent" && l["message"]["type"] == "response" && l["message"]["status"] == 200));
+    assert!(lines.iter().any(|l| l["kind"] == "sent"
+        && l["message"]["type"] == "response"
+        && l["message"]["status"] == 200));
 }
 
 #[test]
 fn check_accepts_all_bundled_and_names_problems_with_lines() {
     let dir = format!("{}/../../content/scenarios", env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".toml")).collect();
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".toml"))
+        .collect();
     files.sort();
     let out = bin().arg("check").args(&files).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let bad = std::env::temp_dir().join(format!("lambdascope-bad-{}.toml", std::process::id()));
     std::fs::write(&bad, "format_version = 1\nid = \"bad\"\ntitle = \"x\"\n[function]\ntimeout_s = 1000\n[[sources]]\nkind = \"api_gateway\"\nid = \"api\"\napi_type = \"http\"\nintegration_timeout_ms = 45000\n").unwrap();
     let out = bin().arg("check").arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("line 5: function.timeout_s: 1000 is out of range: allowed 1–900"), "{err}");
-    assert!(err.contains("line 10: sources[0].integration_timeout_ms: 45000 is out of range: allowed 50–30000"), "{err}");
+    assert!(
+        err.contains("line 5: function.timeout_s: 1000 is out of range: allowed 1–900"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "line 10: sources[0].integration_timeout_ms: 45000 is out of range: allowed 50–30000"
+        ),
+        "{err}"
+    );
     std::fs::remove_file(&bad).ok();
 }
 
 #[test]
 fn usage_errors_exit_2_and_say_what_is_allowed() {
-    let out = bin().args(["run", &scenario("overview.toml"), "--format", "yaml"]).output().unwrap();
+    let out = bin()
+        .args(["run", &scenario("overview.toml"), "--format", "yaml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("use text or json"));
-    let out = bin().args(["run", &scenario("overview.toml"), "--until", "soon"]).output().unwrap();
+    let out = bin()
+        .args(["run", &scenario("overview.toml"), "--until", "soon"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = bin().args(["frobnicate"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -92,10 +174,20 @@ fn usage_errors_exit_2_and_say_what_is_allowed() {
 
 #[test]
 fn lesson_prints_beats_and_computed_answers() {
-    let file = format!("{}/../../content/lessons/05-async-retries.toml", env!("CARGO_MANIFEST_DIR"));
+    let file = format!(
+        "{}/../../content/lessons/05-async-retries.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let out = bin().args(["lesson", &file]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("How many times will the handler run before Lambda gives up?  A: 3"), "{text}");
+    assert!(
+        text.contains("How many times will the handler run before Lambda gives up?  A: 3"),
+        "{text}"
+    );
     assert!(text.contains("A: sqs:parse-invoice-dlq"), "{text}");
 }

@@ -48,9 +48,13 @@ pub fn transform(chapter: &str, markdown: &str) -> Result<String, String> {
                 body.push_str(l);
             }
             if !closed {
-                return Err(format!("{chapter}: line {}: the ```lambdascope block is never closed", n + 1));
+                return Err(format!(
+                    "{chapter}: line {}: the ```lambdascope block is never closed",
+                    n + 1
+                ));
             }
-            let html = block_to_html(&body).map_err(|e| format!("{chapter}: line {}: ```lambdascope block: {e}", n + 1))?;
+            let html = block_to_html(&body)
+                .map_err(|e| format!("{chapter}: line {}: ```lambdascope block: {e}", n + 1))?;
             out.push_str(&html);
             out.push('\n');
         } else if fence_len >= 3 {
@@ -84,7 +88,10 @@ pub fn block_to_html(body: &str) -> Result<String, String> {
         ));
     }
     let o = options(&value)?;
-    let mut html = format!("<div class=\"lambdascope-embed\" data-lambdascope=\"{}\"", escape_attr(&o.scenario));
+    let mut html = format!(
+        "<div class=\"lambdascope-embed\" data-lambdascope=\"{}\"",
+        escape_attr(&o.scenario)
+    );
     if let Some(s) = o.seed {
         html.push_str(&format!(" data-seed=\"{s}\""));
     }
@@ -141,7 +148,11 @@ pub fn process_book(book: &mut serde_json::Value) -> Result<(), String> {
         match v {
             serde_json::Value::Object(map) => {
                 if let Some(serde_json::Value::Object(ch)) = map.get_mut("Chapter") {
-                    let name = ch.get("name").and_then(|n| n.as_str()).unwrap_or("chapter").to_string();
+                    let name = ch
+                        .get("name")
+                        .and_then(|n| n.as_str())
+                        .unwrap_or("chapter")
+                        .to_string();
                     if let Some(serde_json::Value::String(content)) = ch.get_mut("content") {
                         *content = transform(&name, content)?;
                     }
@@ -171,7 +182,10 @@ mod tests {
         let md = "# Retries\n\nText.\n\n```lambdascope\nscenario = \"async-retries-dlq\"\nseed = 7\nat = \"61s\"\n```\n\nMore.\n";
         let out = transform("Retries", md).unwrap();
         assert!(out.contains("<div class=\"lambdascope-embed\" data-lambdascope=\"async-retries-dlq\" data-seed=\"7\" data-at=\"61000\"></div>"), "{out}");
-        assert!(out.starts_with("# Retries\n\nText.\n\n") && out.ends_with("\nMore.\n"), "{out}");
+        assert!(
+            out.starts_with("# Retries\n\nText.\n\n") && out.ends_with("\nMore.\n"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -186,18 +200,35 @@ mod tests {
         let out = transform("c", md).unwrap();
         assert!(out.contains("data-lambdascope=\"mine\""), "{out}");
         assert!(!out.contains("<script>"), "{out}");
-        assert!(out.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"), "{out}");
+        assert!(
+            out.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"),
+            "{out}"
+        );
         let bad = md.replace("kind = \"s3\"", "kind = \"ftp\"");
         let e = transform("Chapter 3", &bad).unwrap_err();
-        assert!(e.starts_with("Chapter 3: line 1: ```lambdascope block:"), "{e}");
+        assert!(
+            e.starts_with("Chapter 3: line 1: ```lambdascope block:"),
+            "{e}"
+        );
     }
 
     #[test]
     fn mistakes_fail_the_build_with_what_is_allowed() {
-        assert!(transform("c", "```lambdascope\nscenario = \"x\"\n").unwrap_err().contains("never closed"));
-        assert!(transform("c", "```lambdascope\nscenrio = \"x\"\n```\n").unwrap_err().contains("unknown option `scenrio`: allowed scenario, seed, at"));
-        assert!(transform("c", "```lambdascope\nseed = 1\n```\n").unwrap_err().contains("name a scenario"));
-        assert!(transform("c", "```lambdascope\nscenario = \"x\"\nat = \"soon\"\n```\n").unwrap_err().contains("is not a duration"));
+        assert!(transform("c", "```lambdascope\nscenario = \"x\"\n")
+            .unwrap_err()
+            .contains("never closed"));
+        assert!(transform("c", "```lambdascope\nscenrio = \"x\"\n```\n")
+            .unwrap_err()
+            .contains("unknown option `scenrio`: allowed scenario, seed, at"));
+        assert!(transform("c", "```lambdascope\nseed = 1\n```\n")
+            .unwrap_err()
+            .contains("name a scenario"));
+        assert!(transform(
+            "c",
+            "```lambdascope\nscenario = \"x\"\nat = \"soon\"\n```\n"
+        )
+        .unwrap_err()
+        .contains("is not a duration"));
     }
 
     #[test]
@@ -208,7 +239,11 @@ mod tests {
             let mut book = serde_json::json!({ key: [chapter(block), "Separator"] });
             process_book(&mut book).unwrap();
             let text = book.to_string();
-            assert_eq!(text.matches("data-lambdascope=\\\"overview\\\"").count(), 2, "{text}");
+            assert_eq!(
+                text.matches("data-lambdascope=\\\"overview\\\"").count(),
+                2,
+                "{text}"
+            );
         }
     }
 }

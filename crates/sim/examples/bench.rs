@@ -207,7 +207,10 @@ fn main() {
             std::process::exit(2);
         }
     }
-    for case in all.into_iter().filter(|c| wanted.is_empty() || wanted.iter().any(|w| w == c.name)) {
+    for case in all
+        .into_iter()
+        .filter(|c| wanted.is_empty() || wanted.iter().any(|w| w == c.name))
+    {
         let scenario = Scenario::parse(case.name, &case.toml).expect("bench scenario is valid");
         let started = Instant::now();
         let mut sim = Sim::with_retention(&scenario, 1, case.retention);

@@ -43,7 +43,10 @@ pub struct Agenda<E> {
 
 impl<E> Default for Agenda<E> {
     fn default() -> Self {
-        Agenda { heap: BinaryHeap::new(), next_seq: 0 }
+        Agenda {
+            heap: BinaryHeap::new(),
+            next_seq: 0,
+        }
     }
 }
 

@@ -68,13 +68,20 @@ impl Environments {
 
     pub fn add_provisioned(&mut self) -> EnvId {
         let id = EnvId(self.envs.len() as u32);
-        self.envs.push(Env { provisioned: true, state: EnvState::Idle });
+        self.envs.push(Env {
+            provisioned: true,
+            state: EnvState::Idle,
+        });
         self.idle_provisioned.push(id);
         id
     }
 
     /// Takes an environment for one handler run: `Ok((env, cold, created))` or the throttle reason.
-    pub fn acquire(&mut self, now: SimTime, forced_throttle: bool) -> Result<(EnvId, bool, bool), ThrottleReason> {
+    pub fn acquire(
+        &mut self,
+        now: SimTime,
+        forced_throttle: bool,
+    ) -> Result<(EnvId, bool, bool), ThrottleReason> {
         if forced_throttle {
             return Err(ThrottleReason::ConcurrentInvocationLimitExceeded);
         }
@@ -86,7 +93,11 @@ impl Environments {
             });
         }
         // Provisioned first: they are initialised and already paid for.
-        if let Some(id) = self.idle_provisioned.pop().or_else(|| self.idle_on_demand.pop()) {
+        if let Some(id) = self
+            .idle_provisioned
+            .pop()
+            .or_else(|| self.idle_on_demand.pop())
+        {
             self.envs[id.0 as usize].state = EnvState::Busy;
             self.busy += 1;
             return Ok((id, false, false));
@@ -97,7 +108,10 @@ impl Environments {
         }
         self.bucket -= 10_000;
         let id = EnvId(self.envs.len() as u32);
-        self.envs.push(Env { provisioned: false, state: EnvState::Busy });
+        self.envs.push(Env {
+            provisioned: false,
+            state: EnvState::Busy,
+        });
         self.busy += 1;
         Ok((id, true, true))
     }
@@ -140,19 +154,38 @@ pub(crate) struct RunOverride {
 impl Sim {
     /// Decides how long a run takes and how it ends. `attempt` is 1-based per invocation;
     /// `timeout_ms` is the effective timeout (Lambda@Edge caps it by trigger).
-    pub(crate) fn plan_run(&mut self, attempt: u32, timeout_ms: u64, response_limit: Option<u64>) -> RunPlan {
+    pub(crate) fn plan_run(
+        &mut self,
+        attempt: u32,
+        timeout_ms: u64,
+        response_limit: Option<u64>,
+    ) -> RunPlan {
         self.plan_run_with(attempt, timeout_ms, response_limit, None)
     }
 
     /// [`Sim::plan_run`] with a task's own duration, behaviour and error name where it has them.
-    pub(crate) fn plan_run_with(&mut self, attempt: u32, timeout_ms: u64, response_limit: Option<u64>, over: Option<&RunOverride>) -> RunPlan {
+    pub(crate) fn plan_run_with(
+        &mut self,
+        attempt: u32,
+        timeout_ms: u64,
+        response_limit: Option<u64>,
+        over: Option<&RunOverride>,
+    ) -> RunPlan {
         let f = &self.scenario.file.function;
-        let duration = over.and_then(|o| o.duration.as_ref()).unwrap_or(&f.duration);
-        let behaviour = over.and_then(|o| o.behaviour.as_ref()).unwrap_or(&f.behaviour);
-        let error_type = over.and_then(|o| o.error_type.as_ref()).unwrap_or(&f.error_type);
+        let duration = over
+            .and_then(|o| o.duration.as_ref())
+            .unwrap_or(&f.duration);
+        let behaviour = over
+            .and_then(|o| o.behaviour.as_ref())
+            .unwrap_or(&f.behaviour);
+        let error_type = over
+            .and_then(|o| o.error_type.as_ref())
+            .unwrap_or(&f.error_type);
         let mut run_ms = match duration {
             DurationDist::Fixed { ms } => *ms,
-            DurationDist::Uniform { min_ms, max_ms } => self.rng_function.range_inclusive(*min_ms, *max_ms),
+            DurationDist::Uniform { min_ms, max_ms } => {
+                self.rng_function.range_inclusive(*min_ms, *max_ms)
+            }
         };
         if let Behaviour::Slow { factor } = *behaviour {
             run_ms = run_ms.saturating_mul(factor as u64);
@@ -176,17 +209,31 @@ impl Sim {
         }
         if times_out || run_ms >= timeout_ms {
             // L-TIMEOUT / L-INVOKE: the runtime stops the handler at its timeout; Unhandled error.
-            return RunPlan { run_ms: timeout_ms, outcome: AttemptOutcome::TimedOut };
+            return RunPlan {
+                run_ms: timeout_ms,
+                outcome: AttemptOutcome::TimedOut,
+            };
         }
         if throws {
-            return RunPlan { run_ms, outcome: AttemptOutcome::FunctionError { error_type: error_type.clone() } };
+            return RunPlan {
+                run_ms,
+                outcome: AttemptOutcome::FunctionError {
+                    error_type: error_type.clone(),
+                },
+            };
         }
         if let Some(limit) = response_limit {
             if f.response_bytes > limit {
-                return RunPlan { run_ms, outcome: AttemptOutcome::ResponseTooLarge { limit_bytes: limit } };
+                return RunPlan {
+                    run_ms,
+                    outcome: AttemptOutcome::ResponseTooLarge { limit_bytes: limit },
+                };
             }
         }
-        RunPlan { run_ms, outcome: AttemptOutcome::Succeeded }
+        RunPlan {
+            run_ms,
+            outcome: AttemptOutcome::Succeeded,
+        }
     }
 
     /// Starts a handler run if Lambda has room. On success the run's end is scheduled and the
@@ -203,9 +250,14 @@ impl Sim {
             // A poison event (`poison_items`): the handler cannot process this request or
             // notification, so every run of it fails, like a poison message in a batch.
             let f = &sim.scenario.file.function;
-            let poison = sim.invocations.get(&inv).is_some_and(|s| f.poison_items.contains(&(s.event.0 as u64)));
+            let poison = sim
+                .invocations
+                .get(&inv)
+                .is_some_and(|s| f.poison_items.contains(&(s.event.0 as u64)));
             if poison && plan.outcome.is_success() {
-                plan.outcome = AttemptOutcome::FunctionError { error_type: f.error_type.clone() };
+                plan.outcome = AttemptOutcome::FunctionError {
+                    error_type: f.error_type.clone(),
+                };
             }
             plan
         })
@@ -228,7 +280,10 @@ impl Sim {
             }
             Ok((env, cold, created)) => {
                 if created {
-                    self.emit(crate::trace::Trace::EnvironmentCreated { env, provisioned: false });
+                    self.emit(crate::trace::Trace::EnvironmentCreated {
+                        env,
+                        provisioned: false,
+                    });
                 }
                 let attempt = {
                     let s = self.invocations.get_mut(&inv).expect("live invocation");
@@ -237,11 +292,31 @@ impl Sim {
                     s.attempts
                 };
                 let plan = plan(self, attempt);
-                let init_ms = if cold { self.scenario.file.function.init_ms } else { 0 };
+                let init_ms = if cold {
+                    self.scenario.file.function.init_ms
+                } else {
+                    0
+                };
                 let init_ends = self.now.plus(init_ms);
                 let ends = init_ends.plus(plan.run_ms);
-                self.emit(crate::trace::Trace::AttemptStarted { inv, attempt, env, cold, init_ends, ends });
-                self.agenda.push(ends, crate::world::Happening::AttemptEnd { inv, attempt, try_no, env, outcome: plan.outcome });
+                self.emit(crate::trace::Trace::AttemptStarted {
+                    inv,
+                    attempt,
+                    env,
+                    cold,
+                    init_ends,
+                    ends,
+                });
+                self.agenda.push(
+                    ends,
+                    crate::world::Happening::AttemptEnd {
+                        inv,
+                        attempt,
+                        try_no,
+                        env,
+                        outcome: plan.outcome,
+                    },
+                );
                 Ok(attempt)
             }
         }
@@ -258,12 +333,19 @@ mod tests {
 
     #[test]
     fn scaling_bucket_allows_rate_then_refills_continuously() {
-        let account = Account { concurrency: 100_000, minimum_unreserved: 100, scaling_rate_per_10s: 1000 };
+        let account = Account {
+            concurrency: 100_000,
+            minimum_unreserved: 100,
+            scaling_rate_per_10s: 1000,
+        };
         let mut envs = Environments::new(&account, &Function::default());
         for _ in 0..1000 {
             assert!(envs.acquire(SimTime(0), false).is_ok());
         }
-        assert_eq!(envs.acquire(SimTime(0), false), Err(ThrottleReason::FunctionInvocationRateLimitExceeded));
+        assert_eq!(
+            envs.acquire(SimTime(0), false),
+            Err(ThrottleReason::FunctionInvocationRateLimitExceeded)
+        );
         // 100 environments per second come back: 10 ms per environment.
         assert!(envs.acquire(SimTime(10), false).is_ok());
         assert!(envs.acquire(SimTime(10), false).is_err());
@@ -271,9 +353,15 @@ mod tests {
 
     #[test]
     fn reserved_zero_throttles_with_reserved_reason() {
-        let f = Function { reserved_concurrency: Some(0), ..Function::default() };
+        let f = Function {
+            reserved_concurrency: Some(0),
+            ..Function::default()
+        };
         let mut envs = Environments::new(&Account::default(), &f);
-        assert_eq!(envs.acquire(SimTime(0), false), Err(ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded));
+        assert_eq!(
+            envs.acquire(SimTime(0), false),
+            Err(ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded)
+        );
     }
 
     #[test]

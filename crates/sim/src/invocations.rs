@@ -21,7 +21,9 @@ pub(crate) struct Invocations {
 
 impl Invocations {
     fn index(&self, id: &InvocationId) -> Option<usize> {
-        id.0.checked_sub(self.base).map(|i| i as usize).filter(|i| *i < self.slots.len())
+        id.0.checked_sub(self.base)
+            .map(|i| i as usize)
+            .filter(|i| *i < self.slots.len())
     }
     pub fn get(&self, id: &InvocationId) -> Option<&Invocation> {
         self.index(id).and_then(|i| self.slots[i].as_ref())
@@ -38,7 +40,10 @@ impl Invocations {
             self.base = id.0;
         }
         let end = self.base + self.slots.len() as u32;
-        assert!(id.0 >= end, "invocation ids are inserted in increasing order");
+        assert!(
+            id.0 >= end,
+            "invocation ids are inserted in increasing order"
+        );
         for _ in end..id.0 {
             self.slots.push_back(None);
         }
@@ -67,7 +72,10 @@ impl Invocations {
     #[allow(dead_code)] // for models that scan live invocations
     pub fn iter(&self) -> impl Iterator<Item = (InvocationId, &Invocation)> {
         let base = self.base;
-        self.slots.iter().enumerate().filter_map(move |(i, s)| s.as_ref().map(|s| (InvocationId(base + i as u32), s)))
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, s)| s.as_ref().map(|s| (InvocationId(base + i as u32), s)))
     }
 }
 

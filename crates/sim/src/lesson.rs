@@ -157,15 +157,33 @@ pub struct PlannedBeat {
 impl Lesson {
     /// Parses and checks the format (not the plan: that needs the scenario, see [`Lesson::plan`]).
     pub fn parse(file: &str, text: &str) -> Result<Lesson, ScenarioErrors> {
-        let fail = |errors| Err(ScenarioErrors { file: file.to_string(), errors });
+        let fail = |errors| {
+            Err(ScenarioErrors {
+                file: file.to_string(),
+                errors,
+            })
+        };
         if text.len() > MAX_SCENARIO_BYTES {
-            return fail(vec![ScenarioError { line: None, field: "(file)".into(), message: format!("is {} bytes; lessons are limited to {MAX_SCENARIO_BYTES}", text.len()) }]);
+            return fail(vec![ScenarioError {
+                line: None,
+                field: "(file)".into(),
+                message: format!(
+                    "is {} bytes; lessons are limited to {MAX_SCENARIO_BYTES}",
+                    text.len()
+                ),
+            }]);
         }
         let lesson: Lesson = match toml::from_str(text) {
             Ok(l) => l,
             Err(e) => {
-                let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-                return fail(vec![ScenarioError { line, field: "(syntax)".into(), message: e.message().trim().to_string() }]);
+                let line = e
+                    .span()
+                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+                return fail(vec![ScenarioError {
+                    line,
+                    field: "(syntax)".into(),
+                    message: e.message().trim().to_string(),
+                }]);
             }
         };
         let mut errors: Vec<(String, String)> = Vec::new();
@@ -173,7 +191,10 @@ impl Lesson {
             errors.push(("format_version".into(), format!("{} is not supported: this build reads format_version = {LESSON_FORMAT_VERSION}", lesson.format_version)));
         }
         if lesson.beats.is_empty() {
-            errors.push(("beats".into(), "a lesson needs at least one [[beats]] entry".into()));
+            errors.push((
+                "beats".into(),
+                "a lesson needs at least one [[beats]] entry".into(),
+            ));
         }
         for (i, b) in lesson.beats.iter().enumerate() {
             check_condition(&mut errors, &format!("beats[{i}].until"), &b.until);
@@ -182,13 +203,28 @@ impl Lesson {
                     check_condition(&mut errors, &format!("beats[{i}].question.measure.of"), of);
                 }
                 if let Measure::FirstKindOf { among, .. } = &q.measure {
-                    for k in among.iter().filter(|k| !Trace::KIND_NAMES.contains(&k.as_str())) {
-                        errors.push((format!("beats[{i}].question.measure.among"), format!("`{k}` is not a trace event: allowed {}", Trace::KIND_NAMES.join(", "))));
+                    for k in among
+                        .iter()
+                        .filter(|k| !Trace::KIND_NAMES.contains(&k.as_str()))
+                    {
+                        errors.push((
+                            format!("beats[{i}].question.measure.among"),
+                            format!(
+                                "`{k}` is not a trace event: allowed {}",
+                                Trace::KIND_NAMES.join(", ")
+                            ),
+                        ));
                     }
                 }
                 match q.kind {
-                    QuestionKind::Choice if q.choices.len() < 2 => errors.push((format!("beats[{i}].question.choices"), "a choice question needs at least 2 choices".into())),
-                    QuestionKind::Number if !q.choices.is_empty() => errors.push((format!("beats[{i}].question.choices"), "a number question has no choices".into())),
+                    QuestionKind::Choice if q.choices.len() < 2 => errors.push((
+                        format!("beats[{i}].question.choices"),
+                        "a choice question needs at least 2 choices".into(),
+                    )),
+                    QuestionKind::Number if !q.choices.is_empty() => errors.push((
+                        format!("beats[{i}].question.choices"),
+                        "a number question has no choices".into(),
+                    )),
                     _ => {}
                 }
             }
@@ -196,7 +232,16 @@ impl Lesson {
         if errors.is_empty() {
             Ok(lesson)
         } else {
-            fail(errors.into_iter().map(|(field, message)| ScenarioError { line: locate(text, &field), field, message }).collect())
+            fail(
+                errors
+                    .into_iter()
+                    .map(|(field, message)| ScenarioError {
+                        line: locate(text, &field),
+                        field,
+                        message,
+                    })
+                    .collect(),
+            )
         }
     }
 
@@ -212,7 +257,12 @@ impl Lesson {
             if let Some(input) = &beat.inject {
                 let forked = runs.last().expect("one run").fork(t, input.clone());
                 runs.push(forked);
-                seen = runs.last().expect("one run").timeline().index_at(t).min(seen);
+                seen = runs
+                    .last()
+                    .expect("one run")
+                    .timeline()
+                    .index_at(t)
+                    .min(seen);
             }
             let run = runs.last().expect("one run");
             let topo = &run.timeline().topology;
@@ -236,14 +286,20 @@ impl Lesson {
             let answer = match &beat.question {
                 Some(q) => {
                     let value = measure(run, &q.measure).ok_or_else(|| format!("lesson {}: beat {}: the answer cannot be derived: {:?} has no value in this run", self.id, i + 1, q.measure))?;
-                    if q.kind == QuestionKind::Choice && !q.choices.iter().any(|c| c.value == value) {
+                    if q.kind == QuestionKind::Choice && !q.choices.iter().any(|c| c.value == value)
+                    {
                         return Err(format!("lesson {}: beat {}: the simulation says `{value}`, which is none of the choices", self.id, i + 1));
                     }
                     Some(value)
                 }
                 None => None,
             };
-            beats.push(PlannedBeat { starts: t, reached, run: runs.len() - 1, answer });
+            beats.push(PlannedBeat {
+                starts: t,
+                reached,
+                run: runs.len() - 1,
+                answer,
+            });
             t = reached;
             seen = index + 1;
         }
@@ -253,18 +309,48 @@ impl Lesson {
 
 fn check_condition(errors: &mut Vec<(String, String)>, field: &str, c: &Condition) {
     if !Trace::KIND_NAMES.contains(&c.event.as_str()) {
-        errors.push((format!("{field}.event"), format!("`{}` is not a trace event: allowed {}", c.event, Trace::KIND_NAMES.join(", "))));
+        errors.push((
+            format!("{field}.event"),
+            format!(
+                "`{}` is not a trace event: allowed {}",
+                c.event,
+                Trace::KIND_NAMES.join(", ")
+            ),
+        ));
     }
-    const OUTCOMES: [&str; 4] = ["succeeded", "function_error", "timed_out", "response_too_large"];
+    const OUTCOMES: [&str; 4] = [
+        "succeeded",
+        "function_error",
+        "timed_out",
+        "response_too_large",
+    ];
     if let Some(o) = &c.outcome {
         if !OUTCOMES.contains(&o.as_str()) {
-            errors.push((format!("{field}.outcome"), format!("`{o}` is not an attempt outcome: allowed {}", OUTCOMES.join(", "))));
+            errors.push((
+                format!("{field}.outcome"),
+                format!(
+                    "`{o}` is not an attempt outcome: allowed {}",
+                    OUTCOMES.join(", ")
+                ),
+            ));
         }
     }
-    const REASONS: [&str; 5] = ["function_error", "throttled", "sdk_throttle_retry", "delivery_failed", "client_read_timeout"];
+    const REASONS: [&str; 5] = [
+        "function_error",
+        "throttled",
+        "sdk_throttle_retry",
+        "delivery_failed",
+        "client_read_timeout",
+    ];
     if let Some(r) = &c.reason {
         if !REASONS.contains(&r.as_str()) {
-            errors.push((format!("{field}.reason"), format!("`{r}` is not a retry reason: allowed {}", REASONS.join(", "))));
+            errors.push((
+                format!("{field}.reason"),
+                format!(
+                    "`{r}` is not a retry reason: allowed {}",
+                    REASONS.join(", ")
+                ),
+            ));
         }
     }
     if let Some(d) = &c.disposition {
@@ -283,7 +369,10 @@ fn check_condition(errors: &mut Vec<(String, String)>, field: &str, c: &Conditio
             "execution_failed",
         ];
         if !D.contains(&d.as_str()) {
-            errors.push((format!("{field}.disposition"), format!("`{d}` is not a disposition: allowed {}", D.join(", "))));
+            errors.push((
+                format!("{field}.disposition"),
+                format!("`{d}` is not a disposition: allowed {}", D.join(", ")),
+            ));
         }
     }
 }
@@ -311,18 +400,35 @@ pub fn matches(c: &Condition, topo: &Topology, e: &TraceEvent) -> bool {
         return false;
     }
     if let Some(key) = &c.node {
-        let function_event = matches!(e.kind, Trace::AttemptStarted { .. } | Trace::AttemptFinished { .. } | Trace::Throttled { .. } | Trace::PayloadRejected { .. } | Trace::EnvironmentCreated { .. });
-        let hit = (function_event && key == "function") || nodes_of(&e.kind).iter().any(|n| topo.node(*n).key == *key);
+        let function_event = matches!(
+            e.kind,
+            Trace::AttemptStarted { .. }
+                | Trace::AttemptFinished { .. }
+                | Trace::Throttled { .. }
+                | Trace::PayloadRejected { .. }
+                | Trace::EnvironmentCreated { .. }
+        );
+        let hit = (function_event && key == "function")
+            || nodes_of(&e.kind).iter().any(|n| topo.node(*n).key == *key);
         if !hit {
             return false;
         }
     }
     if let Some(want) = c.attempt {
         let got = match &e.kind {
-            Trace::AttemptStarted { attempt, .. } | Trace::AttemptFinished { attempt, .. } => Some(*attempt),
+            Trace::AttemptStarted { attempt, .. } | Trace::AttemptFinished { attempt, .. } => {
+                Some(*attempt)
+            }
             Trace::RetryScheduled { next_try, .. } => Some(*next_try),
-            Trace::Sent { message: Message::Attempt { attempt }, .. } => Some(*attempt),
-            Trace::Sent { message: Message::Invoke { try_no }, .. } | Trace::DeliveryFailed { try_no, .. } => Some(*try_no),
+            Trace::Sent {
+                message: Message::Attempt { attempt },
+                ..
+            } => Some(*attempt),
+            Trace::Sent {
+                message: Message::Invoke { try_no },
+                ..
+            }
+            | Trace::DeliveryFailed { try_no, .. } => Some(*try_no),
             _ => None,
         };
         if got != Some(want) {
@@ -388,9 +494,18 @@ fn serde_name<T: Serialize>(v: &T) -> String {
 /// The HTTP status an event carries, if any.
 fn status_of(e: &Trace) -> Option<u16> {
     match e {
-        Trace::Sent { message: Message::Response { status, .. }, .. } => Some(*status),
-        Trace::Disposed { disposition: Disposition::Succeeded { status, .. }, .. } => *status,
-        Trace::Disposed { disposition: Disposition::ErrorReturned { status, .. }, .. } => Some(*status),
+        Trace::Sent {
+            message: Message::Response { status, .. },
+            ..
+        } => Some(*status),
+        Trace::Disposed {
+            disposition: Disposition::Succeeded { status, .. },
+            ..
+        } => *status,
+        Trace::Disposed {
+            disposition: Disposition::ErrorReturned { status, .. },
+            ..
+        } => Some(*status),
         _ => None,
     }
 }
@@ -401,23 +516,45 @@ pub fn measure(run: &Run, m: &Measure) -> Option<String> {
     let topo = &run.timeline().topology;
     let disposition_of = |inv: u32| {
         trace.iter().find_map(|e| match &e.kind {
-            Trace::Disposed { inv: i, disposition } if i.0 == inv => Some(disposition.clone()),
+            Trace::Disposed {
+                inv: i,
+                disposition,
+            } if i.0 == inv => Some(disposition.clone()),
             _ => None,
         })
     };
     match m {
         Measure::HandlerRuns { invocation } => {
             let horizon = trace.last().map(|e| e.at).unwrap_or_default();
-            let report = Report::build(run.scenario(), topo, run.seed(), horizon, trace, run.totals());
-            report.invocations.iter().find(|r| r.invocation == *invocation).map(|r| r.handler_runs_for_event.to_string())
+            let report = Report::build(
+                run.scenario(),
+                topo,
+                run.seed(),
+                horizon,
+                trace,
+                run.totals(),
+            );
+            report
+                .invocations
+                .iter()
+                .find(|r| r.invocation == *invocation)
+                .map(|r| r.handler_runs_for_event.to_string())
         }
         Measure::CallerStatus { invocation } => match disposition_of(*invocation)? {
-            Disposition::Succeeded { status: Some(s), .. } | Disposition::ErrorReturned { status: s, .. } => Some(s.to_string()),
+            Disposition::Succeeded {
+                status: Some(s), ..
+            }
+            | Disposition::ErrorReturned { status: s, .. } => Some(s.to_string()),
             _ => None,
         },
-        Measure::Disposition { invocation } => disposition_of(*invocation).map(|d| d.label().to_string()),
+        Measure::Disposition { invocation } => {
+            disposition_of(*invocation).map(|d| d.label().to_string())
+        }
         Measure::EndedIn { invocation } => Some(match disposition_of(*invocation)? {
-            Disposition::Succeeded { destination: Some(d), .. } => d,
+            Disposition::Succeeded {
+                destination: Some(d),
+                ..
+            } => d,
             Disposition::Succeeded { .. } | Disposition::ErrorReturned { .. } => "caller".into(),
             Disposition::SentToFailureTarget { targets, .. } => targets.join("+"),
             Disposition::Discarded { .. } => "discarded".into(),
@@ -425,13 +562,23 @@ pub fn measure(run: &Run, m: &Measure) -> Option<String> {
             #[allow(unreachable_patterns)]
             other => other.label().to_string(),
         }),
-        Measure::Count { of } => Some(trace.iter().filter(|e| matches(of, topo, e)).count().to_string()),
+        Measure::Count { of } => Some(
+            trace
+                .iter()
+                .filter(|e| matches(of, topo, e))
+                .count()
+                .to_string(),
+        ),
         Measure::FirstKindOf { invocation, among } => trace
             .iter()
             .filter(|e| e.kind.invocation().map(|i| i.0) == Some(*invocation))
             .map(|e| e.kind.kind_name())
             .find(|k| among.iter().any(|a| a == k))
             .map(str::to_string),
-        Measure::FirstStatus { of } => trace.iter().filter(|e| matches(of, topo, e)).find_map(|e| status_of(&e.kind)).map(|s| s.to_string()),
+        Measure::FirstStatus { of } => trace
+            .iter()
+            .filter(|e| matches(of, topo, e))
+            .find_map(|e| status_of(&e.kind))
+            .map(|s| s.to_string()),
     }
 }

@@ -86,10 +86,10 @@ pub mod topology;
 pub mod trace;
 pub mod world;
 
+pub use run::{Run, TimedInput};
 pub use scenario::{Method, Scenario, ScenarioError, ScenarioErrors};
+pub use scene::{Scene, Timeline};
 pub use time::SimTime;
 pub use topology::{Node, NodeKind, Topology};
 pub use trace::{Disposition, Input, Trace, TraceEvent};
-pub use run::{Run, TimedInput};
-pub use scene::{Scene, Timeline};
 pub use world::{Retention, Sim, Totals};

@@ -263,7 +263,13 @@ fn list_items(items: &[BatchItem], receives: bool) -> String {
     let mut parts: Vec<String> = items
         .iter()
         .take(8)
-        .map(|i| if receives && i.delivery > 1 { format!("#{} (receive {})", i.event.0, i.delivery) } else { format!("#{}", i.event.0) })
+        .map(|i| {
+            if receives && i.delivery > 1 {
+                format!("#{} (receive {})", i.event.0, i.delivery)
+            } else {
+                format!("#{}", i.event.0)
+            }
+        })
         .collect();
     if items.len() > 8 {
         parts.push(format!("… and {} more", items.len() - 8));
@@ -274,7 +280,9 @@ fn list_items(items: &[BatchItem], receives: bool) -> String {
 /// Items of queues, streams and state machines get their own sentences.
 fn polling_or_sfn(topo: &Topology, node: NodeId) -> bool {
     match &topo.node(node).kind {
-        NodeKind::Source { method, kind, .. } => *method == crate::scenario::Method::Polling || kind == "step_functions",
+        NodeKind::Source { method, kind, .. } => {
+            *method == crate::scenario::Method::Polling || kind == "step_functions"
+        }
         NodeKind::State { .. } => true,
         _ => false,
     }
@@ -283,8 +291,14 @@ fn polling_or_sfn(topo: &Topology, node: NodeId) -> bool {
 /// Whether a screen reader should hear this event.
 pub fn salience(e: &TraceEvent) -> Salience {
     match &e.kind {
-        Trace::Sent { .. } | Trace::Enqueued { .. } | Trace::Dequeued { .. } | Trace::EnvironmentCreated { .. } => Salience::Minor,
-        Trace::Stored { .. } | Trace::StateEntered { .. } | Trace::StateExited { error: None, .. } | Trace::CheckpointAdvanced { .. } => Salience::Minor,
+        Trace::Sent { .. }
+        | Trace::Enqueued { .. }
+        | Trace::Dequeued { .. }
+        | Trace::EnvironmentCreated { .. } => Salience::Minor,
+        Trace::Stored { .. }
+        | Trace::StateEntered { .. }
+        | Trace::StateExited { error: None, .. }
+        | Trace::CheckpointAdvanced { .. } => Salience::Minor,
         _ => Salience::Major,
     }
 }
@@ -297,7 +311,11 @@ pub fn transcript_markdown(tl: &Timeline, title: &str, seed: u64, upto: Option<S
             break;
         }
         if salience(e) == Salience::Major {
-            out.push_str(&format!("| {} | {} |\n", e.at, sentence(&tl.topology, e).replace('|', "\\|")));
+            out.push_str(&format!(
+                "| {} | {} |\n",
+                e.at,
+                sentence(&tl.topology, e).replace('|', "\\|")
+            ));
         }
     }
     out

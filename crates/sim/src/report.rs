@@ -78,18 +78,33 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn build(scenario: &Scenario, topo: &Topology, seed: u64, horizon: SimTime, trace: &[TraceEvent], totals: &Totals) -> Report {
+    pub fn build(
+        scenario: &Scenario,
+        topo: &Topology,
+        seed: u64,
+        horizon: SimTime,
+        trace: &[TraceEvent],
+        totals: &Totals,
+    ) -> Report {
         let mut by_inv: BTreeMap<InvocationId, InvocationReport> = BTreeMap::new();
         let mut runs_per_event: BTreeMap<EventId, u32> = BTreeMap::new();
         // A batch is an invocation of its own; what happens to it happens to each of its items.
         let mut batch_items: BTreeMap<InvocationId, Vec<(InvocationId, u32)>> = BTreeMap::new();
         let mut batches: Vec<BatchReport> = Vec::new();
-        let members = |batch_items: &BTreeMap<InvocationId, Vec<(InvocationId, u32)>>, inv: &InvocationId| -> Vec<(InvocationId, u32)> {
+        let members = |batch_items: &BTreeMap<InvocationId, Vec<(InvocationId, u32)>>,
+                       inv: &InvocationId|
+         -> Vec<(InvocationId, u32)> {
             batch_items.get(inv).cloned().unwrap_or_default()
         };
         for e in trace {
             match &e.kind {
-                Trace::BatchPolled { batch, esm, items, iterator_age_ms, .. } => {
+                Trace::BatchPolled {
+                    batch,
+                    esm,
+                    items,
+                    iterator_age_ms,
+                    ..
+                } => {
                     batch_items.insert(*batch, items.iter().map(|i| (i.inv, i.delivery)).collect());
                     for i in items {
                         if let Some(r) = by_inv.get_mut(&i.inv) {
@@ -98,31 +113,61 @@ impl Report {
                         }
                     }
                     let source = match &topo.node(*esm).kind {
-                        crate::topology::NodeKind::EventSourceMapping { of_source } => scenario.file.sources[*of_source].id().to_string(),
+                        crate::topology::NodeKind::EventSourceMapping { of_source } => {
+                            scenario.file.sources[*of_source].id().to_string()
+                        }
                         _ => String::new(),
                     };
-                    batches.push(BatchReport { invocation: batch.0, source, polled_ms: e.at.as_ms(), items: items.iter().map(|i| i.inv.0).collect(), iterator_age_ms: *iterator_age_ms });
+                    batches.push(BatchReport {
+                        invocation: batch.0,
+                        source,
+                        polled_ms: e.at.as_ms(),
+                        items: items.iter().map(|i| i.inv.0).collect(),
+                        iterator_age_ms: *iterator_age_ms,
+                    });
                 }
                 Trace::AttemptStarted { inv, cold, .. } if batch_items.contains_key(inv) => {
                     for (item, delivery) in members(&batch_items, inv) {
                         if let Some(r) = by_inv.get_mut(&item) {
-                            r.attempts.push(AttemptRecord { attempt: delivery, start_ms: e.at.as_ms(), end_ms: None, cold: *cold, outcome: "running".into(), error: None, batch: Some(inv.0) });
+                            r.attempts.push(AttemptRecord {
+                                attempt: delivery,
+                                start_ms: e.at.as_ms(),
+                                end_ms: None,
+                                cold: *cold,
+                                outcome: "running".into(),
+                                error: None,
+                                batch: Some(inv.0),
+                            });
                             *runs_per_event.entry(EventId(r.event)).or_default() += 1;
                         }
                     }
                 }
                 Trace::AttemptFinished { inv, outcome, .. } if batch_items.contains_key(inv) => {
                     for (item, _) in members(&batch_items, inv) {
-                        if let Some(a) = by_inv.get_mut(&item).and_then(|r| r.attempts.iter_mut().rev().find(|a| a.batch == Some(inv.0) && a.end_ms.is_none())) {
+                        if let Some(a) = by_inv.get_mut(&item).and_then(|r| {
+                            r.attempts
+                                .iter_mut()
+                                .rev()
+                                .find(|a| a.batch == Some(inv.0) && a.end_ms.is_none())
+                        }) {
                             a.end_ms = Some(e.at.as_ms());
                             a.outcome = outcome_name(outcome).into();
                             a.error = outcome.error_name();
                         }
                     }
                 }
-                Trace::ItemFailuresReported { batch, items, honoured } => {
+                Trace::ItemFailuresReported {
+                    batch,
+                    items,
+                    honoured,
+                } => {
                     for i in items {
-                        if let Some(a) = by_inv.get_mut(&i.inv).and_then(|r| r.attempts.iter_mut().rev().find(|a| a.batch == Some(batch.0))) {
+                        if let Some(a) = by_inv.get_mut(&i.inv).and_then(|r| {
+                            r.attempts
+                                .iter_mut()
+                                .rev()
+                                .find(|a| a.batch == Some(batch.0))
+                        }) {
                             if *honoured {
                                 a.outcome = "item_failed".into();
                                 a.error = Some("reported in batchItemFailures".into());
@@ -132,7 +177,9 @@ impl Report {
                         }
                     }
                 }
-                Trace::Throttled { inv, .. } | Trace::RetryScheduled { inv, .. } if batch_items.contains_key(inv) => {
+                Trace::Throttled { inv, .. } | Trace::RetryScheduled { inv, .. }
+                    if batch_items.contains_key(inv) =>
+                {
                     let throttle = matches!(e.kind, Trace::Throttled { .. });
                     for (item, _) in members(&batch_items, inv) {
                         if let Some(r) = by_inv.get_mut(&item) {
@@ -144,13 +191,23 @@ impl Report {
                         }
                     }
                 }
-                Trace::EventCreated { inv, event, source, duplicate, .. } => {
+                Trace::EventCreated {
+                    inv,
+                    event,
+                    source,
+                    duplicate,
+                    ..
+                } => {
                     by_inv.insert(
                         *inv,
                         InvocationReport {
                             invocation: inv.0,
                             event: event.0,
-                            source: topo.node(*source).key.trim_start_matches("source:").to_string(),
+                            source: topo
+                                .node(*source)
+                                .key
+                                .trim_start_matches("source:")
+                                .to_string(),
                             duplicate: *duplicate,
                             created_ms: e.at.as_ms(),
                             attempts: Vec::new(),
@@ -164,14 +221,32 @@ impl Report {
                         },
                     );
                 }
-                Trace::AttemptStarted { inv, attempt, cold, .. } => {
+                Trace::AttemptStarted {
+                    inv, attempt, cold, ..
+                } => {
                     if let Some(r) = by_inv.get_mut(inv) {
-                        r.attempts.push(AttemptRecord { attempt: *attempt, start_ms: e.at.as_ms(), end_ms: None, cold: *cold, outcome: "running".into(), error: None, batch: None });
+                        r.attempts.push(AttemptRecord {
+                            attempt: *attempt,
+                            start_ms: e.at.as_ms(),
+                            end_ms: None,
+                            cold: *cold,
+                            outcome: "running".into(),
+                            error: None,
+                            batch: None,
+                        });
                         *runs_per_event.entry(EventId(r.event)).or_default() += 1;
                     }
                 }
-                Trace::AttemptFinished { inv, attempt, outcome, .. } => {
-                    if let Some(a) = by_inv.get_mut(inv).and_then(|r| r.attempts.iter_mut().find(|a| a.attempt == *attempt)) {
+                Trace::AttemptFinished {
+                    inv,
+                    attempt,
+                    outcome,
+                    ..
+                } => {
+                    if let Some(a) = by_inv
+                        .get_mut(inv)
+                        .and_then(|r| r.attempts.iter_mut().find(|a| a.attempt == *attempt))
+                    {
                         a.end_ms = Some(e.at.as_ms());
                         a.outcome = outcome_name(outcome).into();
                         a.error = outcome.error_name();
@@ -200,7 +275,10 @@ impl Report {
         for r in &mut invocations {
             r.handler_runs_for_event = runs_per_event.get(&EventId(r.event)).copied().unwrap_or(0);
         }
-        let in_flight = invocations.iter().filter(|r| r.disposition.is_none()).count() as u64;
+        let in_flight = invocations
+            .iter()
+            .filter(|r| r.disposition.is_none())
+            .count() as u64;
         Report {
             format_version: REPORT_FORMAT_VERSION,
             scenario: scenario.id().to_string(),
@@ -215,24 +293,53 @@ impl Report {
 
     /// The human-readable form the CLI prints by default.
     pub fn to_text(&self) -> String {
-        let mut out = format!("scenario {} · seed {} · horizon {}\n\n", self.scenario, self.seed, SimTime(self.horizon_ms));
+        let mut out = format!(
+            "scenario {} · seed {} · horizon {}\n\n",
+            self.scenario,
+            self.seed,
+            SimTime(self.horizon_ms)
+        );
         for r in &self.invocations {
-            let dup = if r.duplicate { " (duplicate delivery)" } else { "" };
-            out.push_str(&format!("invocation {} · event #{} from {}{} · created at {} ms\n", r.invocation, r.event, r.source, dup, r.created_ms));
+            let dup = if r.duplicate {
+                " (duplicate delivery)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "invocation {} · event #{} from {}{} · created at {} ms\n",
+                r.invocation, r.event, r.source, dup, r.created_ms
+            ));
             for a in &r.attempts {
-                let end = a.end_ms.map(|e| format!("{e} ms")).unwrap_or_else(|| "(running)".into());
+                let end = a
+                    .end_ms
+                    .map(|e| format!("{e} ms"))
+                    .unwrap_or_else(|| "(running)".into());
                 let cold = if a.cold { " cold" } else { "" };
-                let err = a.error.as_ref().map(|e| format!(" — {e}")).unwrap_or_default();
-                out.push_str(&format!("  attempt {}{cold}: {} ms → {end}: {}{err}\n", a.attempt, a.start_ms, a.outcome));
+                let err = a
+                    .error
+                    .as_ref()
+                    .map(|e| format!(" — {e}"))
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "  attempt {}{cold}: {} ms → {end}: {}{err}\n",
+                    a.attempt, a.start_ms, a.outcome
+                ));
             }
             if r.throttles > 0 {
                 out.push_str(&format!("  throttled {} time(s)\n", r.throttles));
             }
             if !r.batches.is_empty() {
                 let list: Vec<String> = r.batches.iter().map(|b| b.to_string()).collect();
-                out.push_str(&format!("  received {} time(s), in batch invocation(s) {}\n", r.receives, list.join(", ")));
+                out.push_str(&format!(
+                    "  received {} time(s), in batch invocation(s) {}\n",
+                    r.receives,
+                    list.join(", ")
+                ));
             }
-            out.push_str(&format!("  handler runs for this event: {}\n", r.handler_runs_for_event));
+            out.push_str(&format!(
+                "  handler runs for this event: {}\n",
+                r.handler_runs_for_event
+            ));
             let disp = match (&r.disposition, r.disposed_ms) {
                 (Some(d), Some(at)) => format!("{} at {at} ms", describe(d)),
                 _ => "still in flight at the horizon".into(),
@@ -276,27 +383,72 @@ fn outcome_name(outcome: &AttemptOutcome) -> &'static str {
 /// One line for a disposition.
 pub fn describe(d: &Disposition) -> String {
     match d {
-        Disposition::Succeeded { status: Some(s), .. } => format!("succeeded, caller saw {s}"),
-        Disposition::Succeeded { destination: Some(dest), .. } => format!("succeeded, record sent to {dest}"),
+        Disposition::Succeeded {
+            status: Some(s), ..
+        } => format!("succeeded, caller saw {s}"),
+        Disposition::Succeeded {
+            destination: Some(dest),
+            ..
+        } => format!("succeeded, record sent to {dest}"),
         Disposition::Succeeded { .. } => "succeeded".into(),
-        Disposition::ErrorReturned { status: 0, error } => format!("error returned to the caller: no answer ({error})"),
-        Disposition::ErrorReturned { status, error } => format!("error returned to the caller: {status} ({error})"),
-        Disposition::SentToFailureTarget { condition, targets, approximate_invoke_count } => {
-            format!("sent to {} ({}, approximateInvokeCount {})", targets.join(" + "), condition.as_str(), approximate_invoke_count)
+        Disposition::ErrorReturned { status: 0, error } => {
+            format!("error returned to the caller: no answer ({error})")
         }
-        Disposition::Discarded { condition, approximate_invoke_count } => {
-            format!("discarded ({}, approximateInvokeCount {})", condition.as_str(), approximate_invoke_count)
+        Disposition::ErrorReturned { status, error } => {
+            format!("error returned to the caller: {status} ({error})")
         }
-        Disposition::Deleted { receive_count, failure_ignored: false } => format!("deleted from the queue after success (receive {receive_count})"),
-        Disposition::Deleted { receive_count, failure_ignored: true } => {
+        Disposition::SentToFailureTarget {
+            condition,
+            targets,
+            approximate_invoke_count,
+        } => {
+            format!(
+                "sent to {} ({}, approximateInvokeCount {})",
+                targets.join(" + "),
+                condition.as_str(),
+                approximate_invoke_count
+            )
+        }
+        Disposition::Discarded {
+            condition,
+            approximate_invoke_count,
+        } => {
+            format!(
+                "discarded ({}, approximateInvokeCount {})",
+                condition.as_str(),
+                approximate_invoke_count
+            )
+        }
+        Disposition::Deleted {
+            receive_count,
+            failure_ignored: false,
+        } => format!("deleted from the queue after success (receive {receive_count})"),
+        Disposition::Deleted {
+            receive_count,
+            failure_ignored: true,
+        } => {
             format!("deleted although reported failed: ReportBatchItemFailures off, message lost (receive {receive_count})")
         }
-        Disposition::MovedToDlq { dlq, receive_count } => format!("moved to the queue's DLQ {dlq} by SQS (receive count {receive_count})"),
-        Disposition::Processed { deliveries } => format!("processed; checkpoint passed it ({deliveries} deliveries)"),
-        Disposition::Expired { age_ms } => format!("expired before processing (age {})", SimTime(*age_ms)),
-        Disposition::NotRead { starting_position } => format!("never read (before the {starting_position} starting position)"),
-        Disposition::Caught { error, state, next } => format!("caught by a Catch on {state}: {error} → {next}"),
-        Disposition::Abandoned { reason } => format!("abandoned by Step Functions ({reason}); the run went on"),
-        Disposition::ExecutionFailed { error, state } => format!("execution failed: {error} in {state}"),
+        Disposition::MovedToDlq { dlq, receive_count } => {
+            format!("moved to the queue's DLQ {dlq} by SQS (receive count {receive_count})")
+        }
+        Disposition::Processed { deliveries } => {
+            format!("processed; checkpoint passed it ({deliveries} deliveries)")
+        }
+        Disposition::Expired { age_ms } => {
+            format!("expired before processing (age {})", SimTime(*age_ms))
+        }
+        Disposition::NotRead { starting_position } => {
+            format!("never read (before the {starting_position} starting position)")
+        }
+        Disposition::Caught { error, state, next } => {
+            format!("caught by a Catch on {state}: {error} → {next}")
+        }
+        Disposition::Abandoned { reason } => {
+            format!("abandoned by Step Functions ({reason}); the run went on")
+        }
+        Disposition::ExecutionFailed { error, state } => {
+            format!("execution failed: {error} in {state}")
+        }
     }
 }

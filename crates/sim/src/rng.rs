@@ -94,7 +94,12 @@ mod tests {
         assert_eq!(splitmix64(0), 0xe220_a839_7b1d_cdaf);
     }
 
-    const GOLDEN_42: [u64; 4] = [14587678697106979209, 9105053682160394182, 14839644324764355487, 736379965966546952];
+    const GOLDEN_42: [u64; 4] = [
+        14587678697106979209,
+        9105053682160394182,
+        14839644324764355487,
+        736379965966546952,
+    ];
     const GOLDEN_FNV: u64 = 15779350857407922430;
 
     /// Cross-check against an independent wyrand implementation (fastrand 2 uses wyrand).
@@ -109,9 +114,18 @@ mod tests {
 
     #[test]
     fn substreams_differ_and_repeat() {
-        let a: Vec<u64> = { let mut r = Rng::derive(7, "s3"); (0..3).map(|_| r.next_u64()).collect() };
-        let b: Vec<u64> = { let mut r = Rng::derive(7, "sns"); (0..3).map(|_| r.next_u64()).collect() };
-        let a2: Vec<u64> = { let mut r = Rng::derive(7, "s3"); (0..3).map(|_| r.next_u64()).collect() };
+        let a: Vec<u64> = {
+            let mut r = Rng::derive(7, "s3");
+            (0..3).map(|_| r.next_u64()).collect()
+        };
+        let b: Vec<u64> = {
+            let mut r = Rng::derive(7, "sns");
+            (0..3).map(|_| r.next_u64()).collect()
+        };
+        let a2: Vec<u64> = {
+            let mut r = Rng::derive(7, "s3");
+            (0..3).map(|_| r.next_u64()).collect()
+        };
         assert_ne!(a, b);
         assert_eq!(a, a2);
     }
@@ -127,7 +141,10 @@ mod tests {
                 hits += 1;
             }
         }
-        assert!((2_200..2_800).contains(&hits), "chance(0.25) hit {hits} of 10000");
+        assert!(
+            (2_200..2_800).contains(&hits),
+            "chance(0.25) hit {hits} of 10000"
+        );
         assert!(!r.chance(0.0));
         assert!(r.chance(1.0));
     }

@@ -47,7 +47,14 @@ impl Run {
         Run::continue_from(scenario.clone(), seed, inputs, sim, Vec::new(), 0)
     }
 
-    fn continue_from(scenario: Scenario, seed: u64, mut inputs: Vec<TimedInput>, mut sim: Sim, mut keyframes: Vec<(usize, Sim)>, applied: usize) -> Run {
+    fn continue_from(
+        scenario: Scenario,
+        seed: u64,
+        mut inputs: Vec<TimedInput>,
+        mut sim: Sim,
+        mut keyframes: Vec<(usize, Sim)>,
+        applied: usize,
+    ) -> Run {
         inputs.sort_by_key(|i| i.at);
         let mut next_input = applied;
         let mut steps = 0usize;
@@ -78,18 +85,30 @@ impl Run {
         let totals = sim.totals().clone();
         let topo = sim.topology().clone();
         let trace = sim.into_trace();
-        Run { timeline: Timeline::new(topo, trace), scenario, seed, inputs, keyframes, totals }
+        Run {
+            timeline: Timeline::new(topo, trace),
+            scenario,
+            seed,
+            inputs,
+            keyframes,
+            totals,
+        }
     }
 
     /// A new run that shares this one's past up to `at`, then applies `input` at `at`.
     /// Inputs after `at` are dropped (the future is re-simulated, as in RaftScope's fork).
     pub fn fork(&self, at: SimTime, input: Input) -> Run {
-        let mut inputs: Vec<TimedInput> = self.inputs.iter().filter(|i| i.at <= at).cloned().collect();
+        let mut inputs: Vec<TimedInput> =
+            self.inputs.iter().filter(|i| i.at <= at).cloned().collect();
         let applied_before = inputs.len();
         inputs.push(TimedInput { at, input });
         // The last keyframe whose world has not yet passed `at`, and whose applied inputs are a
         // prefix of the kept ones (inputs at the keyframe's own instant may or may not have run).
-        let k = self.keyframes.iter().rposition(|(_, w)| w.now() < at).unwrap_or(0);
+        let k = self
+            .keyframes
+            .iter()
+            .rposition(|(_, w)| w.now() < at)
+            .unwrap_or(0);
         let (trace_len, world) = &self.keyframes[k];
         let mut world = world.clone();
         world.trace = self.timeline.trace[..*trace_len].to_vec();
@@ -98,9 +117,19 @@ impl Run {
         if inputs[..applied_before].iter().any(|i| i.at == world.now()) {
             return Run::new(&self.scenario, self.seed, inputs);
         }
-        let applied = inputs[..applied_before].iter().filter(|i| i.at < world.now()).count();
+        let applied = inputs[..applied_before]
+            .iter()
+            .filter(|i| i.at < world.now())
+            .count();
         let keyframes = self.keyframes[..=k].to_vec();
-        Run::continue_from(self.scenario.clone(), self.seed, inputs, world, keyframes, applied)
+        Run::continue_from(
+            self.scenario.clone(),
+            self.seed,
+            inputs,
+            world,
+            keyframes,
+            applied,
+        )
     }
 
     pub fn timeline(&self) -> &Timeline {

@@ -74,7 +74,11 @@ pub struct Account {
 }
 impl Default for Account {
     fn default() -> Self {
-        Account { concurrency: 1000, minimum_unreserved: 100, scaling_rate_per_10s: 1000 }
+        Account {
+            concurrency: 1000,
+            minimum_unreserved: 100,
+            scaling_rate_per_10s: 1000,
+        }
     }
 }
 
@@ -146,13 +150,19 @@ pub enum Behaviour {
     /// Throws on every run.
     Throw,
     /// Throws on the first `attempts` runs of each event, then succeeds.
-    ThrowFirst { attempts: u32 },
+    ThrowFirst {
+        attempts: u32,
+    },
     /// Throws with probability `p` on each run.
-    ThrowProbability { p: f64 },
+    ThrowProbability {
+        p: f64,
+    },
     /// Runs past its timeout on every run.
     TimeOut,
     /// Runs `factor` times slower than the duration distribution says.
-    Slow { factor: u32 },
+    Slow {
+        factor: u32,
+    },
 }
 
 /// Lambda's event invoke config for asynchronous invocation (§2).
@@ -245,7 +255,10 @@ pub enum EdgeTrigger {
 }
 impl EdgeTrigger {
     pub fn is_viewer(self) -> bool {
-        matches!(self, EdgeTrigger::ViewerRequest | EdgeTrigger::ViewerResponse)
+        matches!(
+            self,
+            EdgeTrigger::ViewerRequest | EdgeTrigger::ViewerResponse
+        )
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -453,8 +466,14 @@ impl Source {
     pub fn method(&self) -> Method {
         match self {
             Source::ApiGateway { .. } | Source::Cloudfront { .. } => Method::Synchronous,
-            Source::Custom { invocation_type: InvocationType::RequestResponse, .. } => Method::Synchronous,
-            Source::Custom { invocation_type: InvocationType::Event, .. }
+            Source::Custom {
+                invocation_type: InvocationType::RequestResponse,
+                ..
+            } => Method::Synchronous,
+            Source::Custom {
+                invocation_type: InvocationType::Event,
+                ..
+            }
             | Source::S3 { .. }
             | Source::Sns { .. }
             | Source::EventBridge { .. } => Method::Asynchronous,
@@ -612,12 +631,21 @@ pub struct Scenario {
 impl Scenario {
     /// Parses and validates TOML text. `file` names the origin in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
-        let fail = |errors| Err(ScenarioErrors { file: file.to_string(), errors });
+        let fail = |errors| {
+            Err(ScenarioErrors {
+                file: file.to_string(),
+                errors,
+            })
+        };
         if text.len() > MAX_SCENARIO_BYTES {
             return fail(vec![ScenarioError {
                 line: None,
                 field: "(file)".into(),
-                message: format!("is {} bytes; scenarios are limited to {} bytes", text.len(), MAX_SCENARIO_BYTES),
+                message: format!(
+                    "is {} bytes; scenarios are limited to {} bytes",
+                    text.len(),
+                    MAX_SCENARIO_BYTES
+                ),
             }]);
         }
         let parsed: ScenarioFile = match toml::from_str(text) {
@@ -627,7 +655,11 @@ impl Scenario {
                 let message = e.message().trim().to_string();
                 // toml's message names the field for unknown/missing keys; say what the allowed
                 // set is in its own words (serde lists the expected fields).
-                return fail(vec![ScenarioError { line, field: "(syntax)".into(), message }]);
+                return fail(vec![ScenarioError {
+                    line,
+                    field: "(syntax)".into(),
+                    message,
+                }]);
             }
         };
         let errors = validate(&parsed);
@@ -636,7 +668,11 @@ impl Scenario {
         } else {
             let errors = errors
                 .into_iter()
-                .map(|(field, message)| ScenarioError { line: locate(text, &field), field, message })
+                .map(|(field, message)| ScenarioError {
+                    line: locate(text, &field),
+                    field,
+                    message,
+                })
                 .collect();
             fail(errors)
         }
@@ -668,7 +704,11 @@ impl Scenario {
 }
 
 fn line_of_offset(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() + 1
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
 }
 
 /// Finds the line of a dotted field path such as `sources[1].integration_timeout_ms` or
@@ -678,11 +718,19 @@ pub fn locate(text: &str, path: &str) -> Option<usize> {
     // Split `a[2].b` into table `a`, index 2, key `b`; `a.b` into table `a`, key `b`; `b` top-level.
     let (table, index, key) = match path.split_once('.') {
         Some((head, key)) => match head.split_once('[') {
-            Some((t, rest)) => (t.to_string(), rest.trim_end_matches(']').parse::<usize>().ok(), key),
+            Some((t, rest)) => (
+                t.to_string(),
+                rest.trim_end_matches(']').parse::<usize>().ok(),
+                key,
+            ),
             None => (head.to_string(), None, key),
         },
         None => match path.split_once('[') {
-            Some((t, rest)) => (t.to_string(), rest.trim_end_matches(']').parse::<usize>().ok(), ""),
+            Some((t, rest)) => (
+                t.to_string(),
+                rest.trim_end_matches(']').parse::<usize>().ok(),
+                "",
+            ),
             None => (String::new(), None, path),
         },
     };
@@ -722,9 +770,19 @@ pub fn locate(text: &str, path: &str) -> Option<usize> {
     header_line
 }
 
-pub(crate) fn check_range(errors: &mut Vec<(String, String)>, field: &str, value: u64, lo: u64, hi: u64, why: &str) {
+pub(crate) fn check_range(
+    errors: &mut Vec<(String, String)>,
+    field: &str,
+    value: u64,
+    lo: u64,
+    hi: u64,
+    why: &str,
+) {
     if value < lo || value > hi {
-        errors.push((field.to_string(), format!("{value} is out of range: allowed {lo}–{hi} ({why})")));
+        errors.push((
+            field.to_string(),
+            format!("{value} is out of range: allowed {lo}–{hi} ({why})"),
+        ));
     }
 }
 
@@ -734,38 +792,137 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
     if s.format_version != FORMAT_VERSION {
         e.push((
             "format_version".into(),
-            format!("{} is not supported: this build reads format_version = {FORMAT_VERSION}", s.format_version),
+            format!(
+                "{} is not supported: this build reads format_version = {FORMAT_VERSION}",
+                s.format_version
+            ),
         ));
     }
-    if s.id.is_empty() || s.id.len() > 64 || !s.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        e.push(("id".into(), format!("`{}` is not a valid id: use 1–64 lowercase letters, digits and `-`", s.id)));
+    if s.id.is_empty()
+        || s.id.len() > 64
+        || !s
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        e.push((
+            "id".into(),
+            format!(
+                "`{}` is not a valid id: use 1–64 lowercase letters, digits and `-`",
+                s.id
+            ),
+        ));
     }
-    check_range(&mut e, "horizon_s", s.horizon_s, 1, 8 * 86_400, "a run covers at most 8 days");
-    check_range(&mut e, "network.hop_ms", s.network.hop_ms, 1, 10_000, "message transit time on the diagram");
-    check_range(&mut e, "account.concurrency", s.account.concurrency as u64, 1, 1_000_000, "account concurrency, L-QUOTAS");
-    check_range(&mut e, "account.scaling_rate_per_10s", s.account.scaling_rate_per_10s as u64, 1, 1_000_000, "L-SCALING");
+    check_range(
+        &mut e,
+        "horizon_s",
+        s.horizon_s,
+        1,
+        8 * 86_400,
+        "a run covers at most 8 days",
+    );
+    check_range(
+        &mut e,
+        "network.hop_ms",
+        s.network.hop_ms,
+        1,
+        10_000,
+        "message transit time on the diagram",
+    );
+    check_range(
+        &mut e,
+        "account.concurrency",
+        s.account.concurrency as u64,
+        1,
+        1_000_000,
+        "account concurrency, L-QUOTAS",
+    );
+    check_range(
+        &mut e,
+        "account.scaling_rate_per_10s",
+        s.account.scaling_rate_per_10s as u64,
+        1,
+        1_000_000,
+        "L-SCALING",
+    );
     let f = &s.function;
-    check_range(&mut e, "function.timeout_s", f.timeout_s as u64, 1, 900, "Lambda function timeout, L-TIMEOUT");
-    check_range(&mut e, "function.memory_mb", f.memory_mb as u64, 128, 10_240, "L-QUOTAS");
-    check_range(&mut e, "function.init_ms", f.init_ms, 0, 10_000, "Init phase limit is 10 s, L-ENV");
+    check_range(
+        &mut e,
+        "function.timeout_s",
+        f.timeout_s as u64,
+        1,
+        900,
+        "Lambda function timeout, L-TIMEOUT",
+    );
+    check_range(
+        &mut e,
+        "function.memory_mb",
+        f.memory_mb as u64,
+        128,
+        10_240,
+        "L-QUOTAS",
+    );
+    check_range(
+        &mut e,
+        "function.init_ms",
+        f.init_ms,
+        0,
+        10_000,
+        "Init phase limit is 10 s, L-ENV",
+    );
     match &f.duration {
-        DurationDist::Fixed { ms } => check_range(&mut e, "function.duration.ms", *ms, 1, 3_600_000, "handler run time"),
+        DurationDist::Fixed { ms } => check_range(
+            &mut e,
+            "function.duration.ms",
+            *ms,
+            1,
+            3_600_000,
+            "handler run time",
+        ),
         DurationDist::Uniform { min_ms, max_ms } => {
-            check_range(&mut e, "function.duration.min_ms", *min_ms, 1, 3_600_000, "handler run time");
+            check_range(
+                &mut e,
+                "function.duration.min_ms",
+                *min_ms,
+                1,
+                3_600_000,
+                "handler run time",
+            );
             if max_ms < min_ms || *max_ms > 3_600_000 {
-                e.push(("function.duration.max_ms".into(), format!("{max_ms} must be ≥ min_ms ({min_ms}) and ≤ 3600000")));
+                e.push((
+                    "function.duration.max_ms".into(),
+                    format!("{max_ms} must be ≥ min_ms ({min_ms}) and ≤ 3600000"),
+                ));
             }
         }
     }
     match &f.behaviour {
-        Behaviour::ThrowProbability { p } if !(0.0..=1.0).contains(p) || p.is_nan() => {
-            e.push(("function.behaviour.p".into(), format!("{p} is not a probability: allowed 0.0–1.0")))
-        }
-        Behaviour::Slow { factor } => check_range(&mut e, "function.behaviour.factor", *factor as u64, 1, 1000, "slow-down factor"),
-        Behaviour::ThrowFirst { attempts } => check_range(&mut e, "function.behaviour.attempts", *attempts as u64, 0, 1000, "runs that throw"),
+        Behaviour::ThrowProbability { p } if !(0.0..=1.0).contains(p) || p.is_nan() => e.push((
+            "function.behaviour.p".into(),
+            format!("{p} is not a probability: allowed 0.0–1.0"),
+        )),
+        Behaviour::Slow { factor } => check_range(
+            &mut e,
+            "function.behaviour.factor",
+            *factor as u64,
+            1,
+            1000,
+            "slow-down factor",
+        ),
+        Behaviour::ThrowFirst { attempts } => check_range(
+            &mut e,
+            "function.behaviour.attempts",
+            *attempts as u64,
+            0,
+            1000,
+            "runs that throw",
+        ),
         _ => {}
     }
-    let max_reserved = s.account.concurrency.saturating_sub(s.account.minimum_unreserved);
+    let max_reserved = s
+        .account
+        .concurrency
+        .saturating_sub(s.account.minimum_unreserved);
     if let Some(r) = f.reserved_concurrency {
         if r > max_reserved {
             e.push((
@@ -786,23 +943,55 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
     if f.provisioned_concurrency > s.account.concurrency {
         e.push((
             "function.provisioned_concurrency".into(),
-            format!("{} exceeds account concurrency {}", f.provisioned_concurrency, s.account.concurrency),
+            format!(
+                "{} exceeds account concurrency {}",
+                f.provisioned_concurrency, s.account.concurrency
+            ),
         ));
     }
     let a = &s.async_config;
-    check_range(&mut e, "async.maximum_retry_attempts", a.maximum_retry_attempts as u64, 0, 2, "MaximumRetryAttempts, L-EIC-API");
-    check_range(&mut e, "async.maximum_event_age_s", a.maximum_event_age_s as u64, 60, 21_600, "MaximumEventAgeInSeconds, L-EIC-API");
+    check_range(
+        &mut e,
+        "async.maximum_retry_attempts",
+        a.maximum_retry_attempts as u64,
+        0,
+        2,
+        "MaximumRetryAttempts, L-EIC-API",
+    );
+    check_range(
+        &mut e,
+        "async.maximum_event_age_s",
+        a.maximum_event_age_s as u64,
+        60,
+        21_600,
+        "MaximumEventAgeInSeconds, L-EIC-API",
+    );
     if a.retry_delays_s.len() < a.maximum_retry_attempts as usize {
         e.push((
             "async.retry_delays_s".into(),
-            format!("has {} delays but maximum_retry_attempts is {}: give one delay per retry", a.retry_delays_s.len(), a.maximum_retry_attempts),
+            format!(
+                "has {} delays but maximum_retry_attempts is {}: give one delay per retry",
+                a.retry_delays_s.len(),
+                a.maximum_retry_attempts
+            ),
         ));
     }
-    if a.throttle_backoff_initial_ms == 0 || a.throttle_backoff_max_ms < a.throttle_backoff_initial_ms {
-        e.push(("async.throttle_backoff_max_ms".into(), "must be ≥ throttle_backoff_initial_ms, which must be ≥ 1".into()));
+    if a.throttle_backoff_initial_ms == 0
+        || a.throttle_backoff_max_ms < a.throttle_backoff_initial_ms
+    {
+        e.push((
+            "async.throttle_backoff_max_ms".into(),
+            "must be ≥ throttle_backoff_initial_ms, which must be ≥ 1".into(),
+        ));
     }
     if !(0.0..=1.0).contains(&a.duplicate_probability) {
-        e.push(("async.duplicate_probability".into(), format!("{} is not a probability: allowed 0.0–1.0", a.duplicate_probability)));
+        e.push((
+            "async.duplicate_probability".into(),
+            format!(
+                "{} is not a probability: allowed 0.0–1.0",
+                a.duplicate_probability
+            ),
+        ));
     }
     for (name, dest, is_dlq, on_success) in [
         ("async.on_success", &a.on_success, false, true),
@@ -814,10 +1003,20 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                 e.push((format!("{name}.fifo"), "FIFO queues and topics are not supported as destinations or dead-letter queues (L-ASYNC-REC)".into()));
             }
             if is_dlq && !matches!(d.kind, DestinationKind::Sqs | DestinationKind::Sns) {
-                e.push((format!("{name}.kind"), format!("{:?} cannot be a dead-letter queue: allowed sqs or sns (L-ASYNC-REC)", d.kind).to_lowercase()));
+                e.push((
+                    format!("{name}.kind"),
+                    format!(
+                        "{:?} cannot be a dead-letter queue: allowed sqs or sns (L-ASYNC-REC)",
+                        d.kind
+                    )
+                    .to_lowercase(),
+                ));
             }
             if on_success && d.kind == DestinationKind::S3 {
-                e.push((format!("{name}.kind"), "an S3 bucket can only be an on-failure destination (L-ASYNC-REC)".into()));
+                e.push((
+                    format!("{name}.kind"),
+                    "an S3 bucket can only be an on-failure destination (L-ASYNC-REC)".into(),
+                ));
             }
             if d.name.is_empty() {
                 e.push((format!("{name}.name"), "must not be empty".into()));
@@ -825,21 +1024,39 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         }
     }
     if s.sources.is_empty() {
-        e.push(("sources".into(), "a scenario needs at least one [[sources]] entry".into()));
+        e.push((
+            "sources".into(),
+            "a scenario needs at least one [[sources]] entry".into(),
+        ));
     }
     let mut ids: Vec<&str> = Vec::new();
     for (i, src) in s.sources.iter().enumerate() {
         let p = |k: &str| format!("sources[{i}].{k}");
         let id = src.id();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            e.push((p("id"), format!("`{id}` is not a valid source id: use letters, digits, `-` and `_`")));
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            e.push((
+                p("id"),
+                format!("`{id}` is not a valid source id: use letters, digits, `-` and `_`"),
+            ));
         }
         if ids.contains(&id) {
-            e.push((p("id"), format!("`{id}` is used by two sources: ids must be unique")));
+            e.push((
+                p("id"),
+                format!("`{id}` is used by two sources: ids must be unique"),
+            ));
         }
         ids.push(id);
         match src {
-            Source::ApiGateway { api_type, integration_timeout_ms, timeout_quota_raised, .. } => {
+            Source::ApiGateway {
+                api_type,
+                integration_timeout_ms,
+                timeout_quota_raised,
+                ..
+            } => {
                 let t = integration_timeout_ms.unwrap_or(29_000);
                 match api_type {
                     ApiType::Http => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 30_000, "HTTP API integration timeout is at most 30 s and cannot be raised, APIGW-HTTPQ"),
@@ -851,38 +1068,146 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                     e.push((p("timeout_quota_raised"), "only Regional and private REST APIs can raise the integration timeout (APIGW-2024)".into()));
                 }
             }
-            Source::Cloudfront { viewer_timeout_s, origin_timeout_s, error_status, throttle_status, .. } => {
-                check_range(&mut e, &p("viewer_timeout_s"), *viewer_timeout_s as u64, 1, 30, "Lambda@Edge viewer trigger limit, CF-CHOOSE / CF-QUOTA");
-                check_range(&mut e, &p("origin_timeout_s"), *origin_timeout_s as u64, 1, 30, "Lambda@Edge origin trigger limit, CF-CHOOSE");
-                check_range(&mut e, &p("error_status"), *error_status as u64, 400, 599, "an HTTP error status");
-                check_range(&mut e, &p("throttle_status"), *throttle_status as u64, 400, 599, "an HTTP error status");
+            Source::Cloudfront {
+                viewer_timeout_s,
+                origin_timeout_s,
+                error_status,
+                throttle_status,
+                ..
+            } => {
+                check_range(
+                    &mut e,
+                    &p("viewer_timeout_s"),
+                    *viewer_timeout_s as u64,
+                    1,
+                    30,
+                    "Lambda@Edge viewer trigger limit, CF-CHOOSE / CF-QUOTA",
+                );
+                check_range(
+                    &mut e,
+                    &p("origin_timeout_s"),
+                    *origin_timeout_s as u64,
+                    1,
+                    30,
+                    "Lambda@Edge origin trigger limit, CF-CHOOSE",
+                );
+                check_range(
+                    &mut e,
+                    &p("error_status"),
+                    *error_status as u64,
+                    400,
+                    599,
+                    "an HTTP error status",
+                );
+                check_range(
+                    &mut e,
+                    &p("throttle_status"),
+                    *throttle_status as u64,
+                    400,
+                    599,
+                    "an HTTP error status",
+                );
                 if f.provisioned_concurrency > 0 {
-                    e.push(("function.provisioned_concurrency".into(), "Lambda@Edge functions cannot use provisioned concurrency (CF-RESTR)".into()));
+                    e.push((
+                        "function.provisioned_concurrency".into(),
+                        "Lambda@Edge functions cannot use provisioned concurrency (CF-RESTR)"
+                            .into(),
+                    ));
                 }
             }
-            Source::Custom { sdk_max_attempts, sdk_backoff_base_ms, sdk_max_backoff_ms, read_timeout_ms, .. } => {
-                check_range(&mut e, &p("sdk_max_attempts"), *sdk_max_attempts as u64, 1, 10, "SDK max_attempts, SDK-RETRY");
+            Source::Custom {
+                sdk_max_attempts,
+                sdk_backoff_base_ms,
+                sdk_max_backoff_ms,
+                read_timeout_ms,
+                ..
+            } => {
+                check_range(
+                    &mut e,
+                    &p("sdk_max_attempts"),
+                    *sdk_max_attempts as u64,
+                    1,
+                    10,
+                    "SDK max_attempts, SDK-RETRY",
+                );
                 if *sdk_backoff_base_ms == 0 || sdk_max_backoff_ms < sdk_backoff_base_ms {
-                    e.push((p("sdk_max_backoff_ms"), "must be ≥ sdk_backoff_base_ms, which must be ≥ 1".into()));
+                    e.push((
+                        p("sdk_max_backoff_ms"),
+                        "must be ≥ sdk_backoff_base_ms, which must be ≥ 1".into(),
+                    ));
                 }
                 if let Some(r) = read_timeout_ms {
-                    check_range(&mut e, &p("read_timeout_ms"), *r, 100, 3_600_000, "client read timeout");
+                    check_range(
+                        &mut e,
+                        &p("read_timeout_ms"),
+                        *r,
+                        100,
+                        3_600_000,
+                        "client read timeout",
+                    );
                 }
             }
-            Source::S3 { delivery_delay_ms, duplicate_probability, .. } => {
-                check_range(&mut e, &p("delivery_delay_ms"), *delivery_delay_ms, 0, 600_000, "S3 notification delay");
+            Source::S3 {
+                delivery_delay_ms,
+                duplicate_probability,
+                ..
+            } => {
+                check_range(
+                    &mut e,
+                    &p("delivery_delay_ms"),
+                    *delivery_delay_ms,
+                    0,
+                    600_000,
+                    "S3 notification delay",
+                );
                 if !(0.0..=1.0).contains(duplicate_probability) {
-                    e.push((p("duplicate_probability"), format!("{duplicate_probability} is not a probability: allowed 0.0–1.0")));
+                    e.push((
+                        p("duplicate_probability"),
+                        format!("{duplicate_probability} is not a probability: allowed 0.0–1.0"),
+                    ));
                 }
             }
-            Source::Sns { unreachable_for_ms, .. } => {
-                check_range(&mut e, &p("unreachable_for_ms"), *unreachable_for_ms, 0, 30 * 86_400_000, "outage length");
+            Source::Sns {
+                unreachable_for_ms, ..
+            } => {
+                check_range(
+                    &mut e,
+                    &p("unreachable_for_ms"),
+                    *unreachable_for_ms,
+                    0,
+                    30 * 86_400_000,
+                    "outage length",
+                );
             }
-            Source::EventBridge { maximum_retry_attempts, maximum_event_age_s, retry_backoff_initial_ms, retry_backoff_max_ms, .. } => {
-                check_range(&mut e, &p("maximum_retry_attempts"), *maximum_retry_attempts as u64, 0, 185, "RetryPolicy.MaximumRetryAttempts, EB-API");
-                check_range(&mut e, &p("maximum_event_age_s"), *maximum_event_age_s as u64, 60, 86_400, "RetryPolicy.MaximumEventAgeInSeconds, EB-API");
-                if *retry_backoff_initial_ms == 0 || retry_backoff_max_ms < retry_backoff_initial_ms {
-                    e.push((p("retry_backoff_max_ms"), "must be ≥ retry_backoff_initial_ms, which must be ≥ 1".into()));
+            Source::EventBridge {
+                maximum_retry_attempts,
+                maximum_event_age_s,
+                retry_backoff_initial_ms,
+                retry_backoff_max_ms,
+                ..
+            } => {
+                check_range(
+                    &mut e,
+                    &p("maximum_retry_attempts"),
+                    *maximum_retry_attempts as u64,
+                    0,
+                    185,
+                    "RetryPolicy.MaximumRetryAttempts, EB-API",
+                );
+                check_range(
+                    &mut e,
+                    &p("maximum_event_age_s"),
+                    *maximum_event_age_s as u64,
+                    60,
+                    86_400,
+                    "RetryPolicy.MaximumEventAgeInSeconds, EB-API",
+                );
+                if *retry_backoff_initial_ms == 0 || retry_backoff_max_ms < retry_backoff_initial_ms
+                {
+                    e.push((
+                        p("retry_backoff_max_ms"),
+                        "must be ≥ retry_backoff_initial_ms, which must be ≥ 1".into(),
+                    ));
                 }
             }
             Source::Sqs(q) => polling::validate_sqs(&mut e, &p, q, f),
@@ -897,7 +1222,14 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         let p = |k: &str| format!("workload[{i}].{k}");
         let Some(src) = s.sources.iter().find(|x| x.id() == w.source) else {
             let known: Vec<&str> = s.sources.iter().map(|x| x.id()).collect();
-            e.push((p("source"), format!("`{}` is not a source of this scenario: allowed {}", w.source, known.join(", "))));
+            e.push((
+                p("source"),
+                format!(
+                    "`{}` is not a source of this scenario: allowed {}",
+                    w.source,
+                    known.join(", ")
+                ),
+            ));
             continue;
         };
         if src.method() == Method::Polling && w.payload_bytes > BATCH_PAYLOAD_LIMIT {
@@ -905,22 +1237,53 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         }
         match w.pattern {
             Pattern::Burst => {
-                check_range(&mut e, &p("count"), w.count, 1, 1_000_000, "events per burst");
+                check_range(
+                    &mut e,
+                    &p("count"),
+                    w.count,
+                    1,
+                    1_000_000,
+                    "events per burst",
+                );
                 check_range(&mut e, &p("repeat"), w.repeat, 1, 100_000, "bursts");
                 if w.repeat > 1 && w.every_ms == 0 {
                     e.push((p("every_ms"), "must be ≥ 1 when repeat > 1".into()));
                 }
             }
             Pattern::Rate => {
-                check_range(&mut e, &p("rate_per_s"), w.rate_per_s, 1, 100_000, "events per second");
-                check_range(&mut e, &p("duration_s"), w.duration_s, 1, 8 * 86_400, "seconds");
+                check_range(
+                    &mut e,
+                    &p("rate_per_s"),
+                    w.rate_per_s,
+                    1,
+                    100_000,
+                    "events per second",
+                );
+                check_range(
+                    &mut e,
+                    &p("duration_s"),
+                    w.duration_s,
+                    1,
+                    8 * 86_400,
+                    "seconds",
+                );
             }
         }
-        check_range(&mut e, &p("payload_bytes"), w.payload_bytes, 0, 64 * 1024 * 1024, "payload size");
+        check_range(
+            &mut e,
+            &p("payload_bytes"),
+            w.payload_bytes,
+            0,
+            64 * 1024 * 1024,
+            "payload size",
+        );
         total_events = total_events.saturating_add(w.total());
     }
     if total_events > 10_000_000 {
-        e.push(("workload".into(), format!("produces {total_events} events: at most 10,000,000 per scenario")));
+        e.push((
+            "workload".into(),
+            format!("produces {total_events} events: at most 10,000,000 per scenario"),
+        ));
     }
     e
 }
@@ -970,12 +1333,19 @@ source = "api"
         let err = Scenario::parse("bad.toml", &text).unwrap_err();
         assert_eq!(err.errors[0].field, "function.timeout_s");
         assert_eq!(err.errors[0].line, Some(7));
-        assert!(err.errors[0].message.contains("1–900"), "{}", err.errors[0].message);
+        assert!(
+            err.errors[0].message.contains("1–900"),
+            "{}",
+            err.errors[0].message
+        );
     }
 
     #[test]
     fn http_api_timeout_above_30s_is_rejected_as_aws_does() {
-        let text = MINI.replace("id = \"api\"", "id = \"api\"\napi_type = \"http\"\nintegration_timeout_ms = 31000");
+        let text = MINI.replace(
+            "id = \"api\"",
+            "id = \"api\"\napi_type = \"http\"\nintegration_timeout_ms = 31000",
+        );
         let err = Scenario::parse("bad.toml", &text).unwrap_err();
         assert_eq!(err.errors[0].field, "sources[0].integration_timeout_ms");
         assert_eq!(err.errors[0].line, Some(13));
@@ -988,12 +1358,17 @@ source = "api"
         let err = Scenario::parse("bad.toml", &text).unwrap_err();
         let fields: Vec<&str> = err.errors.iter().map(|e| e.field.as_str()).collect();
         assert!(fields.contains(&"async.on_success.kind"), "{fields:?}");
-        assert!(fields.contains(&"async.dead_letter_queue.fifo"), "{fields:?}");
+        assert!(
+            fields.contains(&"async.dead_letter_queue.fifo"),
+            "{fields:?}"
+        );
     }
 
     #[test]
     fn oversized_text_is_refused_before_parsing() {
         let big = "#".repeat(MAX_SCENARIO_BYTES + 1);
-        assert!(Scenario::parse("big.toml", &big).unwrap_err().errors[0].message.contains("limited"));
+        assert!(Scenario::parse("big.toml", &big).unwrap_err().errors[0]
+            .message
+            .contains("limited"));
     }
 }

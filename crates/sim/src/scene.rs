@@ -241,8 +241,16 @@ impl Timeline {
                 callers.insert(n.id, (topology.sources[*index].1, *method));
             }
         }
-        let mut tl = Timeline { topology, trace, keyframes: Vec::new(), callers };
-        let mut fold = Fold { nodes: vec![NodeView::default(); tl.topology.nodes.len()], ..Fold::default() };
+        let mut tl = Timeline {
+            topology,
+            trace,
+            keyframes: Vec::new(),
+            callers,
+        };
+        let mut fold = Fold {
+            nodes: vec![NodeView::default(); tl.topology.nodes.len()],
+            ..Fold::default()
+        };
         tl.keyframes.push((0, fold.clone()));
         for i in 0..tl.trace.len() {
             tl.apply(&mut fold, i);
@@ -257,14 +265,26 @@ impl Timeline {
 
     /// Last simulated instant with an event.
     pub fn end(&self) -> SimTime {
-        self.trace.last().map(|e| match &e.kind {
-            Trace::Sent { arrives, .. } => *arrives,
-            _ => e.at,
-        }).unwrap_or(SimTime::ZERO).max(self.trace.iter().rev().take(64).map(|e| match &e.kind {
-            Trace::Sent { arrives, .. } => *arrives,
-            Trace::AttemptStarted { ends, .. } => *ends,
-            _ => e.at,
-        }).max().unwrap_or(SimTime::ZERO))
+        self.trace
+            .last()
+            .map(|e| match &e.kind {
+                Trace::Sent { arrives, .. } => *arrives,
+                _ => e.at,
+            })
+            .unwrap_or(SimTime::ZERO)
+            .max(
+                self.trace
+                    .iter()
+                    .rev()
+                    .take(64)
+                    .map(|e| match &e.kind {
+                        Trace::Sent { arrives, .. } => *arrives,
+                        Trace::AttemptStarted { ends, .. } => *ends,
+                        _ => e.at,
+                    })
+                    .max()
+                    .unwrap_or(SimTime::ZERO),
+            )
     }
 
     /// Number of trace events at or before `t`.
@@ -294,7 +314,8 @@ impl Timeline {
         }
         settle(&mut fold, t);
         for (node, recs) in &fold.shard_records {
-            fold.nodes[node.0 as usize].iterator_age_ms = recs.first().map(|(written, _)| t.since(*written));
+            fold.nodes[node.0 as usize].iterator_age_ms =
+                recs.first().map(|(written, _)| t.since(*written));
         }
         for (b, done) in fold.batches.values() {
             if done.is_some_and(|d| d <= t) {
@@ -322,11 +343,18 @@ impl Timeline {
                     phase,
                     inv: if busy { e.inv } else { None },
                     attempt: e.attempt,
-                    progress: if busy { (t.since(e.started) as f32 / span).clamp(0.0, 1.0) } else { 0.0 },
+                    progress: if busy {
+                        (t.since(e.started) as f32 / span).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    },
                 }
             })
             .collect::<Vec<_>>();
-        let concurrency_in_use = environments.iter().filter(|e| e.phase != EnvPhase::Idle).count() as u32;
+        let concurrency_in_use = environments
+            .iter()
+            .filter(|e| e.phase != EnvPhase::Idle)
+            .count() as u32;
         let tokens = fold
             .in_flight
             .iter()
@@ -336,7 +364,8 @@ impl Timeline {
                 inv: f.inv,
                 from: f.from,
                 to: f.to,
-                progress: (t.since(f.at) as f32 / f.arrives.since(f.at).max(1) as f32).clamp(0.0, 1.0),
+                progress: (t.since(f.at) as f32 / f.arrives.since(f.at).max(1) as f32)
+                    .clamp(0.0, 1.0),
                 message: f.message.clone(),
                 duplicate: f.duplicate,
             })
@@ -345,7 +374,10 @@ impl Timeline {
             .timers
             .values()
             .filter(|r| r.due > t)
-            .map(|r| RetryTimer { remaining_ms: r.due.since(t), ..r.clone() })
+            .map(|r| RetryTimer {
+                remaining_ms: r.due.since(t),
+                ..r.clone()
+            })
             .collect();
         let mut flashes = Vec::new();
         for e in self.trace[..upto].iter().rev() {
@@ -367,13 +399,20 @@ impl Timeline {
             concurrency_in_use,
             flashes,
             counters: fold.counters,
-            batches: fold.batches.into_values().filter(|(_, done)| done.is_none_or(|d| d > t)).map(|(b, _)| b).collect(),
+            batches: fold
+                .batches
+                .into_values()
+                .filter(|(_, done)| done.is_none_or(|d| d > t))
+                .map(|(b, _)| b)
+                .collect(),
         }
     }
 
     /// A failed or split stream batch: its records wait in the shard to be read again.
     fn stream_records_wait(&self, fold: &mut Fold, batch: InvocationId) {
-        let Some((b, _)) = fold.batches.get(&batch) else { return };
+        let Some((b, _)) = fold.batches.get(&batch) else {
+            return;
+        };
         if !matches!(self.topology.node(b.from).kind, NodeKind::Shard { .. }) {
             return;
         }
@@ -387,23 +426,47 @@ impl Timeline {
         let (node, glyph, inv) = match &e.kind {
             Trace::ReadThrottled { shard, .. } => (*shard, Glyph::Throttle, None),
             Trace::ShardBlocked { shard, batch } => (*shard, Glyph::Error, Some(*batch)),
-            Trace::StateExited { state, exec, error: Some(err) } if err != crate::services::stepfunctions::STOPPED => (*state, Glyph::Error, Some(*exec)),
-            Trace::AttemptFinished { outcome: AttemptOutcome::TimedOut, inv, .. } => (f, Glyph::Timeout, Some(*inv)),
-            Trace::AttemptFinished { outcome, inv, .. } if !outcome.is_success() => (f, Glyph::Error, Some(*inv)),
+            Trace::StateExited {
+                state,
+                exec,
+                error: Some(err),
+            } if err != crate::services::stepfunctions::STOPPED => {
+                (*state, Glyph::Error, Some(*exec))
+            }
+            Trace::AttemptFinished {
+                outcome: AttemptOutcome::TimedOut,
+                inv,
+                ..
+            } => (f, Glyph::Timeout, Some(*inv)),
+            Trace::AttemptFinished { outcome, inv, .. } if !outcome.is_success() => {
+                (f, Glyph::Error, Some(*inv))
+            }
             Trace::Throttled { inv, .. } => (f, Glyph::Throttle, Some(*inv)),
             Trace::PayloadRejected { inv, .. } => (f, Glyph::Rejected, Some(*inv)),
             Trace::CallerGaveUp { caller, inv, .. } => (*caller, Glyph::GaveUp, Some(*inv)),
-            Trace::DeliveryFailed { source, inv, .. } => (*source, Glyph::DeliveryFailed, Some(*inv)),
+            Trace::DeliveryFailed { source, inv, .. } => {
+                (*source, Glyph::DeliveryFailed, Some(*inv))
+            }
             _ => return None,
         };
-        Some(Flash { node, glyph, at: e.at, inv })
+        Some(Flash {
+            node,
+            glyph,
+            at: e.at,
+            inv,
+        })
     }
 
     fn apply(&self, fold: &mut Fold, i: usize) {
         let e = &self.trace[i];
         let c = &mut fold.counters;
         match &e.kind {
-            Trace::EventCreated { inv, source, duplicate, .. } => {
+            Trace::EventCreated {
+                inv,
+                source,
+                duplicate,
+                ..
+            } => {
                 c.invocations += 1;
                 if *duplicate {
                     c.duplicates += 1;
@@ -416,18 +479,36 @@ impl Timeline {
                     fold.nodes[waiter.0 as usize].waiting += 1;
                 }
             }
-            Trace::Sent { token, inv, from, to, arrives, message } => {
+            Trace::Sent {
+                token,
+                inv,
+                from,
+                to,
+                arrives,
+                message,
+            } => {
                 // A batch is answered when the function's response reaches the mapping; a
                 // throttled batch sent again is under way once more.
                 if let Some((_, done)) = fold.batches.get_mut(inv) {
                     match message {
-                        Message::Response { .. } if *from == self.topology.function => *done = Some(*arrives),
+                        Message::Response { .. } if *from == self.topology.function => {
+                            *done = Some(*arrives)
+                        }
                         Message::Batch { .. } => *done = None,
                         _ => {}
                     }
                 }
                 let duplicate = fold.live.get(inv).is_some_and(|l| l.1);
-                fold.in_flight.push(InFlight { token: *token, inv: *inv, from: *from, to: *to, at: e.at, arrives: *arrives, message: message.clone(), duplicate });
+                fold.in_flight.push(InFlight {
+                    token: *token,
+                    inv: *inv,
+                    from: *from,
+                    to: *to,
+                    at: e.at,
+                    arrives: *arrives,
+                    message: message.clone(),
+                    duplicate,
+                });
             }
             Trace::Enqueued { depth, inv, .. } => {
                 fold.queue_depth = *depth;
@@ -440,18 +521,42 @@ impl Timeline {
             Trace::EnvironmentCreated { env, provisioned } => {
                 let idx = env.0 as usize;
                 if fold.envs.len() <= idx {
-                    fold.envs.resize(idx + 1, EnvFold { provisioned: false, inv: None, attempt: 0, started: e.at, init_ends: e.at, ends: e.at });
+                    fold.envs.resize(
+                        idx + 1,
+                        EnvFold {
+                            provisioned: false,
+                            inv: None,
+                            attempt: 0,
+                            started: e.at,
+                            init_ends: e.at,
+                            ends: e.at,
+                        },
+                    );
                 }
                 fold.envs[idx].provisioned = *provisioned;
             }
-            Trace::AttemptStarted { inv, attempt, env, cold, init_ends, ends } => {
+            Trace::AttemptStarted {
+                inv,
+                attempt,
+                env,
+                cold,
+                init_ends,
+                ends,
+            } => {
                 c.handler_runs += 1;
                 if *cold {
                     c.cold_starts += 1;
                 }
                 fold.timers.remove(inv);
                 if let Some(slot) = fold.envs.get_mut(env.0 as usize) {
-                    *slot = EnvFold { provisioned: slot.provisioned, inv: Some(*inv), attempt: *attempt, started: e.at, init_ends: *init_ends, ends: *ends };
+                    *slot = EnvFold {
+                        provisioned: slot.provisioned,
+                        inv: Some(*inv),
+                        attempt: *attempt,
+                        started: e.at,
+                        init_ends: *init_ends,
+                        ends: *ends,
+                    };
                 }
             }
             Trace::AttemptFinished { env, outcome, .. } => {
@@ -463,10 +568,24 @@ impl Timeline {
                 }
             }
             Trace::Throttled { .. } => c.throttles += 1,
-            Trace::RetryScheduled { inv, next_try, due, reason } => {
+            Trace::RetryScheduled {
+                inv,
+                next_try,
+                due,
+                reason,
+            } => {
                 c.retries += 1;
                 if *due > e.at {
-                    fold.timers.insert(*inv, RetryTimer { inv: *inv, next_try: *next_try, due: *due, remaining_ms: due.since(e.at), reason: *reason });
+                    fold.timers.insert(
+                        *inv,
+                        RetryTimer {
+                            inv: *inv,
+                            next_try: *next_try,
+                            due: *due,
+                            remaining_ms: due.since(e.at),
+                            reason: *reason,
+                        },
+                    );
                 }
                 self.stream_records_wait(fold, *inv);
             }
@@ -510,15 +629,27 @@ impl Timeline {
                     }
                 }
             }
-            Trace::PayloadRejected { .. } | Trace::CallerGaveUp { .. } | Trace::DeliveryFailed { .. } | Trace::InputApplied { .. } => {}
+            Trace::PayloadRejected { .. }
+            | Trace::CallerGaveUp { .. }
+            | Trace::DeliveryFailed { .. }
+            | Trace::InputApplied { .. } => {}
             Trace::Stored { inv, node: at, .. } => {
                 fold.items.insert(*inv, (*at, false));
                 fold.nodes[at.0 as usize].visible += 1;
                 if matches!(self.topology.node(*at).kind, NodeKind::Shard { .. }) {
-                    fold.shard_records.entry(*at).or_default().insert((e.at, *inv));
+                    fold.shard_records
+                        .entry(*at)
+                        .or_default()
+                        .insert((e.at, *inv));
                 }
             }
-            Trace::BatchPolled { batch, esm, from, items, .. } => {
+            Trace::BatchPolled {
+                batch,
+                esm,
+                from,
+                items,
+                ..
+            } => {
                 c.batches += 1;
                 for i in items {
                     if let Some((node, in_flight)) = fold.items.get_mut(&i.inv) {
@@ -530,19 +661,35 @@ impl Timeline {
                         }
                     }
                 }
-                let view = BatchView { batch: *batch, esm: *esm, from: *from, items: items.iter().map(|i| i.inv).collect(), polled_at: e.at };
+                let view = BatchView {
+                    batch: *batch,
+                    esm: *esm,
+                    from: *from,
+                    items: items.iter().map(|i| i.inv).collect(),
+                    polled_at: e.at,
+                };
                 fold.batches.insert(*batch, (view, None));
             }
             Trace::VisibleAgain { inv, .. } => back_to_waiting(fold, *inv),
             Trace::BatchBisected { batch, .. } => self.stream_records_wait(fold, *batch),
-            Trace::ItemFailuresReported { .. } | Trace::ReadThrottled { .. } | Trace::Caught { .. } | Trace::CallbackReceived { .. } => {}
+            Trace::ItemFailuresReported { .. }
+            | Trace::ReadThrottled { .. }
+            | Trace::Caught { .. }
+            | Trace::CallbackReceived { .. } => {}
             Trace::ShardBlocked { shard, .. } => fold.nodes[shard.0 as usize].blocked = true,
-            Trace::CheckpointAdvanced { shard, sequence, blocked, .. } => {
+            Trace::CheckpointAdvanced {
+                shard,
+                sequence,
+                blocked,
+                ..
+            } => {
                 let n = &mut fold.nodes[shard.0 as usize];
                 n.blocked = *blocked;
                 n.checkpoint = Some(n.checkpoint.map_or(*sequence, |c| c.max(*sequence)));
             }
-            Trace::PollersScaled { esm, concurrency, .. } => fold.nodes[esm.0 as usize].concurrency_limit = Some(*concurrency),
+            Trace::PollersScaled {
+                esm, concurrency, ..
+            } => fold.nodes[esm.0 as usize].concurrency_limit = Some(*concurrency),
             Trace::StateEntered { state, .. } => fold.nodes[state.0 as usize].active += 1,
             Trace::StateExited { state, .. } => {
                 let n = &mut fold.nodes[state.0 as usize];
@@ -558,20 +705,45 @@ impl Timeline {
             .enumerate()
             .filter_map(|(index, e)| {
                 let kind = match &e.kind {
-                    Trace::AttemptFinished { outcome, .. } if !outcome.is_success() => MarkerKind::Error,
+                    Trace::AttemptFinished { outcome, .. } if !outcome.is_success() => {
+                        MarkerKind::Error
+                    }
                     Trace::Throttled { .. } => MarkerKind::Throttle,
                     Trace::RetryScheduled { .. } => MarkerKind::Retry,
-                    Trace::Disposed { disposition: Disposition::SentToFailureTarget { .. } | Disposition::Discarded { .. }, .. } => MarkerKind::DeadLetter,
-                    Trace::Disposed { disposition: Disposition::ErrorReturned { .. }, .. } => MarkerKind::CallerError,
                     Trace::Disposed {
-                        disposition: Disposition::MovedToDlq { .. } | Disposition::Expired { .. } | Disposition::NotRead { .. } | Disposition::Deleted { failure_ignored: true, .. },
+                        disposition:
+                            Disposition::SentToFailureTarget { .. } | Disposition::Discarded { .. },
                         ..
                     } => MarkerKind::DeadLetter,
-                    Trace::Disposed { disposition: Disposition::ExecutionFailed { .. }, .. } => MarkerKind::CallerError,
-                    Trace::ShardBlocked { .. } | Trace::ReadThrottled { .. } => MarkerKind::Throttle,
+                    Trace::Disposed {
+                        disposition: Disposition::ErrorReturned { .. },
+                        ..
+                    } => MarkerKind::CallerError,
+                    Trace::Disposed {
+                        disposition:
+                            Disposition::MovedToDlq { .. }
+                            | Disposition::Expired { .. }
+                            | Disposition::NotRead { .. }
+                            | Disposition::Deleted {
+                                failure_ignored: true,
+                                ..
+                            },
+                        ..
+                    } => MarkerKind::DeadLetter,
+                    Trace::Disposed {
+                        disposition: Disposition::ExecutionFailed { .. },
+                        ..
+                    } => MarkerKind::CallerError,
+                    Trace::ShardBlocked { .. } | Trace::ReadThrottled { .. } => {
+                        MarkerKind::Throttle
+                    }
                     _ => return None,
                 };
-                Some(Marker { at: e.at, kind, index })
+                Some(Marker {
+                    at: e.at,
+                    kind,
+                    index,
+                })
             })
             .collect()
     }
@@ -613,12 +785,16 @@ fn settle(fold: &mut Fold, t: SimTime) {
     // Answered batches are done (a re-sent one is picked up again by its next `Sent`); retry
     // countdowns that ran out are never shown again.
     // (Strictly before `t`: what happens at the answer's own instant may still need the batch.)
-    fold.batches.retain(|_, (_, done)| done.is_none_or(|d| d >= t));
+    fold.batches
+        .retain(|_, (_, done)| done.is_none_or(|d| d >= t));
     fold.timers.retain(|_, r| r.due > t);
     let nodes = &mut fold.nodes;
     fold.in_flight.retain(|f| {
         if f.arrives <= t {
-            if matches!(f.message, Message::Record { .. } | Message::ToDeadLetterQueue | Message::FailureRecord { .. }) {
+            if matches!(
+                f.message,
+                Message::Record { .. } | Message::ToDeadLetterQueue | Message::FailureRecord { .. }
+            ) {
                 nodes[f.to.0 as usize].stacked += 1;
             }
             false

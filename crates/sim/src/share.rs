@@ -60,7 +60,10 @@ impl ShareState {
         let mut parts: Vec<String> = Vec::new();
         match &self.scenario {
             Some(ScenarioRef::Bundled(id)) => parts.push(format!("s={}", percent_encode(id))),
-            Some(ScenarioRef::Inline(text)) => parts.push(format!("z={}", base64url_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9)))),
+            Some(ScenarioRef::Inline(text)) => parts.push(format!(
+                "z={}",
+                base64url_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9))
+            )),
             None => {}
         }
         if let Some(seed) = self.seed {
@@ -70,7 +73,11 @@ impl ShareState {
             parts.push(format!("t={}", t.as_ms()));
         }
         if !self.inputs.is_empty() {
-            let list: Vec<String> = self.inputs.iter().map(|i| format!("{}:{}", i.at.as_ms(), encode_input(&i.input))).collect();
+            let list: Vec<String> = self
+                .inputs
+                .iter()
+                .map(|i| format!("{}:{}", i.at.as_ms(), encode_input(&i.input)))
+                .collect();
             parts.push(format!("in={}", percent_encode(&list.join(","))));
         }
         if let Some(l) = &self.lesson {
@@ -93,7 +100,13 @@ impl ShareState {
     pub fn from_query(query: &str) -> Result<ShareState, Vec<ShareError>> {
         let q = query.trim_start_matches(['?', '#']);
         if q.len() > MAX_QUERY_BYTES {
-            return Err(vec![err("(query)", format!("is {} bytes; links are limited to {MAX_QUERY_BYTES}", q.len()))]);
+            return Err(vec![err(
+                "(query)",
+                format!(
+                    "is {} bytes; links are limited to {MAX_QUERY_BYTES}",
+                    q.len()
+                ),
+            )]);
         }
         let mut st = ShareState::default();
         let mut errors = Vec::new();
@@ -160,7 +173,10 @@ impl ShareState {
 }
 
 fn err(param: &str, message: String) -> ShareError {
-    ShareError { param: shorten(param), message }
+    ShareError {
+        param: shorten(param),
+        message,
+    }
 }
 
 /// Error messages quote user text; keep it short so a hostile link cannot flood the page.
@@ -188,24 +204,51 @@ fn parse_inputs(text: &str) -> Result<Vec<TimedInput>, String> {
         if out.len() == MAX_INPUTS {
             return Err(format!("has more than {MAX_INPUTS} faults"));
         }
-        let bad = || format!("`{}` is not a fault: use TIME_MS:fail, :timeout, :throttle.MS, :slow.FACTOR.MS or :publish.SOURCE", shorten(item));
+        let bad = || {
+            format!("`{}` is not a fault: use TIME_MS:fail, :timeout, :throttle.MS, :slow.FACTOR.MS or :publish.SOURCE", shorten(item))
+        };
         let (at, what) = item.split_once(':').ok_or_else(bad)?;
         let at: u64 = at.parse().map_err(|_| bad())?;
         let mut parts = what.split('.');
         let input = match (parts.next(), parts.next(), parts.next(), parts.next()) {
             (Some("fail"), None, ..) => Input::FailNextAttempt,
             (Some("timeout"), None, ..) => Input::TimeOutNextAttempt,
-            (Some("throttle"), Some(ms), None, _) => Input::Throttle { for_ms: ms.parse().ok().filter(|m| *m <= 86_400_000).ok_or_else(bad)? },
-            (Some("slow"), Some(f), Some(ms), None) => Input::SlowDown {
-                factor: f.parse().ok().filter(|f| (1..=1000).contains(f)).ok_or_else(bad)?,
-                for_ms: ms.parse().ok().filter(|m| *m <= 86_400_000).ok_or_else(bad)?,
+            (Some("throttle"), Some(ms), None, _) => Input::Throttle {
+                for_ms: ms
+                    .parse()
+                    .ok()
+                    .filter(|m| *m <= 86_400_000)
+                    .ok_or_else(bad)?,
             },
-            (Some("publish"), Some(src), None, _) if !src.is_empty() && src.len() <= 64 && src.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => {
-                Input::Publish { source: src.to_string() }
+            (Some("slow"), Some(f), Some(ms), None) => Input::SlowDown {
+                factor: f
+                    .parse()
+                    .ok()
+                    .filter(|f| (1..=1000).contains(f))
+                    .ok_or_else(bad)?,
+                for_ms: ms
+                    .parse()
+                    .ok()
+                    .filter(|m| *m <= 86_400_000)
+                    .ok_or_else(bad)?,
+            },
+            (Some("publish"), Some(src), None, _)
+                if !src.is_empty()
+                    && src.len() <= 64
+                    && src
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                Input::Publish {
+                    source: src.to_string(),
+                }
             }
             _ => return Err(bad()),
         };
-        out.push(TimedInput { at: SimTime(at), input });
+        out.push(TimedInput {
+            at: SimTime(at),
+            input,
+        });
     }
     Ok(out)
 }
@@ -254,7 +297,9 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn base64url_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let n = (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
+        let n = (chunk[0] as u32) << 16
+            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
+            | *chunk.get(2).unwrap_or(&0) as u32;
         let chars = chunk.len() + 1;
         for k in 0..chars {
             out.push(B64[(n >> (18 - 6 * k)) as usize & 63] as char);
@@ -293,11 +338,31 @@ mod tests {
             scenario: Some(ScenarioRef::Bundled("async-retries-dlq".into())),
             seed: Some(7),
             inputs: vec![
-                TimedInput { at: SimTime(30_000), input: Input::FailNextAttempt },
-                TimedInput { at: SimTime(45_000), input: Input::Throttle { for_ms: 5000 } },
-                TimedInput { at: SimTime(50_000), input: Input::SlowDown { factor: 3, for_ms: 10_000 } },
-                TimedInput { at: SimTime(51_000), input: Input::TimeOutNextAttempt },
-                TimedInput { at: SimTime(52_000), input: Input::Publish { source: "uploads".into() } },
+                TimedInput {
+                    at: SimTime(30_000),
+                    input: Input::FailNextAttempt,
+                },
+                TimedInput {
+                    at: SimTime(45_000),
+                    input: Input::Throttle { for_ms: 5000 },
+                },
+                TimedInput {
+                    at: SimTime(50_000),
+                    input: Input::SlowDown {
+                        factor: 3,
+                        for_ms: 10_000,
+                    },
+                },
+                TimedInput {
+                    at: SimTime(51_000),
+                    input: Input::TimeOutNextAttempt,
+                },
+                TimedInput {
+                    at: SimTime(52_000),
+                    input: Input::Publish {
+                        source: "uploads".into(),
+                    },
+                },
             ],
             t: Some(SimTime(61_000)),
             lesson: Some("async-retries".into()),
@@ -315,11 +380,23 @@ mod tests {
 
     #[test]
     fn inline_scenarios_deflate_and_round_trip() {
-        let text = "format_version = 1\nid = \"mine\"\ntitle = \"Ünïcode & <b>tags</b>\"\n".repeat(20);
-        let st = ShareState { scenario: Some(ScenarioRef::Inline(text.clone())), ..Default::default() };
+        let text =
+            "format_version = 1\nid = \"mine\"\ntitle = \"Ünïcode & <b>tags</b>\"\n".repeat(20);
+        let st = ShareState {
+            scenario: Some(ScenarioRef::Inline(text.clone())),
+            ..Default::default()
+        };
         let q = st.to_query();
-        assert!(q.len() < text.len() / 2, "deflate should shrink repetitive TOML: {} vs {}", q.len(), text.len());
-        assert_eq!(ShareState::from_query(&q).unwrap().scenario, Some(ScenarioRef::Inline(text)));
+        assert!(
+            q.len() < text.len() / 2,
+            "deflate should shrink repetitive TOML: {} vs {}",
+            q.len(),
+            text.len()
+        );
+        assert_eq!(
+            ShareState::from_query(&q).unwrap().scenario,
+            Some(ScenarioRef::Inline(text))
+        );
     }
 
     #[test]
@@ -327,12 +404,17 @@ mod tests {
         let errs = ShareState::from_query("s=<script>alert(1)</script>&seed=-1&speed=1e9&filter=psychic&in=5:explode&t=soon&z=!!!&beat=0").unwrap_err();
         let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         let joined = text.join("\n");
-        for p in ["`s`", "`seed`", "`speed`", "`filter`", "`in`", "`t`", "`z`", "`beat`"] {
+        for p in [
+            "`s`", "`seed`", "`speed`", "`filter`", "`in`", "`t`", "`z`", "`beat`",
+        ] {
             assert!(joined.contains(p), "no error for {p}:\n{joined}");
         }
         assert!(joined.contains("allowed synchronous, asynchronous, polling"));
         // Unknown parameters from the host page are ignored.
-        assert_eq!(ShareState::from_query("utm_source=docs&embed=1").unwrap(), ShareState::default());
+        assert_eq!(
+            ShareState::from_query("utm_source=docs&embed=1").unwrap(),
+            ShareState::default()
+        );
     }
 
     #[test]
@@ -340,16 +422,31 @@ mod tests {
         let huge = "a".repeat(MAX_QUERY_BYTES + 1);
         assert!(ShareState::from_query(&huge).is_err());
         // A deflate bomb: 1 MB of zeros compresses to ~1 KB but must not inflate past the limit.
-        let bomb = base64url_encode(&miniz_oxide::deflate::compress_to_vec(&vec![b'#'; 1 << 20], 9));
+        let bomb = base64url_encode(&miniz_oxide::deflate::compress_to_vec(
+            &vec![b'#'; 1 << 20],
+            9,
+        ));
         let e = ShareState::from_query(&format!("z={bomb}")).unwrap_err();
         assert!(e[0].message.contains("at most"), "{e:?}");
         let many: Vec<String> = (0..=MAX_INPUTS).map(|i| format!("{i}:fail")).collect();
-        assert!(ShareState::from_query(&format!("in={}", many.join(","))).unwrap_err()[0].message.contains("more than"));
+        assert!(
+            ShareState::from_query(&format!("in={}", many.join(","))).unwrap_err()[0]
+                .message
+                .contains("more than")
+        );
     }
 
     #[test]
     fn base64url_matches_rfc_4648_vectors() {
-        for (plain, enc) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")] {
+        for (plain, enc) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64url_encode(plain.as_bytes()), enc);
             assert_eq!(base64url_decode(enc).unwrap(), plain.as_bytes());
         }

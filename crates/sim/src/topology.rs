@@ -12,7 +12,11 @@ pub enum NodeKind {
     /// Whoever waits on a synchronous front door: an HTTP client, a CloudFront viewer.
     Caller { of_source: usize },
     /// An invoking service (or your code); `kind` is the scenario's source kind.
-    Source { index: usize, kind: String, method: Method },
+    Source {
+        index: usize,
+        kind: String,
+        method: Method,
+    },
     /// Lambda's internal event queue for asynchronous invocation (L-ASYNC).
     EventQueue,
     /// The function and its execution environments.
@@ -34,7 +38,11 @@ pub enum NodeKind {
     /// A stream mapping's on-failure destination (L-KIN-FAIL).
     MappingOnFailure { of_source: usize },
     /// A state of a Step Functions state machine; `state_type` is its ASL type (`Task`, `Map`...).
-    State { of_source: usize, name: String, state_type: String },
+    State {
+        of_source: usize,
+        name: String,
+        state_type: String,
+    },
     /// The worker that holds a `.waitForTaskToken` task token and calls Step Functions back.
     TaskTokenWorker { of_source: usize },
 }
@@ -84,7 +92,13 @@ impl Topology {
         let mut nodes: Vec<Node> = Vec::new();
         let mut add = |key: String, label: String, detail: String, kind: NodeKind| -> NodeId {
             let id = NodeId(nodes.len() as u32);
-            nodes.push(Node { id, key, label, detail, kind });
+            nodes.push(Node {
+                id,
+                key,
+                label,
+                detail,
+                kind,
+            });
             id
         };
         let mut sources = Vec::new();
@@ -92,59 +106,165 @@ impl Topology {
         let mut pending_eb_dlq = Vec::new();
         for (i, src) in f.sources.iter().enumerate() {
             let caller = match src {
-                Source::ApiGateway { .. } => Some(add(format!("caller:{}", src.id()), "Client".into(), "HTTP client".into(), NodeKind::Caller { of_source: i })),
-                Source::Cloudfront { .. } => Some(add(format!("caller:{}", src.id()), "Viewer".into(), "browser".into(), NodeKind::Caller { of_source: i })),
+                Source::ApiGateway { .. } => Some(add(
+                    format!("caller:{}", src.id()),
+                    "Client".into(),
+                    "HTTP client".into(),
+                    NodeKind::Caller { of_source: i },
+                )),
+                Source::Cloudfront { .. } => Some(add(
+                    format!("caller:{}", src.id()),
+                    "Viewer".into(),
+                    "browser".into(),
+                    NodeKind::Caller { of_source: i },
+                )),
                 _ => None,
             };
             let detail = match src {
-                Source::ApiGateway { api_type, .. } => format!("{} API", format!("{api_type:?}").to_uppercase()),
+                Source::ApiGateway { api_type, .. } => {
+                    format!("{} API", format!("{api_type:?}").to_uppercase())
+                }
                 Source::Cloudfront { trigger, .. } => format!("Lambda@Edge, {}", trigger.label()),
-                Source::Custom { invocation_type, .. } => format!("Invoke, {invocation_type:?}"),
+                Source::Custom {
+                    invocation_type, ..
+                } => format!("Invoke, {invocation_type:?}"),
                 Source::S3 { bucket, .. } => format!("bucket {bucket}"),
                 Source::Sns { topic, .. } => format!("topic {topic}"),
                 Source::EventBridge { bus, .. } => format!("bus {bus}"),
                 Source::Sqs(q) if q.fifo => format!("FIFO queue {}", q.queue),
                 Source::Sqs(q) => format!("queue {}", q.queue),
-                Source::Kinesis(k) => format!("stream {}, {} shard{}", k.stream, k.shards, if k.shards == 1 { "" } else { "s" }),
-                Source::DynamodbStreams(d) => format!("table {}, {} shard{}", d.table, d.shards, if d.shards == 1 { "" } else { "s" }),
+                Source::Kinesis(k) => format!(
+                    "stream {}, {} shard{}",
+                    k.stream,
+                    k.shards,
+                    if k.shards == 1 { "" } else { "s" }
+                ),
+                Source::DynamodbStreams(d) => format!(
+                    "table {}, {} shard{}",
+                    d.table,
+                    d.shards,
+                    if d.shards == 1 { "" } else { "s" }
+                ),
                 Source::StepFunctions(m) => format!("state machine {}", m.state_machine),
             };
             let node = add(
                 format!("source:{}", src.id()),
                 src.label().into(),
                 detail,
-                NodeKind::Source { index: i, kind: src.kind_name().into(), method: src.method() },
+                NodeKind::Source {
+                    index: i,
+                    kind: src.kind_name().into(),
+                    method: src.method(),
+                },
             );
             sources.push((node, caller));
-            if let Source::EventBridge { dead_letter_queue: Some(q), .. } = src {
+            if let Source::EventBridge {
+                dead_letter_queue: Some(q),
+                ..
+            } = src
+            {
                 pending_eb_dlq.push((i, q.clone()));
             }
             eb_dlqs.push(None);
         }
         let any_async = f.sources.iter().any(|s| s.method() == Method::Asynchronous);
-        let queue = any_async.then(|| add("queue".into(), "Event queue".into(), "Lambda's internal queue".into(), NodeKind::EventQueue));
-        let function = add("function".into(), f.function.name.clone(), "Lambda function".into(), NodeKind::Function);
+        let queue = any_async.then(|| {
+            add(
+                "queue".into(),
+                "Event queue".into(),
+                "Lambda's internal queue".into(),
+                NodeKind::EventQueue,
+            )
+        });
+        let function = add(
+            "function".into(),
+            f.function.name.clone(),
+            "Lambda function".into(),
+            NodeKind::Function,
+        );
         let dest = |d: &crate::scenario::Destination| format!("{}: {}", d.kind.label(), d.name);
-        let on_success = f.async_config.on_success.as_ref().filter(|_| any_async).map(|d| add("on_success".into(), "On success".into(), dest(d), NodeKind::OnSuccess));
-        let on_failure = f.async_config.on_failure.as_ref().filter(|_| any_async).map(|d| add("on_failure".into(), "On failure".into(), dest(d), NodeKind::OnFailure));
-        let dlq = f.async_config.dead_letter_queue.as_ref().filter(|_| any_async).map(|d| add("dlq".into(), "Dead-letter queue".into(), dest(d), NodeKind::DeadLetterQueue));
+        let on_success = f
+            .async_config
+            .on_success
+            .as_ref()
+            .filter(|_| any_async)
+            .map(|d| {
+                add(
+                    "on_success".into(),
+                    "On success".into(),
+                    dest(d),
+                    NodeKind::OnSuccess,
+                )
+            });
+        let on_failure = f
+            .async_config
+            .on_failure
+            .as_ref()
+            .filter(|_| any_async)
+            .map(|d| {
+                add(
+                    "on_failure".into(),
+                    "On failure".into(),
+                    dest(d),
+                    NodeKind::OnFailure,
+                )
+            });
+        let dlq = f
+            .async_config
+            .dead_letter_queue
+            .as_ref()
+            .filter(|_| any_async)
+            .map(|d| {
+                add(
+                    "dlq".into(),
+                    "Dead-letter queue".into(),
+                    dest(d),
+                    NodeKind::DeadLetterQueue,
+                )
+            });
         for (i, q) in pending_eb_dlq {
-            eb_dlqs[i] = Some(add(format!("eb_dlq:{}", f.sources[i].id()), "Target DLQ".into(), format!("SQS queue: {q}"), NodeKind::EventBridgeDlq { of_source: i }));
+            eb_dlqs[i] = Some(add(
+                format!("eb_dlq:{}", f.sources[i].id()),
+                "Target DLQ".into(),
+                format!("SQS queue: {q}"),
+                NodeKind::EventBridgeDlq { of_source: i },
+            ));
         }
         // Polling sources: shards, the mapping, the queue's DLQ or the mapping's on-failure
         // destination. Step Functions: one box per state, and the task-token worker.
         let n = f.sources.len();
-        let (mut pollers, mut shards, mut source_dlqs, mut esm_on_failure, mut states, mut workers) =
-            (vec![None; n], vec![Vec::new(); n], vec![None; n], vec![None; n], vec![Vec::new(); n], vec![None; n]);
+        let (mut pollers, mut shards, mut source_dlqs, mut esm_on_failure, mut states, mut workers) = (
+            vec![None; n],
+            vec![Vec::new(); n],
+            vec![None; n],
+            vec![None; n],
+            vec![Vec::new(); n],
+            vec![None; n],
+        );
         for (i, src) in f.sources.iter().enumerate() {
             let id = src.id();
-            let mapping = |detail: String| (format!("esm:{id}"), "Event source mapping".to_string(), detail, NodeKind::EventSourceMapping { of_source: i });
+            let mapping = |detail: String| {
+                (
+                    format!("esm:{id}"),
+                    "Event source mapping".to_string(),
+                    detail,
+                    NodeKind::EventSourceMapping { of_source: i },
+                )
+            };
             match src {
                 Source::Sqs(q) => {
-                    let (k, l, d, kind) = mapping(format!("batch {}, window {} s", q.batch_size, q.maximum_batching_window_s));
+                    let (k, l, d, kind) = mapping(format!(
+                        "batch {}, window {} s",
+                        q.batch_size, q.maximum_batching_window_s
+                    ));
                     pollers[i] = Some(add(k, l, d, kind));
                     if let Some(dlq) = &q.dead_letter_queue {
-                        source_dlqs[i] = Some(add(format!("dlq:{id}"), "Queue DLQ".into(), format!("SQS queue: {dlq}"), NodeKind::QueueDlq { of_source: i }));
+                        source_dlqs[i] = Some(add(
+                            format!("dlq:{id}"),
+                            "Queue DLQ".into(),
+                            format!("SQS queue: {dlq}"),
+                            NodeKind::QueueDlq { of_source: i },
+                        ));
                     }
                 }
                 Source::Kinesis(_) | Source::DynamodbStreams(_) => {
@@ -154,18 +274,35 @@ impl Topology {
                         _ => unreachable!(),
                     };
                     for s in 0..count {
-                        shards[i].push(add(format!("shard:{id}:{s}"), format!("Shard {s}"), format!("shardId-{s:012}"), NodeKind::Shard { of_source: i, shard: s }));
+                        shards[i].push(add(
+                            format!("shard:{id}:{s}"),
+                            format!("Shard {s}"),
+                            format!("shardId-{s:012}"),
+                            NodeKind::Shard {
+                                of_source: i,
+                                shard: s,
+                            },
+                        ));
                     }
                     let (k, l, d, kind) = mapping(format!("batch {batch}"));
                     pollers[i] = Some(add(k, l, d, kind));
                     if let Some(d) = on_failure {
-                        esm_on_failure[i] = Some(add(format!("on_failure:{id}"), "On failure".into(), dest(d), NodeKind::MappingOnFailure { of_source: i }));
+                        esm_on_failure[i] = Some(add(
+                            format!("on_failure:{id}"),
+                            "On failure".into(),
+                            dest(d),
+                            NodeKind::MappingOnFailure { of_source: i },
+                        ));
                     }
                 }
                 Source::StepFunctions(m) => {
                     for s in &m.states {
                         let key = format!("state:{id}:{}", s.name());
-                        let kind = NodeKind::State { of_source: i, name: s.name().into(), state_type: s.type_name().into() };
+                        let kind = NodeKind::State {
+                            of_source: i,
+                            name: s.name().into(),
+                            state_type: s.type_name().into(),
+                        };
                         states[i].push(add(key, s.name().into(), s.type_name().into(), kind));
                     }
                     if m.states.iter().any(|s| matches!(s, crate::scenario::StateDef::Task(t) if t.waits_for_task_token())) {

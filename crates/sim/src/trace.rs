@@ -69,18 +69,28 @@ pub enum Message {
     /// A failed attempt's event returning to the internal queue to wait for its retry.
     RetryWait { attempt: u32 },
     /// An invocation record (on-success / on-failure destination) or the original event (DLQ).
-    Record { target: FailureTargetKind, success: bool },
+    Record {
+        target: FailureTargetKind,
+        success: bool,
+    },
     /// A batch of messages or records: the poll's result (queue or shard → event source mapping),
     /// then the synchronous Invoke that carries it (mapping → function). `try_no` counts re-sends
     /// of the same batch after throttles. One token drawn as a group of `items`.
-    Batch { items: Vec<InvocationId>, try_no: u32 },
+    Batch {
+        items: Vec<InvocationId>,
+        try_no: u32,
+    },
     /// The mapping deleting a batch's processed messages from the queue (L-SQS-CFG).
     DeleteMessages { items: Vec<InvocationId> },
     /// SQS moving a message to the queue's dead-letter queue (redrive policy, L-SQS-CFG).
     ToDeadLetterQueue,
     /// A stream mapping's on-failure record: metadata about the discarded records, plus the
     /// payload when the destination is S3 (L-KIN-FAIL).
-    FailureRecord { condition: FailureCondition, records: u32, with_payload: bool },
+    FailureRecord {
+        condition: FailureCondition,
+        records: u32,
+        with_payload: bool,
+    },
     /// The function handing a Step Functions task token to the worker that will answer.
     TaskToken,
     /// The worker calling Step Functions with the token (SFN-HB).
@@ -143,11 +153,15 @@ pub enum FailureTargetKind {
 pub enum AttemptOutcome {
     Succeeded,
     /// The handler threw `error_type` (`FunctionError: Handled`, L-INVOKE).
-    FunctionError { error_type: String },
+    FunctionError {
+        error_type: String,
+    },
     /// The function ran into its timeout (`FunctionError: Unhandled`, L-INVOKE / L-TIMEOUT).
     TimedOut,
     /// The response exceeded a size limit (Lambda@Edge generated-response limit, CF-QUOTA).
-    ResponseTooLarge { limit_bytes: u64 },
+    ResponseTooLarge {
+        limit_bytes: u64,
+    },
 }
 impl AttemptOutcome {
     pub fn is_success(&self) -> bool {
@@ -178,9 +192,15 @@ pub enum ThrottleReason {
 impl ThrottleReason {
     pub fn as_str(self) -> &'static str {
         match self {
-            ThrottleReason::ConcurrentInvocationLimitExceeded => "ConcurrentInvocationLimitExceeded",
-            ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded => "ReservedFunctionConcurrentInvocationLimitExceeded",
-            ThrottleReason::FunctionInvocationRateLimitExceeded => "FunctionInvocationRateLimitExceeded",
+            ThrottleReason::ConcurrentInvocationLimitExceeded => {
+                "ConcurrentInvocationLimitExceeded"
+            }
+            ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded => {
+                "ReservedFunctionConcurrentInvocationLimitExceeded"
+            }
+            ThrottleReason::FunctionInvocationRateLimitExceeded => {
+                "FunctionInvocationRateLimitExceeded"
+            }
         }
     }
 }
@@ -240,17 +260,30 @@ impl FailureCondition {
 pub enum Disposition {
     /// The function succeeded. `status` is what a synchronous caller saw; `destination` is the
     /// on-success destination that received the record, if any.
-    Succeeded { status: Option<u16>, destination: Option<String> },
+    Succeeded {
+        status: Option<u16>,
+        destination: Option<String>,
+    },
     /// A synchronous caller received an error (502, 500, 504, 429, 413, 200 + FunctionError, ...).
     ErrorReturned { status: u16, error: String },
     /// An asynchronous event failed and was sent to a DLQ and/or an on-failure destination.
-    SentToFailureTarget { condition: FailureCondition, targets: Vec<String>, approximate_invoke_count: u32 },
+    SentToFailureTarget {
+        condition: FailureCondition,
+        targets: Vec<String>,
+        approximate_invoke_count: u32,
+    },
     /// Failed with nowhere to go: dropped (L-ASYNC-REC: without a DLQ or destination the event is discarded).
-    Discarded { condition: FailureCondition, approximate_invoke_count: u32 },
+    Discarded {
+        condition: FailureCondition,
+        approximate_invoke_count: u32,
+    },
     /// SQS: the mapping deleted the message after its batch succeeded (L-SQS-CFG). With
     /// `failure_ignored`, the function had reported it failed but ReportBatchItemFailures was off,
     /// so the report was ignored and the message lost (L-PBR).
-    Deleted { receive_count: u32, failure_ignored: bool },
+    Deleted {
+        receive_count: u32,
+        failure_ignored: bool,
+    },
     /// SQS moved the message to the queue's dead-letter queue: its receive count reached the
     /// redrive policy's `max_receive_count` (L-SQS-CFG).
     MovedToDlq { dlq: String, receive_count: u32 },
@@ -263,7 +296,11 @@ pub enum Disposition {
     /// (L-DDB, L-KIN-PARAM).
     NotRead { starting_position: String },
     /// Step Functions: the task's error was caught and the execution went on at `next` (SFN-ERR).
-    Caught { error: String, state: String, next: String },
+    Caught {
+        error: String,
+        state: String,
+        next: String,
+    },
     /// Step Functions stopped waiting for this Lambda call (its branch was stopped, or the task
     /// timed out); the invocation itself keeps running (SFN-PAR).
     Abandoned { reason: String },
@@ -310,67 +347,178 @@ pub enum Input {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Trace {
     /// A source produced a new event (or a duplicate of one).
-    EventCreated { inv: InvocationId, event: EventId, source: NodeId, duplicate: bool, payload_bytes: u64 },
+    EventCreated {
+        inv: InvocationId,
+        event: EventId,
+        source: NodeId,
+        duplicate: bool,
+        payload_bytes: u64,
+    },
     /// A message left `from` and will reach `to` at `arrives`.
-    Sent { token: TokenId, inv: InvocationId, from: NodeId, to: NodeId, arrives: SimTime, message: Message },
+    Sent {
+        token: TokenId,
+        inv: InvocationId,
+        from: NodeId,
+        to: NodeId,
+        arrives: SimTime,
+        message: Message,
+    },
     /// An event entered Lambda's internal queue (`depth` after it).
-    Enqueued { inv: InvocationId, queue: NodeId, depth: u32 },
+    Enqueued {
+        inv: InvocationId,
+        queue: NodeId,
+        depth: u32,
+    },
     /// An event left the internal queue for an attempt or a failure target (`depth` after it).
-    Dequeued { inv: InvocationId, queue: NodeId, depth: u32 },
+    Dequeued {
+        inv: InvocationId,
+        queue: NodeId,
+        depth: u32,
+    },
     /// A new execution environment (cold) or a provisioned one (ready at once).
     EnvironmentCreated { env: EnvId, provisioned: bool },
     /// The handler started running on `env`; with `cold`, Init runs until `init_ends` first.
-    AttemptStarted { inv: InvocationId, attempt: u32, env: EnvId, cold: bool, init_ends: SimTime, ends: SimTime },
+    AttemptStarted {
+        inv: InvocationId,
+        attempt: u32,
+        env: EnvId,
+        cold: bool,
+        init_ends: SimTime,
+        ends: SimTime,
+    },
     /// The handler finished (or was cut off by the timeout).
-    AttemptFinished { inv: InvocationId, attempt: u32, env: EnvId, outcome: AttemptOutcome },
+    AttemptFinished {
+        inv: InvocationId,
+        attempt: u32,
+        env: EnvId,
+        outcome: AttemptOutcome,
+    },
     /// Lambda refused the invoke with 429; the function did not run.
-    Throttled { inv: InvocationId, reason: ThrottleReason },
+    Throttled {
+        inv: InvocationId,
+        reason: ThrottleReason,
+    },
     /// Lambda refused the invoke because the payload is too large (413 RequestTooLargeException).
-    PayloadRejected { inv: InvocationId, bytes: u64, limit: u64 },
+    PayloadRejected {
+        inv: InvocationId,
+        bytes: u64,
+        limit: u64,
+    },
     /// Someone will try again at `due`.
-    RetryScheduled { inv: InvocationId, next_try: u32, due: SimTime, reason: RetryReason },
+    RetryScheduled {
+        inv: InvocationId,
+        next_try: u32,
+        due: SimTime,
+        reason: RetryReason,
+    },
     /// A synchronous front door stopped waiting (API Gateway's integration timeout); the function
     /// keeps running (APIGW-504).
-    CallerGaveUp { inv: InvocationId, caller: NodeId, waited_ms: u64 },
+    CallerGaveUp {
+        inv: InvocationId,
+        caller: NodeId,
+        waited_ms: u64,
+    },
     /// A source could not hand the event to Lambda (Lambda unreachable from SNS/EventBridge).
-    DeliveryFailed { inv: InvocationId, source: NodeId, try_no: u32 },
+    DeliveryFailed {
+        inv: InvocationId,
+        source: NodeId,
+        try_no: u32,
+    },
     /// Final word on an invocation.
-    Disposed { inv: InvocationId, disposition: Disposition },
+    Disposed {
+        inv: InvocationId,
+        disposition: Disposition,
+    },
     /// An intervention took effect.
     InputApplied { input: Input },
     /// A message or record landed in its queue or shard (`node`), with its FIFO message group or
     /// partition key and its sequence number (the event number).
-    Stored { inv: InvocationId, node: NodeId, key: Option<String>, sequence: u64 },
+    Stored {
+        inv: InvocationId,
+        node: NodeId,
+        key: Option<String>,
+        sequence: u64,
+    },
     /// An event source mapping took a batch from a queue or shard (`from`) as invocation `batch`.
     /// For streams, `iterator_age_ms` is how long the batch's last record waited (L-RETRIES).
-    BatchPolled { batch: InvocationId, esm: NodeId, from: NodeId, items: Vec<BatchItem>, iterator_age_ms: Option<u64> },
+    BatchPolled {
+        batch: InvocationId,
+        esm: NodeId,
+        from: NodeId,
+        items: Vec<BatchItem>,
+        iterator_age_ms: Option<u64>,
+    },
     /// The function returned `batchItemFailures`; `honoured` is false when ReportBatchItemFailures
     /// is off and the list is ignored (L-SQS-ERR, L-PBR).
-    ItemFailuresReported { batch: InvocationId, items: Vec<BatchItem>, honoured: bool },
+    ItemFailuresReported {
+        batch: InvocationId,
+        items: Vec<BatchItem>,
+        honoured: bool,
+    },
     /// A received message's visibility timeout ran out before it was deleted: it is back in the
     /// queue (L-SQS-CFG).
-    VisibleAgain { inv: InvocationId, event: EventId, queue: NodeId, receive_count: u32 },
+    VisibleAgain {
+        inv: InvocationId,
+        event: EventId,
+        queue: NodeId,
+        receive_count: u32,
+    },
     /// A stream batch failed; its shard (or, with a parallelization factor, its keys) waits for it
     /// (L-RETRIES, L-KIN).
     ShardBlocked { shard: NodeId, batch: InvocationId },
     /// A failed stream batch was split in two; the halves are retried without using a retry
     /// (L-KIN-PARAM, L-KIN-FAIL).
-    BatchBisected { batch: InvocationId, first: Vec<InvocationId>, second: Vec<InvocationId> },
+    BatchBisected {
+        batch: InvocationId,
+        first: Vec<InvocationId>,
+        second: Vec<InvocationId>,
+    },
     /// The mapping's checkpoint in a shard moved past `sequence` (`records` processed, given up
     /// on, or expired). `blocked`: a failed batch still holds the shard (or its keys) up.
-    CheckpointAdvanced { shard: NodeId, sequence: u64, records: u32, blocked: bool },
+    CheckpointAdvanced {
+        shard: NodeId,
+        sequence: u64,
+        records: u32,
+        blocked: bool,
+    },
     /// An event source mapping now runs up to `concurrency` batches at once.
-    PollersScaled { esm: NodeId, concurrency: u32, reason: ScaleReason },
+    PollersScaled {
+        esm: NodeId,
+        concurrency: u32,
+        reason: ScaleReason,
+    },
     /// A read of a DynamoDB stream shard was throttled: more readers than the limit (L-DDB).
-    ReadThrottled { shard: NodeId, readers: u32, limit: u32 },
+    ReadThrottled {
+        shard: NodeId,
+        readers: u32,
+        limit: u32,
+    },
     /// A Step Functions execution entered a state (`item`: the Map item it works on).
-    StateEntered { exec: InvocationId, state: NodeId, item: Option<u32> },
+    StateEntered {
+        exec: InvocationId,
+        state: NodeId,
+        item: Option<u32>,
+    },
     /// An execution left a state, successfully or with `error`.
-    StateExited { exec: InvocationId, state: NodeId, error: Option<String> },
+    StateExited {
+        exec: InvocationId,
+        state: NodeId,
+        error: Option<String>,
+    },
     /// A Catch matched `error` in `state`; the execution goes on at `next` (SFN-ERR).
-    Caught { exec: InvocationId, state: NodeId, error: String, next: NodeId, result_path: String },
+    Caught {
+        exec: InvocationId,
+        state: NodeId,
+        error: String,
+        next: NodeId,
+        result_path: String,
+    },
     /// A task-token worker called Step Functions (SFN-HB).
-    CallbackReceived { exec: InvocationId, state: NodeId, callback: CallbackKind },
+    CallbackReceived {
+        exec: InvocationId,
+        state: NodeId,
+        callback: CallbackKind,
+    },
 }
 
 impl Trace {
@@ -395,7 +543,10 @@ impl Trace {
             | Trace::ItemFailuresReported { batch, .. }
             | Trace::ShardBlocked { batch, .. }
             | Trace::BatchBisected { batch, .. } => Some(*batch),
-            Trace::StateEntered { exec, .. } | Trace::StateExited { exec, .. } | Trace::Caught { exec, .. } | Trace::CallbackReceived { exec, .. } => Some(*exec),
+            Trace::StateEntered { exec, .. }
+            | Trace::StateExited { exec, .. }
+            | Trace::Caught { exec, .. }
+            | Trace::CallbackReceived { exec, .. } => Some(*exec),
             Trace::EnvironmentCreated { .. }
             | Trace::InputApplied { .. }
             | Trace::CheckpointAdvanced { .. }

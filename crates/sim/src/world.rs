@@ -76,12 +76,27 @@ pub struct Totals {
 #[derive(Clone, Debug)]
 pub(crate) enum Happening {
     /// Produce the next event(s) of workload `w`.
-    Workload { w: usize, emitted: u64 },
+    Workload {
+        w: usize,
+        emitted: u64,
+    },
     /// A token reached its destination.
-    Arrive { inv: InvocationId, leg: Leg },
+    Arrive {
+        inv: InvocationId,
+        leg: Leg,
+    },
     /// A handler run ends.
-    AttemptEnd { inv: InvocationId, attempt: u32, try_no: u32, env: EnvId, outcome: AttemptOutcome },
-    Timer { inv: InvocationId, timer: Timer },
+    AttemptEnd {
+        inv: InvocationId,
+        attempt: u32,
+        try_no: u32,
+        env: EnvId,
+        outcome: AttemptOutcome,
+    },
+    Timer {
+        inv: InvocationId,
+        timer: Timer,
+    },
     /// An intervention's effect ends (throttle window, slow-down window).
     OverrideEnds,
     /// Event source mappings' timers ([`crate::invoke::polling`]).
@@ -98,9 +113,17 @@ pub(crate) enum Leg {
     /// Sync: an Invoke reached Lambda.
     AtFunction { try_no: u32 },
     /// Sync: Lambda's answer reached the front door.
-    AnswerAtFrontDoor { try_no: u32, status: u16, error: Option<String> },
+    AnswerAtFrontDoor {
+        try_no: u32,
+        status: u16,
+        error: Option<String>,
+    },
     /// Sync: the final answer reached the caller.
-    AtCaller { try_no: u32, status: u16, error: Option<String> },
+    AtCaller {
+        try_no: u32,
+        status: u16,
+        error: Option<String>,
+    },
     /// Async: the event reached Lambda's internal queue.
     AtQueue,
     /// Async: a delivery attempt from SNS/EventBridge reached Lambda (or did not).
@@ -207,7 +230,11 @@ impl Sim {
     pub fn with_retention(scenario: &Scenario, seed: u64, retention: Retention) -> Sim {
         let topo = Topology::of(scenario);
         let f = &scenario.file;
-        let rng_sources = f.sources.iter().map(|s| Rng::derive(seed, &format!("source:{}", s.id()))).collect();
+        let rng_sources = f
+            .sources
+            .iter()
+            .map(|s| Rng::derive(seed, &format!("source:{}", s.id())))
+            .collect();
         let mut sim = Sim {
             horizon: SimTime(scenario.horizon_ms()),
             envs: Environments::new(&f.account, &f.function),
@@ -224,7 +251,10 @@ impl Sim {
             next_inv: 0,
             next_event: 0,
             next_token: 0,
-            overrides: Overrides { slow_factor: 1, ..Overrides::default() },
+            overrides: Overrides {
+                slow_factor: 1,
+                ..Overrides::default()
+            },
             retention,
             trace: Vec::new(),
             totals: Totals::default(),
@@ -235,10 +265,14 @@ impl Sim {
         // Provisioned environments exist, initialised, before the first request (L-RESERVED).
         for _ in 0..f.function.provisioned_concurrency {
             let env = sim.envs.add_provisioned();
-            sim.emit(Trace::EnvironmentCreated { env, provisioned: true });
+            sim.emit(Trace::EnvironmentCreated {
+                env,
+                provisioned: true,
+            });
         }
         for (w, wl) in f.workload.iter().enumerate() {
-            sim.agenda.push(SimTime(wl.at_ms), Happening::Workload { w, emitted: 0 });
+            sim.agenda
+                .push(SimTime(wl.at_ms), Happening::Workload { w, emitted: 0 });
         }
         sim
     }
@@ -290,7 +324,11 @@ impl Sim {
             _ => return false,
         }
         let (at, h) = self.agenda.pop().expect("peeked");
-        debug_assert!(at >= self.now, "time went backwards: {at:?} < {:?}", self.now);
+        debug_assert!(
+            at >= self.now,
+            "time went backwards: {at:?} < {:?}",
+            self.now
+        );
         self.now = at;
         self.dispatch(h);
         true
@@ -320,15 +358,23 @@ impl Sim {
             Input::TimeOutNextAttempt => self.overrides.timeout_next += 1,
             Input::Throttle { for_ms } => {
                 self.overrides.throttle_until = self.now.plus(*for_ms);
-                self.agenda.push(self.overrides.throttle_until, Happening::OverrideEnds);
+                self.agenda
+                    .push(self.overrides.throttle_until, Happening::OverrideEnds);
             }
             Input::SlowDown { factor, for_ms } => {
                 self.overrides.slow_factor = (*factor).max(1);
                 self.overrides.slow_until = self.now.plus(*for_ms);
-                self.agenda.push(self.overrides.slow_until, Happening::OverrideEnds);
+                self.agenda
+                    .push(self.overrides.slow_until, Happening::OverrideEnds);
             }
             Input::Publish { source } => {
-                if let Some(i) = self.scenario.file.sources.iter().position(|s| s.id() == source) {
+                if let Some(i) = self
+                    .scenario
+                    .file
+                    .sources
+                    .iter()
+                    .position(|s| s.id() == source)
+                {
                     self.create_event(i, 1024, None);
                 }
             }
@@ -356,14 +402,21 @@ impl Sim {
             self.polling,
             self.sfn
         );
-        crate::rng::fnv1a(text.as_bytes()) ^ crate::rng::fnv1a(format!("{:?}", self.trace).as_bytes()).rotate_left(1)
+        crate::rng::fnv1a(text.as_bytes())
+            ^ crate::rng::fnv1a(format!("{:?}", self.trace).as_bytes()).rotate_left(1)
     }
 
     fn dispatch(&mut self, h: Happening) {
         match h {
             Happening::Workload { w, emitted } => self.on_workload(w, emitted),
             Happening::Arrive { inv, leg } => self.on_arrive(inv, leg),
-            Happening::AttemptEnd { inv, attempt, try_no, env, outcome } => self.on_attempt_end(inv, attempt, try_no, env, outcome),
+            Happening::AttemptEnd {
+                inv,
+                attempt,
+                try_no,
+                env,
+                outcome,
+            } => self.on_attempt_end(inv, attempt, try_no, env, outcome),
             Happening::Timer { inv, timer } => self.on_timer(inv, timer),
             Happening::OverrideEnds => {}
             Happening::Polling(h) => self.on_poll_happening(h),
@@ -375,8 +428,16 @@ impl Sim {
         match leg {
             Leg::AtFrontDoor => self.sync_at_front_door(inv),
             Leg::AtFunction { try_no } => self.sync_at_function(inv, try_no),
-            Leg::AnswerAtFrontDoor { try_no, status, error } => self.sync_answer_at_front_door(inv, try_no, status, error),
-            Leg::AtCaller { try_no, status, error } => self.sync_at_caller(inv, try_no, status, error),
+            Leg::AnswerAtFrontDoor {
+                try_no,
+                status,
+                error,
+            } => self.sync_answer_at_front_door(inv, try_no, status, error),
+            Leg::AtCaller {
+                try_no,
+                status,
+                error,
+            } => self.sync_at_caller(inv, try_no, status, error),
             Leg::AtQueue => self.async_at_queue(inv),
             Leg::DeliveryAt { try_no } => self.async_delivery_at(inv, try_no),
             Leg::AtFunctionAsync { attempt } => self.async_at_function(inv, attempt),
@@ -392,23 +453,45 @@ impl Sim {
         }
     }
 
-    fn on_attempt_end(&mut self, inv: InvocationId, attempt: u32, try_no: u32, env: EnvId, outcome: AttemptOutcome) {
+    fn on_attempt_end(
+        &mut self,
+        inv: InvocationId,
+        attempt: u32,
+        try_no: u32,
+        env: EnvId,
+        outcome: AttemptOutcome,
+    ) {
         self.envs.release(env);
         // What the follow-up needs is taken before the outcome moves into the trace, so the hot
         // asynchronous path never clones the error's String.
         let succeeded = outcome.is_success();
         let sync_error = match self.invocations.get(&inv) {
-            Some(s) if self.scenario.file.sources[s.source].method() == Method::Synchronous => Some(crate::invoke::sync::invoke_error(&outcome)),
+            Some(s) if self.scenario.file.sources[s.source].method() == Method::Synchronous => {
+                Some(crate::invoke::sync::invoke_error(&outcome))
+            }
             _ => None,
         };
         // Polled batches and Step Functions tasks have their own follow-up.
-        let extended = self.invocations.get(&inv).and_then(|s| crate::invoke::polling::follow_up(&self.scenario.file.sources[s.source], &outcome));
-        self.emit(Trace::AttemptFinished { inv, attempt, env, outcome });
-        let Some(state) = self.invocations.get_mut(&inv) else { return };
+        let extended = self.invocations.get(&inv).and_then(|s| {
+            crate::invoke::polling::follow_up(&self.scenario.file.sources[s.source], &outcome)
+        });
+        self.emit(Trace::AttemptFinished {
+            inv,
+            attempt,
+            env,
+            outcome,
+        });
+        let Some(state) = self.invocations.get_mut(&inv) else {
+            return;
+        };
         state.running = state.running.saturating_sub(1);
         match (extended, sync_error) {
-            (Some(crate::invoke::polling::AttemptFollowUp::Batch { error }), _) => self.esm_attempt_end(inv, error),
-            (Some(crate::invoke::polling::AttemptFollowUp::Task { error }), _) => self.sfn_task_attempt_end(inv, try_no, error),
+            (Some(crate::invoke::polling::AttemptFollowUp::Batch { error }), _) => {
+                self.esm_attempt_end(inv, error)
+            }
+            (Some(crate::invoke::polling::AttemptFollowUp::Task { error }), _) => {
+                self.sfn_task_attempt_end(inv, try_no, error)
+            }
             (None, Some(error)) => self.sync_attempt_end(inv, try_no, error),
             (None, None) => self.async_attempt_end(inv, attempt, succeeded),
         }
@@ -427,9 +510,25 @@ impl Sim {
 
     fn on_workload(&mut self, w: usize, emitted: u64) {
         let wl = &self.scenario.file.workload[w];
-        let Some(source) = self.scenario.file.sources.iter().position(|s| s.id() == wl.source) else { return };
-        let (pattern, count, repeat, at_ms, every_ms, rate_per_s, total, payload_bytes) =
-            (wl.pattern, wl.count, wl.repeat, wl.at_ms, wl.every_ms, wl.rate_per_s, wl.total(), wl.payload_bytes);
+        let Some(source) = self
+            .scenario
+            .file
+            .sources
+            .iter()
+            .position(|s| s.id() == wl.source)
+        else {
+            return;
+        };
+        let (pattern, count, repeat, at_ms, every_ms, rate_per_s, total, payload_bytes) = (
+            wl.pattern,
+            wl.count,
+            wl.repeat,
+            wl.at_ms,
+            wl.every_ms,
+            wl.rate_per_s,
+            wl.total(),
+            wl.payload_bytes,
+        );
         match pattern {
             Pattern::Burst => {
                 for _ in 0..count {
@@ -437,7 +536,10 @@ impl Sim {
                 }
                 let done = emitted + 1;
                 if done < repeat {
-                    self.agenda.push(SimTime(at_ms + done * every_ms), Happening::Workload { w, emitted: done });
+                    self.agenda.push(
+                        SimTime(at_ms + done * every_ms),
+                        Happening::Workload { w, emitted: done },
+                    );
                 }
             }
             Pattern::Rate => {
@@ -447,25 +549,37 @@ impl Sim {
                     // Integer spacing: event k at at_ms + k*1000/rate, so rates that do not divide
                     // 1000 still average out exactly.
                     let at = at_ms + done * 1000 / rate_per_s;
-                    self.agenda.push(SimTime(at), Happening::Workload { w, emitted: done });
+                    self.agenda
+                        .push(SimTime(at), Happening::Workload { w, emitted: done });
                 }
             }
         }
     }
 
     /// A source produces an event (or, with `duplicate_of`, a second delivery of one) and sends it on its way.
-    pub(crate) fn create_event(&mut self, source: usize, payload_bytes: u64, duplicate_of: Option<EventId>) -> InvocationId {
+    pub(crate) fn create_event(
+        &mut self,
+        source: usize,
+        payload_bytes: u64,
+        duplicate_of: Option<EventId>,
+    ) -> InvocationId {
         let inv = self.new_invocation(source, payload_bytes, duplicate_of);
         let node = self.topo.sources[source].0;
         match &self.scenario.file.sources[source] {
             Source::ApiGateway { .. } | Source::Cloudfront { .. } => {
-                let caller = self.topo.sources[source].1.expect("front doors have callers");
+                let caller = self.topo.sources[source]
+                    .1
+                    .expect("front doors have callers");
                 self.send(inv, caller, node, Message::Request, Leg::AtFrontDoor);
             }
-            Source::Custom { .. } if self.scenario.file.sources[source].method() == Method::Synchronous => {
+            Source::Custom { .. }
+                if self.scenario.file.sources[source].method() == Method::Synchronous =>
+            {
                 self.sync_send_invoke(inv, 1);
             }
-            Source::Sqs(_) | Source::Kinesis(_) | Source::DynamodbStreams(_) => self.polling_item_created(inv, source),
+            Source::Sqs(_) | Source::Kinesis(_) | Source::DynamodbStreams(_) => {
+                self.polling_item_created(inv, source)
+            }
             Source::StepFunctions(_) => self.sfn_execution_started(inv, source),
             _ => self.async_source_created(inv, source),
         }
@@ -473,18 +587,34 @@ impl Sim {
     }
 
     /// Registers a new invocation and records `EventCreated`.
-    pub(crate) fn new_invocation(&mut self, source: usize, payload_bytes: u64, duplicate_of: Option<EventId>) -> InvocationId {
+    pub(crate) fn new_invocation(
+        &mut self,
+        source: usize,
+        payload_bytes: u64,
+        duplicate_of: Option<EventId>,
+    ) -> InvocationId {
         let node = self.topo.sources[source].0;
         self.new_invocation_from(source, node, payload_bytes, duplicate_of)
     }
 
     /// A new invocation that starts at `node` rather than at its source's box (a Step Functions
     /// Task state calling the function).
-    pub(crate) fn new_invocation_at(&mut self, source: usize, node: crate::trace::NodeId, payload_bytes: u64) -> InvocationId {
+    pub(crate) fn new_invocation_at(
+        &mut self,
+        source: usize,
+        node: crate::trace::NodeId,
+        payload_bytes: u64,
+    ) -> InvocationId {
         self.new_invocation_from(source, node, payload_bytes, None)
     }
 
-    fn new_invocation_from(&mut self, source: usize, node: crate::trace::NodeId, payload_bytes: u64, duplicate_of: Option<EventId>) -> InvocationId {
+    fn new_invocation_from(
+        &mut self,
+        source: usize,
+        node: crate::trace::NodeId,
+        payload_bytes: u64,
+        duplicate_of: Option<EventId>,
+    ) -> InvocationId {
         let inv = InvocationId(self.next_inv);
         self.next_inv += 1;
         let event = duplicate_of.unwrap_or_else(|| {
@@ -511,16 +641,36 @@ impl Sim {
                 duplicate: duplicate_of.is_some(),
             },
         );
-        self.emit(Trace::EventCreated { inv, event, source: node, duplicate: duplicate_of.is_some(), payload_bytes });
+        self.emit(Trace::EventCreated {
+            inv,
+            event,
+            source: node,
+            duplicate: duplicate_of.is_some(),
+            payload_bytes,
+        });
         inv
     }
 
     /// Sends a token from `from` to `to`; `leg` happens when it arrives.
-    pub(crate) fn send(&mut self, inv: InvocationId, from: crate::trace::NodeId, to: crate::trace::NodeId, message: Message, leg: Leg) -> SimTime {
+    pub(crate) fn send(
+        &mut self,
+        inv: InvocationId,
+        from: crate::trace::NodeId,
+        to: crate::trace::NodeId,
+        message: Message,
+        leg: Leg,
+    ) -> SimTime {
         let token = TokenId(self.next_token);
         self.next_token = self.next_token.wrapping_add(1);
         let arrives = self.now.plus(self.scenario.file.network.hop_ms);
-        self.emit(Trace::Sent { token, inv, from, to, arrives, message });
+        self.emit(Trace::Sent {
+            token,
+            inv,
+            from,
+            to,
+            arrives,
+            message,
+        });
         self.agenda.push(arrives, Happening::Arrive { inv, leg });
         arrives
     }
@@ -565,7 +715,9 @@ impl Sim {
                     t.cold_starts += 1;
                 }
             }
-            Trace::AttemptFinished { outcome, .. } if !outcome.is_success() => t.function_errors += 1,
+            Trace::AttemptFinished { outcome, .. } if !outcome.is_success() => {
+                t.function_errors += 1
+            }
             Trace::Throttled { .. } => t.throttles += 1,
             Trace::RetryScheduled { .. } => t.retries += 1,
             Trace::Disposed { disposition, .. } => match disposition {

@@ -2,12 +2,16 @@
 //! whatever validates for a bounded stretch, so a scenario that parses can never panic the core.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use lambdascope_sim::{Scenario, Sim, SimTime};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(scenario) = Scenario::parse("fuzz.toml", text) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(scenario) = Scenario::parse("fuzz.toml", text) else {
+        return;
+    };
     // Bound the work per input: big workloads are valid but would make the fuzzer crawl.
     let events: u64 = scenario.file.workload.iter().map(|w| w.total()).sum();
     if events > 200 {
@@ -15,5 +19,12 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut sim = Sim::new(&scenario, 1);
     sim.advance_to(SimTime::secs(3600));
-    let _ = lambdascope_sim::report::Report::build(sim.scenario(), sim.topology(), 1, sim.now(), sim.trace(), sim.totals());
+    let _ = lambdascope_sim::report::Report::build(
+        sim.scenario(),
+        sim.topology(),
+        1,
+        sim.now(),
+        sim.trace(),
+        sim.totals(),
+    );
 });

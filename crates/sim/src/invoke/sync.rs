@@ -28,9 +28,13 @@ pub const SYNC_PAYLOAD_LIMIT: u64 = 6 * 1024 * 1024;
 pub(crate) fn invoke_error(outcome: &AttemptOutcome) -> Option<String> {
     match outcome {
         AttemptOutcome::Succeeded => None,
-        AttemptOutcome::FunctionError { error_type } => Some(format!("FunctionError: Handled ({error_type})")),
+        AttemptOutcome::FunctionError { error_type } => {
+            Some(format!("FunctionError: Handled ({error_type})"))
+        }
         AttemptOutcome::TimedOut => Some("FunctionError: Unhandled (Task timed out)".into()),
-        AttemptOutcome::ResponseTooLarge { limit_bytes } => Some(format!("response exceeds the {limit_bytes}-byte Lambda@Edge limit")),
+        AttemptOutcome::ResponseTooLarge { limit_bytes } => Some(format!(
+            "response exceeds the {limit_bytes}-byte Lambda@Edge limit"
+        )),
     }
 }
 
@@ -41,7 +45,9 @@ impl Sim {
 
     /// The caller's request reached API Gateway or CloudFront.
     pub(crate) fn sync_at_front_door(&mut self, inv: InvocationId) {
-        let Some(source) = self.source_of(inv) else { return };
+        let Some(source) = self.source_of(inv) else {
+            return;
+        };
         if let Some(t) = Sim::integration_timeout_ms(&self.scenario.file.sources[source]) {
             self.schedule(self.now.plus(t), inv, Timer::IntegrationTimeout);
         }
@@ -50,33 +56,56 @@ impl Sim {
 
     /// The front door (or your code) sends Invoke number `try_no`.
     pub(crate) fn sync_send_invoke(&mut self, inv: InvocationId, try_no: u32) {
-        let Some(state) = self.invocations.get_mut(&inv) else { return };
+        let Some(state) = self.invocations.get_mut(&inv) else {
+            return;
+        };
         if state.disposed {
             return;
         }
         state.tries = try_no;
         state.awaiting_try = try_no;
         let source = state.source;
-        if let Source::Custom { read_timeout_ms: Some(rt), .. } = &self.scenario.file.sources[source] {
+        if let Source::Custom {
+            read_timeout_ms: Some(rt),
+            ..
+        } = &self.scenario.file.sources[source]
+        {
             let at = self.now.plus(*rt);
             self.schedule(at, inv, Timer::ReadTimeout { try_no });
         }
         let from = self.topo.sources[source].0;
-        self.send(inv, from, self.topo.function, Message::Invoke { try_no }, Leg::AtFunction { try_no });
+        self.send(
+            inv,
+            from,
+            self.topo.function,
+            Message::Invoke { try_no },
+            Leg::AtFunction { try_no },
+        );
     }
 
     /// An Invoke reached Lambda: refuse it (413, 429) or run the handler.
     pub(crate) fn sync_at_function(&mut self, inv: InvocationId, try_no: u32) {
-        let Some(state) = self.invocations.get(&inv) else { return };
+        let Some(state) = self.invocations.get(&inv) else {
+            return;
+        };
         let (source, bytes) = (state.source, state.payload_bytes);
         if bytes > SYNC_PAYLOAD_LIMIT {
-            self.emit(Trace::PayloadRejected { inv, bytes, limit: SYNC_PAYLOAD_LIMIT });
+            self.emit(Trace::PayloadRejected {
+                inv,
+                bytes,
+                limit: SYNC_PAYLOAD_LIMIT,
+            });
             self.sync_answer(inv, try_no, 413, Some("RequestTooLargeException".into()));
             return;
         }
         let (timeout_ms, response_limit) = self.sync_limits(source);
         if let Err(reason) = self.start_attempt(inv, try_no, timeout_ms, response_limit) {
-            self.sync_answer(inv, try_no, 429, Some(format!("TooManyRequestsException: {}", reason.as_str())));
+            self.sync_answer(
+                inv,
+                try_no,
+                429,
+                Some(format!("TooManyRequestsException: {}", reason.as_str())),
+            );
         }
     }
 
@@ -84,7 +113,14 @@ impl Sim {
     fn sync_limits(&self, source: usize) -> (u64, Option<u64>) {
         let fn_timeout = self.function_timeout_ms();
         match &self.scenario.file.sources[source] {
-            Source::Cloudfront { trigger, viewer_timeout_s, origin_timeout_s, viewer_response_limit_bytes, origin_response_limit_bytes, .. } => {
+            Source::Cloudfront {
+                trigger,
+                viewer_timeout_s,
+                origin_timeout_s,
+                viewer_response_limit_bytes,
+                origin_response_limit_bytes,
+                ..
+            } => {
                 let (limit_s, resp) = if trigger.is_viewer() {
                     (*viewer_timeout_s, *viewer_response_limit_bytes)
                 } else {
@@ -98,24 +134,62 @@ impl Sim {
 
     /// A handler run of a synchronous invocation ended: Lambda answers whoever sent the Invoke
     /// (200, with `error` as the FunctionError when the run failed).
-    pub(crate) fn sync_attempt_end(&mut self, inv: InvocationId, try_no: u32, error: Option<String>) {
+    pub(crate) fn sync_attempt_end(
+        &mut self,
+        inv: InvocationId,
+        try_no: u32,
+        error: Option<String>,
+    ) {
         self.sync_answer(inv, try_no, 200, error);
     }
 
     /// Lambda's answer leaves the function for the front door, or straight for your code.
     fn sync_answer(&mut self, inv: InvocationId, try_no: u32, status: u16, error: Option<String>) {
-        let Some(source) = self.source_of(inv) else { return };
+        let Some(source) = self.source_of(inv) else {
+            return;
+        };
         let (node, caller) = self.topo.sources[source];
-        let message = Message::Response { status, error: error.clone() };
+        let message = Message::Response {
+            status,
+            error: error.clone(),
+        };
         match caller {
-            Some(_) => self.send(inv, self.topo.function, node, message, Leg::AnswerAtFrontDoor { try_no, status, error }),
-            None => self.send(inv, self.topo.function, node, message, Leg::AtCaller { try_no, status, error }),
+            Some(_) => self.send(
+                inv,
+                self.topo.function,
+                node,
+                message,
+                Leg::AnswerAtFrontDoor {
+                    try_no,
+                    status,
+                    error,
+                },
+            ),
+            None => self.send(
+                inv,
+                self.topo.function,
+                node,
+                message,
+                Leg::AtCaller {
+                    try_no,
+                    status,
+                    error,
+                },
+            ),
         };
     }
 
     /// Lambda's answer reached API Gateway / CloudFront, which maps it to what the caller sees.
-    pub(crate) fn sync_answer_at_front_door(&mut self, inv: InvocationId, try_no: u32, status: u16, error: Option<String>) {
-        let Some(state) = self.invocations.get_mut(&inv) else { return };
+    pub(crate) fn sync_answer_at_front_door(
+        &mut self,
+        inv: InvocationId,
+        try_no: u32,
+        status: u16,
+        error: Option<String>,
+    ) {
+        let Some(state) = self.invocations.get_mut(&inv) else {
+            return;
+        };
         if state.answered {
             // API Gateway already answered 504; the late result goes nowhere (APIGW-504).
             return;
@@ -125,12 +199,22 @@ impl Sim {
         let (seen, err) = match &self.scenario.file.sources[source] {
             Source::ApiGateway { .. } => match (status, &error) {
                 // Lambda rejected the invoke → 500 (L-APIGW-ERR [D], APIGW-RP429 [S]).
-                (429 | 413, _) => (500, Some(format!("Internal server error ({})", error.clone().unwrap_or_default()))),
+                (429 | 413, _) => (
+                    500,
+                    Some(format!(
+                        "Internal server error ({})",
+                        error.clone().unwrap_or_default()
+                    )),
+                ),
                 // The function ran and failed → 502 (L-APIGW-ERR [D]).
                 (_, Some(e)) => (502, Some(format!("Internal server error ({e})"))),
                 _ => (200, None),
             },
-            Source::Cloudfront { error_status, throttle_status, .. } => match (status, &error) {
+            Source::Cloudfront {
+                error_status,
+                throttle_status,
+                ..
+            } => match (status, &error) {
                 (429, _) => (*throttle_status, error.clone()),
                 (_, Some(_)) => (*error_status, error.clone()),
                 _ => (200, None),
@@ -139,71 +223,151 @@ impl Sim {
         };
         let (node, caller) = self.topo.sources[source];
         let caller = caller.expect("front doors have callers");
-        self.send(inv, node, caller, Message::Response { status: seen, error: err.clone() }, Leg::AtCaller { try_no, status: seen, error: err });
+        self.send(
+            inv,
+            node,
+            caller,
+            Message::Response {
+                status: seen,
+                error: err.clone(),
+            },
+            Leg::AtCaller {
+                try_no,
+                status: seen,
+                error: err,
+            },
+        );
     }
 
     /// API Gateway stops waiting (its integration timeout) and answers 504.
     pub(crate) fn sync_integration_timeout(&mut self, inv: InvocationId) {
-        let Some(state) = self.invocations.get_mut(&inv) else { return };
+        let Some(state) = self.invocations.get_mut(&inv) else {
+            return;
+        };
         if state.answered || state.disposed {
             return;
         }
         state.answered = true;
         let source = state.source;
-        let waited_ms = Sim::integration_timeout_ms(&self.scenario.file.sources[source]).unwrap_or(0);
+        let waited_ms =
+            Sim::integration_timeout_ms(&self.scenario.file.sources[source]).unwrap_or(0);
         let (node, caller) = self.topo.sources[source];
         let caller = caller.expect("front doors have callers");
-        self.emit(Trace::CallerGaveUp { inv, caller: node, waited_ms });
+        self.emit(Trace::CallerGaveUp {
+            inv,
+            caller: node,
+            waited_ms,
+        });
         let error = Some("Endpoint request timed out".to_string());
-        let try_no = self.invocations.get(&inv).map(|s| s.awaiting_try).unwrap_or(1);
-        self.send(inv, node, caller, Message::Response { status: 504, error: error.clone() }, Leg::AtCaller { try_no, status: 504, error });
+        let try_no = self
+            .invocations
+            .get(&inv)
+            .map(|s| s.awaiting_try)
+            .unwrap_or(1);
+        self.send(
+            inv,
+            node,
+            caller,
+            Message::Response {
+                status: 504,
+                error: error.clone(),
+            },
+            Leg::AtCaller {
+                try_no,
+                status: 504,
+                error,
+            },
+        );
     }
 
     /// Your code's read timeout for send `try_no` passed: re-send (a second run) or give up.
     pub(crate) fn sync_read_timeout(&mut self, inv: InvocationId, try_no: u32) {
-        let Some(state) = self.invocations.get(&inv) else { return };
+        let Some(state) = self.invocations.get(&inv) else {
+            return;
+        };
         if state.disposed || state.awaiting_try != try_no {
             return;
         }
         let source = state.source;
         let (max, rt) = match &self.scenario.file.sources[source] {
-            Source::Custom { sdk_max_attempts, read_timeout_ms, .. } => (*sdk_max_attempts, read_timeout_ms.unwrap_or(0)),
+            Source::Custom {
+                sdk_max_attempts,
+                read_timeout_ms,
+                ..
+            } => (*sdk_max_attempts, read_timeout_ms.unwrap_or(0)),
             _ => (1, 0),
         };
         if try_no < max {
-            self.emit(Trace::RetryScheduled { inv, next_try: try_no + 1, due: self.now, reason: RetryReason::ClientReadTimeout });
+            self.emit(Trace::RetryScheduled {
+                inv,
+                next_try: try_no + 1,
+                due: self.now,
+                reason: RetryReason::ClientReadTimeout,
+            });
             self.sync_send_invoke(inv, try_no + 1);
         } else {
             // Status 0: the client has no HTTP answer at all.
-            self.dispose(inv, Disposition::ErrorReturned { status: 0, error: format!("ReadTimeout: no answer within {rt} ms") });
+            self.dispose(
+                inv,
+                Disposition::ErrorReturned {
+                    status: 0,
+                    error: format!("ReadTimeout: no answer within {rt} ms"),
+                },
+            );
         }
     }
 
     /// The final answer reached the caller (or Lambda's answer reached your code).
-    pub(crate) fn sync_at_caller(&mut self, inv: InvocationId, try_no: u32, status: u16, error: Option<String>) {
-        let Some(state) = self.invocations.get(&inv) else { return };
+    pub(crate) fn sync_at_caller(
+        &mut self,
+        inv: InvocationId,
+        try_no: u32,
+        status: u16,
+        error: Option<String>,
+    ) {
+        let Some(state) = self.invocations.get(&inv) else {
+            return;
+        };
         if state.disposed || state.awaiting_try != try_no {
             // An answer to a send the client already abandoned (read timeout): ignored.
             return;
         }
         let source = state.source;
-        if let Source::Custom { sdk_max_attempts, sdk_backoff_base_ms, sdk_max_backoff_ms, .. } = self.scenario.file.sources[source].clone() {
+        if let Source::Custom {
+            sdk_max_attempts,
+            sdk_backoff_base_ms,
+            sdk_max_backoff_ms,
+            ..
+        } = self.scenario.file.sources[source].clone()
+        {
             if status == 429 && try_no < sdk_max_attempts {
                 // SDK standard mode: random 0…min(max, base·2^(n−1)) (SDK-RETRY [D]; numbers [U]).
-                let cap = sdk_max_backoff_ms.min(sdk_backoff_base_ms.saturating_mul(1u64 << (try_no - 1).min(20)));
+                let cap = sdk_max_backoff_ms
+                    .min(sdk_backoff_base_ms.saturating_mul(1u64 << (try_no - 1).min(20)));
                 let delay = self.rng_sources[source].range_inclusive(0, cap);
                 let due = self.now.plus(delay);
                 if let Some(s) = self.invocations.get_mut(&inv) {
                     s.awaiting_try = try_no + 1;
                 }
-                self.emit(Trace::RetryScheduled { inv, next_try: try_no + 1, due, reason: RetryReason::SdkThrottleRetry });
+                self.emit(Trace::RetryScheduled {
+                    inv,
+                    next_try: try_no + 1,
+                    due,
+                    reason: RetryReason::SdkThrottleRetry,
+                });
                 self.schedule(due, inv, Timer::SdkRetry { try_no: try_no + 1 });
                 return;
             }
         }
         let disposition = match (status, error) {
-            (200, None) => Disposition::Succeeded { status: Some(200), destination: None },
-            (s, e) => Disposition::ErrorReturned { status: s, error: e.unwrap_or_default() },
+            (200, None) => Disposition::Succeeded {
+                status: Some(200),
+                destination: None,
+            },
+            (s, e) => Disposition::ErrorReturned {
+                status: s,
+                error: e.unwrap_or_default(),
+            },
         };
         self.dispose(inv, disposition);
     }
@@ -211,7 +375,11 @@ impl Sim {
     /// API Gateway integration timeout for a source (29 s REST default, APIGW-2017).
     pub fn integration_timeout_ms(source: &Source) -> Option<u64> {
         match source {
-            Source::ApiGateway { integration_timeout_ms, api_type, .. } => Some(integration_timeout_ms.unwrap_or(match api_type {
+            Source::ApiGateway {
+                integration_timeout_ms,
+                api_type,
+                ..
+            } => Some(integration_timeout_ms.unwrap_or(match api_type {
                 ApiType::Http => 30_000,
                 _ => 29_000,
             })),

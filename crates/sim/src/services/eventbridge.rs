@@ -9,7 +9,9 @@ use crate::rng::Rng;
 /// Backoff before retry `retry` (1-based): `initial·2^(retry−1)` capped at `max`, then jittered
 /// uniformly into its upper half. The backoff numbers are undocumented ([U]); they are parameters.
 pub fn retry_delay_ms(retry: u32, initial_ms: u64, max_ms: u64, rng: &mut Rng) -> u64 {
-    let base = initial_ms.saturating_mul(1u64 << (retry.saturating_sub(1)).min(30)).min(max_ms);
+    let base = initial_ms
+        .saturating_mul(1u64 << (retry.saturating_sub(1)).min(30))
+        .min(max_ms);
     rng.range_inclusive(base / 2, base)
 }
 

@@ -11,7 +11,9 @@
 pub const SNS_TOTAL_ATTEMPTS: u32 = 100_015;
 
 /// The 10 backoff-phase delays, 1 s to 20 s, geometric (ratio 20^(1/9) ≈ 1.395), rounded to ms.
-const BACKOFF_PHASE_MS: [u64; 10] = [1000, 1395, 1947, 2716, 3789, 5286, 7375, 10290, 14357, 20000];
+const BACKOFF_PHASE_MS: [u64; 10] = [
+    1000, 1395, 1947, 2716, 3789, 5286, 7375, 10290, 14357, 20000,
+];
 
 /// Delay before delivery attempt `next_attempt` (2-based: attempt 1 is the first delivery), or
 /// `None` when the policy is exhausted.
@@ -42,7 +44,9 @@ mod tests {
         assert_eq!(delay_before_attempt_ms(SNS_TOTAL_ATTEMPTS), Some(20_000));
         assert_eq!(delay_before_attempt_ms(SNS_TOTAL_ATTEMPTS + 1), None);
         // ≈23 days in all (SNS-RETRY [D]).
-        let total: u64 = (2..=SNS_TOTAL_ATTEMPTS).map(|a| delay_before_attempt_ms(a).unwrap()).sum();
+        let total: u64 = (2..=SNS_TOTAL_ATTEMPTS)
+            .map(|a| delay_before_attempt_ms(a).unwrap())
+            .sum();
         let days = total as f64 / 86_400_000.0;
         assert!((22.5..23.5).contains(&days), "{days} days");
     }

@@ -28,18 +28,32 @@ count = {n}
 /// L-ENV: a warm environment is reused; only the first of sequential calls is cold.
 #[test]
 fn sequential_calls_reuse_one_warm_environment() {
-    let text = one_source("kind = \"custom\"\nid = \"app\"", "", "[[workload]]\nsource = \"app\"\nrepeat = 5\nevery_ms = 2000\n");
+    let text = one_source(
+        "kind = \"custom\"\nid = \"app\"",
+        "",
+        "[[workload]]\nsource = \"app\"\nrepeat = 5\nevery_ms = 2000\n",
+    );
     let sim = run(&text, 1);
     assert_eq!(sim.totals().cold_starts, 1);
     assert_eq!(sim.totals().handler_runs, 5);
-    assert_eq!(count(&sim, |t| matches!(t, Trace::EnvironmentCreated { .. })), 1);
+    assert_eq!(
+        count(&sim, |t| matches!(t, Trace::EnvironmentCreated { .. })),
+        1
+    );
 }
 
 /// L-RESERVED: provisioned environments serve without a cold start; traffic above them spills to
 /// on-demand environments, which start cold.
 #[test]
 fn provisioned_concurrency_then_spill_over() {
-    let sim = run(&burst(5, "provisioned_concurrency = 2\nduration = { distribution = \"fixed\", ms = 1000 }", ""), 1);
+    let sim = run(
+        &burst(
+            5,
+            "provisioned_concurrency = 2\nduration = { distribution = \"fixed\", ms = 1000 }",
+            "",
+        ),
+        1,
+    );
     assert_eq!(sim.totals().handler_runs, 5);
     assert_eq!(sim.totals().cold_starts, 3);
     assert_eq!(sim.totals().peak_concurrency, 5);
@@ -51,25 +65,70 @@ fn provisioned_concurrency_then_spill_over() {
 fn reserved_concurrency_caps_and_throttles() {
     let sim = run(&burst(10, "reserved_concurrency = 4\nduration = { distribution = \"fixed\", ms = 100000 }\ntimeout_s = 200", ""), 1);
     assert_eq!(sim.totals().peak_concurrency, 4);
-    assert!(count(&sim, |t| matches!(t, Trace::Throttled { reason: ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded, .. })) >= 6);
+    assert!(
+        count(&sim, |t| matches!(
+            t,
+            Trace::Throttled {
+                reason: ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded,
+                ..
+            }
+        )) >= 6
+    );
 }
 
 /// L-QUOTAS: without reservation the account limit (here lowered to 3) applies.
 #[test]
 fn account_concurrency_limit_throttles() {
-    let sim = run(&burst(5, "duration = { distribution = \"fixed\", ms = 100000 }\ntimeout_s = 200", "[account]\nconcurrency = 3\nminimum_unreserved = 0"), 1);
+    let sim = run(
+        &burst(
+            5,
+            "duration = { distribution = \"fixed\", ms = 100000 }\ntimeout_s = 200",
+            "[account]\nconcurrency = 3\nminimum_unreserved = 0",
+        ),
+        1,
+    );
     assert_eq!(sim.totals().peak_concurrency, 3);
-    assert!(count(&sim, |t| matches!(t, Trace::Throttled { reason: ThrottleReason::ConcurrentInvocationLimitExceeded, .. })) >= 2);
+    assert!(
+        count(&sim, |t| matches!(
+            t,
+            Trace::Throttled {
+                reason: ThrottleReason::ConcurrentInvocationLimitExceeded,
+                ..
+            }
+        )) >= 2
+    );
 }
 
 /// L-SCALING: at most 1,000 new environments per 10 s; a burst of 1,500 gets 1,000 cold starts at
 /// once and throttles for the rest until the bucket refills (10 ms per environment).
 #[test]
 fn scaling_rate_of_1000_environments_per_10_seconds() {
-    let text = burst(1500, "duration = { distribution = \"fixed\", ms = 60000 }\ntimeout_s = 120", "[account]\nconcurrency = 5000");
-    let sim = run(&text.replace("id = \"app\"", "id = \"app\"\nsdk_max_attempts = 1"), 1);
-    let at_first_instant = sim.trace().iter().filter(|e| e.at.as_ms() == 40 && matches!(e.kind, Trace::AttemptStarted { cold: true, .. })).count();
+    let text = burst(
+        1500,
+        "duration = { distribution = \"fixed\", ms = 60000 }\ntimeout_s = 120",
+        "[account]\nconcurrency = 5000",
+    );
+    let sim = run(
+        &text.replace("id = \"app\"", "id = \"app\"\nsdk_max_attempts = 1"),
+        1,
+    );
+    let at_first_instant = sim
+        .trace()
+        .iter()
+        .filter(|e| {
+            e.at.as_ms() == 40 && matches!(e.kind, Trace::AttemptStarted { cold: true, .. })
+        })
+        .count();
     assert_eq!(at_first_instant, 1000);
-    assert_eq!(count(&sim, |t| matches!(t, Trace::Throttled { reason: ThrottleReason::FunctionInvocationRateLimitExceeded, .. })), 500);
+    assert_eq!(
+        count(&sim, |t| matches!(
+            t,
+            Trace::Throttled {
+                reason: ThrottleReason::FunctionInvocationRateLimitExceeded,
+                ..
+            }
+        )),
+        500
+    );
     assert_eq!(sim.totals().peak_concurrency, 1000);
 }

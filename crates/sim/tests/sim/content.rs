@@ -15,26 +15,52 @@ pub fn bundled() -> Vec<(String, String)> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    files.into_iter().map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap())).collect()
+    files
+        .into_iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect()
 }
 
 #[test]
 fn every_bundled_scenario_parses_and_runs() {
     let files = bundled();
-    assert!(files.len() >= 8, "expected the bundled scenarios, found {}", files.len());
+    assert!(
+        files.len() >= 8,
+        "expected the bundled scenarios, found {}",
+        files.len()
+    );
     let mut ids = std::collections::BTreeSet::new();
     for (name, text) in files {
         let s = Scenario::parse(&name, &text).unwrap_or_else(|e| panic!("{e}"));
-        assert!(ids.insert(s.id().to_string()), "duplicate scenario id {}", s.id());
-        assert_eq!(format!("{}.toml", s.id()), name, "file name must be the scenario id");
+        assert!(
+            ids.insert(s.id().to_string()),
+            "duplicate scenario id {}",
+            s.id()
+        );
+        assert_eq!(
+            format!("{}.toml", s.id()),
+            name,
+            "file name must be the scenario id"
+        );
         let mut sim = Sim::new(&s, 1);
         sim.run();
-        assert!(sim.totals().invocations > 0, "{name} produced no invocations");
+        assert!(
+            sim.totals().invocations > 0,
+            "{name} produced no invocations"
+        );
     }
 }
 
 fn run_bundled(id: &str, seed: u64) -> Sim {
-    let (_, text) = bundled().into_iter().find(|(n, _)| n == &format!("{id}.toml")).unwrap_or_else(|| panic!("{id}.toml missing"));
+    let (_, text) = bundled()
+        .into_iter()
+        .find(|(n, _)| n == &format!("{id}.toml"))
+        .unwrap_or_else(|| panic!("{id}.toml missing"));
     let s = Scenario::parse(id, &text).unwrap();
     let mut sim = Sim::new(&s, seed);
     sim.run();
@@ -59,28 +85,51 @@ fn bundled_stories_match_the_fact_sheet() {
     for seed in [1, 2, 3, 42, 1234] {
         // APIGW-504: 504 at 29 s while the only run succeeds at 40 s.
         let s = run_bundled("apigw-timeout-504", seed);
-        assert_eq!(dispositions(&s), vec![D::ErrorReturned { status: 504, error: "Endpoint request timed out".into() }]);
-        assert_eq!((s.totals().handler_runs, s.totals().function_errors), (1, 0));
+        assert_eq!(
+            dispositions(&s),
+            vec![D::ErrorReturned {
+                status: 504,
+                error: "Endpoint request timed out".into()
+            }]
+        );
+        assert_eq!(
+            (s.totals().handler_runs, s.totals().function_errors),
+            (1, 0)
+        );
 
         // L-APIGW-ERR: only 200, 500 (throttle) and 502 (function error); never a retry.
         let s = run_bundled("apigw-errors", seed);
         for d in dispositions(&s) {
             match d {
-                D::Succeeded { status: Some(200), .. } => {}
-                D::ErrorReturned { status: 500, error } => assert!(error.contains("TooManyRequests"), "{error}"),
-                D::ErrorReturned { status: 502, error } => assert!(error.contains("PaymentDeclined"), "{error}"),
+                D::Succeeded {
+                    status: Some(200), ..
+                } => {}
+                D::ErrorReturned { status: 500, error } => {
+                    assert!(error.contains("TooManyRequests"), "{error}")
+                }
+                D::ErrorReturned { status: 502, error } => {
+                    assert!(error.contains("PaymentDeclined"), "{error}")
+                }
                 d => panic!("unexpected {d:?}"),
             }
         }
         assert_eq!(s.totals().retries, 0);
-        assert_eq!(s.totals().throttles, 6, "bursts of 4 against reserved concurrency 2");
+        assert_eq!(
+            s.totals().throttles,
+            6,
+            "bursts of 4 against reserved concurrency 2"
+        );
 
         // L-ASYNC-ERR / L-ASYNC-REC: 3 runs then the DLQ.
         let s = run_bundled("async-retries-dlq", seed);
         assert_eq!(s.totals().handler_runs, 3);
         assert_eq!(
             dispositions(&s),
-            vec![D::SentToFailureTarget { condition: C::RetriesExhausted, targets: vec!["sqs:parse-invoice-dlq".into()], approximate_invoke_count: 3 }]
+            vec![D::SentToFailureTarget {
+                condition: C::RetriesExhausted,
+                targets: vec!["sqs:parse-invoice-dlq".into()],
+                approximate_invoke_count: 3
+            }]
         );
 
         // L-ASYNC-REC: reserved 0 → DLQ and on-failure, zero runs, no retries.
@@ -91,24 +140,49 @@ fn bundled_stories_match_the_fact_sheet() {
         // L-ASYNC-ERR: throttles cost no retries; all ten succeed with one run each.
         let s = run_bundled("async-throttling", seed);
         assert!(s.totals().throttles > 0);
-        assert_eq!((s.totals().handler_runs, s.totals().succeeded, s.totals().function_errors), (10, 10, 0));
+        assert_eq!(
+            (
+                s.totals().handler_runs,
+                s.totals().succeeded,
+                s.totals().function_errors
+            ),
+            (10, 10, 0)
+        );
 
         // CLI-TIMEOUT: two runs for one call, and no answer.
         let s = run_bundled("custom-read-timeout", seed);
         assert_eq!(s.totals().handler_runs, 2);
-        assert!(matches!(dispositions(&s)[..], [D::ErrorReturned { status: 0, .. }]));
+        assert!(matches!(
+            dispositions(&s)[..],
+            [D::ErrorReturned { status: 0, .. }]
+        ));
 
         // SDK-RETRY / L-INVOKE: statuses are 200, 200+FunctionError, or 429 after 3 sends.
         let s = run_bundled("custom-sdk-retries", seed);
         for d in dispositions(&s) {
-            assert!(matches!(d, D::Succeeded { status: Some(200), .. } | D::ErrorReturned { status: 200 | 429, .. }), "{d:?}");
+            assert!(
+                matches!(
+                    d,
+                    D::Succeeded {
+                        status: Some(200),
+                        ..
+                    } | D::ErrorReturned {
+                        status: 200 | 429,
+                        ..
+                    }
+                ),
+                "{d:?}"
+            );
         }
 
         // CF-CHOOSE: viewer trigger errors are timeouts at 5 s, no retries.
         let s = run_bundled("cloudfront-edge", seed);
         assert_eq!(s.totals().handler_runs, s.totals().invocations);
         for e in s.trace() {
-            if let lambdascope_sim::Trace::AttemptStarted { init_ends, ends, .. } = &e.kind {
+            if let lambdascope_sim::Trace::AttemptStarted {
+                init_ends, ends, ..
+            } = &e.kind
+            {
                 assert!(ends.since(*init_ends) <= 5000);
             }
         }
@@ -116,12 +190,25 @@ fn bundled_stories_match_the_fact_sheet() {
         // S3-NOTIF: duplicates run the handler again.
         let s = run_bundled("s3-duplicates", seed);
         assert_eq!(s.totals().handler_runs, s.totals().invocations);
-        assert_eq!(s.totals().invocations, s.totals().events + s.totals().duplicates);
+        assert_eq!(
+            s.totals().invocations,
+            s.totals().events + s.totals().duplicates
+        );
 
         // SNS-RETRY: delivery retries while unreachable; then Lambda's retry fixes the first-run error.
         let s = run_bundled("sns-unreachable", seed);
-        assert!(s.totals().by_kind[lambdascope_sim::Trace::KIND_NAMES.iter().position(|k| *k == "delivery_failed").unwrap()] >= 2 * 10);
-        assert!(s.trace().iter().filter(|e| matches!(e.kind, lambdascope_sim::Trace::DeliveryFailed { .. })).all(|e| e.at.as_ms() < 20_000));
+        assert!(
+            s.totals().by_kind[lambdascope_sim::Trace::KIND_NAMES
+                .iter()
+                .position(|k| *k == "delivery_failed")
+                .unwrap()]
+                >= 2 * 10
+        );
+        assert!(s
+            .trace()
+            .iter()
+            .filter(|e| matches!(e.kind, lambdascope_sim::Trace::DeliveryFailed { .. }))
+            .all(|e| e.at.as_ms() < 20_000));
         assert_eq!((s.totals().handler_runs, s.totals().succeeded), (4, 2));
 
         // EB-RETRY / EB-RP: the first event cannot be delivered within 4 retries → target DLQ with
@@ -129,8 +216,16 @@ fn bundled_stories_match_the_fact_sheet() {
         let s = run_bundled("eventbridge-dlq", seed);
         for d in dispositions(&s) {
             match d {
-                D::SentToFailureTarget { condition: C::DeliveryRetriesExhausted, targets, approximate_invoke_count: 0 } => assert_eq!(targets, vec!["sqs:crm-target-dlq".to_string()]),
-                D::SentToFailureTarget { condition: C::RetriesExhausted, targets, approximate_invoke_count: 3 } => assert_eq!(targets, vec!["sqs:sync-crm-dlq".to_string()]),
+                D::SentToFailureTarget {
+                    condition: C::DeliveryRetriesExhausted,
+                    targets,
+                    approximate_invoke_count: 0,
+                } => assert_eq!(targets, vec!["sqs:crm-target-dlq".to_string()]),
+                D::SentToFailureTarget {
+                    condition: C::RetriesExhausted,
+                    targets,
+                    approximate_invoke_count: 3,
+                } => assert_eq!(targets, vec!["sqs:sync-crm-dlq".to_string()]),
                 D::Succeeded { .. } => {}
                 d => panic!("unexpected {d:?}"),
             }
@@ -143,7 +238,12 @@ fn bundled_stories_match_the_fact_sheet() {
         // L-SCALING: 1,000 environments at once, 100 throttled and retried by the SDK.
         let s = run_bundled("scaling-rate", seed);
         let at_once = s.trace().iter().filter(|e| e.at.as_ms() == 40);
-        assert_eq!(at_once.filter(|e| matches!(e.kind, lambdascope_sim::Trace::Throttled { .. })).count(), 100);
+        assert_eq!(
+            at_once
+                .filter(|e| matches!(e.kind, lambdascope_sim::Trace::Throttled { .. }))
+                .count(),
+            100
+        );
         assert_eq!(s.totals().cold_starts, 1100);
         assert_eq!(s.totals().succeeded, 1100);
     }

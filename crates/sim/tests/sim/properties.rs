@@ -24,7 +24,11 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
             let id = id.clone();
             move |(viewer, status)| Source::Cloudfront {
                 id: id.clone(),
-                trigger: if viewer { EdgeTrigger::ViewerRequest } else { EdgeTrigger::OriginRequest },
+                trigger: if viewer {
+                    EdgeTrigger::ViewerRequest
+                } else {
+                    EdgeTrigger::OriginRequest
+                },
                 viewer_timeout_s: 5,
                 origin_timeout_s: 30,
                 viewer_response_limit_bytes: 40 * 1024,
@@ -33,34 +37,54 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
                 throttle_status: 503,
             }
         }),
-        (any::<bool>(), 1u32..4, proptest::option::of(1_000u64..20_000)).prop_map({
-            let id = id.clone();
-            move |(event, attempts, rt)| Source::Custom {
-                id: id.clone(),
-                invocation_type: if event { InvocationType::Event } else { InvocationType::RequestResponse },
-                sdk_max_attempts: attempts,
-                sdk_backoff_base_ms: 100,
-                sdk_max_backoff_ms: 2000,
-                read_timeout_ms: rt,
-            }
-        }),
+        (
+            any::<bool>(),
+            1u32..4,
+            proptest::option::of(1_000u64..20_000)
+        )
+            .prop_map({
+                let id = id.clone();
+                move |(event, attempts, rt)| Source::Custom {
+                    id: id.clone(),
+                    invocation_type: if event {
+                        InvocationType::Event
+                    } else {
+                        InvocationType::RequestResponse
+                    },
+                    sdk_max_attempts: attempts,
+                    sdk_backoff_base_ms: 100,
+                    sdk_max_backoff_ms: 2000,
+                    read_timeout_ms: rt,
+                }
+            }),
         (0u64..3000, 0u32..3).prop_map({
             let id = id.clone();
-            move |(delay, dup)| Source::S3 { id: id.clone(), bucket: "b".into(), delivery_delay_ms: delay, duplicate_probability: dup as f64 * 0.25 }
+            move |(delay, dup)| Source::S3 {
+                id: id.clone(),
+                bucket: "b".into(),
+                delivery_delay_ms: delay,
+                duplicate_probability: dup as f64 * 0.25,
+            }
         }),
         (0u64..5000).prop_map({
             let id = id.clone();
-            move |u| Source::Sns { id: id.clone(), topic: "t".into(), unreachable_for_ms: u }
+            move |u| Source::Sns {
+                id: id.clone(),
+                topic: "t".into(),
+                unreachable_for_ms: u,
+            }
         }),
-        (0u32..5, 60u32..200, 0u64..200_000, any::<bool>()).prop_map(move |(r, age, u, dlq)| Source::EventBridge {
-            id: id.clone(),
-            bus: "b".into(),
-            maximum_retry_attempts: r,
-            maximum_event_age_s: age,
-            dead_letter_queue: dlq.then(|| "q".into()),
-            unreachable_for_ms: u,
-            retry_backoff_initial_ms: 500,
-            retry_backoff_max_ms: 10_000,
+        (0u32..5, 60u32..200, 0u64..200_000, any::<bool>()).prop_map(move |(r, age, u, dlq)| {
+            Source::EventBridge {
+                id: id.clone(),
+                bus: "b".into(),
+                maximum_retry_attempts: r,
+                maximum_event_age_s: age,
+                dead_letter_queue: dlq.then(|| "q".into()),
+                unreachable_for_ms: u,
+                retry_backoff_initial_ms: 500,
+                retry_backoff_max_ms: 10_000,
+            }
         }),
     ]
 }
@@ -74,61 +98,104 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
         Just(Behaviour::TimeOut),
         (1u32..4).prop_map(|f| Behaviour::Slow { factor: f }),
     ];
-    let function = (1u32..20, 1u64..3000, 0u64..3000, behaviour, proptest::option::of(0u32..6), 0u32..3);
-    let async_cfg = (0u32..=2, 60u32..400, 0u32..3, any::<bool>(), any::<bool>(), any::<bool>());
+    let function = (
+        1u32..20,
+        1u64..3000,
+        0u64..3000,
+        behaviour,
+        proptest::option::of(0u32..6),
+        0u32..3,
+    );
+    let async_cfg = (
+        0u32..=2,
+        60u32..400,
+        0u32..3,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    );
     let sources = (1usize..4).prop_flat_map(|n| (0..n).map(source_strategy).collect::<Vec<_>>());
-    let loads = proptest::collection::vec((0usize..3, 1u64..6, 0u64..20_000, 1u64..3, 0u64..2_000_000), 1..4);
-    (function, async_cfg, sources, loads).prop_map(|((timeout, dur, init, behaviour, reserved, prov), (retries, age, dup, dlq, onf, ons), sources, loads)| {
-        let provisioned = reserved.map_or(prov, |r| prov.min(r));
-        // Lambda@Edge functions cannot use provisioned concurrency (CF-RESTR).
-        let provisioned = if sources.iter().any(|s| matches!(s, Source::Cloudfront { .. })) { 0 } else { provisioned };
-        let n = sources.len();
-        let workload = loads
-            .into_iter()
-            .map(|(s, count, at, repeat, bytes)| Workload {
-                source: format!("s{}", s % n),
-                pattern: Pattern::Burst,
-                at_ms: at,
-                count,
-                repeat,
-                every_ms: 7_000,
-                rate_per_s: 0,
-                duration_s: 0,
-                payload_bytes: bytes,
-            })
-            .collect();
-        let dest = |name: &str| Destination { kind: DestinationKind::Sqs, name: name.into(), fifo: false };
-        let file = ScenarioFile {
-            format_version: 1,
-            id: "prop".into(),
-            title: "property".into(),
-            summary: String::new(),
-            horizon_s: 900,
-            network: Network::default(),
-            account: Account { concurrency: 20, minimum_unreserved: 10, scaling_rate_per_10s: 5 },
-            function: Function {
-                timeout_s: timeout,
-                duration: DurationDist::Uniform { min_ms: 1, max_ms: dur },
-                init_ms: init,
-                behaviour,
-                reserved_concurrency: reserved,
-                provisioned_concurrency: provisioned,
-                ..Function::default()
-            },
-            async_config: AsyncConfig {
-                maximum_retry_attempts: retries,
-                maximum_event_age_s: age,
-                duplicate_probability: dup as f64 * 0.2,
-                dead_letter_queue: dlq.then(|| dest("dlq")),
-                on_failure: onf.then(|| dest("fail")),
-                on_success: ons.then(|| dest("ok")),
-                ..AsyncConfig::default()
-            },
+    let loads = proptest::collection::vec(
+        (0usize..3, 1u64..6, 0u64..20_000, 1u64..3, 0u64..2_000_000),
+        1..4,
+    );
+    (function, async_cfg, sources, loads).prop_map(
+        |(
+            (timeout, dur, init, behaviour, reserved, prov),
+            (retries, age, dup, dlq, onf, ons),
             sources,
-            workload,
-        };
-        Scenario::from_file(file).unwrap_or_else(|e| panic!("generator made an invalid scenario: {e:?}"))
-    })
+            loads,
+        )| {
+            let provisioned = reserved.map_or(prov, |r| prov.min(r));
+            // Lambda@Edge functions cannot use provisioned concurrency (CF-RESTR).
+            let provisioned = if sources
+                .iter()
+                .any(|s| matches!(s, Source::Cloudfront { .. }))
+            {
+                0
+            } else {
+                provisioned
+            };
+            let n = sources.len();
+            let workload = loads
+                .into_iter()
+                .map(|(s, count, at, repeat, bytes)| Workload {
+                    source: format!("s{}", s % n),
+                    pattern: Pattern::Burst,
+                    at_ms: at,
+                    count,
+                    repeat,
+                    every_ms: 7_000,
+                    rate_per_s: 0,
+                    duration_s: 0,
+                    payload_bytes: bytes,
+                })
+                .collect();
+            let dest = |name: &str| Destination {
+                kind: DestinationKind::Sqs,
+                name: name.into(),
+                fifo: false,
+            };
+            let file = ScenarioFile {
+                format_version: 1,
+                id: "prop".into(),
+                title: "property".into(),
+                summary: String::new(),
+                horizon_s: 900,
+                network: Network::default(),
+                account: Account {
+                    concurrency: 20,
+                    minimum_unreserved: 10,
+                    scaling_rate_per_10s: 5,
+                },
+                function: Function {
+                    timeout_s: timeout,
+                    duration: DurationDist::Uniform {
+                        min_ms: 1,
+                        max_ms: dur,
+                    },
+                    init_ms: init,
+                    behaviour,
+                    reserved_concurrency: reserved,
+                    provisioned_concurrency: provisioned,
+                    ..Function::default()
+                },
+                async_config: AsyncConfig {
+                    maximum_retry_attempts: retries,
+                    maximum_event_age_s: age,
+                    duplicate_probability: dup as f64 * 0.2,
+                    dead_letter_queue: dlq.then(|| dest("dlq")),
+                    on_failure: onf.then(|| dest("fail")),
+                    on_success: ons.then(|| dest("ok")),
+                    ..AsyncConfig::default()
+                },
+                sources,
+                workload,
+            };
+            Scenario::from_file(file)
+                .unwrap_or_else(|e| panic!("generator made an invalid scenario: {e:?}"))
+        },
+    )
 }
 
 fn check_invariants(s: &Scenario, sim: &Sim) {
@@ -138,15 +205,32 @@ fn check_invariants(s: &Scenario, sim: &Sim) {
     let mut runs: BTreeMap<InvocationId, u32> = BTreeMap::new();
     let mut accepted: BTreeMap<InvocationId, u64> = BTreeMap::new();
     let mut busy: i64 = 0;
-    let limit = s.file.function.reserved_concurrency.unwrap_or(s.file.account.concurrency) as i64;
+    let limit = s
+        .file
+        .function
+        .reserved_concurrency
+        .unwrap_or(s.file.account.concurrency) as i64;
     for (i, e) in trace.iter().enumerate() {
         if i > 0 {
             assert!(trace[i - 1].at <= e.at, "time went backwards at {i}");
         }
         match &e.kind {
-            Trace::EventCreated { inv, source, duplicate, .. } => {
-                let idx = sim.topology().sources.iter().position(|(n, _)| n == source).unwrap();
-                assert!(created.insert(*inv, (idx, *duplicate)).is_none(), "invocation created twice");
+            Trace::EventCreated {
+                inv,
+                source,
+                duplicate,
+                ..
+            } => {
+                let idx = sim
+                    .topology()
+                    .sources
+                    .iter()
+                    .position(|(n, _)| n == source)
+                    .unwrap();
+                assert!(
+                    created.insert(*inv, (idx, *duplicate)).is_none(),
+                    "invocation created twice"
+                );
             }
             Trace::Disposed { inv, .. } => {
                 assert!(created.contains_key(inv), "disposed before created");
@@ -163,7 +247,10 @@ fn check_invariants(s: &Scenario, sim: &Sim) {
                 if s.file.sources[src].method() == Method::Asynchronous {
                     // Nothing runs after the event's maximum age (L-ASYNC-CFG).
                     let age = e.at.as_ms() - accepted[inv];
-                    assert!(age <= s.file.async_config.maximum_event_age_s as u64 * 1000, "attempt at age {age} ms");
+                    assert!(
+                        age <= s.file.async_config.maximum_event_age_s as u64 * 1000,
+                        "attempt at age {age} ms"
+                    );
                 }
             }
             Trace::AttemptFinished { .. } => busy -= 1,
@@ -178,11 +265,18 @@ fn check_invariants(s: &Scenario, sim: &Sim) {
     for (inv, n) in &runs {
         let (src, _) = created[inv];
         let max = match &s.file.sources[src] {
-            Source::Custom { invocation_type: InvocationType::RequestResponse, sdk_max_attempts, .. } => *sdk_max_attempts,
+            Source::Custom {
+                invocation_type: InvocationType::RequestResponse,
+                sdk_max_attempts,
+                ..
+            } => *sdk_max_attempts,
             src if src.method() == Method::Synchronous => 1,
             _ => 1 + s.file.async_config.maximum_retry_attempts,
         };
-        assert!(*n <= max, "invocation {inv:?} ran {n} times, at most {max} allowed");
+        assert!(
+            *n <= max,
+            "invocation {inv:?} ran {n} times, at most {max} allowed"
+        );
     }
 }
 

@@ -57,7 +57,14 @@ fn fork_equals_a_fresh_run_with_the_same_inputs() {
     for at in [0u64, 5_000, 31_337, 59_000, 200_000] {
         let t = SimTime(at);
         let forked = base.fork(t, Input::FailNextAttempt);
-        let fresh = Run::new(&s, 3, vec![TimedInput { at: t, input: Input::FailNextAttempt }]);
+        let fresh = Run::new(
+            &s,
+            3,
+            vec![TimedInput {
+                at: t,
+                input: Input::FailNextAttempt,
+            }],
+        );
         assert_eq!(forked.trace(), fresh.trace(), "fork at {at}");
         // The past before t is shared with the base run.
         let prefix = base.trace().iter().take_while(|e| e.at < t).count();
@@ -68,7 +75,10 @@ fn fork_equals_a_fresh_run_with_the_same_inputs() {
     let f2 = f1.fork(SimTime(20_000), Input::FailNextAttempt);
     assert_eq!(f2.inputs().len(), 2);
     let f3 = f2.fork(SimTime(15_000), Input::TimeOutNextAttempt);
-    assert_eq!(f3.inputs().iter().map(|i| i.at.as_ms()).collect::<Vec<_>>(), vec![10_000, 15_000]);
+    assert_eq!(
+        f3.inputs().iter().map(|i| i.at.as_ms()).collect::<Vec<_>>(),
+        vec![10_000, 15_000]
+    );
     assert_eq!(f3.trace(), Run::new(&s, 3, f3.inputs().to_vec()).trace());
 }
 
@@ -91,14 +101,20 @@ fn scene_places_tokens_and_environments() {
     assert!((s.tokens[0].progress - 0.5).abs() < 1e-6);
     assert_eq!(s.nodes[topo.sources[0].1.unwrap().0 as usize].waiting, 1);
     // At 250 ms the environment is initialising; at 1,250 ms the handler is busy.
-    assert_eq!(tl.scene_at(SimTime(250)).environments[0].phase, EnvPhase::Initializing);
+    assert_eq!(
+        tl.scene_at(SimTime(250)).environments[0].phase,
+        EnvPhase::Initializing
+    );
     let s = tl.scene_at(SimTime(1250));
     assert_eq!(s.environments[0].phase, EnvPhase::Busy);
     assert_eq!(s.concurrency_in_use, 1);
     assert!(s.tokens.is_empty());
     // After the answer arrives the caller has seen 200 and the environment is idle (warm).
     let s = tl.scene_at(SimTime(2000));
-    assert_eq!(s.nodes[topo.sources[0].1.unwrap().0 as usize].last_status, Some(200));
+    assert_eq!(
+        s.nodes[topo.sources[0].1.unwrap().0 as usize].last_status,
+        Some(200)
+    );
     assert_eq!(s.environments[0].phase, EnvPhase::Idle);
     assert_eq!(s.counters.succeeded, 1);
 }
@@ -117,8 +133,14 @@ fn scene_at_is_a_pure_function_of_time() {
     }
     // Compare a keyframe-accelerated scene with a fold from scratch (a timeline with no keyframes).
     let s = tl.scene_at(SimTime(123_456));
-    let scratch = lambdascope_sim::Timeline::new(tl.topology.clone(), tl.trace[..tl.index_at(SimTime(123_456))].to_vec());
-    assert_eq!(s.queue_depth, scratch.scene_at(SimTime(123_456)).queue_depth);
+    let scratch = lambdascope_sim::Timeline::new(
+        tl.topology.clone(),
+        tl.trace[..tl.index_at(SimTime(123_456))].to_vec(),
+    );
+    assert_eq!(
+        s.queue_depth,
+        scratch.scene_at(SimTime(123_456)).queue_depth
+    );
     assert_eq!(s.counters, scratch.scene_at(SimTime(123_456)).counters);
 }
 
@@ -165,13 +187,27 @@ fn share_link_round_trip_reproduces_the_trace() {
     let text = busy_async();
     let s = scenario(&text);
     let base = Run::new(&s, 21, vec![]);
-    let forked = base.fork(SimTime(12_000), Input::FailNextAttempt).fork(SimTime(20_000), Input::Throttle { for_ms: 4_000 });
-    for scenario_ref in [ScenarioRef::Inline(text.clone()), ScenarioRef::Bundled("t".into())] {
-        let state = ShareState { scenario: Some(scenario_ref), seed: Some(21), inputs: forked.inputs().to_vec(), t: Some(SimTime(25_000)), ..Default::default() };
+    let forked = base
+        .fork(SimTime(12_000), Input::FailNextAttempt)
+        .fork(SimTime(20_000), Input::Throttle { for_ms: 4_000 });
+    for scenario_ref in [
+        ScenarioRef::Inline(text.clone()),
+        ScenarioRef::Bundled("t".into()),
+    ] {
+        let state = ShareState {
+            scenario: Some(scenario_ref),
+            seed: Some(21),
+            inputs: forked.inputs().to_vec(),
+            t: Some(SimTime(25_000)),
+            ..Default::default()
+        };
         let back = ShareState::from_query(&state.to_query()).unwrap();
         assert_eq!(back, state);
         let reopened = Run::new(&s, back.seed.unwrap(), back.inputs.clone());
         assert_eq!(reopened.trace(), forked.trace());
-        assert_eq!(reopened.timeline().scene_at(back.t.unwrap()), forked.timeline().scene_at(SimTime(25_000)));
+        assert_eq!(
+            reopened.timeline().scene_at(back.t.unwrap()),
+            forked.timeline().scene_at(SimTime(25_000))
+        );
     }
 }

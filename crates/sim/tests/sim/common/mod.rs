@@ -24,7 +24,9 @@ pub fn attempts(sim: &Sim, inv: u32) -> Vec<(u64, u64, AttemptOutcome)> {
     let mut starts = Vec::new();
     for e in sim.trace() {
         match &e.kind {
-            Trace::AttemptStarted { inv: i, attempt, .. } if i.0 == inv => starts.push((*attempt, e.at.as_ms())),
+            Trace::AttemptStarted {
+                inv: i, attempt, ..
+            } if i.0 == inv => starts.push((*attempt, e.at.as_ms())),
             _ => {}
         }
     }
@@ -35,7 +37,12 @@ pub fn attempts(sim: &Sim, inv: u32) -> Vec<(u64, u64, AttemptOutcome)> {
                 .trace()
                 .iter()
                 .find_map(|e| match &e.kind {
-                    Trace::AttemptFinished { inv: i, attempt: a, outcome, .. } if i.0 == inv && *a == attempt => Some((e.at.as_ms(), outcome.clone())),
+                    Trace::AttemptFinished {
+                        inv: i,
+                        attempt: a,
+                        outcome,
+                        ..
+                    } if i.0 == inv && *a == attempt => Some((e.at.as_ms(), outcome.clone())),
                     _ => None,
                 })
                 .expect("attempt finished");
@@ -47,7 +54,10 @@ pub fn attempts(sim: &Sim, inv: u32) -> Vec<(u64, u64, AttemptOutcome)> {
 /// The disposition of `inv` and when it happened.
 pub fn disposition(sim: &Sim, inv: u32) -> Option<(u64, Disposition)> {
     sim.trace().iter().find_map(|e| match &e.kind {
-        Trace::Disposed { inv: i, disposition } if i.0 == inv => Some((e.at.as_ms(), disposition.clone())),
+        Trace::Disposed {
+            inv: i,
+            disposition,
+        } if i.0 == inv => Some((e.at.as_ms(), disposition.clone())),
         _ => None,
     })
 }
