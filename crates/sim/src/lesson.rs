@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::Report;
 use crate::run::Run;
-use crate::scenario::{locate, Scenario, ScenarioError, ScenarioErrors, MAX_SCENARIO_BYTES};
+use crate::scenario::{parse_checked, Scenario, ScenarioErrors};
 use crate::time::SimTime;
 use crate::topology::Topology;
 use crate::trace::*;
@@ -157,94 +157,65 @@ pub struct PlannedBeat {
 impl Lesson {
     /// Parses and checks the format (not the plan: that needs the scenario, see [`Lesson::plan`]).
     pub fn parse(file: &str, text: &str) -> Result<Lesson, ScenarioErrors> {
-        let fail = |errors| {
-            Err(ScenarioErrors {
-                file: file.to_string(),
-                errors,
-            })
-        };
-        if text.len() > MAX_SCENARIO_BYTES {
-            return fail(vec![ScenarioError {
-                line: None,
-                field: "(file)".into(),
-                message: format!(
-                    "is {} bytes; lessons are limited to {MAX_SCENARIO_BYTES}",
-                    text.len()
-                ),
-            }]);
-        }
-        let lesson: Lesson = match toml::from_str(text) {
-            Ok(l) => l,
-            Err(e) => {
-                let line = e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-                return fail(vec![ScenarioError {
-                    line,
-                    field: "(syntax)".into(),
-                    message: e.message().trim().to_string(),
-                }]);
+        parse_checked(file, text, "lessons", problems)
+    }
+}
+
+/// Format problems of a lesson (the plan checks the rest, see [`Lesson::plan`]).
+fn problems(lesson: &Lesson) -> Vec<(String, String)> {
+    let mut errors: Vec<(String, String)> = Vec::new();
+    if lesson.format_version != LESSON_FORMAT_VERSION {
+        errors.push((
+            "format_version".into(),
+            format!(
+                "{} is not supported: this build reads format_version = {LESSON_FORMAT_VERSION}",
+                lesson.format_version
+            ),
+        ));
+    }
+    if lesson.beats.is_empty() {
+        errors.push((
+            "beats".into(),
+            "a lesson needs at least one [[beats]] entry".into(),
+        ));
+    }
+    for (i, b) in lesson.beats.iter().enumerate() {
+        check_condition(&mut errors, &format!("beats[{i}].until"), &b.until);
+        if let Some(q) = &b.question {
+            if let Measure::Count { of } | Measure::FirstStatus { of } = &q.measure {
+                check_condition(&mut errors, &format!("beats[{i}].question.measure.of"), of);
             }
-        };
-        let mut errors: Vec<(String, String)> = Vec::new();
-        if lesson.format_version != LESSON_FORMAT_VERSION {
-            errors.push(("format_version".into(), format!("{} is not supported: this build reads format_version = {LESSON_FORMAT_VERSION}", lesson.format_version)));
-        }
-        if lesson.beats.is_empty() {
-            errors.push((
-                "beats".into(),
-                "a lesson needs at least one [[beats]] entry".into(),
-            ));
-        }
-        for (i, b) in lesson.beats.iter().enumerate() {
-            check_condition(&mut errors, &format!("beats[{i}].until"), &b.until);
-            if let Some(q) = &b.question {
-                if let Measure::Count { of } | Measure::FirstStatus { of } = &q.measure {
-                    check_condition(&mut errors, &format!("beats[{i}].question.measure.of"), of);
-                }
-                if let Measure::FirstKindOf { among, .. } = &q.measure {
-                    for k in among
-                        .iter()
-                        .filter(|k| !Trace::KIND_NAMES.contains(&k.as_str()))
-                    {
-                        errors.push((
-                            format!("beats[{i}].question.measure.among"),
-                            format!(
-                                "`{k}` is not a trace event: allowed {}",
-                                Trace::KIND_NAMES.join(", ")
-                            ),
-                        ));
-                    }
-                }
-                match q.kind {
-                    QuestionKind::Choice if q.choices.len() < 2 => errors.push((
-                        format!("beats[{i}].question.choices"),
-                        "a choice question needs at least 2 choices".into(),
-                    )),
-                    QuestionKind::Number if !q.choices.is_empty() => errors.push((
-                        format!("beats[{i}].question.choices"),
-                        "a number question has no choices".into(),
-                    )),
-                    _ => {}
+            if let Measure::FirstKindOf { among, .. } = &q.measure {
+                for k in among
+                    .iter()
+                    .filter(|k| !Trace::KIND_NAMES.contains(&k.as_str()))
+                {
+                    errors.push((
+                        format!("beats[{i}].question.measure.among"),
+                        format!(
+                            "`{k}` is not a trace event: allowed {}",
+                            Trace::KIND_NAMES.join(", ")
+                        ),
+                    ));
                 }
             }
-        }
-        if errors.is_empty() {
-            Ok(lesson)
-        } else {
-            fail(
-                errors
-                    .into_iter()
-                    .map(|(field, message)| ScenarioError {
-                        line: locate(text, &field),
-                        field,
-                        message,
-                    })
-                    .collect(),
-            )
+            match q.kind {
+                QuestionKind::Choice if q.choices.len() < 2 => errors.push((
+                    format!("beats[{i}].question.choices"),
+                    "a choice question needs at least 2 choices".into(),
+                )),
+                QuestionKind::Number if !q.choices.is_empty() => errors.push((
+                    format!("beats[{i}].question.choices"),
+                    "a number question has no choices".into(),
+                )),
+                _ => {}
+            }
         }
     }
+    errors
+}
 
+impl Lesson {
     /// Runs the lesson on `scenario`: every beat's start, the instant its condition is met, and
     /// every question's computed answer. Errors name the beat that can never be reached and why.
     pub fn plan(&self, scenario: &Scenario) -> Result<LessonPlan, String> {

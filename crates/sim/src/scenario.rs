@@ -631,51 +631,7 @@ pub struct Scenario {
 impl Scenario {
     /// Parses and validates TOML text. `file` names the origin in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
-        let fail = |errors| {
-            Err(ScenarioErrors {
-                file: file.to_string(),
-                errors,
-            })
-        };
-        if text.len() > MAX_SCENARIO_BYTES {
-            return fail(vec![ScenarioError {
-                line: None,
-                field: "(file)".into(),
-                message: format!(
-                    "is {} bytes; scenarios are limited to {} bytes",
-                    text.len(),
-                    MAX_SCENARIO_BYTES
-                ),
-            }]);
-        }
-        let parsed: ScenarioFile = match toml::from_str(text) {
-            Ok(p) => p,
-            Err(e) => {
-                let line = e.span().map(|s| line_of_offset(text, s.start));
-                let message = e.message().trim().to_string();
-                // toml's message names the field for unknown/missing keys; say what the allowed
-                // set is in its own words (serde lists the expected fields).
-                return fail(vec![ScenarioError {
-                    line,
-                    field: "(syntax)".into(),
-                    message,
-                }]);
-            }
-        };
-        let errors = validate(&parsed);
-        if errors.is_empty() {
-            Ok(Scenario { file: parsed })
-        } else {
-            let errors = errors
-                .into_iter()
-                .map(|(field, message)| ScenarioError {
-                    line: locate(text, &field),
-                    field,
-                    message,
-                })
-                .collect();
-            fail(errors)
-        }
+        parse_checked(file, text, "scenarios", validate).map(|file| Scenario { file })
     }
 
     /// Re-validates an edited scenario (the app's parameter panel edits fields in place).
@@ -700,6 +656,59 @@ impl Scenario {
         m.sort();
         m.dedup();
         m
+    }
+}
+
+/// The shared front half of every content parser (scenarios, lessons): refuse oversized text,
+/// deserialize (syntax and unknown-field errors keep toml's line), then run `check`, whose
+/// `(field path, message)` problems are located to their line with [`locate`].
+pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    what: &str,
+    check: impl FnOnce(&T) -> Vec<(String, String)>,
+) -> Result<T, ScenarioErrors> {
+    let fail = |errors| {
+        Err(ScenarioErrors {
+            file: file.to_string(),
+            errors,
+        })
+    };
+    if text.len() > MAX_SCENARIO_BYTES {
+        return fail(vec![ScenarioError {
+            line: None,
+            field: "(file)".into(),
+            message: format!(
+                "is {} bytes; {what} are limited to {MAX_SCENARIO_BYTES} bytes",
+                text.len()
+            ),
+        }]);
+    }
+    let parsed: T = match toml::from_str(text) {
+        Ok(p) => p,
+        Err(e) => {
+            // toml's message names the field for unknown/missing keys and lists the expected ones.
+            return fail(vec![ScenarioError {
+                line: e.span().map(|s| line_of_offset(text, s.start)),
+                field: "(syntax)".into(),
+                message: e.message().trim().to_string(),
+            }]);
+        }
+    };
+    let errors = check(&parsed);
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        fail(
+            errors
+                .into_iter()
+                .map(|(field, message)| ScenarioError {
+                    line: locate(text, &field),
+                    field,
+                    message,
+                })
+                .collect(),
+        )
     }
 }
 

@@ -183,6 +183,33 @@ pub(crate) struct Invocation {
     pub duplicate: bool,
 }
 
+impl Invocation {
+    /// A fresh invocation: nothing tried, nothing running, not disposed.
+    pub(crate) fn new(
+        event: EventId,
+        source: usize,
+        created: SimTime,
+        payload_bytes: u64,
+    ) -> Invocation {
+        Invocation {
+            event,
+            source,
+            created,
+            payload_bytes,
+            attempts: 0,
+            tries: 0,
+            answered: false,
+            awaiting_try: 0,
+            retries_used: 0,
+            backoff_ms: 0,
+            accepted_at: None,
+            running: 0,
+            disposed: false,
+            duplicate: false,
+        }
+    }
+}
+
 /// Interventions in force ([`Input`]).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Overrides {
@@ -625,20 +652,8 @@ impl Sim {
         self.invocations.insert(
             inv,
             Invocation {
-                event,
-                source,
-                created: self.now,
-                payload_bytes,
-                attempts: 0,
-                tries: 0,
-                answered: false,
-                awaiting_try: 0,
-                retries_used: 0,
-                backoff_ms: 0,
-                accepted_at: None,
-                running: 0,
-                disposed: false,
                 duplicate: duplicate_of.is_some(),
+                ..Invocation::new(event, source, self.now, payload_bytes)
             },
         );
         self.emit(Trace::EventCreated {

@@ -205,20 +205,8 @@ impl Sim {
         self.invocations.insert(
             batch,
             Invocation {
-                event: first,
-                source,
-                created: self.now,
-                payload_bytes: bytes,
                 attempts: max_delivery.saturating_sub(1),
-                tries: 0,
-                answered: false,
-                awaiting_try: 0,
-                retries_used: 0,
-                backoff_ms: 0,
-                accepted_at: None,
-                running: 0,
-                disposed: false,
-                duplicate: false,
+                ..Invocation::new(first, source, self.now, bytes)
             },
         );
         self.totals.batches += 1;
