@@ -12,6 +12,9 @@
 // The purity bans are for the library; tests read the bundled scenario files.
 #![allow(clippy::disallowed_methods)]
 
+#[path = "support/content_files.rs"]
+mod content_files;
+
 use std::collections::BTreeMap;
 
 use lambdascope_sim::trace::*;
@@ -1700,32 +1703,13 @@ mod properties {
 
 pub mod content {
     use super::*;
-    use std::path::PathBuf;
 
     /// The bundled polling scenarios (`sqs-*`, `fifo-*`, `kinesis-*`, `dynamodb-*`).
     pub fn polling_files() -> Vec<(String, String)> {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../content/scenarios");
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .expect("content/scenarios")
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                let n = p.file_name().unwrap().to_string_lossy().to_string();
-                n.ends_with(".toml")
-                    && ["sqs-", "fifo-", "kinesis-", "dynamodb-"]
-                        .iter()
-                        .any(|pre| n.starts_with(pre))
-            })
-            .collect();
-        files.sort();
-        files
-            .into_iter()
-            .map(|p| {
-                (
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read_to_string(&p).unwrap(),
-                )
-            })
-            .collect()
+        crate::content_files::content_files(
+            "scenarios",
+            &["sqs-", "fifo-", "kinesis-", "dynamodb-"],
+        )
     }
 
     fn bundled(id: &str, seed: u64) -> Sim {

@@ -11,6 +11,9 @@
 // The purity bans are for the library; tests read the bundled scenario files.
 #![allow(clippy::disallowed_methods)]
 
+#[path = "support/content_files.rs"]
+mod content_files;
+
 use std::collections::BTreeMap;
 
 use lambdascope_sim::scenario::{JitterStrategy, Retrier};
@@ -919,30 +922,9 @@ mod properties {
 
 mod content {
     use super::*;
-    use std::path::PathBuf;
 
     fn files() -> Vec<(String, String)> {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../content/scenarios");
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .expect("content/scenarios")
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with("stepfunctions-")
-            })
-            .collect();
-        files.sort();
-        files
-            .into_iter()
-            .map(|p| {
-                (
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read_to_string(&p).unwrap(),
-                )
-            })
-            .collect()
+        crate::content_files::content_files("scenarios", &["stepfunctions-"])
     }
 
     fn bundled(id: &str, seed: u64) -> Sim {

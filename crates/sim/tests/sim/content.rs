@@ -1,29 +1,9 @@
 //! Every bundled scenario parses, runs, and ends the way the fact sheet says.
 
-use std::path::PathBuf;
-
 use lambdascope_sim::{Scenario, Sim};
 
-fn scenario_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../content/scenarios")
-}
-
 pub fn bundled() -> Vec<(String, String)> {
-    let mut files: Vec<_> = std::fs::read_dir(scenario_dir())
-        .expect("content/scenarios exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect()
+    crate::content_files::content_files("scenarios", &[])
 }
 
 #[test]

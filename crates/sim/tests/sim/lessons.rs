@@ -1,32 +1,11 @@
 //! Every lesson parses, plays to its end on its scenario and seed, and every question's answer
 //! is derived from the simulation (and is one of its choices).
 
-use std::path::PathBuf;
-
 use lambdascope_sim::lesson::{Lesson, QuestionKind};
 use lambdascope_sim::Scenario;
 
-fn dir(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../content")
-        .join(name)
-}
-
 fn files(name: &str) -> Vec<(String, String)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir(name))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    v.sort();
-    v.into_iter()
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect()
+    crate::content_files::content_files(name, &[])
 }
 
 #[test]

@@ -12,6 +12,8 @@
 #![allow(clippy::disallowed_methods)]
 
 mod common;
+#[path = "../support/content_files.rs"]
+mod content_files;
 
 mod asynchronous;
 mod concurrency;
