@@ -449,6 +449,22 @@ fn d_eb_backoff_max() -> u64 {
 }
 
 impl Source {
+    /// API Gateway's integration timeout: the configured one, else 29 s for REST and WebSocket
+    /// (APIGW-2017, APIGW-WSQ) or 30 s for HTTP APIs (APIGW-HTTPQ); `None` for other sources.
+    pub fn integration_timeout_ms(&self) -> Option<u64> {
+        match self {
+            Source::ApiGateway {
+                integration_timeout_ms,
+                api_type,
+                ..
+            } => Some(integration_timeout_ms.unwrap_or(match api_type {
+                ApiType::Http => 30_000,
+                _ => 29_000,
+            })),
+            _ => None,
+        }
+    }
+
     pub fn id(&self) -> &str {
         match self {
             Source::ApiGateway { id, .. }
@@ -1062,11 +1078,10 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         match src {
             Source::ApiGateway {
                 api_type,
-                integration_timeout_ms,
                 timeout_quota_raised,
                 ..
             } => {
-                let t = integration_timeout_ms.unwrap_or(29_000);
+                let t = src.integration_timeout_ms().unwrap_or_default();
                 match api_type {
                     ApiType::Http => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 30_000, "HTTP API integration timeout is at most 30 s and cannot be raised, APIGW-HTTPQ"),
                     ApiType::Websocket => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 29_000, "WebSocket API integration timeout, APIGW-WSQ"),

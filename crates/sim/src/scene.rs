@@ -265,26 +265,19 @@ impl Timeline {
 
     /// Last simulated instant with an event.
     pub fn end(&self) -> SimTime {
+        // The last few events cover every message still moving and every run still going at the
+        // end (arrivals and run ends can outlast the last event's own instant).
         self.trace
-            .last()
+            .iter()
+            .rev()
+            .take(64)
             .map(|e| match &e.kind {
                 Trace::Sent { arrives, .. } => *arrives,
+                Trace::AttemptStarted { ends, .. } => *ends,
                 _ => e.at,
             })
+            .max()
             .unwrap_or(SimTime::ZERO)
-            .max(
-                self.trace
-                    .iter()
-                    .rev()
-                    .take(64)
-                    .map(|e| match &e.kind {
-                        Trace::Sent { arrives, .. } => *arrives,
-                        Trace::AttemptStarted { ends, .. } => *ends,
-                        _ => e.at,
-                    })
-                    .max()
-                    .unwrap_or(SimTime::ZERO),
-            )
     }
 
     /// Number of trace events at or before `t`.

@@ -375,7 +375,8 @@ impl Sim {
     /// Runs to the horizon.
     pub fn run(&mut self) {
         while self.step() {}
-        self.now = self.now.max(self.horizon.min(self.now.max(self.horizon)));
+        // Nothing is left before the horizon: the clock stands at it.
+        self.now = self.now.max(self.horizon);
     }
 
     /// Applies an intervention at the current instant, without advancing time.

@@ -17,7 +17,7 @@
 //!   call while the first is still running, so the handler runs twice (CLI-TIMEOUT [S]).
 //! * Payloads over 6 MB are refused with 413 RequestTooLargeException (L-INVOKE [D]).
 
-use crate::scenario::{ApiType, Source};
+use crate::scenario::Source;
 use crate::trace::{AttemptOutcome, Disposition, InvocationId, Message, RetryReason, Trace};
 use crate::world::{Leg, Sim, Timer};
 
@@ -48,7 +48,7 @@ impl Sim {
         let Some(source) = self.source_of(inv) else {
             return;
         };
-        if let Some(t) = Sim::integration_timeout_ms(&self.scenario.file.sources[source]) {
+        if let Some(t) = self.scenario.file.sources[source].integration_timeout_ms() {
             self.schedule(self.now.plus(t), inv, Timer::IntegrationTimeout);
         }
         self.sync_send_invoke(inv, 1);
@@ -249,8 +249,9 @@ impl Sim {
         }
         state.answered = true;
         let source = state.source;
-        let waited_ms =
-            Sim::integration_timeout_ms(&self.scenario.file.sources[source]).unwrap_or(0);
+        let waited_ms = self.scenario.file.sources[source]
+            .integration_timeout_ms()
+            .unwrap_or(0);
         let (node, caller) = self.topo.sources[source];
         let caller = caller.expect("front doors have callers");
         self.emit(Trace::CallerGaveUp {
@@ -370,20 +371,5 @@ impl Sim {
             },
         };
         self.dispose(inv, disposition);
-    }
-
-    /// API Gateway integration timeout for a source (29 s REST default, APIGW-2017).
-    pub fn integration_timeout_ms(source: &Source) -> Option<u64> {
-        match source {
-            Source::ApiGateway {
-                integration_timeout_ms,
-                api_type,
-                ..
-            } => Some(integration_timeout_ms.unwrap_or(match api_type {
-                ApiType::Http => 30_000,
-                _ => 29_000,
-            })),
-            _ => None,
-        }
     }
 }
