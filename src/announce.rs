@@ -64,6 +64,14 @@ impl Announcer {
         }
     }
 
+    /// Counts `n` events that would have been folded anyway, without their sentences: a caller
+    /// with thousands of new events (a seek across a long run) queues only the last
+    /// [`MAX_PENDING`] and reports the rest here, which leaves the queue exactly as queuing them
+    /// all would have.
+    pub fn fold(&mut self, n: usize) {
+        self.folded += n;
+    }
+
     /// Drops everything waiting (the learner jumped elsewhere: old news is noise).
     pub fn clear(&mut self) {
         self.pending.clear();
@@ -148,6 +156,30 @@ mod tests {
         assert_eq!(said.len(), 1 + 1 + MAX_PENDING + 1);
         // Forty events at one per frame would have taken 40 frames; read out, it takes seconds.
         assert!(t >= 8.0 * MIN_HOLD_MS);
+    }
+
+    #[test]
+    fn folding_unsaid_events_equals_queuing_them_all() {
+        for waiting in [0, 3, MAX_PENDING] {
+            let (mut all, mut folded) = (Announcer::default(), Announcer::default());
+            for a in [&mut all, &mut folded] {
+                a.say("Beat 1.");
+                for i in 0..waiting {
+                    a.event(format!("Earlier {i}."));
+                }
+            }
+            for i in 0..500 {
+                all.event(format!("Event {i}."));
+            }
+            folded.fold(500 - MAX_PENDING);
+            for i in 500 - MAX_PENDING..500 {
+                folded.event(format!("Event {i}."));
+            }
+            // Folding counts what was skipped; queuing the last six then drops the older events
+            // still waiting, exactly as queuing all 500 did.
+            assert_eq!(folded.pending, all.pending);
+            assert_eq!(folded.folded, all.folded, "waiting {waiting}");
+        }
     }
 
     #[test]

@@ -56,6 +56,19 @@ pub fn chapters() -> Vec<Lesson> {
     v
 }
 
+/// One bundled lesson by id, parsing only its file: files are named `NN-<id>.toml` (a test checks
+/// it). The explore page's "continue chapter N" link needs one lesson, not all twelve.
+pub fn lesson_by_id(id: &str) -> Option<Lesson> {
+    FILES
+        .iter()
+        .find(|(file, _)| {
+            file.strip_suffix(".toml")
+                .and_then(|stem| stem.split_once('-'))
+                .is_some_and(|(_, rest)| rest == id)
+        })
+        .and_then(|(file, text)| Lesson::parse(file, text).ok())
+}
+
 /// The bundled scenario a lesson plays.
 pub fn scenario_for(lesson: &Lesson) -> Result<Scenario, String> {
     let (file, text) = crate::scenarios::FILES
@@ -592,6 +605,16 @@ mod tests {
             frames += 1;
         }
         frames
+    }
+
+    #[test]
+    fn lesson_files_are_named_after_their_ids() {
+        for l in chapters() {
+            let found = lesson_by_id(&l.id).unwrap_or_else(|| panic!("{} not found by id", l.id));
+            assert_eq!(found, l);
+        }
+        assert!(lesson_by_id("three").is_none(), "a prefix of an id is not an id");
+        assert!(lesson_by_id("01-three-ways").is_none());
     }
 
     #[test]

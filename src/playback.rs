@@ -364,18 +364,18 @@ impl Playback {
 
     /// The next event (its number) a source produces after the cursor, and when.
     pub fn next_event(&self) -> Option<(SimTime, u64)> {
-        self.session
-            .timeline()
-            .trace
-            .iter()
-            .find_map(|e| match &e.kind {
-                Trace::EventCreated {
-                    event,
-                    duplicate: false,
-                    ..
-                } if e.at > self.at => Some((e.at, event.0 as u64)),
-                _ => None,
-            })
+        // The trace is in time order: skip the past by bisection (the inject panel asks on every
+        // render, and a one-hour run has hundreds of thousands of events before a late cursor).
+        let trace = &self.session.timeline().trace;
+        let from = trace.partition_point(|e| e.at <= self.at);
+        trace[from..].iter().find_map(|e| match &e.kind {
+            Trace::EventCreated {
+                event,
+                duplicate: false,
+                ..
+            } => Some((e.at, event.0 as u64)),
+            _ => None,
+        })
     }
 
     fn new_generation(&mut self) -> u64 {

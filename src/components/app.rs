@@ -176,10 +176,14 @@ pub fn app(p: &AppProps) -> Html {
     match r {
         Route::Player => {
             let mut props = p.player.clone();
-            let chapters = crate::course::chapters();
-            let resume = super::lesson::load_progress()
-                .resume(&chapters)
-                .map(|(i, b)| (&chapters[i], b));
+            // Parse the one lesson to resume, not the course: this is on the first paint's path.
+            let progress = super::lesson::load_progress();
+            let current = progress.current.as_deref().and_then(crate::course::lesson_by_id);
+            let resume = current.as_ref().and_then(|l| {
+                progress
+                    .resume(std::slice::from_ref(l))
+                    .map(|(_, b)| (l, b))
+            });
             let start = match resume {
                 Some((l, b)) => {
                     html! { <p class="ls-start">{"Lessons: "}<a href={crate::course::link(&l.id, b)}>

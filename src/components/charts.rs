@@ -57,11 +57,16 @@ fn series_path(s: &Series, xs: &[f64], end: f64) -> String {
 
 #[function_component(Charts)]
 pub fn charts(p: &ChartsProps) -> Html {
+    // Everything that depends on the run only, built once per run: a seek moves the cursor and
+    // the numbers, nothing else.
     let paths = use_memo(p.metrics.clone(), |m| {
         m.series
             .iter()
-            .map(|s| series_path(s, &m.xs, *m.xs.last().unwrap_or(&1.0)))
+            .map(|s| AttrValue::from(series_path(s, &m.xs, *m.xs.last().unwrap_or(&1.0))))
             .collect::<Vec<_>>()
+    });
+    let dots = use_memo((p.metrics.clone(), p.end.to_bits()), |(m, end)| {
+        latency_dots(m, f64::from_bits(*end))
     });
     let cursor = (p.screen / p.end.max(1.0) * W).clamp(0.0, W);
     let veil = html! { <>
@@ -91,7 +96,7 @@ pub fn charts(p: &ChartsProps) -> Html {
             }
         })
         .collect();
-    let latency = latency_chart(m, p.scene.at, p.end, veil);
+    let latency = latency_chart(m, &dots, p.scene.at, veil);
     html! {
         <section class="ls-charts" aria-label="Live metrics">
             {charts}
@@ -100,21 +105,28 @@ pub fn charts(p: &ChartsProps) -> Html {
     }
 }
 
-fn latency_chart(m: &Metrics, at: lambdascope_sim::SimTime, end: f64, veil: Html) -> Html {
+/// The latency dots (answered, failed) as two path strings: one `M x y v0` per answer. A one-hour
+/// run has thousands; they depend on the run only, so the player builds them once per run rather
+/// than on every seek (formatting them was most of a seek's cost).
+fn latency_dots(m: &Metrics, end: f64) -> [AttrValue; 2] {
+    use std::fmt::Write;
     let max = m.latency_max.max(1) as f64;
-    let dot = |ok: bool| -> String {
-        m.latency
-            .iter()
-            .filter(|l| l.error != ok)
-            .map(|l| {
-                format!(
-                    "M{:.2} {:.2}v0",
-                    l.screen / end.max(1.0) * W,
-                    H - 3.0 - l.ms as f64 / max * (H - 6.0)
-                )
-            })
-            .collect()
+    let dot = |ok: bool| -> AttrValue {
+        let mut d = String::new();
+        for l in m.latency.iter().filter(|l| l.error != ok) {
+            let _ = write!(
+                d,
+                "M{:.2} {:.2}v0",
+                l.screen / end.max(1.0) * W,
+                H - 3.0 - l.ms as f64 / max * (H - 6.0)
+            );
+        }
+        d.into()
     };
+    [dot(true), dot(false)]
+}
+
+fn latency_chart(m: &Metrics, dots: &[AttrValue; 2], at: lambdascope_sim::SimTime, veil: Html) -> Html {
     let last = m.latency.iter().rev().find(|l| l.at <= at);
     let now = last
         .map(|l| format_duration_ms(l.ms))
@@ -131,8 +143,8 @@ fn latency_chart(m: &Metrics, at: lambdascope_sim::SimTime, end: f64, veil: Html
         <figure class="ls-chart ls-c-latency" data-metric="Caller latency">
             <figcaption><span>{"Caller latency"}</span><b>{now}</b></figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img" aria-label={label}>
-                <path class="ls-dots-ok" d={dot(true)} vector-effect="non-scaling-stroke" />
-                <path class="ls-dots-bad" d={dot(false)} vector-effect="non-scaling-stroke" />
+                <path class="ls-dots-ok" d={dots[0].clone()} vector-effect="non-scaling-stroke" />
+                <path class="ls-dots-bad" d={dots[1].clone()} vector-effect="non-scaling-stroke" />
                 {veil}
             </svg>
         </figure>

@@ -56,11 +56,17 @@ pub fn narrator(p: &NarratorProps) -> Html {
             let seen = (*seen).min(tl.trace.len());
             let mut l = last.borrow_mut();
             if seen > l.1 {
+                // Only the last MAX_PENDING events can still be said; older ones are folded into
+                // a count. Writing sentences for them all made a seek across a one-hour run
+                // spend its time on text nobody hears.
                 let mut q = queue.borrow_mut();
-                for e in tl.trace[l.1..seen]
+                let major: Vec<_> = tl.trace[l.1..seen]
                     .iter()
                     .filter(|e| salience(e) == Salience::Major)
-                {
+                    .collect();
+                let keep = major.len().saturating_sub(crate::announce::MAX_PENDING);
+                q.fold(keep);
+                for e in &major[keep..] {
                     q.event(sentence(&tl.topology, e));
                 }
             }

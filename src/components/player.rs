@@ -108,14 +108,29 @@ pub fn player(props: &PlayerProps) -> Html {
     }
 }
 
-/// Runs `f` after the next frame has been painted (animation frame, then a task).
+/// Runs `f` after the next frame has been painted: an animation frame callback runs just before
+/// that frame's style, layout and paint, and a message posted from it is delivered as the first
+/// task after them. (A 0 ms timeout would do too, but it queues behind every timer already due —
+/// on a loading page that put the first-diagram mark tens of milliseconds after the paint.)
 fn after_paint(f: impl FnOnce() + 'static) {
     use wasm_bindgen::closure::Closure;
     let Some(w) = web_sys::window() else { return };
     let w2 = w.clone();
-    let task = Closure::once_into_js(f);
-    let frame = Closure::once_into_js(move || {
-        let _ = w2.set_timeout_with_callback(task.unchecked_ref());
+    let frame = Closure::once_into_js(move || match web_sys::MessageChannel::new() {
+        Ok(channel) => {
+            let (receiver, sender) = (channel.port1(), channel.port2());
+            // The closure owns the channel so that it lives until its message arrives.
+            let task = Closure::once_into_js(move || {
+                drop(channel);
+                f()
+            });
+            receiver.set_onmessage(Some(task.unchecked_ref()));
+            let _ = sender.post_message(&wasm_bindgen::JsValue::NULL);
+        }
+        Err(_) => {
+            let task = Closure::once_into_js(f);
+            let _ = w2.set_timeout_with_callback(task.unchecked_ref());
+        }
     });
     let _ = w.request_animation_frame(frame.unchecked_ref());
 }
