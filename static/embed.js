@@ -51,8 +51,14 @@ let started = null;
 // calls mount players added since. Pages with only iframes never download it.
 function start() {
   if (!started) {
+    // Compile the WebAssembly while the glue script loads, not after it: the app's init accepts
+    // a promise of a compiled module. (A server without the application/wasm type gets the
+    // non-streaming compile.)
+    const wasm = new URL('lambdascope-app_bg.wasm', base);
+    const compiled = WebAssembly.compileStreaming(fetch(wasm))
+      .catch(() => fetch(wasm).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
     started = import('./lambdascope-app.js')
-      .then((app) => app.default({ module_or_path: new URL('lambdascope-app_bg.wasm', base) }).then(() => app))
+      .then((app) => app.default({ module_or_path: compiled }).then(() => app))
       .catch((e) => console.error('lambdascope: could not load the player', e));
   } else {
     started.then((app) => app?.mount());

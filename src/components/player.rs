@@ -108,15 +108,44 @@ pub fn player(props: &PlayerProps) -> Html {
     }
 }
 
-/// Runs `f` after the next frame has been painted: an animation frame callback runs just before
-/// that frame's style, layout and paint, and a message posted from it is delivered as the first
-/// task after them. (A 0 ms timeout would do too, but it queues behind every timer already due —
-/// on a loading page that put the first-diagram mark tens of milliseconds after the paint.)
+/// Runs `f` as the first task after the next frame has been painted. An animation frame callback
+/// runs just before that frame's style, layout and paint; a task posted from it runs after them.
+/// It is posted with `scheduler.postTask` at user-blocking priority where the browser has it
+/// (Chromium), else as a channel message: a 0 ms timeout queues behind every timer and script
+/// task already waiting, which on a loading page put the first-diagram mark (and the rest of the
+/// player) 50–80 ms after the diagram was on screen.
 fn after_paint(f: impl FnOnce() + 'static) {
     use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsValue;
     let Some(w) = web_sys::window() else { return };
     let w2 = w.clone();
-    let frame = Closure::once_into_js(move || match web_sys::MessageChannel::new() {
+    let frame = Closure::once_into_js(move || {
+        let scheduler = js_sys::Reflect::get(&w2, &JsValue::from_str("scheduler")).ok();
+        let post_task = scheduler
+            .as_ref()
+            .filter(|s| s.is_object())
+            .and_then(|s| js_sys::Reflect::get(s, &JsValue::from_str("postTask")).ok())
+            .and_then(|p| p.dyn_into::<js_sys::Function>().ok());
+        if let (Some(scheduler), Some(post_task)) = (scheduler, post_task) {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(
+                &options,
+                &JsValue::from_str("priority"),
+                &JsValue::from_str("user-blocking"),
+            );
+            let task = Closure::once_into_js(f);
+            let _ = post_task.call2(&scheduler, &task, &options);
+            return;
+        }
+        post_message_task(&w2, f);
+    });
+    let _ = w.request_animation_frame(frame.unchecked_ref());
+}
+
+/// Runs `f` in a task of its own, as a channel message (or a timeout if channels are missing).
+fn post_message_task(w: &web_sys::Window, f: impl FnOnce() + 'static) {
+    use wasm_bindgen::closure::Closure;
+    match web_sys::MessageChannel::new() {
         Ok(channel) => {
             let (receiver, sender) = (channel.port1(), channel.port2());
             // The closure owns the channel so that it lives until its message arrives.
@@ -129,10 +158,9 @@ fn after_paint(f: impl FnOnce() + 'static) {
         }
         Err(_) => {
             let task = Closure::once_into_js(f);
-            let _ = w2.set_timeout_with_callback(task.unchecked_ref());
+            let _ = w.set_timeout_with_callback(task.unchecked_ref());
         }
-    });
-    let _ = w.request_animation_frame(frame.unchecked_ref());
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -196,8 +224,11 @@ fn player_inner(p: &InnerProps) -> Html {
     let bundled = use_state(|| Shared::new(Vec::<Bundled>::new()));
     let full = use_state(|| false);
     {
+        // Asked for during the first render, not in an effect: Yew runs effects in a later task,
+        // which a loading page queues behind its other work, so an effect's frame request came
+        // one or more frames after the one that painted the diagram.
         let (bundled, full) = (bundled.clone(), full.clone());
-        use_effect_with((), move |_| {
+        use_memo((), move |_| {
             after_paint(move || {
                 perf_mark("lambdascope-first-diagram");
                 full.set(true);
