@@ -613,7 +613,10 @@ mod tests {
             let found = lesson_by_id(&l.id).unwrap_or_else(|| panic!("{} not found by id", l.id));
             assert_eq!(found, l);
         }
-        assert!(lesson_by_id("three").is_none(), "a prefix of an id is not an id");
+        assert!(
+            lesson_by_id("three").is_none(),
+            "a prefix of an id is not an id"
+        );
         assert!(lesson_by_id("01-three-ways").is_none());
     }
 

@@ -178,7 +178,10 @@ pub fn app(p: &AppProps) -> Html {
             let mut props = p.player.clone();
             // Parse the one lesson to resume, not the course: this is on the first paint's path.
             let progress = super::lesson::load_progress();
-            let current = progress.current.as_deref().and_then(crate::course::lesson_by_id);
+            let current = progress
+                .current
+                .as_deref()
+                .and_then(crate::course::lesson_by_id);
             let resume = current.as_ref().and_then(|l| {
                 progress
                     .resume(std::slice::from_ref(l))

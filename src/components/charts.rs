@@ -126,7 +126,12 @@ fn latency_dots(m: &Metrics, end: f64) -> [AttrValue; 2] {
     [dot(true), dot(false)]
 }
 
-fn latency_chart(m: &Metrics, dots: &[AttrValue; 2], at: lambdascope_sim::SimTime, veil: Html) -> Html {
+fn latency_chart(
+    m: &Metrics,
+    dots: &[AttrValue; 2],
+    at: lambdascope_sim::SimTime,
+    veil: Html,
+) -> Html {
     let last = m.latency.iter().rev().find(|l| l.at <= at);
     let now = last
         .map(|l| format_duration_ms(l.ms))
