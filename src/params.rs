@@ -89,7 +89,7 @@ fn get_mut<'a>(v: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
 }
 
 fn to_value(file: &ScenarioFile) -> Value {
-    Value::try_from(file).unwrap_or(Value::Table(Default::default()))
+    Value::Table(file.to_table())
 }
 
 fn show(v: &Value) -> String {
@@ -309,7 +309,7 @@ fn with_value(
     let Value::Table(doc) = root else {
         return Err(fail("not a table".into()));
     };
-    Scenario::parse("edit", &doc.to_string())
+    Scenario::parse("edit", &crate::share_link::toml_text(&doc))
         .map_err(|e| e.errors.into_iter().map(|e| (e.field, e.message)).collect())
 }
 

@@ -329,13 +329,10 @@ pub fn from_attributes(attr: &dyn Fn(&str) -> Option<String>) -> Request {
 
 /// A scenario as TOML text that [`Scenario::parse`] reads back to the same scenario.
 ///
-/// Written from the `toml::Value` the parameter panel already builds, by [`toml_text`]: the
-/// `toml` crate's own text serializer would add 67 KB to the wasm (19 KB gzipped; measured).
+/// Written from the core's table of the scenario by [`toml_text`]: the `toml` crate's own text
+/// serializer would add 67 KB to the wasm (19 KB gzipped; measured).
 pub fn scenario_toml(s: &Scenario) -> String {
-    match toml::Value::try_from(&s.file) {
-        Ok(toml::Value::Table(t)) => toml_text(&t),
-        _ => String::new(),
-    }
+    toml_text(&s.to_table())
 }
 
 /// A TOML document for `table`: plain values first, then `[sub.tables]`, then `[[arrays]]` of

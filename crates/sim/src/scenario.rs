@@ -1,5 +1,5 @@
 //! Scenario files: versioned TOML describing the sources, the function, its settings, the
-//! destinations and the workload. This is the serde edge of the core: these types are the file
+//! destinations and the workload. This is the file edge of the core: these types are the file
 //! format (`format_version = 1`, unknown fields rejected), and [`Scenario::parse`] turns text into
 //! a validated [`Scenario`] or a list of [`ScenarioError`]s that name the line, the field, the bad
 //! value and what is allowed. Configurations AWS itself refuses are refused here with AWS's reason.
@@ -7,10 +7,13 @@
 //! Every default below is the fact sheet's (`../shared/lambda-semantics.md`), cited by source key.
 //! Values the sheet marks undocumented (`[U]`) are parameters whose doc says so.
 
-use serde::{Deserialize, Serialize};
+
+use serde::Serialize;
 
 mod polling;
 mod stepfunctions;
+pub(crate) mod toml_io;
+use toml_io::{tagged, toml_struct, toml_words, Fields, Item, Reader, TomlField};
 pub use polling::*;
 pub use stepfunctions::*;
 
@@ -19,28 +22,20 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Inline scenarios (share links, embeds) are untrusted: refuse anything bigger than this.
 pub const MAX_SCENARIO_BYTES: usize = 64 * 1024;
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScenarioFile {
     pub format_version: u32,
     /// Stable id used in URLs, lessons and the scenario picker (lowercase, digits, `-`).
     pub id: String,
     pub title: String,
-    #[serde(default)]
     pub summary: String,
     /// How far to simulate, in seconds.
-    #[serde(default = "d_horizon_s")]
     pub horizon_s: u64,
-    #[serde(default)]
     pub network: Network,
-    #[serde(default)]
     pub account: Account,
-    #[serde(default)]
     pub function: Function,
-    #[serde(default, rename = "async")]
     pub async_config: AsyncConfig,
     pub sources: Vec<Source>,
-    #[serde(default)]
     pub workload: Vec<Workload>,
 }
 
@@ -50,8 +45,7 @@ fn d_horizon_s() -> u64 {
 
 /// Transit time of a message between two boxes of the diagram. Not an AWS behaviour: it is the
 /// drawing's pace, kept as a parameter so nothing appears to teleport.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Network {
     pub hop_ms: u64,
 }
@@ -62,8 +56,7 @@ impl Default for Network {
 }
 
 /// Account-level concurrency (§4).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Account {
     /// Account concurrency per Region: 1,000 by default (L-QUOTAS [D]).
     pub concurrency: u32,
@@ -82,8 +75,7 @@ impl Default for Account {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Function {
     pub name: String,
     /// Function timeout: 3 s default, 1–900 s (L-TIMEOUT [D]).
@@ -135,16 +127,14 @@ impl Default for Function {
 }
 
 /// Handler run time. Only integer arithmetic, so native and wasm runs agree exactly.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DurationDist {
     Fixed { ms: u64 },
     Uniform { min_ms: u64, max_ms: u64 },
 }
 
 /// What the handler does when it runs.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Behaviour {
     Succeed,
     /// Throws on every run.
@@ -166,8 +156,7 @@ pub enum Behaviour {
 }
 
 /// Lambda's event invoke config for asynchronous invocation (§2).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AsyncConfig {
     /// Function-error retries, 0–2, default 2 (L-ASYNC-ERR [D], L-EIC-API [D]).
     pub maximum_retry_attempts: u32,
@@ -206,8 +195,7 @@ impl Default for AsyncConfig {
     }
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DestinationKind {
     Sqs,
     Sns,
@@ -227,26 +215,22 @@ impl DestinationKind {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Destination {
     pub kind: DestinationKind,
     pub name: String,
     /// FIFO queues and topics are not supported as destinations or DLQs (L-ASYNC-REC [D]).
-    #[serde(default)]
     pub fifo: bool,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApiType {
     Rest,
     Http,
     Websocket,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EdgeTrigger {
     ViewerRequest,
     OriginRequest,
@@ -270,111 +254,82 @@ impl EdgeTrigger {
     }
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InvocationType {
     RequestResponse,
     Event,
 }
 
 /// An AWS service (or your code) that invokes the function.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     ApiGateway {
         id: String,
-        #[serde(default = "d_api_type")]
         api_type: ApiType,
         /// REST default 29 s, 50 ms–29 s (APIGW-2017 [D-old]); more only for Regional/private REST
         /// after a quota increase, reported ceiling 300 s (APIGW-2024 [D], APIGW-RP300 [S]);
         /// HTTP API at most 30 s, not increasable (APIGW-HTTPQ [D]); WebSocket 29 s (APIGW-WSQ [D]).
-        #[serde(default)]
         integration_timeout_ms: Option<u64>,
         /// Set when the account has the REST integration-timeout quota raised (APIGW-2024 [D]).
-        #[serde(default)]
         timeout_quota_raised: bool,
     },
     Cloudfront {
         id: String,
-        #[serde(default = "d_trigger")]
         trigger: EdgeTrigger,
         /// Viewer triggers up to 5 s (CF-CHOOSE [D]; newest quota page says 30 s, §9.2 — so a parameter).
-        #[serde(default = "d_viewer_timeout")]
         viewer_timeout_s: u32,
         /// Origin triggers up to 30 s (CF-CHOOSE [D]).
-        #[serde(default = "d_origin_timeout")]
         origin_timeout_s: u32,
         /// Generated-response size limit: viewer 40 KB (CF-QUOTA [D]).
-        #[serde(default = "d_viewer_resp")]
         viewer_response_limit_bytes: u64,
         /// Generated-response size limit: origin 1 MB (CF-QUOTA [D]).
-        #[serde(default = "d_origin_resp")]
         origin_response_limit_bytes: u64,
         /// [U] Status the viewer sees when the function fails (no retry is documented; the
         /// status is not in the sheet, so it is a parameter).
-        #[serde(default = "d_502")]
         error_status: u16,
         /// [U] Status the viewer sees when Lambda throttles the edge function.
-        #[serde(default = "d_503")]
         throttle_status: u16,
     },
     Custom {
         id: String,
-        #[serde(default = "d_invocation_type")]
         invocation_type: InvocationType,
         /// SDK standard/adaptive retry mode: 3 attempts in total (SDK-RETRY [D]).
-        #[serde(default = "d_sdk_attempts")]
         sdk_max_attempts: u32,
         /// [U] SDK backoff: random 0…min(max, base × 2^n); the sheet gives no numbers.
-        #[serde(default = "d_sdk_base")]
         sdk_backoff_base_ms: u64,
-        #[serde(default = "d_sdk_max")]
         sdk_max_backoff_ms: u64,
         /// Client read timeout after which the client re-sends (AWS CLI: 60 s, CLI-TIMEOUT [S]).
         /// Unset = wait for the answer.
-        #[serde(default)]
         read_timeout_ms: Option<u64>,
     },
     S3 {
         id: String,
-        #[serde(default = "d_bucket")]
         bucket: String,
         /// [U] Notification delay: "typically within seconds, sometimes a minute" (S3-NOTIF [D]).
-        #[serde(default = "d_s3_delay")]
         delivery_delay_ms: u64,
         /// [U] Chance of a duplicate notification (at-least-once, S3-NOTIF [D]; rate undocumented).
-        #[serde(default)]
         duplicate_probability: f64,
     },
     Sns {
         id: String,
-        #[serde(default = "d_topic")]
         topic: String,
         /// Lambda cannot be reached from SNS for this long from the start (a server-side delivery
         /// failure); SNS's delivery policy retries meanwhile (SNS-RETRY [D]).
-        #[serde(default)]
         unreachable_for_ms: u64,
     },
     EventBridge {
         id: String,
-        #[serde(default = "d_bus")]
         bus: String,
         /// Target retry policy: 185 attempts, 0–185 (EB-RETRY [D], EB-API [D]).
-        #[serde(default = "d_eb_retries")]
         maximum_retry_attempts: u32,
         /// 24 h, 60–86,400 s (EB-API [D]).
-        #[serde(default = "d_eb_age")]
         maximum_event_age_s: u32,
         /// Target DLQ (an SQS queue) for *delivery* failures only (EB-RETRY [D], EB-RP [S]).
-        #[serde(default)]
         dead_letter_queue: Option<String>,
         /// Lambda cannot be reached from EventBridge for this long from the start.
-        #[serde(default)]
         unreachable_for_ms: u64,
         /// [U] Exponential backoff with jitter (EB-RETRY [D]); the numbers are undocumented.
-        #[serde(default = "d_eb_backoff")]
         retry_backoff_initial_ms: u64,
-        #[serde(default = "d_eb_backoff_max")]
         retry_backoff_max_ms: u64,
     },
     /// An SQS queue polled by a Lambda event source mapping (§3a, §3b).
@@ -530,7 +485,8 @@ impl Source {
 }
 
 /// The three invocation methods (plus Step Functions, which calls synchronously).
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// (Serialized in the trace JSON's topology, in the file format's words.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     Synchronous,
@@ -547,8 +503,7 @@ impl Method {
     }
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pattern {
     /// `count` events at `at_ms` (a burst when count > 1), repeated `repeat` times `every_ms` apart.
     Burst,
@@ -556,27 +511,18 @@ pub enum Pattern {
     Rate,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Workload {
     /// The `id` of the source that produces these events.
     pub source: String,
-    #[serde(default = "d_pattern")]
     pub pattern: Pattern,
-    #[serde(default)]
     pub at_ms: u64,
-    #[serde(default = "d_one")]
     pub count: u64,
-    #[serde(default = "d_one")]
     pub repeat: u64,
-    #[serde(default)]
     pub every_ms: u64,
-    #[serde(default)]
     pub rate_per_s: u64,
-    #[serde(default)]
     pub duration_s: u64,
     /// Request payload size: sync limit 6 MB, async 1 MB (L-INVOKE [D]).
-    #[serde(default = "d_payload")]
     pub payload_bytes: u64,
 }
 fn d_pattern() -> Pattern {
@@ -638,6 +584,15 @@ impl std::fmt::Display for ScenarioErrors {
 }
 impl std::error::Error for ScenarioErrors {}
 
+impl ScenarioFile {
+    /// This file as a TOML table (see [`Scenario::to_table`]); unvalidated, for editors.
+    pub fn to_table(&self) -> toml::Table {
+        let mut t = toml::Table::new();
+        self.write_fields(&mut t);
+        t
+    }
+}
+
 /// A scenario that parsed and passed validation. The engine only ever sees these.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -647,7 +602,14 @@ pub struct Scenario {
 impl Scenario {
     /// Parses and validates TOML text. `file` names the origin in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
-        parse_checked(file, text, "scenarios", validate).map(|file| Scenario { file })
+        parse_checked_with(
+            file,
+            text,
+            "scenarios",
+            toml_io::read_document::<ScenarioFile>,
+            validate,
+        )
+        .map(|file| Scenario { file })
     }
 
     /// Re-validates an edited scenario (the app's parameter panel edits fields in place).
@@ -663,6 +625,11 @@ impl Scenario {
     pub fn id(&self) -> &str {
         &self.file.id
     }
+    /// The scenario as a TOML table: what [`Scenario::parse`] reads back into an equal scenario
+    /// (every field written out, defaults included; unset options left out).
+    pub fn to_table(&self) -> toml::Table {
+        self.file.to_table()
+    }
     pub fn horizon_ms(&self) -> u64 {
         self.file.horizon_s.saturating_mul(1000)
     }
@@ -676,12 +643,13 @@ impl Scenario {
 }
 
 /// The shared front half of every content parser (scenarios, lessons): refuse oversized text,
-/// deserialize (syntax and unknown-field errors keep toml's line), then run `check`, whose
+/// read it with `read` (syntax and format errors carry their line), then run `check`, whose
 /// `(field path, message)` problems are located to their line with [`locate`].
-pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_checked_with<T>(
     file: &str,
     text: &str,
     what: &str,
+    read: impl FnOnce(&str, &str) -> Result<T, ScenarioErrors>,
     check: impl FnOnce(&T) -> Vec<(String, String)>,
 ) -> Result<T, ScenarioErrors> {
     let fail = |errors| {
@@ -700,17 +668,7 @@ pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
             ),
         }]);
     }
-    let parsed: T = match toml::from_str(text) {
-        Ok(p) => p,
-        Err(e) => {
-            // toml's message names the field for unknown/missing keys and lists the expected ones.
-            return fail(vec![ScenarioError {
-                line: e.span().map(|s| line_of_offset(text, s.start)),
-                field: "(syntax)".into(),
-                message: e.message().trim().to_string(),
-            }]);
-        }
-    };
+    let parsed = read(file, text)?;
     let errors = check(&parsed);
     if errors.is_empty() {
         Ok(parsed)
@@ -728,13 +686,29 @@ pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
     }
 }
 
-fn line_of_offset(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .bytes()
-        .filter(|b| *b == b'\n')
-        .count()
-        + 1
+/// [`parse_checked_with`] reading through serde (the lesson format; scenarios have their own
+/// reader, see `toml_io`).
+pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    what: &str,
+    check: impl FnOnce(&T) -> Vec<(String, String)>,
+) -> Result<T, ScenarioErrors> {
+    let read = |file: &str, text: &str| {
+        toml::from_str(text).map_err(|e: toml::de::Error| ScenarioErrors {
+            file: file.to_string(),
+            // toml's message names the field for unknown/missing keys and lists the expected ones.
+            errors: vec![ScenarioError {
+                line: e.span().map(|s| line_of_offset(text, s.start)),
+                field: "(syntax)".into(),
+                message: e.message().trim().to_string(),
+            }],
+        })
+    };
+    parse_checked_with(file, text, what, read, check)
 }
+
+use toml_io::line_of_offset;
 
 /// Finds the line of a dotted field path such as `sources[1].integration_timeout_ms` or
 /// `function.timeout_s` by walking table headers. Good enough for hand-written files; returns
@@ -1342,6 +1316,79 @@ source = "api"
     }
 
     #[test]
+    fn every_reading_problem_is_reported_with_its_own_line_and_path() {
+        let text = MINI
+            .replace("timeout_s = 3", "timeout_s = \"three\"\nmemory = 128")
+            .replace("kind = \"api_gateway\"", "kind = \"api_gateway\"\napi_type = \"soap\"")
+            .replace("source = \"api\"", "source = \"api\"\ncount = -1");
+        let err = Scenario::parse("bad.toml", &text).unwrap_err();
+        let got: Vec<(Option<usize>, &str)> = err
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(7), "function.timeout_s"),
+                (Some(8), "function.memory"),
+                (Some(12), "sources[0].api_type"),
+                (Some(17), "workload[0].count"),
+            ],
+            "{err}"
+        );
+        let m: Vec<&str> = err.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(m[0], "invalid type: string \"three\", expected u32");
+        assert!(m[1].starts_with("unknown field `memory`, expected one of `name`, `timeout_s`"));
+        assert_eq!(m[2], "unknown variant `soap`, expected one of `rest`, `http`, `websocket`");
+        assert_eq!(m[3], "invalid value: integer `-1`, expected u64");
+    }
+
+    #[test]
+    fn missing_fields_and_unknown_kinds_are_named() {
+        let no_id = MINI.replace("id = \"api\"\n", "");
+        let err = Scenario::parse("m.toml", &no_id).unwrap_err();
+        assert_eq!(err.errors[0].field, "sources[0].id");
+        assert_eq!(err.errors[0].message, "missing field `id`");
+        assert_eq!(err.errors[0].line, Some(9), "the line of its [[sources]] table");
+
+        let pigeon = MINI.replace("\"api_gateway\"", "\"carrier_pigeon\"");
+        let err = Scenario::parse("p.toml", &pigeon).unwrap_err();
+        assert_eq!(err.errors[0].field, "sources[0].kind");
+        assert_eq!(err.errors[0].line, Some(10));
+        assert!(
+            err.errors[0]
+                .message
+                .starts_with("unknown variant `carrier_pigeon`, expected one of `api_gateway`, `cloudfront`"),
+            "{err}"
+        );
+
+        let broken = MINI.replace("timeout_s = 3", "timeout_s = ");
+        let err = Scenario::parse("s.toml", &broken).unwrap_err();
+        assert_eq!(err.errors[0].field, "(syntax)");
+        assert_eq!(err.errors[0].line, Some(7));
+    }
+
+    #[test]
+    fn a_written_scenario_reads_back_equal() {
+        // Every field written, defaults included; an integer where a float goes is accepted.
+        let text = MINI.replace("[function]", "[function]\nbehaviour = { kind = \"throw_probability\", p = 1 }");
+        let s = Scenario::parse("w.toml", &text).unwrap();
+        assert_eq!(
+            s.file.function.behaviour,
+            Behaviour::ThrowProbability { p: 1.0 }
+        );
+        let table = s.to_table();
+        assert_eq!(table["async"]["retry_delays_s"].as_array().map(Vec::len), Some(2));
+        assert!(
+            table["sources"][0].get("integration_timeout_ms").is_none(),
+            "an unset option is left out"
+        );
+        let text = toml::to_string(&table).unwrap();
+        assert_eq!(Scenario::parse("again.toml", &text).unwrap(), s);
+    }
+
+    #[test]
     fn unknown_field_is_rejected_with_its_line() {
         let text = MINI.replace("timeout_s = 3", "timeout_s = 3\ntimeout = 4");
         let err = Scenario::parse("bad.toml", &text).unwrap_err();
@@ -1394,5 +1441,349 @@ source = "api"
         assert!(Scenario::parse("big.toml", &big).unwrap_err().errors[0]
             .message
             .contains("limited"));
+    }
+}
+
+// The file format of these types: which keys, which defaults (see toml_io.rs).
+toml_struct!(ScenarioFile { format_version, id, title, summary = Default::default(), horizon_s = d_horizon_s(), network = Default::default(), account = Default::default(), function = Default::default(), async_config as "async" = Default::default(), sources, workload = Default::default() });
+toml_struct!(defaults Network { hop_ms });
+toml_struct!(defaults Account { concurrency, minimum_unreserved, scaling_rate_per_10s });
+toml_struct!(defaults Function { name, timeout_s, memory_mb, duration, init_ms, behaviour, error_type, reserved_concurrency, provisioned_concurrency, response_bytes, poison_items, flaky_items, on_item_failure });
+toml_struct!(defaults AsyncConfig { maximum_retry_attempts, maximum_event_age_s, retry_delays_s, throttle_backoff_initial_ms, throttle_backoff_max_ms, queue_delay_ms, duplicate_probability, on_success, on_failure, dead_letter_queue });
+toml_words!(DestinationKind { Sqs = "sqs", Sns = "sns", Lambda = "lambda", EventBridge = "event_bridge", S3 = "s3" });
+toml_struct!(Destination { kind, name, fifo = Default::default() });
+toml_words!(ApiType { Rest = "rest", Http = "http", Websocket = "websocket" });
+toml_words!(EdgeTrigger { ViewerRequest = "viewer_request", OriginRequest = "origin_request", OriginResponse = "origin_response", ViewerResponse = "viewer_response" });
+toml_words!(InvocationType { RequestResponse = "request_response", Event = "event" });
+toml_words!(Method { Synchronous = "synchronous", Asynchronous = "asynchronous", Polling = "polling" });
+toml_words!(Pattern { Burst = "burst", Rate = "rate" });
+toml_struct!(Workload { source, pattern = d_pattern(), at_ms = Default::default(), count = d_one(), repeat = d_one(), every_ms = Default::default(), rate_per_s = Default::default(), duration_s = Default::default(), payload_bytes = d_payload() });
+
+// Internally tagged enums (`distribution = "fixed"`, `kind = "sqs"`): the tag picks the variant,
+// the same table holds its fields.
+
+const NO_DEFAULT: Option<fn() -> String> = None;
+
+impl TomlField for DurationDist {
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
+        let mut f = Fields::of(v, path, r)?;
+        let (tag, at) = f.tag(r, "distribution")?;
+        let value = match tag.as_str() {
+            "fixed" => {
+                let ms = f.field(r, "ms", None::<fn() -> u64>);
+                ms.map(|ms| DurationDist::Fixed { ms })
+            }
+            "uniform" => {
+                let min_ms = f.field(r, "min_ms", None::<fn() -> u64>);
+                let max_ms = f.field(r, "max_ms", None::<fn() -> u64>);
+                Some(DurationDist::Uniform {
+                    min_ms: min_ms?,
+                    max_ms: max_ms?,
+                })
+            }
+            other => {
+                f.unknown_variant(r, "distribution", at, other, &["fixed", "uniform"]);
+                return None;
+            }
+        };
+        f.finish(r, value)
+    }
+    fn write(&self) -> Option<toml::Value> {
+        match self {
+            DurationDist::Fixed { ms } => tagged("distribution", "fixed", |t| {
+                toml_io::put(t, "ms", ms);
+            }),
+            DurationDist::Uniform { min_ms, max_ms } => tagged("distribution", "uniform", |t| {
+                toml_io::put(t, "min_ms", min_ms);
+                toml_io::put(t, "max_ms", max_ms);
+            }),
+        }
+    }
+}
+
+impl TomlField for Behaviour {
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
+        let mut f = Fields::of(v, path, r)?;
+        let (tag, at) = f.tag(r, "kind")?;
+        let value = match tag.as_str() {
+            "succeed" => Some(Behaviour::Succeed),
+            "throw" => Some(Behaviour::Throw),
+            "time_out" => Some(Behaviour::TimeOut),
+            "throw_first" => f
+                .field(r, "attempts", None::<fn() -> u32>)
+                .map(|attempts| Behaviour::ThrowFirst { attempts }),
+            "throw_probability" => f
+                .field(r, "p", None::<fn() -> f64>)
+                .map(|p| Behaviour::ThrowProbability { p }),
+            "slow" => f
+                .field(r, "factor", None::<fn() -> u32>)
+                .map(|factor| Behaviour::Slow { factor }),
+            other => {
+                let kinds = [
+                    "succeed",
+                    "throw",
+                    "throw_first",
+                    "throw_probability",
+                    "time_out",
+                    "slow",
+                ];
+                f.unknown_variant(r, "kind", at, other, &kinds);
+                return None;
+            }
+        };
+        f.finish(r, value)
+    }
+    fn write(&self) -> Option<toml::Value> {
+        match self {
+            Behaviour::Succeed => tagged("kind", "succeed", |_| {}),
+            Behaviour::Throw => tagged("kind", "throw", |_| {}),
+            Behaviour::TimeOut => tagged("kind", "time_out", |_| {}),
+            Behaviour::ThrowFirst { attempts } => tagged("kind", "throw_first", |t| {
+                toml_io::put(t, "attempts", attempts);
+            }),
+            Behaviour::ThrowProbability { p } => tagged("kind", "throw_probability", |t| {
+                toml_io::put(t, "p", p);
+            }),
+            Behaviour::Slow { factor } => tagged("kind", "slow", |t| {
+                toml_io::put(t, "factor", factor);
+            }),
+        }
+    }
+}
+
+/// The `kind` of every source, in the order the format documents them.
+pub const SOURCE_KINDS: &[&str] = &[
+    "api_gateway",
+    "cloudfront",
+    "custom",
+    "s3",
+    "sns",
+    "event_bridge",
+    "sqs",
+    "kinesis",
+    "dynamodb_streams",
+    "step_functions",
+];
+
+impl TomlField for Source {
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
+        let mut f = Fields::of(v, path, r)?;
+        let (tag, at) = f.tag(r, "kind")?;
+        let value = match tag.as_str() {
+            "api_gateway" => {
+                let id = f.field(r, "id", NO_DEFAULT);
+                let api_type = f.field(r, "api_type", Some(d_api_type));
+                let integration_timeout_ms = f.field(r, "integration_timeout_ms", Some(|| None));
+                let timeout_quota_raised = f.field(r, "timeout_quota_raised", Some(|| false));
+                (|| {
+                    Some(Source::ApiGateway {
+                        id: id?,
+                        api_type: api_type?,
+                        integration_timeout_ms: integration_timeout_ms?,
+                        timeout_quota_raised: timeout_quota_raised?,
+                    })
+                })()
+            }
+            "cloudfront" => {
+                let id = f.field(r, "id", NO_DEFAULT);
+                let trigger = f.field(r, "trigger", Some(d_trigger));
+                let viewer_timeout_s = f.field(r, "viewer_timeout_s", Some(d_viewer_timeout));
+                let origin_timeout_s = f.field(r, "origin_timeout_s", Some(d_origin_timeout));
+                let viewer_response_limit_bytes =
+                    f.field(r, "viewer_response_limit_bytes", Some(d_viewer_resp));
+                let origin_response_limit_bytes =
+                    f.field(r, "origin_response_limit_bytes", Some(d_origin_resp));
+                let error_status = f.field(r, "error_status", Some(d_502));
+                let throttle_status = f.field(r, "throttle_status", Some(d_503));
+                (|| {
+                    Some(Source::Cloudfront {
+                        id: id?,
+                        trigger: trigger?,
+                        viewer_timeout_s: viewer_timeout_s?,
+                        origin_timeout_s: origin_timeout_s?,
+                        viewer_response_limit_bytes: viewer_response_limit_bytes?,
+                        origin_response_limit_bytes: origin_response_limit_bytes?,
+                        error_status: error_status?,
+                        throttle_status: throttle_status?,
+                    })
+                })()
+            }
+            "custom" => {
+                let id = f.field(r, "id", NO_DEFAULT);
+                let invocation_type = f.field(r, "invocation_type", Some(d_invocation_type));
+                let sdk_max_attempts = f.field(r, "sdk_max_attempts", Some(d_sdk_attempts));
+                let sdk_backoff_base_ms = f.field(r, "sdk_backoff_base_ms", Some(d_sdk_base));
+                let sdk_max_backoff_ms = f.field(r, "sdk_max_backoff_ms", Some(d_sdk_max));
+                let read_timeout_ms = f.field(r, "read_timeout_ms", Some(|| None));
+                (|| {
+                    Some(Source::Custom {
+                        id: id?,
+                        invocation_type: invocation_type?,
+                        sdk_max_attempts: sdk_max_attempts?,
+                        sdk_backoff_base_ms: sdk_backoff_base_ms?,
+                        sdk_max_backoff_ms: sdk_max_backoff_ms?,
+                        read_timeout_ms: read_timeout_ms?,
+                    })
+                })()
+            }
+            "s3" => {
+                let id = f.field(r, "id", NO_DEFAULT);
+                let bucket = f.field(r, "bucket", Some(d_bucket));
+                let delivery_delay_ms = f.field(r, "delivery_delay_ms", Some(d_s3_delay));
+                let duplicate_probability = f.field(r, "duplicate_probability", Some(|| 0.0));
+                (|| {
+                    Some(Source::S3 {
+                        id: id?,
+                        bucket: bucket?,
+                        delivery_delay_ms: delivery_delay_ms?,
+                        duplicate_probability: duplicate_probability?,
+                    })
+                })()
+            }
+            "sns" => {
+                let id = f.field(r, "id", NO_DEFAULT);
+                let topic = f.field(r, "topic", Some(d_topic));
+                let unreachable_for_ms = f.field(r, "unreachable_for_ms", Some(|| 0));
+                (|| {
+                    Some(Source::Sns {
+                        id: id?,
+                        topic: topic?,
+                        unreachable_for_ms: unreachable_for_ms?,
+                    })
+                })()
+            }
+            "event_bridge" => {
+                let id = f.field(r, "id", NO_DEFAULT);
+                let bus = f.field(r, "bus", Some(d_bus));
+                let maximum_retry_attempts =
+                    f.field(r, "maximum_retry_attempts", Some(d_eb_retries));
+                let maximum_event_age_s = f.field(r, "maximum_event_age_s", Some(d_eb_age));
+                let dead_letter_queue = f.field(r, "dead_letter_queue", Some(|| None));
+                let unreachable_for_ms = f.field(r, "unreachable_for_ms", Some(|| 0));
+                let retry_backoff_initial_ms =
+                    f.field(r, "retry_backoff_initial_ms", Some(d_eb_backoff));
+                let retry_backoff_max_ms =
+                    f.field(r, "retry_backoff_max_ms", Some(d_eb_backoff_max));
+                (|| {
+                    Some(Source::EventBridge {
+                        id: id?,
+                        bus: bus?,
+                        maximum_retry_attempts: maximum_retry_attempts?,
+                        maximum_event_age_s: maximum_event_age_s?,
+                        dead_letter_queue: dead_letter_queue?,
+                        unreachable_for_ms: unreachable_for_ms?,
+                        retry_backoff_initial_ms: retry_backoff_initial_ms?,
+                        retry_backoff_max_ms: retry_backoff_max_ms?,
+                    })
+                })()
+            }
+            "sqs" => SqsSource::read_fields(&mut f, r).map(Source::Sqs),
+            "kinesis" => KinesisSource::read_fields(&mut f, r).map(Source::Kinesis),
+            "dynamodb_streams" => {
+                DynamodbStreamsSource::read_fields(&mut f, r).map(Source::DynamodbStreams)
+            }
+            "step_functions" => {
+                StepFunctionsSource::read_fields(&mut f, r).map(Source::StepFunctions)
+            }
+            other => {
+                f.unknown_variant(r, "kind", at, other, SOURCE_KINDS);
+                return None;
+            }
+        };
+        f.finish(r, value)
+    }
+
+    fn write(&self) -> Option<toml::Value> {
+        use toml_io::put;
+        tagged("kind", self.kind_name(), |t| match self {
+            Source::ApiGateway {
+                id,
+                api_type,
+                integration_timeout_ms,
+                timeout_quota_raised,
+            } => {
+                put(t, "id", id);
+                put(t, "api_type", api_type);
+                put(t, "integration_timeout_ms", integration_timeout_ms);
+                put(t, "timeout_quota_raised", timeout_quota_raised);
+            }
+            Source::Cloudfront {
+                id,
+                trigger,
+                viewer_timeout_s,
+                origin_timeout_s,
+                viewer_response_limit_bytes,
+                origin_response_limit_bytes,
+                error_status,
+                throttle_status,
+            } => {
+                put(t, "id", id);
+                put(t, "trigger", trigger);
+                put(t, "viewer_timeout_s", viewer_timeout_s);
+                put(t, "origin_timeout_s", origin_timeout_s);
+                put(t, "viewer_response_limit_bytes", viewer_response_limit_bytes);
+                put(t, "origin_response_limit_bytes", origin_response_limit_bytes);
+                put(t, "error_status", error_status);
+                put(t, "throttle_status", throttle_status);
+            }
+            Source::Custom {
+                id,
+                invocation_type,
+                sdk_max_attempts,
+                sdk_backoff_base_ms,
+                sdk_max_backoff_ms,
+                read_timeout_ms,
+            } => {
+                put(t, "id", id);
+                put(t, "invocation_type", invocation_type);
+                put(t, "sdk_max_attempts", sdk_max_attempts);
+                put(t, "sdk_backoff_base_ms", sdk_backoff_base_ms);
+                put(t, "sdk_max_backoff_ms", sdk_max_backoff_ms);
+                put(t, "read_timeout_ms", read_timeout_ms);
+            }
+            Source::S3 {
+                id,
+                bucket,
+                delivery_delay_ms,
+                duplicate_probability,
+            } => {
+                put(t, "id", id);
+                put(t, "bucket", bucket);
+                put(t, "delivery_delay_ms", delivery_delay_ms);
+                put(t, "duplicate_probability", duplicate_probability);
+            }
+            Source::Sns {
+                id,
+                topic,
+                unreachable_for_ms,
+            } => {
+                put(t, "id", id);
+                put(t, "topic", topic);
+                put(t, "unreachable_for_ms", unreachable_for_ms);
+            }
+            Source::EventBridge {
+                id,
+                bus,
+                maximum_retry_attempts,
+                maximum_event_age_s,
+                dead_letter_queue,
+                unreachable_for_ms,
+                retry_backoff_initial_ms,
+                retry_backoff_max_ms,
+            } => {
+                put(t, "id", id);
+                put(t, "bus", bus);
+                put(t, "maximum_retry_attempts", maximum_retry_attempts);
+                put(t, "maximum_event_age_s", maximum_event_age_s);
+                put(t, "dead_letter_queue", dead_letter_queue);
+                put(t, "unreachable_for_ms", unreachable_for_ms);
+                put(t, "retry_backoff_initial_ms", retry_backoff_initial_ms);
+                put(t, "retry_backoff_max_ms", retry_backoff_max_ms);
+            }
+            Source::Sqs(q) => q.write_fields(t),
+            Source::Kinesis(k) => k.write_fields(t),
+            Source::DynamodbStreams(d) => d.write_fields(t),
+            Source::StepFunctions(m) => m.write_fields(t),
+        })
     }
 }

@@ -3,8 +3,8 @@
 //! the queue's or stream's attributes plus the mapping's parameters, named as AWS names them, in
 //! snake case. Defaults are the sheet's (§3, §11); `[U]` values are parameters that say so.
 
-use serde::{Deserialize, Serialize};
 
+use super::toml_io::{toml_struct, toml_words};
 use super::{check_range, Destination, DestinationKind, Function};
 
 /// The only value `function_response_types` accepts (L-SQS-ERR [D], L-PBR [D]).
@@ -14,65 +14,48 @@ pub const REPORT_BATCH_ITEM_FAILURES: &str = "ReportBatchItemFailures";
 pub const BATCH_PAYLOAD_LIMIT: u64 = 6 * 1024 * 1024;
 
 /// An SQS queue with a Lambda event source mapping on it.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SqsSource {
     pub id: String,
     /// The queue's name (shown on the diagram).
-    #[serde(default = "d_queue")]
     pub queue: String,
     /// A FIFO queue: order per message group, batch size ≤ 10, no batching window (L-SQS-PARAM [D]).
-    #[serde(default)]
     pub fifo: bool,
     /// FIFO: messages get MessageGroupIds `g0, g1, ...` in turn (message k of this source joins
     /// group k mod `message_groups`), so a story can say which group a poison message is in.
-    #[serde(default = "d_one")]
     pub message_groups: u32,
     /// BatchSize: 10; standard 1–10,000, FIFO 1–10 (L-SQS-PARAM [D]).
-    #[serde(default = "d_ten")]
     pub batch_size: u32,
     /// MaximumBatchingWindowInSeconds: 0; 0–300; not for FIFO (L-SQS-PARAM [D]).
-    #[serde(default)]
     pub maximum_batching_window_s: u32,
     /// The queue's VisibilityTimeout: 30 s, 0 s–12 h (SQS-API [D]).
-    #[serde(default = "d_visibility")]
     pub visibility_timeout_s: u32,
     /// The queue's MessageRetentionPeriod: 4 days, 60 s–14 days (SQS-API [D]).
-    #[serde(default = "d_retention")]
     pub message_retention_period_s: u32,
     /// The queue's redrive policy `maxReceiveCount`. SQS (not Lambda) moves a message to
     /// `dead_letter_queue` when a receive would exceed it (L-SQS-CFG [D]). Unset = no redrive.
-    #[serde(default)]
     pub max_receive_count: Option<u32>,
     /// The redrive policy's dead-letter queue (a queue name).
-    #[serde(default)]
     pub dead_letter_queue: Option<String>,
     /// FunctionResponseTypes: `["ReportBatchItemFailures"]` turns on partial batch responses
     /// (L-SQS-ERR [D]); without it a returned `batchItemFailures` list is ignored (L-PBR [D]).
-    #[serde(default)]
     pub function_response_types: Vec<String>,
     /// ScalingConfig.MaximumConcurrency: 2–1,000, unset by default (L-SCALINGCFG [D]).
-    #[serde(default)]
     pub maximum_concurrency: Option<u32>,
     /// Concurrent batches when messages first appear: 5 (L-SQS-SCALE [D]).
-    #[serde(default = "d_poller_initial")]
     pub poller_initial_concurrency: u32,
     /// Added each minute while messages remain: up to 300 (L-SQS-SCALE [D], L-SQS-CFG [D]).
     /// [U] granularity: applied as one step per minute of backlog.
-    #[serde(default = "d_poller_step")]
     pub poller_scale_up_per_minute: u32,
     /// The mapping's ceiling: [U] 1,250 concurrent invokes (newer text) or 1,000 batches (older
     /// text); the sheet suggests 1,250 (§9.1).
-    #[serde(default = "d_poller_max")]
     pub poller_maximum_concurrency: u32,
     /// [U] On a function error (without ReportBatchItemFailures) or a throttle Lambda "lowers
     /// the mapping's concurrency" (L-SQS-ERR [D]); by how much is undocumented. The concurrency
     /// is multiplied by this percentage (never below 2, the floor L-SQS-SCALE mentions).
-    #[serde(default = "d_backoff_percent")]
     pub error_backoff_percent: u32,
     /// [U] A throttled batch is retried "with backoff" until its visibility timeout runs out
     /// (L-SQS-ERR [D]); the intervals are undocumented (§9.6): this, doubling each time.
-    #[serde(default = "d_throttle_backoff")]
     pub throttle_backoff_initial_ms: u64,
 }
 
@@ -92,8 +75,7 @@ impl SqsSource {
 }
 
 /// Where a stream mapping starts reading (required, L-KIN-PARAM [D], L-DDB-PARAM [D]).
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StartingPosition {
     /// The oldest record still in the stream.
     TrimHorizon,
@@ -114,114 +96,78 @@ impl StartingPosition {
 }
 
 /// A Kinesis data stream with a Lambda event source mapping on it (standard iterator).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KinesisSource {
     pub id: String,
-    #[serde(default = "d_stream")]
     pub stream: String,
-    #[serde(default = "d_one")]
     pub shards: u32,
     /// Records get partition keys `k0, k1, ...` in turn (record k of this source has key
     /// k mod `partition_keys`); key j lives on shard j mod `shards`, so a story can place a
     /// poison record. (Kinesis hashes keys with MD5 into shard ranges: this is the even split.)
-    #[serde(default = "d_one")]
     pub partition_keys: u32,
     /// BatchSize: 100, 1–10,000 (L-KIN-PARAM [D]).
-    #[serde(default = "d_hundred")]
     pub batch_size: u32,
     /// MaximumBatchingWindowInSeconds: 0, 0–300 (L-KIN-PARAM [D]).
-    #[serde(default)]
     pub maximum_batching_window_s: u32,
     /// StartingPosition: required (L-KIN-PARAM [D]).
     pub starting_position: StartingPosition,
     /// StartingPositionTimestamp, for AT_TIMESTAMP, in simulated milliseconds.
-    #[serde(default)]
     pub starting_position_timestamp_ms: Option<u64>,
     /// ParallelizationFactor: 1, 1–10 (L-KIN-PARAM [D]).
-    #[serde(default = "d_one")]
     pub parallelization_factor: u32,
     /// MaximumRetryAttempts: −1 = retry until the record expires; −1…10,000 (L-KIN-PARAM [D]).
-    #[serde(default = "d_minus_one")]
     pub maximum_retry_attempts: i64,
     /// MaximumRecordAgeInSeconds: −1 = no limit; −1 or 60–604,800 (L-KIN-PARAM [D], range [S]).
-    #[serde(default = "d_minus_one")]
     pub maximum_record_age_s: i64,
     /// BisectBatchOnFunctionError: false (L-KIN-PARAM [D]).
-    #[serde(default)]
     pub bisect_batch_on_function_error: bool,
     /// `["ReportBatchItemFailures"]` turns on partial batch responses (L-PBR [D]).
-    #[serde(default)]
     pub function_response_types: Vec<String>,
     /// DestinationConfig.OnFailure: SQS, SNS or S3 (L-KIN-FAIL [D]).
-    #[serde(default)]
     pub on_failure: Option<Destination>,
     /// Stream retention: 24 h, 24–8,760 h (KDS-RET [D]).
-    #[serde(default = "d_retention_h")]
     pub retention_period_hours: u32,
     /// [U] "About once per second per shard" (L-KIN [D]).
-    #[serde(default = "d_kinesis_poll")]
     pub poll_interval_ms: u64,
     /// [U] When the mapping starts polling: creating or updating a mapping is eventually
     /// consistent and "may take several minutes" (L-DDB [D]); records written before then are
     /// missed with LATEST.
-    #[serde(default)]
     pub mapping_enabled_at_ms: u64,
     /// [U] Wait before retrying a failed batch, doubling up to `retry_backoff_max_ms`; no
     /// interval is documented for stream retries (§9.6).
-    #[serde(default = "d_stream_backoff")]
     pub retry_backoff_initial_ms: u64,
-    #[serde(default = "d_stream_backoff_max")]
     pub retry_backoff_max_ms: u64,
 }
 
 /// A DynamoDB stream with a Lambda event source mapping on it.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DynamodbStreamsSource {
     pub id: String,
-    #[serde(default = "d_table")]
     pub table: String,
-    #[serde(default = "d_one")]
     pub shards: u32,
     /// Item keys `k0, k1, ...` in turn, as for Kinesis partition keys; order is kept per item key.
-    #[serde(default = "d_one")]
     pub partition_keys: u32,
     /// BatchSize: 100, 1–10,000 (L-DDB-PARAM [D]; older docs said 1,000).
-    #[serde(default = "d_hundred")]
     pub batch_size: u32,
-    #[serde(default)]
     pub maximum_batching_window_s: u32,
     /// StartingPosition: required; TRIM_HORIZON or LATEST (L-DDB-PARAM [D]).
     pub starting_position: StartingPosition,
-    #[serde(default = "d_one")]
     pub parallelization_factor: u32,
     /// −1 (infinite) by default; the table says 0…10,000 but −1 is accepted (§9.8).
-    #[serde(default = "d_minus_one")]
     pub maximum_retry_attempts: i64,
-    #[serde(default = "d_minus_one")]
     pub maximum_record_age_s: i64,
-    #[serde(default)]
     pub bisect_batch_on_function_error: bool,
-    #[serde(default)]
     pub function_response_types: Vec<String>,
-    #[serde(default)]
     pub on_failure: Option<Destination>,
     /// [U] "About four times per second per shard" (L-DDB [D]).
-    #[serde(default = "d_ddb_poll")]
     pub poll_interval_ms: u64,
     /// Other Lambda functions reading the same stream. At most 2 readers per shard (1 for a
     /// global table), else reads are throttled (L-DDB [D]).
-    #[serde(default)]
     pub other_readers_per_shard: u32,
     /// A global table: the per-shard reader limit is 1 (L-DDB [D]).
-    #[serde(default)]
     pub global_table: bool,
-    #[serde(default)]
     pub mapping_enabled_at_ms: u64,
-    #[serde(default = "d_stream_backoff")]
     pub retry_backoff_initial_ms: u64,
-    #[serde(default = "d_stream_backoff_max")]
     pub retry_backoff_max_ms: u64,
 }
 
@@ -319,8 +265,7 @@ impl DynamodbStreamsSource {
 }
 
 /// How the handler signals that some items of a batch failed (see [`Function::poison_items`]).
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ItemFailureResponse {
     /// The handler throws: the whole batch fails.
     #[default]
@@ -332,8 +277,7 @@ pub enum ItemFailureResponse {
 }
 
 /// An item that fails on its first `failures` deliveries, then succeeds.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlakyItem {
     /// The item's event number (`event #n`): a message, a record, or a Map item index.
     pub item: u64,
@@ -767,3 +711,11 @@ pub(super) fn validate_item_behaviour(e: &mut Vec<(String, String)>, f: &Functio
         );
     }
 }
+
+// The file format of these types: which keys, which defaults (see toml_io.rs).
+toml_struct!(SqsSource { id, queue = d_queue(), fifo = Default::default(), message_groups = d_one(), batch_size = d_ten(), maximum_batching_window_s = Default::default(), visibility_timeout_s = d_visibility(), message_retention_period_s = d_retention(), max_receive_count = Default::default(), dead_letter_queue = Default::default(), function_response_types = Default::default(), maximum_concurrency = Default::default(), poller_initial_concurrency = d_poller_initial(), poller_scale_up_per_minute = d_poller_step(), poller_maximum_concurrency = d_poller_max(), error_backoff_percent = d_backoff_percent(), throttle_backoff_initial_ms = d_throttle_backoff() });
+toml_words!(StartingPosition { TrimHorizon = "TRIM_HORIZON", Latest = "LATEST", AtTimestamp = "AT_TIMESTAMP" });
+toml_struct!(KinesisSource { id, stream = d_stream(), shards = d_one(), partition_keys = d_one(), batch_size = d_hundred(), maximum_batching_window_s = Default::default(), starting_position, starting_position_timestamp_ms = Default::default(), parallelization_factor = d_one(), maximum_retry_attempts = d_minus_one(), maximum_record_age_s = d_minus_one(), bisect_batch_on_function_error = Default::default(), function_response_types = Default::default(), on_failure = Default::default(), retention_period_hours = d_retention_h(), poll_interval_ms = d_kinesis_poll(), mapping_enabled_at_ms = Default::default(), retry_backoff_initial_ms = d_stream_backoff(), retry_backoff_max_ms = d_stream_backoff_max() });
+toml_struct!(DynamodbStreamsSource { id, table = d_table(), shards = d_one(), partition_keys = d_one(), batch_size = d_hundred(), maximum_batching_window_s = Default::default(), starting_position, parallelization_factor = d_one(), maximum_retry_attempts = d_minus_one(), maximum_record_age_s = d_minus_one(), bisect_batch_on_function_error = Default::default(), function_response_types = Default::default(), on_failure = Default::default(), poll_interval_ms = d_ddb_poll(), other_readers_per_shard = Default::default(), global_table = Default::default(), mapping_enabled_at_ms = Default::default(), retry_backoff_initial_ms = d_stream_backoff(), retry_backoff_max_ms = d_stream_backoff_max() });
+toml_words!(ItemFailureResponse { Throw = "throw", Report = "report" });
+toml_struct!(FlakyItem { item, failures });

@@ -19,8 +19,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 
+use super::toml_io::{tagged, toml_struct, toml_words, Fields, Item, Reader, TomlField};
 use super::{check_range, Behaviour, DurationDist};
 
 /// The optimized Lambda integration (SFN-LAMBDA [D]).
@@ -32,11 +32,9 @@ pub const INLINE_MAP_CONCURRENCY_CAP: u32 = 40;
 /// An execution's history is limited to 25,000 events (SFN-MAP [D]).
 pub const HISTORY_EVENT_LIMIT: u32 = 25_000;
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StepFunctionsSource {
     pub id: String,
-    #[serde(default = "d_machine")]
     pub state_machine: String,
     /// StartAt: the first state.
     pub start_at: String,
@@ -48,8 +46,7 @@ fn d_machine() -> String {
 }
 
 /// One state of the machine (ASL `Type`).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum StateDef {
     Task(TaskState),
     Parallel(ParallelState),
@@ -61,38 +58,26 @@ pub enum StateDef {
 }
 
 /// A Task state invoking the function (`lambda:invoke`, SFN-LAMBDA [D]).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskState {
     pub name: String,
-    #[serde(default)]
     pub next: Option<String>,
-    #[serde(default)]
     pub end: bool,
     /// `arn:aws:states:::lambda:invoke` or `...lambda:invoke.waitForTaskToken`.
-    #[serde(default = "d_resource")]
     pub resource: String,
     /// Retriers, tried in order (SFN-ERR [D]). None ⇒ no retry at all.
-    #[serde(default)]
     pub retry: Vec<Retrier>,
-    #[serde(default)]
     pub catch: Vec<Catcher>,
     /// TimeoutSeconds: the task fails with `States.Timeout` after this long (SFN-HB [D]).
-    #[serde(default)]
     pub timeout_seconds: Option<u64>,
     /// HeartbeatSeconds: with `.waitForTaskToken`, a missed heartbeat fails the task with
     /// `States.HeartbeatTimeout` (SFN-HB [D]).
-    #[serde(default)]
     pub heartbeat_seconds: Option<u64>,
     /// With `.waitForTaskToken`: what the worker holding the token does.
-    #[serde(default)]
     pub callback: Option<Callback>,
     /// This task's handler behaviour, instead of the function's (one function, many tasks).
-    #[serde(default)]
     pub behaviour: Option<Behaviour>,
-    #[serde(default)]
     pub error_type: Option<String>,
-    #[serde(default)]
     pub duration: Option<DurationDist>,
 }
 impl TaskState {
@@ -105,18 +90,14 @@ fn d_resource() -> String {
 }
 
 /// The worker that received a task token (from the function) and answers Step Functions.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Callback {
     /// The worker answers this long after the function handed it the token (function end).
     pub after_ms: u64,
     /// `success` (SendTaskSuccess) or `failure` (SendTaskFailure with `error`).
-    #[serde(default = "d_success")]
     pub outcome: CallbackOutcome,
-    #[serde(default = "d_callback_error")]
     pub error: String,
     /// SendTaskHeartbeat every this many ms until it answers (SFN-HB [D]); unset = none.
-    #[serde(default)]
     pub heartbeat_every_ms: Option<u64>,
 }
 fn d_success() -> CallbackOutcome {
@@ -126,27 +107,20 @@ fn d_callback_error() -> String {
     "CallbackFailed".into()
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallbackOutcome {
     Success,
     Failure,
 }
 
 /// A Retry entry (SFN-ERR [D]; defaults 1 s / 3 / ×2.0 / NONE, SFN-JITTER [D]).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Retrier {
     pub error_equals: Vec<String>,
-    #[serde(default = "d_interval")]
     pub interval_seconds: u64,
-    #[serde(default = "d_max_attempts")]
     pub max_attempts: u32,
-    #[serde(default = "d_backoff")]
     pub backoff_rate: f64,
-    #[serde(default)]
     pub max_delay_seconds: Option<u64>,
-    #[serde(default)]
     pub jitter_strategy: JitterStrategy,
 }
 fn d_interval() -> u64 {
@@ -184,8 +158,7 @@ impl Retrier {
 
 /// JitterStrategy: FULL draws the delay uniformly from 0…computed delay; NONE (default) does not
 /// (SFN-JITTER [D]).
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum JitterStrategy {
     Full,
     #[default]
@@ -193,14 +166,12 @@ pub enum JitterStrategy {
 }
 
 /// A Catch entry (SFN-ERR [D]): after retries, the first match routes to `next`.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Catcher {
     pub error_equals: Vec<String>,
     pub next: String,
     /// Where the error output goes: `$` (default) replaces the state's input with it; a path such
     /// as `$.error` adds it to the input, so the next state sees both.
-    #[serde(default = "d_result_path")]
     pub result_path: String,
 }
 fn d_result_path() -> String {
@@ -208,42 +179,30 @@ fn d_result_path() -> String {
 }
 
 /// Runs branches concurrently and waits for all; fails fast (SFN-PAR [D]).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ParallelState {
     pub name: String,
-    #[serde(default)]
     pub next: Option<String>,
-    #[serde(default)]
     pub end: bool,
     /// The StartAt state of each branch.
     pub branches: Vec<String>,
-    #[serde(default)]
     pub retry: Vec<Retrier>,
-    #[serde(default)]
     pub catch: Vec<Catcher>,
 }
 
 /// Inline Map: runs the item processor once per item, at most `max_concurrency` at a time
 /// (0 = no explicit limit), never more than 40 (SFN-MAP [D]).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MapState {
     pub name: String,
-    #[serde(default)]
     pub next: Option<String>,
-    #[serde(default)]
     pub end: bool,
     /// ItemProcessor.StartAt.
     pub item_processor_start_at: String,
     /// How many items the input array holds (item indices 0…items−1).
-    #[serde(default = "d_items")]
     pub items: u32,
-    #[serde(default)]
     pub max_concurrency: u32,
-    #[serde(default)]
     pub retry: Vec<Retrier>,
-    #[serde(default)]
     pub catch: Vec<Catcher>,
 }
 fn d_items() -> u32 {
@@ -259,39 +218,30 @@ impl MapState {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PassState {
     pub name: String,
-    #[serde(default)]
     pub next: Option<String>,
-    #[serde(default)]
     pub end: bool,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WaitState {
     pub name: String,
-    #[serde(default)]
     pub next: Option<String>,
-    #[serde(default)]
     pub end: bool,
     pub seconds: u64,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SucceedState {
     pub name: String,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FailState {
     pub name: String,
     pub error: String,
-    #[serde(default)]
     pub cause: String,
 }
 
@@ -659,6 +609,56 @@ pub(super) fn validate_step_functions(
                 break;
             }
             cycle.push(i);
+        }
+    }
+}
+
+// The file format of these types: which keys, which defaults (see toml_io.rs).
+toml_struct!(StepFunctionsSource { id, state_machine = d_machine(), start_at, states });
+toml_struct!(TaskState { name, next = Default::default(), end = Default::default(), resource = d_resource(), retry = Default::default(), catch = Default::default(), timeout_seconds = Default::default(), heartbeat_seconds = Default::default(), callback = Default::default(), behaviour = Default::default(), error_type = Default::default(), duration = Default::default() });
+toml_struct!(Callback { after_ms, outcome = d_success(), error = d_callback_error(), heartbeat_every_ms = Default::default() });
+toml_words!(CallbackOutcome { Success = "success", Failure = "failure" });
+toml_struct!(Retrier { error_equals, interval_seconds = d_interval(), max_attempts = d_max_attempts(), backoff_rate = d_backoff(), max_delay_seconds = Default::default(), jitter_strategy = Default::default() });
+toml_words!(JitterStrategy { Full = "FULL", None = "NONE" });
+toml_struct!(Catcher { error_equals, next, result_path = d_result_path() });
+toml_struct!(ParallelState { name, next = Default::default(), end = Default::default(), branches, retry = Default::default(), catch = Default::default() });
+toml_struct!(MapState { name, next = Default::default(), end = Default::default(), item_processor_start_at, items = d_items(), max_concurrency = Default::default(), retry = Default::default(), catch = Default::default() });
+toml_struct!(PassState { name, next = Default::default(), end = Default::default() });
+toml_struct!(WaitState { name, next = Default::default(), end = Default::default(), seconds });
+toml_struct!(SucceedState { name });
+toml_struct!(FailState { name, error, cause = Default::default() });
+
+/// The `type` of every state.
+pub const STATE_TYPES: &[&str] = &["task", "parallel", "map", "pass", "wait", "succeed", "fail"];
+
+impl TomlField for StateDef {
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
+        let mut f = Fields::of(v, path, r)?;
+        let (tag, at) = f.tag(r, "type")?;
+        let value = match tag.as_str() {
+            "task" => TaskState::read_fields(&mut f, r).map(StateDef::Task),
+            "parallel" => ParallelState::read_fields(&mut f, r).map(StateDef::Parallel),
+            "map" => MapState::read_fields(&mut f, r).map(StateDef::Map),
+            "pass" => PassState::read_fields(&mut f, r).map(StateDef::Pass),
+            "wait" => WaitState::read_fields(&mut f, r).map(StateDef::Wait),
+            "succeed" => SucceedState::read_fields(&mut f, r).map(StateDef::Succeed),
+            "fail" => FailState::read_fields(&mut f, r).map(StateDef::Fail),
+            other => {
+                f.unknown_variant(r, "type", at, other, STATE_TYPES);
+                return None;
+            }
+        };
+        f.finish(r, value)
+    }
+    fn write(&self) -> Option<toml::Value> {
+        match self {
+            StateDef::Task(s) => tagged("type", "task", |t| s.write_fields(t)),
+            StateDef::Parallel(s) => tagged("type", "parallel", |t| s.write_fields(t)),
+            StateDef::Map(s) => tagged("type", "map", |t| s.write_fields(t)),
+            StateDef::Pass(s) => tagged("type", "pass", |t| s.write_fields(t)),
+            StateDef::Wait(s) => tagged("type", "wait", |t| s.write_fields(t)),
+            StateDef::Succeed(s) => tagged("type", "succeed", |t| s.write_fields(t)),
+            StateDef::Fail(s) => tagged("type", "fail", |t| s.write_fields(t)),
         }
     }
 }
