@@ -8,10 +8,13 @@
 //! [`Lesson::plan`] runs everything up front: when each beat starts and is reached, on which run
 //! (an injection forks the run), and every question's answer.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::report::Report;
 use crate::run::Run;
+use crate::scenario::toml_io::{
+    read_document, tagged, toml_struct, toml_words, Fields, Item, Reader, TomlField,
+};
 use crate::scenario::{parse_checked, Scenario, ScenarioErrors};
 use crate::time::SimTime;
 use crate::topology::Topology;
@@ -19,19 +22,16 @@ use crate::trace::*;
 
 pub const LESSON_FORMAT_VERSION: u32 = 1;
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
     pub format_version: u32,
     pub id: String,
     pub title: String,
     /// Position in the course (chapters sort by it).
     pub chapter: u32,
-    #[serde(default)]
     pub summary: String,
     /// Id of a bundled scenario.
     pub scenario: String,
-    #[serde(default = "one")]
     pub seed: u64,
     pub beats: Vec<Beat>,
 }
@@ -39,75 +39,58 @@ fn one() -> u64 {
     1
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Beat {
     pub narration: String,
     /// The beat is reached at the first trace event after the beat starts that matches.
     pub until: Condition,
     /// Applied when the beat starts (forks the run).
-    #[serde(default)]
     pub inject: Option<Input>,
-    #[serde(default)]
     pub question: Option<Question>,
 }
 
 /// A predicate over one trace event. Every given field must match.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Condition {
     /// A trace kind name: one of [`Trace::KIND_NAMES`].
     pub event: String,
     /// Key of a node the event involves (`function`, `queue`, `dlq`, `source:api`, `caller:api`...).
-    #[serde(default)]
     pub node: Option<String>,
     /// Attempt number (attempt_started/finished, sent attempts) or next try (retry_scheduled).
-    #[serde(default)]
     pub attempt: Option<u32>,
-    #[serde(default)]
     pub invocation: Option<u32>,
     /// HTTP status of a response or a disposition.
-    #[serde(default)]
     pub status: Option<u16>,
     /// Disposition label (`succeeded`, `error_returned`, `sent_to_failure_target`, `discarded`,
     /// `deleted`, `moved_to_dlq`, `processed`, `expired`, `not_read`, `caught`, `abandoned`, `execution_failed`).
-    #[serde(default)]
     pub disposition: Option<String>,
     /// Outcome of an `attempt_finished`: `succeeded`, `function_error`, `timed_out`, `response_too_large`.
-    #[serde(default)]
     pub outcome: Option<String>,
     /// Reason of a `retry_scheduled`: `function_error`, `throttled`, `sdk_throttle_retry`, `delivery_failed`, `client_read_timeout`.
-    #[serde(default)]
     pub reason: Option<String>,
     /// For `event_created`: only duplicate deliveries (true) or only first deliveries (false).
-    #[serde(default)]
     pub duplicate: Option<bool>,
     /// Take the n-th match after the beat starts (default 1).
-    #[serde(default)]
     pub nth: Option<u32>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QuestionKind {
     Choice,
     Number,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
     /// The measured value this choice stands for.
     pub value: String,
     pub label: String,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Question {
     pub prompt: String,
     pub kind: QuestionKind,
-    #[serde(default)]
     pub choices: Vec<Choice>,
     /// What the simulation measures to decide the right answer.
     pub measure: Measure,
@@ -118,8 +101,7 @@ pub struct Question {
 }
 
 /// How an answer key is computed from the run, at the end of the scenario's horizon.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(tag = "measure", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Measure {
     /// How many times the handler ran for the event of this invocation (duplicates included).
     HandlerRuns { invocation: u32 },
@@ -157,7 +139,7 @@ pub struct PlannedBeat {
 impl Lesson {
     /// Parses and checks the format (not the plan: that needs the scenario, see [`Lesson::plan`]).
     pub fn parse(file: &str, text: &str) -> Result<Lesson, ScenarioErrors> {
-        parse_checked(file, text, "lessons", problems)
+        parse_checked(file, text, "lessons", read_document::<Lesson>, problems)
     }
 }
 
@@ -551,5 +533,143 @@ pub fn measure(run: &Run, m: &Measure) -> Option<String> {
             .filter(|e| matches(of, topo, e))
             .find_map(|e| status_of(&e.kind))
             .map(|s| s.to_string()),
+    }
+}
+
+// The lesson file format (see scenario/toml_io.rs): which keys, which defaults.
+toml_struct!(Lesson { format_version, id, title, chapter, summary = Default::default(), scenario, seed = one(), beats });
+toml_struct!(Beat { narration, until, inject = Default::default(), question = Default::default() });
+toml_struct!(Condition { event, node = Default::default(), attempt = Default::default(), invocation = Default::default(), status = Default::default(), disposition = Default::default(), outcome = Default::default(), reason = Default::default(), duplicate = Default::default(), nth = Default::default() });
+toml_words!(QuestionKind { Choice = "choice", Number = "number" });
+toml_struct!(Choice { value, label });
+toml_struct!(Question { prompt, kind, choices = Default::default(), measure, explain, source });
+
+const MEASURES: &[&str] = &[
+    "handler_runs",
+    "caller_status",
+    "disposition",
+    "ended_in",
+    "count",
+    "first_status",
+    "first_kind_of",
+];
+
+impl TomlField for Measure {
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
+        let mut f = Fields::of(v, path, r)?;
+        let (tag, at) = f.tag(r, "measure")?;
+        let required_u32 = None::<fn() -> u32>;
+        let value = match tag.as_str() {
+            "handler_runs" => f
+                .field(r, "invocation", required_u32)
+                .map(|invocation| Measure::HandlerRuns { invocation }),
+            "caller_status" => f
+                .field(r, "invocation", required_u32)
+                .map(|invocation| Measure::CallerStatus { invocation }),
+            "disposition" => f
+                .field(r, "invocation", required_u32)
+                .map(|invocation| Measure::Disposition { invocation }),
+            "ended_in" => f
+                .field(r, "invocation", required_u32)
+                .map(|invocation| Measure::EndedIn { invocation }),
+            "count" => f
+                .field(r, "of", None::<fn() -> Condition>)
+                .map(|of| Measure::Count { of }),
+            "first_status" => f
+                .field(r, "of", None::<fn() -> Condition>)
+                .map(|of| Measure::FirstStatus { of }),
+            "first_kind_of" => {
+                let invocation = f.field(r, "invocation", required_u32);
+                let among = f.field(r, "among", None::<fn() -> Vec<String>>);
+                (|| {
+                    Some(Measure::FirstKindOf {
+                        invocation: invocation?,
+                        among: among?,
+                    })
+                })()
+            }
+            other => {
+                f.unknown_variant(r, "measure", at, other, MEASURES);
+                return None;
+            }
+        };
+        f.finish(r, value)
+    }
+    fn write(&self) -> Option<toml::Value> {
+        use crate::scenario::toml_io::put;
+        match self {
+            Measure::HandlerRuns { invocation } => tagged("measure", "handler_runs", |t| {
+                put(t, "invocation", invocation)
+            }),
+            Measure::CallerStatus { invocation } => tagged("measure", "caller_status", |t| {
+                put(t, "invocation", invocation)
+            }),
+            Measure::Disposition { invocation } => tagged("measure", "disposition", |t| {
+                put(t, "invocation", invocation)
+            }),
+            Measure::EndedIn { invocation } => {
+                tagged("measure", "ended_in", |t| put(t, "invocation", invocation))
+            }
+            Measure::Count { of } => tagged("measure", "count", |t| put(t, "of", of)),
+            Measure::FirstStatus { of } => tagged("measure", "first_status", |t| put(t, "of", of)),
+            Measure::FirstKindOf { invocation, among } => tagged("measure", "first_kind_of", |t| {
+                put(t, "invocation", invocation);
+                put(t, "among", among);
+            }),
+        }
+    }
+}
+
+const INPUTS: &[&str] = &[
+    "fail_next_attempt",
+    "time_out_next_attempt",
+    "throttle",
+    "slow_down",
+    "publish",
+];
+
+/// A beat's injected fault (`inject = { input = "throttle", for_ms = 5000 }`).
+impl TomlField for Input {
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
+        let mut f = Fields::of(v, path, r)?;
+        let (tag, at) = f.tag(r, "input")?;
+        let value = match tag.as_str() {
+            "fail_next_attempt" => Some(Input::FailNextAttempt),
+            "time_out_next_attempt" => Some(Input::TimeOutNextAttempt),
+            "throttle" => f
+                .field(r, "for_ms", None::<fn() -> u64>)
+                .map(|for_ms| Input::Throttle { for_ms }),
+            "slow_down" => {
+                let factor = f.field(r, "factor", None::<fn() -> u32>);
+                let for_ms = f.field(r, "for_ms", None::<fn() -> u64>);
+                (|| {
+                    Some(Input::SlowDown {
+                        factor: factor?,
+                        for_ms: for_ms?,
+                    })
+                })()
+            }
+            "publish" => f
+                .field(r, "source", None::<fn() -> String>)
+                .map(|source| Input::Publish { source }),
+            other => {
+                f.unknown_variant(r, "input", at, other, INPUTS);
+                return None;
+            }
+        };
+        f.finish(r, value)
+    }
+    fn write(&self) -> Option<toml::Value> {
+        use crate::scenario::toml_io::put;
+        match self {
+            Input::FailNextAttempt => tagged("input", "fail_next_attempt", |_| {}),
+            Input::TimeOutNextAttempt => tagged("input", "time_out_next_attempt", |_| {}),
+            Input::Throttle { for_ms } => tagged("input", "throttle", |t| put(t, "for_ms", for_ms)),
+            Input::SlowDown { factor, for_ms } => tagged("input", "slow_down", |t| {
+                put(t, "factor", factor);
+                put(t, "for_ms", for_ms);
+            }),
+            Input::Publish { source } => tagged("input", "publish", |t| put(t, "source", source)),
+        }
     }
 }

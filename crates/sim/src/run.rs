@@ -3,7 +3,7 @@
 //! the new input and runs on — RaftScope's fork, made exact by determinism. The input log plus
 //! scenario and seed is the whole state of a share link.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::scenario::Scenario;
 use crate::scene::Timeline;
@@ -15,7 +15,7 @@ use crate::world::Sim;
 pub const WORLD_KEYFRAME_EVERY: usize = 512;
 
 /// One intervention at one instant.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TimedInput {
     pub at: SimTime,
     pub input: Input,

@@ -7,15 +7,14 @@
 //! Every default below is the fact sheet's (`../shared/lambda-semantics.md`), cited by source key.
 //! Values the sheet marks undocumented (`[U]`) are parameters whose doc says so.
 
-
 use serde::Serialize;
 
 mod polling;
 mod stepfunctions;
 pub(crate) mod toml_io;
-use toml_io::{tagged, toml_struct, toml_words, Fields, Item, Reader, TomlField};
 pub use polling::*;
 pub use stepfunctions::*;
+use toml_io::{tagged, toml_struct, toml_words, Fields, Item, Reader, TomlField};
 
 /// The only format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -602,7 +601,7 @@ pub struct Scenario {
 impl Scenario {
     /// Parses and validates TOML text. `file` names the origin in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
-        parse_checked_with(
+        parse_checked(
             file,
             text,
             "scenarios",
@@ -645,7 +644,7 @@ impl Scenario {
 /// The shared front half of every content parser (scenarios, lessons): refuse oversized text,
 /// read it with `read` (syntax and format errors carry their line), then run `check`, whose
 /// `(field path, message)` problems are located to their line with [`locate`].
-pub(crate) fn parse_checked_with<T>(
+pub(crate) fn parse_checked<T>(
     file: &str,
     text: &str,
     what: &str,
@@ -685,30 +684,6 @@ pub(crate) fn parse_checked_with<T>(
         )
     }
 }
-
-/// [`parse_checked_with`] reading through serde (the lesson format; scenarios have their own
-/// reader, see `toml_io`).
-pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
-    file: &str,
-    text: &str,
-    what: &str,
-    check: impl FnOnce(&T) -> Vec<(String, String)>,
-) -> Result<T, ScenarioErrors> {
-    let read = |file: &str, text: &str| {
-        toml::from_str(text).map_err(|e: toml::de::Error| ScenarioErrors {
-            file: file.to_string(),
-            // toml's message names the field for unknown/missing keys and lists the expected ones.
-            errors: vec![ScenarioError {
-                line: e.span().map(|s| line_of_offset(text, s.start)),
-                field: "(syntax)".into(),
-                message: e.message().trim().to_string(),
-            }],
-        })
-    };
-    parse_checked_with(file, text, what, read, check)
-}
-
-use toml_io::line_of_offset;
 
 /// Finds the line of a dotted field path such as `sources[1].integration_timeout_ms` or
 /// `function.timeout_s` by walking table headers. Good enough for hand-written files; returns
@@ -1319,7 +1294,10 @@ source = "api"
     fn every_reading_problem_is_reported_with_its_own_line_and_path() {
         let text = MINI
             .replace("timeout_s = 3", "timeout_s = \"three\"\nmemory = 128")
-            .replace("kind = \"api_gateway\"", "kind = \"api_gateway\"\napi_type = \"soap\"")
+            .replace(
+                "kind = \"api_gateway\"",
+                "kind = \"api_gateway\"\napi_type = \"soap\"",
+            )
             .replace("source = \"api\"", "source = \"api\"\ncount = -1");
         let err = Scenario::parse("bad.toml", &text).unwrap_err();
         let got: Vec<(Option<usize>, &str)> = err
@@ -1340,7 +1318,10 @@ source = "api"
         let m: Vec<&str> = err.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(m[0], "invalid type: string \"three\", expected u32");
         assert!(m[1].starts_with("unknown field `memory`, expected one of `name`, `timeout_s`"));
-        assert_eq!(m[2], "unknown variant `soap`, expected one of `rest`, `http`, `websocket`");
+        assert_eq!(
+            m[2],
+            "unknown variant `soap`, expected one of `rest`, `http`, `websocket`"
+        );
         assert_eq!(m[3], "invalid value: integer `-1`, expected u64");
     }
 
@@ -1350,16 +1331,20 @@ source = "api"
         let err = Scenario::parse("m.toml", &no_id).unwrap_err();
         assert_eq!(err.errors[0].field, "sources[0].id");
         assert_eq!(err.errors[0].message, "missing field `id`");
-        assert_eq!(err.errors[0].line, Some(9), "the line of its [[sources]] table");
+        assert_eq!(
+            err.errors[0].line,
+            Some(9),
+            "the line of its [[sources]] table"
+        );
 
         let pigeon = MINI.replace("\"api_gateway\"", "\"carrier_pigeon\"");
         let err = Scenario::parse("p.toml", &pigeon).unwrap_err();
         assert_eq!(err.errors[0].field, "sources[0].kind");
         assert_eq!(err.errors[0].line, Some(10));
         assert!(
-            err.errors[0]
-                .message
-                .starts_with("unknown variant `carrier_pigeon`, expected one of `api_gateway`, `cloudfront`"),
+            err.errors[0].message.starts_with(
+                "unknown variant `carrier_pigeon`, expected one of `api_gateway`, `cloudfront`"
+            ),
             "{err}"
         );
 
@@ -1372,14 +1357,20 @@ source = "api"
     #[test]
     fn a_written_scenario_reads_back_equal() {
         // Every field written, defaults included; an integer where a float goes is accepted.
-        let text = MINI.replace("[function]", "[function]\nbehaviour = { kind = \"throw_probability\", p = 1 }");
+        let text = MINI.replace(
+            "[function]",
+            "[function]\nbehaviour = { kind = \"throw_probability\", p = 1 }",
+        );
         let s = Scenario::parse("w.toml", &text).unwrap();
         assert_eq!(
             s.file.function.behaviour,
             Behaviour::ThrowProbability { p: 1.0 }
         );
         let table = s.to_table();
-        assert_eq!(table["async"]["retry_delays_s"].as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            table["async"]["retry_delays_s"].as_array().map(Vec::len),
+            Some(2)
+        );
         assert!(
             table["sources"][0].get("integration_timeout_ms").is_none(),
             "an unset option is left out"
@@ -1721,8 +1712,16 @@ impl TomlField for Source {
                 put(t, "trigger", trigger);
                 put(t, "viewer_timeout_s", viewer_timeout_s);
                 put(t, "origin_timeout_s", origin_timeout_s);
-                put(t, "viewer_response_limit_bytes", viewer_response_limit_bytes);
-                put(t, "origin_response_limit_bytes", origin_response_limit_bytes);
+                put(
+                    t,
+                    "viewer_response_limit_bytes",
+                    viewer_response_limit_bytes,
+                );
+                put(
+                    t,
+                    "origin_response_limit_bytes",
+                    origin_response_limit_bytes,
+                );
                 put(t, "error_status", error_status);
                 put(t, "throttle_status", throttle_status);
             }

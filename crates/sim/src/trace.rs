@@ -327,7 +327,8 @@ impl Disposition {
 }
 
 /// An intervention, applied at the current instant without advancing time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+/// (Lessons read it from TOML by hand: `lesson.rs`.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "input", rename_all = "snake_case")]
 pub enum Input {
     /// The next handler run throws.

@@ -3,7 +3,6 @@
 //! the queue's or stream's attributes plus the mapping's parameters, named as AWS names them, in
 //! snake case. Defaults are the sheet's (§3, §11); `[U]` values are parameters that say so.
 
-
 use super::toml_io::{toml_struct, toml_words};
 use super::{check_range, Destination, DestinationKind, Function};
 

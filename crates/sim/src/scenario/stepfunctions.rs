@@ -19,7 +19,6 @@
 
 use std::collections::BTreeMap;
 
-
 use super::toml_io::{tagged, toml_struct, toml_words, Fields, Item, Reader, TomlField};
 use super::{check_range, Behaviour, DurationDist};
 

@@ -316,7 +316,11 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// The string under `key` if there is one (a tag such as `kind`), without reading it as a field.
-    pub(crate) fn tag(&mut self, r: &mut Reader, key: &'static str) -> Option<(String, Range<usize>)> {
+    pub(crate) fn tag(
+        &mut self,
+        r: &mut Reader,
+        key: &'static str,
+    ) -> Option<(String, Range<usize>)> {
         let span = self.get(key).map(|v| v.span());
         let value: String = self.field(r, key, None::<fn() -> String>)?;
         Some((value, span.unwrap_or_else(|| self.span.clone())))
