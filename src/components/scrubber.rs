@@ -51,29 +51,32 @@ fn position(e: &PointerEvent, track: &NodeRef, end: f64) -> Option<f64> {
     Some(((e.client_x() as f64 - r.left()) / r.width()).clamp(0.0, 1.0) * end)
 }
 
-#[function_component(Scrubber)]
-pub fn scrubber(p: &ScrubberProps) -> Html {
+#[derive(Properties, PartialEq)]
+struct MarksProps {
+    session: Shared<Session>,
+}
+
+/// Everything on the bar that depends on the run only (ticks, idle bands, injected faults): its
+/// own component, so a seek, which changes the props of [`Scrubber`] only, does not rebuild or
+/// diff the up to a few thousand marks of an hour-long run.
+#[function_component(Marks)]
+fn marks(p: &MarksProps) -> Html {
     let s = &p.session;
     let end = s.map.end_screen().max(1.0);
     let pct = |x: f64| format!("{:.3}%", (x / end * 100.0).clamp(0.0, 100.0));
     // One tick per kind per 0.2 % of the width: an hour-long run can have thousands of markers.
-    let markers = use_memo(p.session.clone(), |s| {
-        let end = s.map.end_screen().max(1.0);
-        let mut seen = std::collections::BTreeSet::new();
-        let mut out = Vec::new();
-        for m in &s.markers {
-            let x = s.map.to_screen(m.at);
-            if seen.insert((m.kind as u8, (x / end * 500.0) as u32)) {
-                out.push((x, m.kind, m.at));
-            }
-        }
-        out
-    });
-    let ticks: Html = markers
+    let mut seen = std::collections::BTreeSet::new();
+    let ticks: Html = s
+        .markers
         .iter()
+        .filter_map(|m| {
+            let x = s.map.to_screen(m.at);
+            seen.insert((m.kind as u8, (x / end * 500.0) as u32))
+                .then_some((x, m.kind, m.at))
+        })
         .map(|(x, k, at)| {
-            let (class, what) = marker_class(*k);
-            html! { <span class={classes!("ls-mk", class)} style={format!("left:{}", pct(*x))} title={format!("{what} at {}", format_clock(*at))} /> }
+            let (class, what) = marker_class(k);
+            html! { <span class={classes!("ls-mk", class)} style={format!("left:{}", pct(x))} title={format!("{what} at {}", format_clock(at))} /> }
         })
         .collect();
     // Label a band only if it is wide enough and clear of the previous label.
@@ -113,6 +116,14 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
             html! { <span class="ls-mk-input" style={format!("left:{}", pct(s.map.to_screen(i.at)))} title={format!("fault injected at {}: the run forked here", format_clock(i.at))} /> }
         })
         .collect();
+    html! { <>{gaps}{ticks}{inputs}</> }
+}
+
+#[function_component(Scrubber)]
+pub fn scrubber(p: &ScrubberProps) -> Html {
+    let s = &p.session;
+    let end = s.map.end_screen().max(1.0);
+    let pct = |x: f64| format!("{:.3}%", (x / end * 100.0).clamp(0.0, 100.0));
     let (root, track) = (use_node_ref(), use_node_ref());
     let down = {
         let (cb, root, track) = (p.on_seek.clone(), root.clone(), track.clone());
@@ -144,9 +155,7 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
              onpointerdown={down} onpointermove={moved} ref={root}>
             <div class="ls-track" ref={track}>
                 <div class="ls-fill" style={format!("width:{}", pct(p.screen))} />
-                {gaps}
-                {ticks}
-                {inputs}
+                <Marks session={p.session.clone()} />
                 <div class="ls-handle" style={format!("left:{}", pct(p.screen))} />
             </div>
         </div>
