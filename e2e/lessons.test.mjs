@@ -64,13 +64,48 @@ test('chapter 5 by keyboard alone: predict wrong, retry, predict right, finish, 
   await tabTo(page, (f) => f.text.startsWith('5') && f.text.includes('Asynchronous'));
   await page.keyboard.press('Enter');
   await page.waitForSelector('.ls-lesson[data-ls-beat="1"] .ls-kicker:text("Chapter 5")');
+  assert.equal(await phase(page), 'ready', 'beat 1 has no question: it waits for the learner');
+  assert.equal(await clock(page), '0:00.000');
+  // Tab into the lesson: Continue (Enter) plays beat 1.
+  await tabTo(page, (f) => f.ls === 'continue');
+  await page.keyboard.press('Enter');
+  assert.equal(await phase(page), 'playing');
+  await untilPhase(page, 'done');
+  // → at a beat's end goes on. Beats 2 and 3 show two failed attempts.
+  for (let b = 2; b <= 3; b++) {
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await beat(page), b);
+    assert.equal(await phase(page), 'playing');
+    await untilPhase(page, 'done');
+  }
+  // Back a beat lands paused at its start; → plays it; R replays the current beat.
+  const endOf3 = await clock(page);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await beat(page), 2);
+  assert.equal(await phase(page), 'ready');
+  assert.equal(await lesson(page).getAttribute('data-ls-playing'), 'false');
+  assert.equal(await clock(page), '0:01.040', 'beat 2 starts where beat 1 was reached');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await phase(page), 'playing');
+  await untilPhase(page, 'done');
+  await page.keyboard.press('ArrowRight');
+  await untilPhase(page, 'done');
+  assert.equal(await clock(page), endOf3);
+  await page.keyboard.press('r');
+  assert.equal(await phase(page), 'playing');
+  assert.ok((await clock(page)) < endOf3, 'replay starts the beat over');
+  await untilPhase(page, 'done');
+  assert.equal(await clock(page), endOf3, 'and stops where the beat is reached, every time');
+  // Beat 4 asks, after two failed attempts, how many runs there will be in all — before it plays.
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await beat(page), 4);
   assert.equal(await phase(page), 'ask');
-  assert.equal(await clock(page), '0:00.000', 'nothing has played before the prediction');
+  assert.equal(await clock(page), endOf3, 'nothing of beat 4 has played before the prediction');
   // The question has the focus: a number.
   let f = await focused(page);
   assert.deepEqual([f.tag, f.type], ['input', 'number']);
   await page.screenshot({ path: shot('lesson-question.png') });
-  await page.keyboard.type('1');
+  await page.keyboard.type('4');
   await page.keyboard.press('Enter');
   assert.equal(await phase(page), 'playing', 'the beat plays after the answer');
   // The focus stays in the lesson (on Continue), so the lesson's keys keep working.
@@ -78,8 +113,9 @@ test('chapter 5 by keyboard alone: predict wrong, retry, predict right, finish, 
   for (let i = 0; i < 4; i++) await page.keyboard.press('+');
   assert.equal(await page.locator('.ls-lesson .ls-speed-val').textContent(), '5×');
   await untilPhase(page, 'done');
+  assert.match(await clock(page), /^3:04\./, 'revealed once attempt 3 has failed');
   const wrong = await page.locator('[data-ls="feedback"]').textContent();
-  assert.match(wrong, /Not quite\. You said 1; the simulation says 3\./);
+  assert.match(wrong, /Not quite\. You said 4; the simulation says 3\./);
   assert.match(wrong, /Three: the first attempt and two retries/);
   assert.match(wrong, /L-ASYNC-ERR/);
   await page.screenshot({ path: shot('lesson-wrong.png') });
@@ -87,7 +123,7 @@ test('chapter 5 by keyboard alone: predict wrong, retry, predict right, finish, 
   await tabTo(page, (f) => f.ls === 'retry', { back: true });
   await page.keyboard.press('Enter');
   assert.equal(await phase(page), 'ask');
-  assert.equal(await clock(page), '0:00.000');
+  assert.equal(await clock(page), endOf3);
   f = await focused(page);
   assert.equal(f.type, 'number');
   await page.keyboard.type('3');
@@ -95,30 +131,6 @@ test('chapter 5 by keyboard alone: predict wrong, retry, predict right, finish, 
   await untilPhase(page, 'done');
   assert.match(await page.locator('[data-ls="feedback"]').textContent(), /^✓ Right: 3\./);
   await page.screenshot({ path: shot('lesson-right.png') });
-  // → continues; beats 2–4 have no question and play by themselves.
-  for (let b = 2; b <= 4; b++) {
-    await page.keyboard.press('ArrowRight');
-    assert.equal(await beat(page), b);
-    await untilPhase(page, 'done');
-  }
-  // Back a beat lands paused at its start; → plays it again; R replays the current beat.
-  const endOf4 = await clock(page);
-  await page.keyboard.press('ArrowLeft');
-  assert.equal(await beat(page), 3);
-  assert.equal(await phase(page), 'ready');
-  assert.equal(await lesson(page).getAttribute('data-ls-playing'), 'false');
-  assert.equal(await clock(page), '0:02.380', 'beat 3 starts where beat 2 was reached');
-  await page.keyboard.press('ArrowRight');
-  assert.equal(await phase(page), 'playing');
-  await untilPhase(page, 'done');
-  await page.keyboard.press('ArrowRight');
-  await untilPhase(page, 'done');
-  assert.equal(await clock(page), endOf4);
-  await page.keyboard.press('r');
-  assert.equal(await phase(page), 'playing');
-  assert.ok((await clock(page)) < endOf4, 'replay starts the beat over');
-  await untilPhase(page, 'done');
-  assert.equal(await clock(page), endOf4, 'and stops where the beat is reached, every time');
   // Beat 5 asks where the event ends up: radio buttons, chosen with the keyboard.
   await page.keyboard.press('ArrowRight');
   assert.equal(await beat(page), 5);
@@ -146,7 +158,7 @@ test('chapter 5 by keyboard alone: predict wrong, retry, predict right, finish, 
   // The transcript: T shows it; it says what happened, beat by beat, with both tries.
   await page.keyboard.press('t');
   const tx = await page.locator('[data-ls="transcript"]').textContent();
-  for (const want of ['Beat 1', 'You answered 1: not right.', 'You answered 3: right.', 'Attempt 1 of invocation 0 fails', 'Attempt 3 of invocation 0 fails',
+  for (const want of ['Beat 1', 'You answered 4: not right.', 'You answered 3: right.', 'Attempt 1 of invocation 0 fails', 'Attempt 3 of invocation 0 fails',
     'Lambda will retry invocation 0 in', 'You answered Nowhere: it was dropped: not right.', 'You answered The SQS dead-letter queue: right.']) {
     assert.ok(tx.includes(want), `the transcript says "${want}"`);
   }
@@ -160,7 +172,7 @@ test('chapter 5 by keyboard alone: predict wrong, retry, predict right, finish, 
   assert.match(md, /^# Chapter 5: Asynchronous: two retries, then the dead-letter queue/);
   assert.match(md, /## Beat 5 of 5/);
   assert.match(md, /\| 3:04\.100 \| Invocation 0 failed \(RetriesExhausted, 3 handler runs\) and went to sqs:parse-invoice-dlq\. \|/);
-  assert.match(md, /- You answered 1: not right\.\n- You answered 3: right\./);
+  assert.match(md, /- You answered 4: not right\.\n- You answered 3: right\./);
   // The address bar is a deep link to where the learner is.
   assert.ok(page.url().endsWith('#lesson=async-retries&beat=5'), page.url());
   assert.deepEqual(problems, []);
@@ -208,14 +220,14 @@ test('progress is kept: a reload resumes at the lesson and beat, paused', async 
 });
 
 test('a deep link lands paused on its beat; explore freely hands over the same run at the same moment', async () => {
-  const { page, problems, close } = await open('#lesson=async-retries&beat=4');
+  const { page, problems, close } = await open('#lesson=async-retries&beat=3');
   await page.waitForSelector('.ls-lesson');
-  assert.equal(await beat(page), 4);
+  assert.equal(await beat(page), 3);
   assert.equal(await phase(page), 'ready');
   assert.equal(await lesson(page).getAttribute('data-ls-playing'), 'false');
-  assert.match(await page.locator('[data-ls="narration"]').textContent(), /^Attempt 3 fails\. Retries are exhausted\./);
+  assert.match(await page.locator('[data-ls="narration"]').textContent(), /^Attempt 2, a minute later, fails too\./);
   const at = await clock(page);
-  assert.match(at, /^1:03\./, 'beat 4 starts after the first retry');
+  assert.equal(at, '0:02.380', 'beat 3 starts when attempt 1 has failed');
   await page.waitForTimeout(400);
   assert.equal(await clock(page), at, 'nothing moves by itself');
   await page.screenshot({ path: shot('lesson-deeplink.png') });
@@ -228,7 +240,7 @@ test('a deep link lands paused on its beat; explore freely hands over the same r
   await page.screenshot({ path: shot('lesson-explore.png') });
   await page.locator('[data-ls="back-to-lesson"]').click();
   await page.waitForSelector('.ls-lesson');
-  assert.equal(await beat(page), 4);
+  assert.equal(await beat(page), 3);
   assert.equal(await clock(page), at);
   // A link to a lesson that does not exist says so and opens chapter 1.
   await page.goto(server.url + '#lesson=no-such-lesson&beat=2');
@@ -248,7 +260,7 @@ test('the live region reads the beat, then the events, one at a time and not too
   await page.waitForFunction(() => window.__said.some((s) => s.text.startsWith('End of beat 2')), null, { timeout: 60000 });
   const said = await page.evaluate(() => window.__said);
   const texts = said.map((s) => s.text);
-  assert.equal(texts[0], 'Beat 2 of 5. Attempt 1 fails. The event goes back to the queue to wait about a minute.');
+  assert.equal(texts[0], 'Beat 2 of 5. The function cannot parse this invoice. Attempt 1 fails, and the event goes back to the queue to wait about a minute.');
   assert.ok(texts.some((t) => /^Attempt 1 of invocation 0 fails/.test(t)), JSON.stringify(texts));
   assert.ok(texts.some((t) => /^Lambda will retry invocation 0 in /.test(t)), JSON.stringify(texts));
   assert.ok(texts.includes('End of beat 2. Continue when you are ready.'), JSON.stringify(texts));

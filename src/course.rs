@@ -653,17 +653,21 @@ mod tests {
     #[test]
     fn a_question_is_asked_before_its_beat_plays_and_can_be_answered_wrong_then_right() {
         let (l, s) = lesson("async-retries");
-        let mut t = Tour::new(l, &s, 0, false).unwrap();
+        // Chapter 5 asks after two failed attempts how many runs there will be in all; the beat
+        // that answers it plays the two-minute wait and attempt 3.
+        let mut t = Tour::new(l, &s, 3, false).unwrap();
         assert_eq!(t.phase, Phase::Ask);
         assert!(!t.pb.playing);
-        assert_eq!(t.pb.at, SimTime::ZERO);
+        let starts = t.plan.beats[3].starts;
+        assert!(starts > SimTime(60_000), "after the first retry wait");
+        assert_eq!(t.pb.at, starts);
         // Continue and Replay do nothing until the question is answered.
         t.apply(Step::Continue);
         t.apply(Step::Replay);
         assert_eq!(t.phase, Phase::Ask);
         let key = t.planned().answer.clone().unwrap();
         assert_eq!(key, "3", "the simulation says the handler runs three times");
-        t.apply(Step::Answer("1".into()));
+        t.apply(Step::Answer("4".into()));
         assert_eq!(t.phase, Phase::Playing);
         let mut wall = 0.0;
         assert!(
@@ -676,11 +680,21 @@ mod tests {
             t.planned().reached,
             "it stops exactly where the beat is reached"
         );
+        // The answer is revealed when what it asks about has been shown: attempt 3 has failed.
+        let shown = &t.pb.session.timeline().trace;
+        let third_failed = shown.iter().any(|e| {
+            e.at <= t.pb.at
+                && matches!(
+                    &e.kind,
+                    lambdascope_sim::Trace::AttemptFinished { attempt: 3, .. }
+                )
+        });
+        assert!(third_failed, "attempt 3 has finished by the reveal");
         assert!(!t.pb.playing);
         assert_eq!(
             t.given(),
             Some(&Given {
-                value: "1".into(),
+                value: "4".into(),
                 right: false
             })
         );
@@ -690,20 +704,25 @@ mod tests {
         t.apply(Step::Answer(" 3 ".into()));
         play_out(&mut t, &mut wall);
         assert!(t.given().unwrap().right);
-        assert_eq!(t.answers[0].len(), 2, "both answers are kept");
-        // Continue plays the next beat, which has no question.
+        assert_eq!(t.answers[3].len(), 2, "both answers are kept");
+        // Back: the previous beat, which has no question, paused at its start.
+        t.apply(Step::Back);
+        assert_eq!(
+            (t.beat, t.phase, t.pb.at),
+            (2, Phase::Ready, t.plan.beats[2].starts)
+        );
+        // Continue plays it; Continue while playing jumps to the beat's end.
         t.apply(Step::Continue);
-        assert_eq!((t.beat, t.phase), (1, Phase::Playing));
-        assert_eq!(t.pb.at, t.plan.beats[1].starts);
-        // Continue while playing jumps to the beat's end.
+        assert_eq!(t.phase, Phase::Playing);
         t.apply(Step::Continue);
-        assert_eq!((t.phase, t.pb.at), (Phase::Done, t.plan.beats[1].reached));
+        assert_eq!((t.phase, t.pb.at), (Phase::Done, t.plan.beats[2].reached));
         // Replay starts it over.
         t.apply(Step::Replay);
-        assert_eq!((t.phase, t.pb.at), (Phase::Playing, t.plan.beats[1].starts));
-        // Back: the previous beat, at its start, asking its question again.
-        t.apply(Step::Back);
-        assert_eq!((t.beat, t.phase, t.pb.at), (0, Phase::Ask, SimTime::ZERO));
+        assert_eq!((t.phase, t.pb.at), (Phase::Playing, t.plan.beats[2].starts));
+        t.apply(Step::Continue);
+        // Continue from its end: the next beat asks its question again before playing.
+        t.apply(Step::Continue);
+        assert_eq!((t.beat, t.phase, t.pb.at), (3, Phase::Ask, starts));
         t.apply(Step::SkipQuestion);
         assert_eq!(t.phase, Phase::Playing);
     }
@@ -804,13 +823,17 @@ mod tests {
     #[test]
     fn deep_links_and_resume_land_paused_at_the_beat() {
         let (l, s) = lesson("async-retries");
-        let t = Tour::new(l.clone(), &s, 3, false).unwrap();
-        assert_eq!((t.beat, t.phase), (3, Phase::Ready));
-        assert_eq!(t.pb.at, t.plan.beats[3].starts);
+        let t = Tour::new(l.clone(), &s, 2, false).unwrap();
+        assert_eq!((t.beat, t.phase), (2, Phase::Ready));
+        assert_eq!(t.pb.at, t.plan.beats[2].starts);
         assert!(
-            t.pb.at > SimTime(60_000),
-            "beat 4 starts after the first retry wait"
+            t.pb.at > SimTime(2_000),
+            "beat 3 starts after attempt 1 has failed"
         );
+        // A beat with a question lands on its question.
+        let asked = Tour::new(l.clone(), &s, 3, false).unwrap();
+        assert_eq!((asked.beat, asked.phase), (3, Phase::Ask));
+        assert_eq!(asked.pb.at, asked.plan.beats[3].starts);
         assert!(!t.pb.playing);
         // Out of range is clamped to the last beat.
         let last = Tour::new(l, &s, 99, false).unwrap();
@@ -870,8 +893,8 @@ source = "L-APIGW-ERR"
     fn the_transcript_holds_what_was_seen_and_nothing_after_the_cursor() {
         let (l, s) = lesson("async-retries");
         let mut t = Tour::new(l, &s, 0, false).unwrap();
-        t.apply(Step::Answer("3".into()));
-        t.apply(Step::Continue); // to the end of beat 1
+        t.apply(Step::Continue); // beat 1 plays
+        t.apply(Step::Continue); // to its end
         t.apply(Step::Continue); // beat 2 plays
         t.apply(Step::Continue); // to its end: attempt 1 failed, a retry is scheduled
         let md = transcript_markdown(&t);
@@ -883,10 +906,9 @@ source = "L-APIGW-ERR"
             "{md}"
         );
         assert!(
-            md.contains("**Question:** The function cannot parse this invoice."),
+            md.contains("The function cannot parse this invoice."),
             "{md}"
         );
-        assert!(md.contains("You answered 3: right."), "{md}");
         assert!(md.contains("Attempt 1 of invocation 0 fails"), "{md}");
         assert!(
             md.contains("| 0:02.380 | Lambda will retry invocation 0 in "),
@@ -912,12 +934,25 @@ source = "L-APIGW-ERR"
         assert!(!sections[1].rows.is_empty(), "{:?}", sections[1]);
         assert!(sections[1].rows.iter().all(|(at, _)| *at <= mid.pb.at));
         assert!(sections[1].rows.len() < transcript(&t)[1].rows.len());
+        // On to beat 4: its question and the answer given are in the transcript.
+        t.apply(Step::Continue); // beat 3 plays
+        t.apply(Step::Continue); // to its end
+        t.apply(Step::Continue); // beat 4 asks
+        assert_eq!(t.phase, Phase::Ask);
+        t.apply(Step::Answer("3".into()));
+        t.apply(Step::Continue); // to its end
+        let md = transcript_markdown(&t);
+        assert!(
+            md.contains("**Question:** The handler has failed twice."),
+            "{md}"
+        );
+        assert!(md.contains("You answered 3: right."), "{md}");
     }
 
     #[test]
     fn numbers_compare_as_numbers_and_choices_by_value() {
         let (l, _) = lesson("async-retries");
-        let number = l.beats[0].question.clone().unwrap();
+        let number = l.beats[3].question.clone().unwrap();
         assert!(is_right(&number, "3", "3") && is_right(&number, " 3.0 ", "3"));
         assert!(
             !is_right(&number, "three", "3")

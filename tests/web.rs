@@ -280,13 +280,13 @@ async fn the_crash_overlay_says_what_happened() {
 // ---- Lessons and comparison (issue 5) ----
 
 /// Mounts the lessons page at a lesson's first beat; returns the host.
-async fn mount_lessons(lesson: &str) -> Element {
+async fn mount_lessons(lesson: &str, beat: Option<usize>) -> Element {
     use lambdascope::components::lesson::{Lessons, LessonsProps};
     let host = doc().create_element("div").unwrap();
     doc().body().unwrap().append_child(&host).unwrap();
     let props = LessonsProps {
         lesson: Some(lesson.to_string().into()),
-        beat: None,
+        beat,
         instance: 900,
         on_explore: yew::Callback::noop(),
     };
@@ -320,11 +320,13 @@ fn answer_number(host: &Element, value: &str) {
 #[wasm_bindgen_test]
 async fn a_lesson_asks_first_then_plays_and_says_right_or_wrong_and_continue_and_back_move_between_beats(
 ) {
-    let host = mount_lessons("async-retries").await;
-    assert_eq!((phase(&host), beat_no(&host)), ("ask".into(), "1".into()));
+    let host = mount_lessons("async-retries", Some(3)).await;
+    // Beat 4 asks, after two failed attempts, how many runs there will be in all.
+    assert_eq!((phase(&host), beat_no(&host)), ("ask".into(), "4".into()));
+    let start = text(&host, ".ls-lesson .ls-clock");
     assert!(
-        text(&host, ".ls-lesson .ls-clock").starts_with("0:00.000"),
-        "nothing plays before the answer"
+        start.starts_with("1:0"),
+        "beat 4 starts after the first retry: {start}"
     );
     // A wrong prediction: the beat plays, then the feedback says so, with the fact behind it.
     answer_number(&host, "2");
@@ -344,12 +346,17 @@ async fn a_lesson_asks_first_then_plays_and_says_right_or_wrong_and_continue_and
     );
     assert!(feedback.contains("L-ASYNC-ERR"), "{feedback}");
     assert!(
-        text(&host, ".ls-lesson .ls-clock").starts_with("0:01.040"),
-        "stopped where beat 1 is reached"
+        text(&host, ".ls-lesson .ls-clock").starts_with("3:04"),
+        "stopped where beat 4 is reached: attempt 3 has failed"
     );
     // Retry, and this time right.
     click(&q(&host, "[data-ls='retry']"));
     assert!(eventually(|| phase(&host) == "ask").await);
+    assert_eq!(
+        text(&host, ".ls-lesson .ls-clock"),
+        start,
+        "back at the beat's start"
+    );
     answer_number(&host, "3");
     settle().await;
     click(&q(&host, "[data-ls='check']"));
@@ -357,15 +364,22 @@ async fn a_lesson_asks_first_then_plays_and_says_right_or_wrong_and_continue_and
     click(&q(&host, "[data-ls='continue']"));
     assert!(eventually(|| phase(&host) == "done").await);
     assert!(text(&host, "[data-ls='feedback']").contains("Right: 3."));
-    // Continue: beat 2 plays on its own (no question); Back: beat 1 again, asking.
-    click(&q(&host, "[data-ls='continue']"));
-    assert!(eventually(|| beat_no(&host) == "2" && phase(&host) == "playing").await);
+    // Back: beat 3 (no question), paused at its start; Continue plays it; → back on beat 4 asks.
     let player = q(&host, ".ls-lesson");
+    key(&player, "ArrowLeft");
+    assert!(eventually(|| beat_no(&host) == "3" && phase(&host) == "ready").await);
+    assert!(text(&host, ".ls-lesson .ls-clock").starts_with("0:02.380"));
+    click(&q(&host, "[data-ls='continue']"));
+    assert!(eventually(|| phase(&host) == "playing").await);
     key(&player, "ArrowRight");
     assert!(eventually(|| phase(&host) == "done").await);
-    assert!(text(&host, ".ls-lesson .ls-clock").starts_with("0:02.380"));
-    key(&player, "ArrowLeft");
-    assert!(eventually(|| beat_no(&host) == "1" && phase(&host) == "ask").await);
+    assert_eq!(
+        text(&host, ".ls-lesson .ls-clock"),
+        start,
+        "beat 3 ends where beat 4 starts"
+    );
+    key(&player, "ArrowRight");
+    assert!(eventually(|| beat_no(&host) == "4" && phase(&host) == "ask").await);
     // Progress went to local storage.
     let stored = web_sys::window()
         .unwrap()
