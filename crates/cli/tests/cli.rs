@@ -186,8 +186,17 @@ fn lesson_prints_beats_and_computed_answers() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("How many times will the handler run before Lambda gives up?  A: 3"),
+        text.contains(
+            "How many times will it have run in all when Lambda gives up on this event?  A: 3"
+        ),
         "{text}"
     );
     assert!(text.contains("A: sqs:parse-invoice-dlq"), "{text}");
+    // The run-count question is answered by the beat that plays attempt 3.
+    assert!(
+        text.contains(
+            "beat 4: 1 min 03 s → 3 min 04 s (run 0)\n    Q: The handler has failed twice."
+        ),
+        "{text}"
+    );
 }
