@@ -326,3 +326,20 @@ test('the player speaks significant events to screen readers, one at a time', as
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('a player link followed within the page opens its scenario at its instant', async () => {
+  const { page, problems, close } = await open();
+  // Typed into the address bar (or followed from a docs page in the same tab): only the fragment
+  // changes, so the page does not reload; the player must still take the new request.
+  await page.evaluate(() => { location.hash = '#scenario=sqs-happy-path&t=5000'; });
+  await page.waitForFunction(() => document.querySelector('select[data-ls="picker"] option:checked')?.value !== undefined
+    && document.querySelector('.ls-player .ls-clock')?.textContent.startsWith('0:05.000'));
+  assert.match(await page.locator('select[data-ls="picker"] option:checked').textContent(), /SQS/);
+  assert.equal(await page.locator('.ls-player').getAttribute('data-ls-playing'), 'false', 'a link to a moment lands paused');
+  // And the Explore link goes back to the page's own player.
+  await page.locator('.ls-sitenav a:text("Explore")').click();
+  await page.waitForFunction(() => !document.querySelector('.ls-player .ls-clock')?.textContent.startsWith('0:05.000'));
+  assert.match(await page.locator('select[data-ls="picker"] option:checked').textContent(), /^Three ways to invoke one function$/);
+  assert.deepEqual(problems, []);
+  await close();
+});

@@ -238,10 +238,21 @@ test('a deep link lands paused on its beat; explore freely hands over the same r
   assert.ok((await page.locator('.ls-player .ls-clock').textContent()).startsWith(at));
   assert.equal(await page.locator('select[data-ls="picker"] option:checked').textContent(), 'Asynchronous: three attempts, then the dead-letter queue');
   await page.screenshot({ path: shot('lesson-explore.png') });
+  // The address bar is now the share link of this run at this instant (it still names the lesson).
+  const exploring = new URL(page.url());
+  assert.equal(exploring.hash, '');
+  assert.match(exploring.search, /^\?s=async-retries-dlq&/);
+  assert.match(exploring.search, /&t=2380(&|$)/);
+  assert.match(exploring.search, /lesson=async-retries/);
   await page.locator('[data-ls="back-to-lesson"]').click();
   await page.waitForSelector('.ls-lesson');
   assert.equal(await beat(page), 3);
   assert.equal(await clock(page), at);
+  assert.equal(page.url(), server.url + '#lesson=async-retries&beat=3', 'back to a clean lesson link');
+  // The exploring URL opens the player at that instant.
+  await page.goto(exploring.href);
+  await page.waitForSelector('.ls-player .ls-controls');
+  assert.ok((await page.locator('.ls-player .ls-clock').textContent()).startsWith(at));
   // A link to a lesson that does not exist says so and opens chapter 1.
   await page.goto(server.url + '#lesson=no-such-lesson&beat=2');
   await page.waitForSelector('.ls-course .ls-notice');

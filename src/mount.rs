@@ -44,6 +44,11 @@ pub fn props_with(el: &Element, page: Option<Request>) -> PlayerProps {
         req.view = page.view;
         req.problems.extend(page.problems);
     }
+    props_from(req)
+}
+
+/// Props for a player from a request alone (the app page's own player, when the URL changes).
+pub fn props_from(req: Request) -> PlayerProps {
     let st = req.state;
     PlayerProps {
         scenario: match &st.scenario {

@@ -63,6 +63,13 @@ fn current_search() -> String {
         .unwrap_or_default()
 }
 
+/// This page's path, without its query or fragment.
+fn current_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
 fn current_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
@@ -158,7 +165,8 @@ pub fn app(p: &AppProps) -> Html {
             let (explore, back) = (explore.clone(), back.clone());
             Callback::from(move |_: MouseEvent| {
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-                    let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&back));
+                    let url = format!("{}{back}", current_path());
+                    let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
                 }
                 explore.set(None);
             })
@@ -175,7 +183,15 @@ pub fn app(p: &AppProps) -> Html {
     }
     match r {
         Route::Player => {
-            let mut props = p.player.clone();
+            // A player link in the fragment that arrived after the page loaded (a link followed
+            // or typed into the address bar within the page) is the player's request now; the
+            // page's own request was read once, when it loaded.
+            let fragment = hash.trim_start_matches('#');
+            let mut props = if fragment.is_empty() {
+                p.player.clone()
+            } else {
+                crate::mount::props_from(crate::share_link::from_url(&current_search(), &hash))
+            };
             // Parse the one lesson to resume, not the course: this is on the first paint's path.
             let progress = super::lesson::load_progress();
             let current = progress
@@ -198,7 +214,7 @@ pub fn app(p: &AppProps) -> Html {
                 }
             };
             props.children = html! { <><SiteNav here="player" />{start}</> };
-            html! { <Player ..props /> }
+            html! { <Player key={hash.clone()} ..props /> }
         }
         Route::Lessons { lesson, beat } => {
             let on_explore = {
@@ -208,6 +224,14 @@ pub fn app(p: &AppProps) -> Html {
                         (Some(l), Some(b)) => crate::course::link(l, b as usize - 1),
                         _ => "#lessons".to_string(),
                     };
+                    // The address bar becomes the share link of this run at this instant (a
+                    // query, like the links the share menu copies), so a reload or a copied URL
+                    // lands here. replaceState fires no hashchange: the view stays until the URL
+                    // is changed.
+                    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                        let here = format!("{}?{}", current_path(), st.to_query());
+                        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&here));
+                    }
                     explore.set(Some((back, st)));
                 })
             };
