@@ -140,7 +140,10 @@ mod browser {
                     }
                 }
             }
-            let _ = copy.set_attribute("style", &style);
+            // Through the CSSOM (the `style` property), not setAttribute: a page whose CSP has
+            // no `style-src-attr 'unsafe-inline'` refuses style attributes, not CSSOM writes.
+            // The serializer writes the result out as the element's style attribute all the same.
+            let _ = js_sys::Reflect::set(copy, &"style".into(), &style.into());
         }
         // Nothing interactive or page-specific travels.
         let names = copy.get_attribute_names();
@@ -262,14 +265,15 @@ mod browser {
             }
         }
         let text = el("text")?;
+        // Presentation attributes, not a style attribute (a strict CSP refuses those).
         for (k, v) in [
             ("x", "8".to_string()),
             ("y", format!("{:.0}", h + 20.0)),
+            ("fill", ink),
+            ("font-size", "13".into()),
             (
-                "style",
-                format!(
-                    "fill:{ink};font:13px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
-                ),
+                "font-family",
+                "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif".into(),
             ),
         ] {
             let _ = text.set_attribute(k, &v);

@@ -496,11 +496,12 @@ pub fn escape_attr(s: &str) -> String {
 }
 
 /// An iframe showing this state with minimal controls. Its height is a starting value: the
-/// player reports its real height (see the README's resize protocol).
+/// player reports its real height (see the README's resize protocol). Sized with attributes, not
+/// a style attribute, so it works on a host page whose CSP refuses inline styles.
 pub fn iframe_snippet(base: &str, st: &ShareState, title: &str) -> String {
     let src = format!("{base}?embed&controls=minimal&{}", st.to_query());
     format!(
-        "<iframe src=\"{}\" title=\"{}\" data-lambdascope-frame style=\"width:100%;height:560px;border:0\" loading=\"lazy\"></iframe>",
+        "<iframe src=\"{}\" title=\"{}\" data-lambdascope-frame width=\"100%\" height=\"560\" frameborder=\"0\" loading=\"lazy\"></iframe>",
         escape_attr(&src),
         escape_attr(&format!("lambdascope: {title}"))
     )

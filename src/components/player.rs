@@ -451,7 +451,7 @@ fn player_inner(p: &InnerProps) -> Html {
                     <Scrubber session={session.clone()} at={pb.at} screen={pb.screen} on_seek={on_seek_screen} />
                     }
                     <div class="ls-stage" ref={stage}>
-                    <div class="ls-canvas-wrap" style={format!("max-width:{:.0}px", layout.width * MAX_SCALE)}>
+                    <div class="ls-canvas-wrap" ~style={format!("max-width:{:.0}px", layout.width * MAX_SCALE)}>
                         <Diagram session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} selected={*selected}
                             filter={*filter} instance={p.instance} on_select={on_select} />
                         <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} />

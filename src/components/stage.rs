@@ -48,7 +48,7 @@ pub fn stage(p: &StageProps) -> Html {
     html! {
         <>
             <div class="ls-stage" ref={node}>
-                <div class="ls-canvas-wrap" style={format!("max-width:{:.0}px", layout.width * p.max_scale)}>
+                <div class="ls-canvas-wrap" ~style={format!("max-width:{:.0}px", layout.width * p.max_scale)}>
                     <Diagram session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
                         selected={p.selected} filter={None} instance={p.instance} on_select={p.on_select.clone()} />
                     <TokenLayer session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
