@@ -12,9 +12,7 @@ use serde::Serialize;
 
 use crate::report::Report;
 use crate::run::Run;
-use crate::scenario::toml_io::{
-    read_document, tagged, toml_struct, toml_words, Fields, Item, Reader, TomlField,
-};
+use crate::scenario::toml_io::{read_document, toml_struct, toml_tagged, toml_words};
 use crate::scenario::{parse_checked, Scenario, ScenarioErrors};
 use crate::time::SimTime;
 use crate::topology::Topology;
@@ -544,132 +542,20 @@ toml_words!(QuestionKind { Choice = "choice", Number = "number" });
 toml_struct!(Choice { value, label });
 toml_struct!(Question { prompt, kind, choices = Default::default(), measure, explain, source });
 
-const MEASURES: &[&str] = &[
-    "handler_runs",
-    "caller_status",
-    "disposition",
-    "ended_in",
-    "count",
-    "first_status",
-    "first_kind_of",
-];
-
-impl TomlField for Measure {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        let mut f = Fields::of(v, path, r)?;
-        let (tag, at) = f.tag(r, "measure")?;
-        let required_u32 = None::<fn() -> u32>;
-        let value = match tag.as_str() {
-            "handler_runs" => f
-                .field(r, "invocation", required_u32)
-                .map(|invocation| Measure::HandlerRuns { invocation }),
-            "caller_status" => f
-                .field(r, "invocation", required_u32)
-                .map(|invocation| Measure::CallerStatus { invocation }),
-            "disposition" => f
-                .field(r, "invocation", required_u32)
-                .map(|invocation| Measure::Disposition { invocation }),
-            "ended_in" => f
-                .field(r, "invocation", required_u32)
-                .map(|invocation| Measure::EndedIn { invocation }),
-            "count" => f
-                .field(r, "of", None::<fn() -> Condition>)
-                .map(|of| Measure::Count { of }),
-            "first_status" => f
-                .field(r, "of", None::<fn() -> Condition>)
-                .map(|of| Measure::FirstStatus { of }),
-            "first_kind_of" => {
-                let invocation = f.field(r, "invocation", required_u32);
-                let among = f.field(r, "among", None::<fn() -> Vec<String>>);
-                (|| {
-                    Some(Measure::FirstKindOf {
-                        invocation: invocation?,
-                        among: among?,
-                    })
-                })()
-            }
-            other => {
-                f.unknown_variant(r, "measure", at, other, MEASURES);
-                return None;
-            }
-        };
-        f.finish(r, value)
-    }
-    fn write(&self) -> Option<toml::Value> {
-        use crate::scenario::toml_io::put;
-        match self {
-            Measure::HandlerRuns { invocation } => tagged("measure", "handler_runs", |t| {
-                put(t, "invocation", invocation)
-            }),
-            Measure::CallerStatus { invocation } => tagged("measure", "caller_status", |t| {
-                put(t, "invocation", invocation)
-            }),
-            Measure::Disposition { invocation } => tagged("measure", "disposition", |t| {
-                put(t, "invocation", invocation)
-            }),
-            Measure::EndedIn { invocation } => {
-                tagged("measure", "ended_in", |t| put(t, "invocation", invocation))
-            }
-            Measure::Count { of } => tagged("measure", "count", |t| put(t, "of", of)),
-            Measure::FirstStatus { of } => tagged("measure", "first_status", |t| put(t, "of", of)),
-            Measure::FirstKindOf { invocation, among } => tagged("measure", "first_kind_of", |t| {
-                put(t, "invocation", invocation);
-                put(t, "among", among);
-            }),
-        }
-    }
-}
-
-const INPUTS: &[&str] = &[
-    "fail_next_attempt",
-    "time_out_next_attempt",
-    "throttle",
-    "slow_down",
-    "publish",
-];
-
-/// A beat's injected fault (`inject = { input = "throttle", for_ms = 5000 }`).
-impl TomlField for Input {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        let mut f = Fields::of(v, path, r)?;
-        let (tag, at) = f.tag(r, "input")?;
-        let value = match tag.as_str() {
-            "fail_next_attempt" => Some(Input::FailNextAttempt),
-            "time_out_next_attempt" => Some(Input::TimeOutNextAttempt),
-            "throttle" => f
-                .field(r, "for_ms", None::<fn() -> u64>)
-                .map(|for_ms| Input::Throttle { for_ms }),
-            "slow_down" => {
-                let factor = f.field(r, "factor", None::<fn() -> u32>);
-                let for_ms = f.field(r, "for_ms", None::<fn() -> u64>);
-                (|| {
-                    Some(Input::SlowDown {
-                        factor: factor?,
-                        for_ms: for_ms?,
-                    })
-                })()
-            }
-            "publish" => f
-                .field(r, "source", None::<fn() -> String>)
-                .map(|source| Input::Publish { source }),
-            other => {
-                f.unknown_variant(r, "input", at, other, INPUTS);
-                return None;
-            }
-        };
-        f.finish(r, value)
-    }
-    fn write(&self) -> Option<toml::Value> {
-        use crate::scenario::toml_io::put;
-        match self {
-            Input::FailNextAttempt => tagged("input", "fail_next_attempt", |_| {}),
-            Input::TimeOutNextAttempt => tagged("input", "time_out_next_attempt", |_| {}),
-            Input::Throttle { for_ms } => tagged("input", "throttle", |t| put(t, "for_ms", for_ms)),
-            Input::SlowDown { factor, for_ms } => tagged("input", "slow_down", |t| {
-                put(t, "factor", factor);
-                put(t, "for_ms", for_ms);
-            }),
-            Input::Publish { source } => tagged("input", "publish", |t| put(t, "source", source)),
-        }
-    }
-}
+toml_tagged!(Measure by "measure" {
+    HandlerRuns = "handler_runs" { invocation },
+    CallerStatus = "caller_status" { invocation },
+    Disposition = "disposition" { invocation },
+    EndedIn = "ended_in" { invocation },
+    Count = "count" { of },
+    FirstStatus = "first_status" { of },
+    FirstKindOf = "first_kind_of" { invocation, among },
+});
+// A beat's injected fault (`inject = { input = "throttle", for_ms = 5000 }`).
+toml_tagged!(Input by "input" {
+    FailNextAttempt = "fail_next_attempt" {},
+    TimeOutNextAttempt = "time_out_next_attempt" {},
+    Throttle = "throttle" { for_ms },
+    SlowDown = "slow_down" { factor, for_ms },
+    Publish = "publish" { source },
+});

@@ -14,7 +14,7 @@ mod stepfunctions;
 pub(crate) mod toml_io;
 pub use polling::*;
 pub use stepfunctions::*;
-use toml_io::{tagged, toml_struct, toml_words, Fields, Item, Reader, TomlField};
+use toml_io::{toml_struct, toml_tagged, toml_words};
 
 /// The only format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -1452,337 +1452,63 @@ toml_struct!(Workload { source, pattern = d_pattern(), at_ms = Default::default(
 
 // Internally tagged enums (`distribution = "fixed"`, `kind = "sqs"`): the tag picks the variant,
 // the same table holds its fields.
-
-const NO_DEFAULT: Option<fn() -> String> = None;
-
-impl TomlField for DurationDist {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        let mut f = Fields::of(v, path, r)?;
-        let (tag, at) = f.tag(r, "distribution")?;
-        let value = match tag.as_str() {
-            "fixed" => {
-                let ms = f.field(r, "ms", None::<fn() -> u64>);
-                ms.map(|ms| DurationDist::Fixed { ms })
-            }
-            "uniform" => {
-                let min_ms = f.field(r, "min_ms", None::<fn() -> u64>);
-                let max_ms = f.field(r, "max_ms", None::<fn() -> u64>);
-                Some(DurationDist::Uniform {
-                    min_ms: min_ms?,
-                    max_ms: max_ms?,
-                })
-            }
-            other => {
-                f.unknown_variant(r, "distribution", at, other, &["fixed", "uniform"]);
-                return None;
-            }
-        };
-        f.finish(r, value)
-    }
-    fn write(&self) -> Option<toml::Value> {
-        match self {
-            DurationDist::Fixed { ms } => tagged("distribution", "fixed", |t| {
-                toml_io::put(t, "ms", ms);
-            }),
-            DurationDist::Uniform { min_ms, max_ms } => tagged("distribution", "uniform", |t| {
-                toml_io::put(t, "min_ms", min_ms);
-                toml_io::put(t, "max_ms", max_ms);
-            }),
-        }
-    }
-}
-
-impl TomlField for Behaviour {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        let mut f = Fields::of(v, path, r)?;
-        let (tag, at) = f.tag(r, "kind")?;
-        let value = match tag.as_str() {
-            "succeed" => Some(Behaviour::Succeed),
-            "throw" => Some(Behaviour::Throw),
-            "time_out" => Some(Behaviour::TimeOut),
-            "throw_first" => f
-                .field(r, "attempts", None::<fn() -> u32>)
-                .map(|attempts| Behaviour::ThrowFirst { attempts }),
-            "throw_probability" => f
-                .field(r, "p", None::<fn() -> f64>)
-                .map(|p| Behaviour::ThrowProbability { p }),
-            "slow" => f
-                .field(r, "factor", None::<fn() -> u32>)
-                .map(|factor| Behaviour::Slow { factor }),
-            other => {
-                let kinds = [
-                    "succeed",
-                    "throw",
-                    "throw_first",
-                    "throw_probability",
-                    "time_out",
-                    "slow",
-                ];
-                f.unknown_variant(r, "kind", at, other, &kinds);
-                return None;
-            }
-        };
-        f.finish(r, value)
-    }
-    fn write(&self) -> Option<toml::Value> {
-        match self {
-            Behaviour::Succeed => tagged("kind", "succeed", |_| {}),
-            Behaviour::Throw => tagged("kind", "throw", |_| {}),
-            Behaviour::TimeOut => tagged("kind", "time_out", |_| {}),
-            Behaviour::ThrowFirst { attempts } => tagged("kind", "throw_first", |t| {
-                toml_io::put(t, "attempts", attempts);
-            }),
-            Behaviour::ThrowProbability { p } => tagged("kind", "throw_probability", |t| {
-                toml_io::put(t, "p", p);
-            }),
-            Behaviour::Slow { factor } => tagged("kind", "slow", |t| {
-                toml_io::put(t, "factor", factor);
-            }),
-        }
-    }
-}
-
-/// The `kind` of every source, in the order the format documents them.
-pub const SOURCE_KINDS: &[&str] = &[
-    "api_gateway",
-    "cloudfront",
-    "custom",
-    "s3",
-    "sns",
-    "event_bridge",
-    "sqs",
-    "kinesis",
-    "dynamodb_streams",
-    "step_functions",
-];
-
-impl TomlField for Source {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        let mut f = Fields::of(v, path, r)?;
-        let (tag, at) = f.tag(r, "kind")?;
-        let value = match tag.as_str() {
-            "api_gateway" => {
-                let id = f.field(r, "id", NO_DEFAULT);
-                let api_type = f.field(r, "api_type", Some(d_api_type));
-                let integration_timeout_ms = f.field(r, "integration_timeout_ms", Some(|| None));
-                let timeout_quota_raised = f.field(r, "timeout_quota_raised", Some(|| false));
-                (|| {
-                    Some(Source::ApiGateway {
-                        id: id?,
-                        api_type: api_type?,
-                        integration_timeout_ms: integration_timeout_ms?,
-                        timeout_quota_raised: timeout_quota_raised?,
-                    })
-                })()
-            }
-            "cloudfront" => {
-                let id = f.field(r, "id", NO_DEFAULT);
-                let trigger = f.field(r, "trigger", Some(d_trigger));
-                let viewer_timeout_s = f.field(r, "viewer_timeout_s", Some(d_viewer_timeout));
-                let origin_timeout_s = f.field(r, "origin_timeout_s", Some(d_origin_timeout));
-                let viewer_response_limit_bytes =
-                    f.field(r, "viewer_response_limit_bytes", Some(d_viewer_resp));
-                let origin_response_limit_bytes =
-                    f.field(r, "origin_response_limit_bytes", Some(d_origin_resp));
-                let error_status = f.field(r, "error_status", Some(d_502));
-                let throttle_status = f.field(r, "throttle_status", Some(d_503));
-                (|| {
-                    Some(Source::Cloudfront {
-                        id: id?,
-                        trigger: trigger?,
-                        viewer_timeout_s: viewer_timeout_s?,
-                        origin_timeout_s: origin_timeout_s?,
-                        viewer_response_limit_bytes: viewer_response_limit_bytes?,
-                        origin_response_limit_bytes: origin_response_limit_bytes?,
-                        error_status: error_status?,
-                        throttle_status: throttle_status?,
-                    })
-                })()
-            }
-            "custom" => {
-                let id = f.field(r, "id", NO_DEFAULT);
-                let invocation_type = f.field(r, "invocation_type", Some(d_invocation_type));
-                let sdk_max_attempts = f.field(r, "sdk_max_attempts", Some(d_sdk_attempts));
-                let sdk_backoff_base_ms = f.field(r, "sdk_backoff_base_ms", Some(d_sdk_base));
-                let sdk_max_backoff_ms = f.field(r, "sdk_max_backoff_ms", Some(d_sdk_max));
-                let read_timeout_ms = f.field(r, "read_timeout_ms", Some(|| None));
-                (|| {
-                    Some(Source::Custom {
-                        id: id?,
-                        invocation_type: invocation_type?,
-                        sdk_max_attempts: sdk_max_attempts?,
-                        sdk_backoff_base_ms: sdk_backoff_base_ms?,
-                        sdk_max_backoff_ms: sdk_max_backoff_ms?,
-                        read_timeout_ms: read_timeout_ms?,
-                    })
-                })()
-            }
-            "s3" => {
-                let id = f.field(r, "id", NO_DEFAULT);
-                let bucket = f.field(r, "bucket", Some(d_bucket));
-                let delivery_delay_ms = f.field(r, "delivery_delay_ms", Some(d_s3_delay));
-                let duplicate_probability = f.field(r, "duplicate_probability", Some(|| 0.0));
-                (|| {
-                    Some(Source::S3 {
-                        id: id?,
-                        bucket: bucket?,
-                        delivery_delay_ms: delivery_delay_ms?,
-                        duplicate_probability: duplicate_probability?,
-                    })
-                })()
-            }
-            "sns" => {
-                let id = f.field(r, "id", NO_DEFAULT);
-                let topic = f.field(r, "topic", Some(d_topic));
-                let unreachable_for_ms = f.field(r, "unreachable_for_ms", Some(|| 0));
-                (|| {
-                    Some(Source::Sns {
-                        id: id?,
-                        topic: topic?,
-                        unreachable_for_ms: unreachable_for_ms?,
-                    })
-                })()
-            }
-            "event_bridge" => {
-                let id = f.field(r, "id", NO_DEFAULT);
-                let bus = f.field(r, "bus", Some(d_bus));
-                let maximum_retry_attempts =
-                    f.field(r, "maximum_retry_attempts", Some(d_eb_retries));
-                let maximum_event_age_s = f.field(r, "maximum_event_age_s", Some(d_eb_age));
-                let dead_letter_queue = f.field(r, "dead_letter_queue", Some(|| None));
-                let unreachable_for_ms = f.field(r, "unreachable_for_ms", Some(|| 0));
-                let retry_backoff_initial_ms =
-                    f.field(r, "retry_backoff_initial_ms", Some(d_eb_backoff));
-                let retry_backoff_max_ms =
-                    f.field(r, "retry_backoff_max_ms", Some(d_eb_backoff_max));
-                (|| {
-                    Some(Source::EventBridge {
-                        id: id?,
-                        bus: bus?,
-                        maximum_retry_attempts: maximum_retry_attempts?,
-                        maximum_event_age_s: maximum_event_age_s?,
-                        dead_letter_queue: dead_letter_queue?,
-                        unreachable_for_ms: unreachable_for_ms?,
-                        retry_backoff_initial_ms: retry_backoff_initial_ms?,
-                        retry_backoff_max_ms: retry_backoff_max_ms?,
-                    })
-                })()
-            }
-            "sqs" => SqsSource::read_fields(&mut f, r).map(Source::Sqs),
-            "kinesis" => KinesisSource::read_fields(&mut f, r).map(Source::Kinesis),
-            "dynamodb_streams" => {
-                DynamodbStreamsSource::read_fields(&mut f, r).map(Source::DynamodbStreams)
-            }
-            "step_functions" => {
-                StepFunctionsSource::read_fields(&mut f, r).map(Source::StepFunctions)
-            }
-            other => {
-                f.unknown_variant(r, "kind", at, other, SOURCE_KINDS);
-                return None;
-            }
-        };
-        f.finish(r, value)
-    }
-
-    fn write(&self) -> Option<toml::Value> {
-        use toml_io::put;
-        tagged("kind", self.kind_name(), |t| match self {
-            Source::ApiGateway {
-                id,
-                api_type,
-                integration_timeout_ms,
-                timeout_quota_raised,
-            } => {
-                put(t, "id", id);
-                put(t, "api_type", api_type);
-                put(t, "integration_timeout_ms", integration_timeout_ms);
-                put(t, "timeout_quota_raised", timeout_quota_raised);
-            }
-            Source::Cloudfront {
-                id,
-                trigger,
-                viewer_timeout_s,
-                origin_timeout_s,
-                viewer_response_limit_bytes,
-                origin_response_limit_bytes,
-                error_status,
-                throttle_status,
-            } => {
-                put(t, "id", id);
-                put(t, "trigger", trigger);
-                put(t, "viewer_timeout_s", viewer_timeout_s);
-                put(t, "origin_timeout_s", origin_timeout_s);
-                put(
-                    t,
-                    "viewer_response_limit_bytes",
-                    viewer_response_limit_bytes,
-                );
-                put(
-                    t,
-                    "origin_response_limit_bytes",
-                    origin_response_limit_bytes,
-                );
-                put(t, "error_status", error_status);
-                put(t, "throttle_status", throttle_status);
-            }
-            Source::Custom {
-                id,
-                invocation_type,
-                sdk_max_attempts,
-                sdk_backoff_base_ms,
-                sdk_max_backoff_ms,
-                read_timeout_ms,
-            } => {
-                put(t, "id", id);
-                put(t, "invocation_type", invocation_type);
-                put(t, "sdk_max_attempts", sdk_max_attempts);
-                put(t, "sdk_backoff_base_ms", sdk_backoff_base_ms);
-                put(t, "sdk_max_backoff_ms", sdk_max_backoff_ms);
-                put(t, "read_timeout_ms", read_timeout_ms);
-            }
-            Source::S3 {
-                id,
-                bucket,
-                delivery_delay_ms,
-                duplicate_probability,
-            } => {
-                put(t, "id", id);
-                put(t, "bucket", bucket);
-                put(t, "delivery_delay_ms", delivery_delay_ms);
-                put(t, "duplicate_probability", duplicate_probability);
-            }
-            Source::Sns {
-                id,
-                topic,
-                unreachable_for_ms,
-            } => {
-                put(t, "id", id);
-                put(t, "topic", topic);
-                put(t, "unreachable_for_ms", unreachable_for_ms);
-            }
-            Source::EventBridge {
-                id,
-                bus,
-                maximum_retry_attempts,
-                maximum_event_age_s,
-                dead_letter_queue,
-                unreachable_for_ms,
-                retry_backoff_initial_ms,
-                retry_backoff_max_ms,
-            } => {
-                put(t, "id", id);
-                put(t, "bus", bus);
-                put(t, "maximum_retry_attempts", maximum_retry_attempts);
-                put(t, "maximum_event_age_s", maximum_event_age_s);
-                put(t, "dead_letter_queue", dead_letter_queue);
-                put(t, "unreachable_for_ms", unreachable_for_ms);
-                put(t, "retry_backoff_initial_ms", retry_backoff_initial_ms);
-                put(t, "retry_backoff_max_ms", retry_backoff_max_ms);
-            }
-            Source::Sqs(q) => q.write_fields(t),
-            Source::Kinesis(k) => k.write_fields(t),
-            Source::DynamodbStreams(d) => d.write_fields(t),
-            Source::StepFunctions(m) => m.write_fields(t),
-        })
-    }
-}
+toml_tagged!(DurationDist by "distribution" {
+    Fixed = "fixed" { ms },
+    Uniform = "uniform" { min_ms, max_ms },
+});
+toml_tagged!(Behaviour by "kind" {
+    Succeed = "succeed" {},
+    Throw = "throw" {},
+    ThrowFirst = "throw_first" { attempts },
+    ThrowProbability = "throw_probability" { p },
+    TimeOut = "time_out" {},
+    Slow = "slow" { factor },
+});
+toml_tagged!(Source by "kind" {
+    ApiGateway = "api_gateway" {
+        id,
+        api_type = d_api_type(),
+        integration_timeout_ms = None,
+        timeout_quota_raised = false,
+    },
+    Cloudfront = "cloudfront" {
+        id,
+        trigger = d_trigger(),
+        viewer_timeout_s = d_viewer_timeout(),
+        origin_timeout_s = d_origin_timeout(),
+        viewer_response_limit_bytes = d_viewer_resp(),
+        origin_response_limit_bytes = d_origin_resp(),
+        error_status = d_502(),
+        throttle_status = d_503(),
+    },
+    Custom = "custom" {
+        id,
+        invocation_type = d_invocation_type(),
+        sdk_max_attempts = d_sdk_attempts(),
+        sdk_backoff_base_ms = d_sdk_base(),
+        sdk_max_backoff_ms = d_sdk_max(),
+        read_timeout_ms = None,
+    },
+    S3 = "s3" {
+        id,
+        bucket = d_bucket(),
+        delivery_delay_ms = d_s3_delay(),
+        duplicate_probability = 0.0,
+    },
+    Sns = "sns" { id, topic = d_topic(), unreachable_for_ms = 0 },
+    EventBridge = "event_bridge" {
+        id,
+        bus = d_bus(),
+        maximum_retry_attempts = d_eb_retries(),
+        maximum_event_age_s = d_eb_age(),
+        dead_letter_queue = None,
+        unreachable_for_ms = 0,
+        retry_backoff_initial_ms = d_eb_backoff(),
+        retry_backoff_max_ms = d_eb_backoff_max(),
+    },
+} newtype {
+    Sqs = "sqs" (SqsSource),
+    Kinesis = "kinesis" (KinesisSource),
+    DynamodbStreams = "dynamodb_streams" (DynamodbStreamsSource),
+    StepFunctions = "step_functions" (StepFunctionsSource),
+});

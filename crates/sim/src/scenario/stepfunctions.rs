@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use super::toml_io::{tagged, toml_struct, toml_words, Fields, Item, Reader, TomlField};
+use super::toml_io::{toml_struct, toml_tagged, toml_words};
 use super::{check_range, Behaviour, DurationDist};
 
 /// The optimized Lambda integration (SFN-LAMBDA [D]).
@@ -627,37 +627,13 @@ toml_struct!(WaitState { name, next = Default::default(), end = Default::default
 toml_struct!(SucceedState { name });
 toml_struct!(FailState { name, error, cause = Default::default() });
 
-/// The `type` of every state.
-pub const STATE_TYPES: &[&str] = &["task", "parallel", "map", "pass", "wait", "succeed", "fail"];
-
-impl TomlField for StateDef {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        let mut f = Fields::of(v, path, r)?;
-        let (tag, at) = f.tag(r, "type")?;
-        let value = match tag.as_str() {
-            "task" => TaskState::read_fields(&mut f, r).map(StateDef::Task),
-            "parallel" => ParallelState::read_fields(&mut f, r).map(StateDef::Parallel),
-            "map" => MapState::read_fields(&mut f, r).map(StateDef::Map),
-            "pass" => PassState::read_fields(&mut f, r).map(StateDef::Pass),
-            "wait" => WaitState::read_fields(&mut f, r).map(StateDef::Wait),
-            "succeed" => SucceedState::read_fields(&mut f, r).map(StateDef::Succeed),
-            "fail" => FailState::read_fields(&mut f, r).map(StateDef::Fail),
-            other => {
-                f.unknown_variant(r, "type", at, other, STATE_TYPES);
-                return None;
-            }
-        };
-        f.finish(r, value)
-    }
-    fn write(&self) -> Option<toml::Value> {
-        match self {
-            StateDef::Task(s) => tagged("type", "task", |t| s.write_fields(t)),
-            StateDef::Parallel(s) => tagged("type", "parallel", |t| s.write_fields(t)),
-            StateDef::Map(s) => tagged("type", "map", |t| s.write_fields(t)),
-            StateDef::Pass(s) => tagged("type", "pass", |t| s.write_fields(t)),
-            StateDef::Wait(s) => tagged("type", "wait", |t| s.write_fields(t)),
-            StateDef::Succeed(s) => tagged("type", "succeed", |t| s.write_fields(t)),
-            StateDef::Fail(s) => tagged("type", "fail", |t| s.write_fields(t)),
-        }
-    }
-}
+// A state's `type` picks its kind; its fields sit beside it.
+toml_tagged!(StateDef by "type" {} newtype {
+    Task = "task" (TaskState),
+    Parallel = "parallel" (ParallelState),
+    Map = "map" (MapState),
+    Pass = "pass" (PassState),
+    Wait = "wait" (WaitState),
+    Succeed = "succeed" (SucceedState),
+    Fail = "fail" (FailState),
+});

@@ -450,6 +450,75 @@ macro_rules! toml_struct {
 }
 pub(crate) use toml_struct;
 
+/// `TomlField` for an internally tagged enum: `$tag` names the variant, the same table holds its
+/// fields. Struct variants list their fields as [`toml_struct!`] does (a unit variant is one with
+/// no fields: `Succeed = "succeed" {}`); newtype variants wrap a `toml_struct!` type whose fields
+/// sit beside the tag.
+///
+/// ```ignore
+/// toml_tagged!(DurationDist by "distribution" {
+///     Fixed = "fixed" { ms },
+///     Uniform = "uniform" { min_ms, max_ms },
+/// });
+/// toml_tagged!(StateDef by "type" {} newtype { Task = "task" (TaskState), ... });
+/// ```
+macro_rules! toml_tagged {
+    ($ty:ident by $tag:literal {
+        $( $variant:ident = $word:literal { $($field:ident $(= $default:expr)?),* $(,)? } ),* $(,)?
+    } $( newtype { $( $nvariant:ident = $nword:literal ($inner:ty) ),* $(,)? } )?) => {
+        impl $ty {
+            /// The words its tag accepts, in declaration order.
+            pub const TAGS: &'static [&'static str] = &[$($word,)* $($($nword,)*)?];
+        }
+        impl $crate::scenario::toml_io::TomlField for $ty {
+            // A unit variant has no field that could fail, so its `'fields` label goes unused.
+            #[allow(unused_labels)]
+            fn read(
+                v: &$crate::scenario::toml_io::Item<'_>,
+                path: &str,
+                r: &mut $crate::scenario::toml_io::Reader,
+            ) -> Option<Self> {
+                let mut f = $crate::scenario::toml_io::Fields::of(v, path, r)?;
+                let (tag, at) = f.tag(r, $tag)?;
+                let value = match tag.as_str() {
+                    $( $word => {
+                        $( let $field = f.field(
+                            r,
+                            stringify!($field),
+                            $crate::scenario::toml_io::toml_struct!(@default $($default)?),
+                        ); )*
+                        'fields: {
+                            Some($ty::$variant { $($field: match $field {
+                                Some(x) => x,
+                                None => break 'fields None,
+                            }),* })
+                        }
+                    } )*
+                    $($( $nword => <$inner>::read_fields(&mut f, r).map($ty::$nvariant), )*)?
+                    other => {
+                        f.unknown_variant(r, $tag, at, other, Self::TAGS);
+                        return None;
+                    }
+                };
+                f.finish(r, value)
+            }
+            fn write(&self) -> Option<toml::Value> {
+                match self {
+                    $( $ty::$variant { $($field),* } => {
+                        $crate::scenario::toml_io::tagged($tag, $word, |_t| {
+                            $( $crate::scenario::toml_io::put(_t, stringify!($field), $field); )*
+                        })
+                    } )*
+                    $($( $ty::$nvariant(inner) => {
+                        $crate::scenario::toml_io::tagged($tag, $nword, |t| inner.write_fields(t))
+                    } )*)?
+                }
+            }
+        }
+    };
+}
+pub(crate) use toml_tagged;
+
 /// `TomlField` for an enum written as one of a fixed set of words.
 macro_rules! toml_words {
     ($ty:ident { $($variant:ident = $word:literal),* $(,)? }) => {

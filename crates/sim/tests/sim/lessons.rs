@@ -63,6 +63,35 @@ fn lesson_errors_name_the_problem() {
             .contains("`exploded` is not a trace event: allowed event_created"),
         "{err}"
     );
+    // Format problems: each with its own line and path, the allowed words listed.
+    let format = bad.replace(
+        "until = { event = \"exploded\" }\n",
+        "until = { event = \"disposed\" }\ninject = { input = \"meteor\" }\n\n[[beats]]\nnarration = \"m\"\nuntil = { event = \"disposed\", nth = \"2\" }\n",
+    );
+    let err = Lesson::parse("format.toml", &format).unwrap_err();
+    let got: Vec<(Option<usize>, &str)> = err
+        .errors
+        .iter()
+        .map(|e| (e.line, e.field.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(10), "beats[0].inject.input"),
+            (Some(14), "beats[1].until.nth")
+        ],
+        "{err}"
+    );
+    assert!(
+        err.errors[0].message.starts_with(
+            "unknown variant `meteor`, expected one of `fail_next_attempt`, `time_out_next_attempt`, `throttle`"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        err.errors[1].message,
+        "invalid type: string \"2\", expected u32"
+    );
     // A beat whose condition never happens is reported by plan(), with its number.
     let never = bad.replace("exploded", "caller_gave_up");
     let lesson = Lesson::parse("never.toml", &never).unwrap();
