@@ -168,22 +168,30 @@ macro_rules! toml_integer {
 }
 toml_integer!(u16, u32, u64, i64);
 
+/// A scalar `pick` finds in `v`, or an "invalid type" error naming `expected`.
+fn scalar<T>(
+    v: &Item<'_>,
+    path: &str,
+    r: &mut Reader,
+    expected: &str,
+    pick: impl FnOnce(&DeValue<'_>) -> Option<T>,
+) -> Option<T> {
+    let got = pick(v.get_ref());
+    if got.is_none() {
+        invalid_type(v, path, r, expected);
+    }
+    got
+}
+
 impl TomlField for f64 {
     fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
         match v.get_ref() {
             // An integer where a float is expected is fine (`p = 1`), as it was with serde.
             DeValue::Integer(_) => integer(v, path, r, "f64").map(|n| n as f64),
-            DeValue::Float(f) => match f.as_str().parse::<f64>() {
-                Ok(x) => Some(x),
-                Err(_) => {
-                    invalid_type(v, path, r, "f64");
-                    None
-                }
-            },
-            _ => {
-                invalid_type(v, path, r, "f64");
-                None
-            }
+            _ => scalar(v, path, r, "f64", |d| match d {
+                DeValue::Float(f) => f.as_str().parse().ok(),
+                _ => None,
+            }),
         }
     }
     fn write(&self) -> Option<Value> {
@@ -193,13 +201,10 @@ impl TomlField for f64 {
 
 impl TomlField for bool {
     fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        match v.get_ref() {
+        scalar(v, path, r, "a boolean", |d| match d {
             DeValue::Boolean(b) => Some(*b),
-            _ => {
-                invalid_type(v, path, r, "a boolean");
-                None
-            }
-        }
+            _ => None,
+        })
     }
     fn write(&self) -> Option<Value> {
         Some(Value::Boolean(*self))
@@ -208,13 +213,10 @@ impl TomlField for bool {
 
 impl TomlField for String {
     fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        match v.get_ref() {
+        scalar(v, path, r, "a string", |d| match d {
             DeValue::String(s) => Some(s.to_string()),
-            _ => {
-                invalid_type(v, path, r, "a string");
-                None
-            }
-        }
+            _ => None,
+        })
     }
     fn write(&self) -> Option<Value> {
         Some(Value::String(self.clone()))
