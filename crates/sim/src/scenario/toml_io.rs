@@ -123,8 +123,10 @@ fn invalid_type(v: &Item<'_>, path: &str, r: &mut Reader, expected: &str) {
 
 fn integer(v: &Item<'_>, path: &str, r: &mut Reader, expected: &str) -> Option<i128> {
     match v.get_ref() {
-        DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
-            Ok(n) => Some(n),
+        // TOML integers are 64-bit signed: a longer one is refused here, not read as a u64
+        // that could never be written back.
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Some(n.into()),
             Err(_) => {
                 r.error(
                     v.span(),
