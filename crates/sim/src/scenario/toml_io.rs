@@ -7,13 +7,13 @@
 //! internally tagged enum such as `kind = "sqs"`), and `Source` alone came to 59 KB of wasm. They
 //! were also most of the first parse's cost in the browser, because all that code is compiled on
 //! first use. This reader walks toml's spanned document ([`DeTable`]) once, with one small
-//! function per type (figures in ARCHITECTURE.md, "Download size").
+//! function per type (figures in ARCHITECTURE.md, "The file formats are read by hand").
 //!
 //! It also gives better errors than the derives did: every problem is reported, not only the
 //! first, each with its own line (from the span of the key or value) and the field's path in the
 //! same notation validation uses (`sources[1].batch_size`).
 //!
-//! The contract, kept by [`toml_struct!`] and the hand-written enum impls:
+//! The contract, kept by [`toml_struct!`], [`toml_tagged!`] and [`toml_words!`]:
 //! * an unknown key is an error naming the known ones (`deny_unknown_fields`);
 //! * a missing key takes its default, or is an error (`missing field`) if it has none;
 //! * a wrong type or out-of-range integer names the value and what was expected;
@@ -319,7 +319,8 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
-    /// The string under `key` if there is one (a tag such as `kind`), without reading it as a field.
+    /// The required string under `key` (a tag such as `kind`) and where it is, for an error
+    /// about its value.
     pub(crate) fn tag(
         &mut self,
         r: &mut Reader,
