@@ -68,7 +68,10 @@ pub fn charts(p: &ChartsProps) -> Html {
     let dots = use_memo((p.metrics.clone(), p.end.to_bits()), |(m, end)| {
         latency_dots(m, f64::from_bits(*end))
     });
-    let cursor = (p.screen / p.end.max(1.0) * W).clamp(0.0, W);
+    // In steps of a quarter unit (about a third of a pixel at the charts' size): while playing,
+    // the cursor then moves every few frames instead of every frame, and the 13 small SVGs are
+    // re-rendered only when it does (software rendering made that a visible part of a frame).
+    let cursor = ((p.screen / p.end.max(1.0) * W).clamp(0.0, W) * 4.0).round() / 4.0;
     let veil = html! { <>
         <rect class="ls-future" x={format!("{cursor:.2}")} y="0" width={format!("{:.2}", W - cursor)} height={H.to_string()} />
         <path class="ls-cursor" d={format!("M{cursor:.2} 0V{H}")} vector-effect="non-scaling-stroke" />

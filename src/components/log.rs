@@ -25,23 +25,36 @@ pub fn event_log(p: &LogProps) -> Html {
     let all = use_state(|| false);
     let tl = p.session.timeline();
     let seen = p.seen.min(tl.trace.len());
-    let rows: Html = tl.trace[..seen]
-        .iter()
-        .enumerate()
-        .rev()
-        .filter(|(_, e)| *all || salience(e) == Salience::Major)
-        .take(LINES)
-        .map(|(i, e)| {
-            let (cb, at) = (p.on_seek.clone(), e.at);
-            let major = salience(e) == Salience::Major;
-            html! {
-                <li data-index={i.to_string()} class={classes!("ls-log-row", format!("ls-k-{}", e.kind.kind_name()), (!major).then_some("ls-minor"))}>
-                    <button type="button" class="ls-log-time" onclick={Callback::from(move |_: MouseEvent| cb.emit(at))} title="Go to this moment">{format_clock(e.at)}</button>
-                    <span class="ls-log-text">{sentence(&tl.topology, e)}</span>
-                </li>
-            }
-        })
-        .collect();
+    let shown = |e: &lambdascope_sim::TraceEvent, all: bool| all || salience(e) == Salience::Major;
+    // The rows change only when a new row arrives, not on every event the cursor passes (while
+    // playing, most are hops that the log does not show): build them once per newest row.
+    let newest = tl.trace[..seen].iter().rposition(|e| shown(e, *all));
+    let rows = use_memo(
+        (p.session.clone(), newest, *all, p.on_seek.clone()),
+        move |(session, newest, all, on_seek)| -> Html {
+            let tl = session.timeline();
+            let Some(newest) = *newest else {
+                return Html::default();
+            };
+            tl.trace[..=newest]
+                .iter()
+                .enumerate()
+                .rev()
+                .filter(|(_, e)| shown(e, *all))
+                .take(LINES)
+                .map(|(i, e)| {
+                    let (cb, at) = (on_seek.clone(), e.at);
+                    let major = salience(e) == Salience::Major;
+                    html! {
+                        <li data-index={i.to_string()} class={classes!("ls-log-row", format!("ls-k-{}", e.kind.kind_name()), (!major).then_some("ls-minor"))}>
+                            <button type="button" class="ls-log-time" onclick={Callback::from(move |_: MouseEvent| cb.emit(at))} title="Go to this moment">{format_clock(e.at)}</button>
+                            <span class="ls-log-text">{sentence(&tl.topology, e)}</span>
+                        </li>
+                    }
+                })
+                .collect()
+        },
+    );
     let toggle = {
         let all = all.clone();
         Callback::from(move |_: Event| all.set(!*all))
@@ -55,7 +68,7 @@ pub fn event_log(p: &LogProps) -> Html {
             if seen == 0 {
                 <p class="ls-hint">{"Nothing yet: press play or step forward."}</p>
             }
-            <ol class="ls-log-list" reversed=true>{rows}</ol>
+            <ol class="ls-log-list" reversed=true>{(*rows).clone()}</ol>
         </section>
     }
 }

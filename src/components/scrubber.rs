@@ -123,7 +123,6 @@ fn marks(p: &MarksProps) -> Html {
 pub fn scrubber(p: &ScrubberProps) -> Html {
     let s = &p.session;
     let end = s.map.end_screen().max(1.0);
-    let pct = |x: f64| format!("{:.3}%", (x / end * 100.0).clamp(0.0, 100.0));
     let (root, track) = (use_node_ref(), use_node_ref());
     let down = {
         let (cb, root, track) = (p.on_seek.clone(), root.clone(), track.clone());
@@ -148,15 +147,23 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
         })
     };
     let end_sim = s.map.end_sim();
+    // The cursor in steps of 0.05 % (half a pixel on a 1,000 px bar): finer steps changed the
+    // style, and so restyled and repainted the bar, on every frame while playing.
+    let at_pct = |x: f64| {
+        format!(
+            "{:.2}%",
+            ((x / end * 2000.0).round() / 20.0).clamp(0.0, 100.0)
+        )
+    };
     html! {
         <div class="ls-scrubber" role="slider" tabindex="0" aria-label="Timeline: ← and → step one event, Home and End jump"
              aria-valuemin="0" aria-valuemax={end_sim.as_ms().to_string()} aria-valuenow={p.at.as_ms().to_string()}
              aria-valuetext={format!("{} of {}", format_clock(p.at), format_clock(end_sim))}
              onpointerdown={down} onpointermove={moved} ref={root}>
             <div class="ls-track" ref={track}>
-                <div class="ls-fill" ~style={format!("width:{}", pct(p.screen))} />
+                <div class="ls-fill" ~style={format!("width:{}", at_pct(p.screen))} />
                 <Marks session={p.session.clone()} />
-                <div class="ls-handle" ~style={format!("left:{}", pct(p.screen))} />
+                <div class="ls-handle" ~style={format!("left:{}", at_pct(p.screen))} />
             </div>
         </div>
     }
