@@ -60,13 +60,14 @@ pub fn narrator(p: &NarratorProps) -> Html {
                 // a count. Writing sentences for them all made a seek across a one-hour run
                 // spend its time on text nobody hears.
                 let mut q = queue.borrow_mut();
-                let major: Vec<_> = tl.trace[l.1..seen]
-                    .iter()
-                    .filter(|e| salience(e) == Salience::Major)
-                    .collect();
-                let keep = major.len().saturating_sub(crate::announce::MAX_PENDING);
-                q.fold(keep);
-                for e in &major[keep..] {
+                let major = || {
+                    tl.trace[l.1..seen]
+                        .iter()
+                        .filter(|e| salience(e) == Salience::Major)
+                };
+                let folded = major().count().saturating_sub(crate::announce::MAX_PENDING);
+                q.fold(folded);
+                for e in major().skip(folded) {
                     q.event(sentence(&tl.topology, e));
                 }
             }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::report::Report;
 use crate::run::Run;
-use crate::scenario::toml_io::{read_document, toml_struct, toml_tagged, toml_words};
+use crate::scenario::toml_io::{toml_struct, toml_tagged, toml_words};
 use crate::scenario::{parse_checked, Scenario, ScenarioErrors};
 use crate::time::SimTime;
 use crate::topology::Topology;
@@ -137,7 +137,7 @@ pub struct PlannedBeat {
 impl Lesson {
     /// Parses and checks the format (not the plan: that needs the scenario, see [`Lesson::plan`]).
     pub fn parse(file: &str, text: &str) -> Result<Lesson, ScenarioErrors> {
-        parse_checked(file, text, "lessons", read_document::<Lesson>, problems)
+        parse_checked(file, text, "lessons", problems)
     }
 }
 

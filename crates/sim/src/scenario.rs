@@ -14,7 +14,7 @@ mod stepfunctions;
 pub(crate) mod toml_io;
 pub use polling::*;
 pub use stepfunctions::*;
-use toml_io::{toml_struct, toml_tagged, toml_words};
+use toml_io::{toml_struct, toml_tagged, toml_words, TomlField};
 
 /// The only format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -601,14 +601,7 @@ pub struct Scenario {
 impl Scenario {
     /// Parses and validates TOML text. `file` names the origin in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
-        parse_checked(
-            file,
-            text,
-            "scenarios",
-            toml_io::read_document::<ScenarioFile>,
-            validate,
-        )
-        .map(|file| Scenario { file })
+        parse_checked(file, text, "scenarios", validate).map(|file| Scenario { file })
     }
 
     /// Re-validates an edited scenario (the app's parameter panel edits fields in place).
@@ -642,13 +635,12 @@ impl Scenario {
 }
 
 /// The shared front half of every content parser (scenarios, lessons): refuse oversized text,
-/// read it with `read` (syntax and format errors carry their line), then run `check`, whose
+/// read it with `toml_io` (syntax and format errors carry their line), then run `check`, whose
 /// `(field path, message)` problems are located to their line with [`locate`].
-pub(crate) fn parse_checked<T>(
+pub(crate) fn parse_checked<T: TomlField>(
     file: &str,
     text: &str,
     what: &str,
-    read: impl FnOnce(&str, &str) -> Result<T, ScenarioErrors>,
     check: impl FnOnce(&T) -> Vec<(String, String)>,
 ) -> Result<T, ScenarioErrors> {
     let fail = |errors| {
@@ -667,7 +659,7 @@ pub(crate) fn parse_checked<T>(
             ),
         }]);
     }
-    let parsed = read(file, text)?;
+    let parsed = toml_io::read_document::<T>(file, text)?;
     let errors = check(&parsed);
     if errors.is_empty() {
         Ok(parsed)

@@ -340,14 +340,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         value: &str,
         allowed: &[&str],
     ) {
-        r.error(
-            at,
-            &self.path_of(key),
-            format!(
-                "unknown variant `{value}`, expected one of {}",
-                quoted(allowed)
-            ),
-        );
+        r.error(at, &self.path_of(key), unknown_variant(value, allowed));
     }
 
     /// Reports unknown keys; `value` if this table had no problem.
@@ -559,14 +552,16 @@ macro_rules! toml_words {
 pub(crate) use toml_words;
 
 pub(crate) fn unknown_word(v: &Item<'_>, path: &str, r: &mut Reader, word: &str, allowed: &[&str]) {
-    r.error(
-        v.span(),
-        path,
-        format!(
-            "unknown variant `{word}`, expected one of {}",
-            quoted(allowed)
-        ),
-    );
+    r.error(v.span(), path, unknown_variant(word, allowed));
+}
+
+/// One wording for a word outside a fixed set, whether a tag or a plain enum value (the parameter
+/// panel reads the allowed words back out of it).
+fn unknown_variant(word: &str, allowed: &[&str]) -> String {
+    format!(
+        "unknown variant `{word}`, expected one of {}",
+        quoted(allowed)
+    )
 }
 
 /// Writes a tagged value: the tag first, then the variant's fields.
