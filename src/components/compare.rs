@@ -195,7 +195,7 @@ fn summary_table(rows: &[&Summary], fault: Fault) -> Html {
     html! {
         <div class="ls-table-wrap">
         <table class="ls-summary-table" data-ls="summary">
-            <caption>{format!("Summary with {}: {}", fault.label().to_lowercase(), fault.blurb())}</caption>
+            <caption>{format!("Summary with {}: {}", fault.label().to_ascii_lowercase(), fault.blurb())}</caption>
             <thead><tr><th scope="col">{""}</th>{ for rows.iter().map(|s| html! { <th scope="col" class={method_class(s.method)}>{format!("{} · {}", method_title(s.method), s.source)}</th> }) }</tr></thead>
             <tbody>
                 <tr><th scope="row">{"Handler runs"}</th>{cell(&|s| html! { {if s.throttles > 0 { format!("{} ({} throttled invokes)", s.handler_runs, s.throttles) } else { s.handler_runs.to_string() }} })}</tr>

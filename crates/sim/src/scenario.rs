@@ -975,7 +975,7 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                         "{:?} cannot be a dead-letter queue: allowed sqs or sns (L-ASYNC-REC)",
                         d.kind
                     )
-                    .to_lowercase(),
+                    .to_ascii_lowercase(),
                 ));
             }
             if on_success && d.kind == DestinationKind::S3 {

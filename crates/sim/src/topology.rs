@@ -122,7 +122,7 @@ impl Topology {
             };
             let detail = match src {
                 Source::ApiGateway { api_type, .. } => {
-                    format!("{} API", format!("{api_type:?}").to_uppercase())
+                    format!("{} API", format!("{api_type:?}").to_ascii_uppercase())
                 }
                 Source::Cloudfront { trigger, .. } => format!("Lambda@Edge, {}", trigger.label()),
                 Source::Custom {
