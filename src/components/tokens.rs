@@ -7,8 +7,8 @@
 //! its colour says the method or the outcome, and a ring marks a duplicate delivery.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
+use lambdascope_sim::idmap::IdMap;
 use lambdascope_sim::scene::Token;
 use lambdascope_sim::trace::{FailureTargetKind, Message};
 use lambdascope_sim::{Method, Scene};
@@ -130,11 +130,18 @@ fn css(c: Colour, dark: bool) -> &'static str {
     }
 }
 
+/// The curve cache's key for an edge and lane: node ids are indexes into a diagram of a few dozen
+/// boxes, far below the 15 bits each gets here.
+fn edge_key(from: u32, to: u32, lane: bool) -> u32 {
+    debug_assert!(from < 1 << 15 && to < 1 << 15);
+    (from << 16) | (to << 1) | u32::from(lane)
+}
+
 #[function_component(TokenLayer)]
 pub fn token_layer(p: &TokenProps) -> Html {
     let canvas = use_node_ref();
     let curves = use_memo(p.layout.clone(), |_| {
-        RefCell::new(BTreeMap::<(u32, u32, bool), Curve>::new())
+        RefCell::new(IdMap::<u32, Curve>::new())
     });
     let methods = use_memo(p.session.clone(), |s| {
         let topo = &s.timeline().topology;
@@ -159,7 +166,7 @@ pub fn token_layer(p: &TokenProps) -> Html {
 #[allow(clippy::too_many_arguments)]
 fn draw(
     canvas: &NodeRef,
-    curves: &RefCell<BTreeMap<(u32, u32, bool), Curve>>,
+    curves: &RefCell<IdMap<u32, Curve>>,
     methods: &[Option<Method>],
     scene: &Scene,
     layout: &Layout,
@@ -202,15 +209,16 @@ fn draw(
     let s = pw as f64 / vw;
     let _ = ctx.set_transform(s, 0.0, 0.0, s, 0.0, 0.0);
 
-    // Bucket by (dimmed, shape, colour) so each bucket is one path and one fill.
-    let mut buckets: BTreeMap<(bool, Shape, Colour), Vec<(f64, f64)>> = BTreeMap::new();
+    // Bucket by (dimmed, shape, colour) so each bucket is one path and one fill; kept sorted by
+    // that key (a sorted Vec: a few dozen buckets at most) so the drawing order is stable.
+    let mut buckets: Vec<((bool, Shape, Colour), Vec<(f64, f64)>)> = Vec::new();
     let mut labels: Vec<(f64, f64, String)> = Vec::new();
     let mut dups: Vec<(f64, f64)> = Vec::new();
     let with_labels = scene.tokens.len() <= LABEL_LIMIT;
     let mut cache = curves.borrow_mut();
     for t in &scene.tokens {
         let lane = matches!(t.message, Message::RetryWait { .. });
-        let curve = *cache.entry((t.from.0, t.to.0, lane)).or_insert_with(|| {
+        let curve = *cache.get_or_insert_with(edge_key(t.from.0, t.to.0, lane), || {
             layout.curve(t.from, t.to, if lane { Lane::Loop } else { Lane::Normal })
         });
         let mut pt = curve.at(t.progress as f64);
@@ -227,10 +235,15 @@ fn draw(
                 .iter()
                 .any(|x| x.is_some_and(|x| x != f))
         });
-        buckets
-            .entry((dim, shape, colour))
-            .or_default()
-            .push((pt.x, pt.y));
+        let key = (dim, shape, colour);
+        let at = match buckets.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => at,
+            Err(at) => {
+                buckets.insert(at, (key, Vec::new()));
+                at
+            }
+        };
+        buckets[at].1.push((pt.x, pt.y));
         if t.duplicate {
             dups.push((pt.x, pt.y));
         }

@@ -70,6 +70,7 @@
 
 pub mod agenda;
 pub mod function;
+pub mod idmap;
 mod invocations;
 pub mod invoke;
 pub mod lesson;

@@ -3,7 +3,7 @@
 //! the event, and its final disposition; plus totals. Built by folding the trace, so it can
 //! never disagree with what the diagram shows.
 
-use std::collections::BTreeMap;
+use crate::idmap::IdMap;
 
 use serde::Serialize;
 
@@ -86,12 +86,12 @@ impl Report {
         trace: &[TraceEvent],
         totals: &Totals,
     ) -> Report {
-        let mut by_inv: BTreeMap<InvocationId, InvocationReport> = BTreeMap::new();
-        let mut runs_per_event: BTreeMap<EventId, u32> = BTreeMap::new();
+        let mut by_inv: IdMap<InvocationId, InvocationReport> = IdMap::new();
+        let mut runs_per_event: IdMap<EventId, u32> = IdMap::new();
         // A batch is an invocation of its own; what happens to it happens to each of its items.
-        let mut batch_items: BTreeMap<InvocationId, Vec<(InvocationId, u32)>> = BTreeMap::new();
+        let mut batch_items: IdMap<InvocationId, Vec<(InvocationId, u32)>> = IdMap::new();
         let mut batches: Vec<BatchReport> = Vec::new();
-        let members = |batch_items: &BTreeMap<InvocationId, Vec<(InvocationId, u32)>>,
+        let members = |batch_items: &IdMap<InvocationId, Vec<(InvocationId, u32)>>,
                        inv: &InvocationId|
          -> Vec<(InvocationId, u32)> {
             batch_items.get(inv).cloned().unwrap_or_default()
@@ -138,7 +138,7 @@ impl Report {
                                 error: None,
                                 batch: Some(inv.0),
                             });
-                            *runs_per_event.entry(EventId(r.event)).or_default() += 1;
+                            *runs_per_event.get_or_insert_with(EventId(r.event), || 0) += 1;
                         }
                     }
                 }
@@ -234,7 +234,7 @@ impl Report {
                             error: None,
                             batch: None,
                         });
-                        *runs_per_event.entry(EventId(r.event)).or_default() += 1;
+                        *runs_per_event.get_or_insert_with(EventId(r.event), || 0) += 1;
                     }
                 }
                 Trace::AttemptFinished {

@@ -7,7 +7,9 @@
 //! seeking anywhere in a long run costs at most that many steps. The app draws a `Scene`; it
 //! never interprets the trace itself.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use crate::idmap::IdMap;
 
 use serde::Serialize;
 
@@ -192,17 +194,17 @@ struct Fold {
     envs: Vec<EnvFold>,
     in_flight: Vec<InFlight>,
     queue_depth: u32,
-    timers: BTreeMap<InvocationId, RetryTimer>,
+    timers: IdMap<InvocationId, RetryTimer>,
     /// Live invocations: (source node, duplicate).
-    live: BTreeMap<InvocationId, (NodeId, bool)>,
+    live: IdMap<InvocationId, (NodeId, bool)>,
     nodes: Vec<NodeView>,
     counters: Counters,
     /// Messages and records in a queue or shard: (node, in flight).
-    items: BTreeMap<InvocationId, (NodeId, bool)>,
+    items: IdMap<InvocationId, (NodeId, bool)>,
     /// Batches and when their answer reaches the mapping (None: not answered yet).
-    batches: BTreeMap<InvocationId, (BatchView, Option<SimTime>)>,
+    batches: IdMap<InvocationId, (BatchView, Option<SimTime>)>,
     /// Per shard: its unprocessed records by write time (for the iterator age).
-    shard_records: BTreeMap<NodeId, BTreeSet<(SimTime, InvocationId)>>,
+    shard_records: IdMap<NodeId, BTreeSet<(SimTime, InvocationId)>>,
 }
 
 /// A trace plus its index for fast `scene_at`.
@@ -212,7 +214,7 @@ pub struct Timeline {
     pub trace: Vec<TraceEvent>,
     keyframes: Vec<(usize, Fold)>,
     /// Per source node: its caller node and method, for waiting/status bookkeeping.
-    callers: BTreeMap<NodeId, (Option<NodeId>, Method)>,
+    callers: IdMap<NodeId, (Option<NodeId>, Method)>,
 }
 
 /// A moment worth a tick on the timeline.
@@ -235,7 +237,7 @@ pub enum MarkerKind {
 
 impl Timeline {
     pub fn new(topology: Topology, trace: Vec<TraceEvent>) -> Timeline {
-        let mut callers = BTreeMap::new();
+        let mut callers = IdMap::new();
         for n in &topology.nodes {
             if let NodeKind::Source { index, method, .. } = &n.kind {
                 callers.insert(n.id, (topology.sources[*index].1, *method));
@@ -306,7 +308,7 @@ impl Timeline {
             self.apply(&mut fold, i);
         }
         settle(&mut fold, t);
-        for (node, recs) in &fold.shard_records {
+        for (node, recs) in fold.shard_records.iter() {
             fold.nodes[node.0 as usize].iterator_age_ms =
                 recs.first().map(|(written, _)| t.since(*written));
         }
@@ -631,8 +633,7 @@ impl Timeline {
                 fold.nodes[at.0 as usize].visible += 1;
                 if matches!(self.topology.node(*at).kind, NodeKind::Shard { .. }) {
                     fold.shard_records
-                        .entry(*at)
-                        .or_default()
+                        .get_or_insert_with(*at, BTreeSet::new)
                         .insert((e.at, *inv));
                 }
             }

@@ -16,6 +16,12 @@ macro_rules! id_type {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         #[serde(transparent)]
         pub struct $name(pub u32);
+
+        impl crate::idmap::IdKey for $name {
+            fn id(self) -> u32 {
+                self.0
+            }
+        }
     };
 }
 id_type!(

@@ -24,7 +24,7 @@
 //!   returns `batchItemFailures` (L-SQS-ERR [D], L-PBR [D]), which Lambda honours only when the
 //!   mapping has `function_response_types = ["ReportBatchItemFailures"]`.
 
-use std::collections::BTreeMap;
+use crate::idmap::IdMap;
 
 use crate::function::RunPlan;
 use crate::scenario::{ItemFailureResponse, Source};
@@ -35,9 +35,9 @@ use crate::world::{Happening, Invocation, Leg, Sim};
 /// Everything the mappings hold: batches in progress, and per source its queue or stream.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PollingState {
-    pub batches: BTreeMap<InvocationId, Batch>,
-    pub sqs: BTreeMap<usize, crate::services::sqs::SqsQueue>,
-    pub streams: BTreeMap<usize, crate::services::streams::Stream>,
+    pub batches: IdMap<InvocationId, Batch>,
+    pub sqs: IdMap<usize, crate::services::sqs::SqsQueue>,
+    pub streams: IdMap<usize, crate::services::streams::Stream>,
 }
 
 /// One batch: a single synchronous invocation carrying several messages or records.

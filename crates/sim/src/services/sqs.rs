@@ -34,7 +34,9 @@
 //! * Not modelled: SQS standard's own occasional duplicate receive, and the SQS + Lambda metadata
 //!   that counts toward 6 MB (L-SQS-CFG [D]); the sheet gives no figures for either.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
+
+use crate::idmap::IdMap;
 
 use crate::invoke::polling::{BatchResult, PollHappening, PollLeg};
 use crate::scenario::{Source, SqsSource, BATCH_PAYLOAD_LIMIT};
@@ -49,11 +51,11 @@ pub const MIN_CONCURRENCY: u32 = 2;
 
 #[derive(Clone, Debug)]
 pub(crate) struct SqsQueue {
-    msgs: BTreeMap<InvocationId, Msg>,
+    msgs: IdMap<InvocationId, Msg>,
     /// Standard queue: visible messages, longest-visible first.
     visible: BTreeSet<(SimTime, InvocationId)>,
     /// FIFO: per message group, its visible messages in order and how many are in flight.
-    groups: BTreeMap<u32, Group>,
+    groups: IdMap<u32, Group>,
     /// Batches the mapping is working on (from receive to the function's answer).
     busy: u32,
     /// How many batches the mapping may run at once now.
@@ -91,9 +93,9 @@ struct Group {
 impl SqsQueue {
     pub fn new(q: &SqsSource) -> SqsQueue {
         SqsQueue {
-            msgs: BTreeMap::new(),
+            msgs: IdMap::new(),
             visible: BTreeSet::new(),
-            groups: BTreeMap::new(),
+            groups: IdMap::new(),
             busy: 0,
             concurrency: q.poller_initial_concurrency.min(q.concurrency_cap()),
             scaling_armed: false,
@@ -122,7 +124,7 @@ impl SqsQueue {
         m.visible_since = now;
         match m.group {
             Some(g) => {
-                let group = self.groups.entry(g).or_default();
+                let group = self.groups.get_or_insert_with(g, Group::default);
                 if was_in_flight {
                     group.in_flight -= 1;
                 }
@@ -782,14 +784,14 @@ impl Sim {
         };
         let mut gone = Vec::new();
         // Ids grow with send time, so the first message is the oldest.
-        while let Some((&inv, m)) = s.msgs.iter().next() {
-            if m.sent_at.plus(retention) > now {
+        while let Some((inv, sent_at)) = s.msgs.first().map(|(&inv, m)| (inv, m.sent_at)) {
+            if sent_at.plus(retention) > now {
                 break;
             }
-            gone.push((inv, now.since(m.sent_at)));
+            gone.push((inv, now.since(sent_at)));
             s.remove(inv);
         }
-        let next = s.msgs.values().next().map(|m| m.sent_at.plus(retention));
+        let next = s.msgs.first().map(|(_, m)| m.sent_at.plus(retention));
         s.retention_armed = next.is_some();
         for (inv, age_ms) in gone {
             self.dispose(inv, Disposition::Expired { age_ms });

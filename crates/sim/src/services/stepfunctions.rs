@@ -28,9 +28,8 @@
 //! * An execution's history is capped (25,000 events, SFN-MAP [D]); each state entry counts one
 //!   here, so a loop that never ends fails the execution instead of running forever.
 
-use std::collections::BTreeMap;
-
 use crate::function::RunOverride;
+use crate::idmap::IdMap;
 use crate::scenario::{
     error_matches, CallbackOutcome, JitterStrategy, Source, StateDef, StepFunctionsSource,
     HISTORY_EVENT_LIMIT,
@@ -62,12 +61,12 @@ pub const STOPPED: &str = "Stopped";
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SfnState {
-    threads: BTreeMap<u32, Thread>,
+    threads: IdMap<u32, Thread>,
     next_thread: u32,
     next_entry: u32,
-    execs: BTreeMap<InvocationId, Exec>,
+    execs: IdMap<InvocationId, Exec>,
     /// Task invocation → the thread and state entry waiting for it.
-    tasks: BTreeMap<InvocationId, (u32, u32)>,
+    tasks: IdMap<InvocationId, (u32, u32)>,
 }
 
 #[derive(Clone, Debug)]

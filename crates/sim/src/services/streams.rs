@@ -36,7 +36,9 @@
 //!   it grows while a shard is blocked.
 //! * Not modelled: tumbling windows (L-WINDOWS), enhanced fan-out, resharding.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::idmap::IdMap;
 
 use crate::invoke::polling::{BatchResult, PollHappening, PollLeg};
 use crate::scenario::{StartingPosition, StreamParams, BATCH_PAYLOAD_LIMIT};
@@ -50,7 +52,7 @@ use crate::world::{Leg, Sim};
 pub(crate) struct Stream {
     p: StreamParams,
     shards: Vec<ShardState>,
-    recs: BTreeMap<InvocationId, Rec>,
+    recs: IdMap<InvocationId, Rec>,
     written: u64,
     enabled: bool,
     /// Records written before the mapping started polling.
@@ -115,7 +117,7 @@ impl Sim {
             Stream {
                 p,
                 shards,
-                recs: BTreeMap::new(),
+                recs: IdMap::new(),
                 written: 0,
                 enabled,
                 held: Vec::new(),
