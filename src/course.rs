@@ -11,7 +11,6 @@
 //! * [`transcript`] is the text equivalent of what the learner has seen so far: each beat's
 //!   narration, its question and answers, and the core's sentence for every major event.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use lambdascope_sim::lesson::{Beat, Lesson, LessonPlan, PlannedBeat, Question, QuestionKind};
@@ -52,7 +51,7 @@ pub fn chapters() -> Vec<Lesson> {
         .iter()
         .filter_map(|(file, text)| Lesson::parse(file, text).ok())
         .collect();
-    v.sort_by_key(|l| l.chapter);
+    lambdascope_sim::order::sort_by_u64_key(&mut v, |l| u64::from(l.chapter));
     v
 }
 
@@ -499,11 +498,16 @@ pub fn transcript_markdown(t: &Tour) -> String {
 
 /// What local storage keeps: the lesson last open, the beat reached in each, and the lessons
 /// finished. Text of the form `v=1&current=ID&at.ID=N&done=ID,ID` (beats from 0).
+///
+/// Sorted `Vec`s rather than a `BTreeMap` and a `BTreeSet`: there are a dozen lessons, and each
+/// B-tree type costs the download its own copy of the tree code.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Progress {
     pub current: Option<String>,
-    pub at: BTreeMap<String, usize>,
-    pub done: BTreeSet<String>,
+    /// Beat reached per lesson id, sorted by id, one entry per id.
+    pub at: Vec<(String, usize)>,
+    /// Lessons finished, sorted, each once.
+    pub done: Vec<String>,
 }
 
 /// The local-storage key.
@@ -529,13 +533,15 @@ impl Progress {
             };
             match k {
                 "current" if is_id(v) => p.current = Some(v.to_string()),
-                "done" => p
-                    .done
-                    .extend(v.split(',').filter(|x| is_id(x)).map(str::to_string)),
+                "done" => {
+                    for id in v.split(',').filter(|x| is_id(x)) {
+                        p.mark_done(id);
+                    }
+                }
                 _ => {
                     if let (Some(id), Ok(n)) = (k.strip_prefix("at."), v.parse::<usize>()) {
                         if is_id(id) && n < 1000 {
-                            p.at.insert(id.to_string(), n);
+                            p.set_beat(id, n);
                         }
                     }
                 }
@@ -565,9 +571,32 @@ impl Progress {
             return;
         }
         self.current = Some(id.to_string());
-        self.at.insert(id.to_string(), beat);
+        self.set_beat(id, beat);
         if finished {
-            self.done.insert(id.to_string());
+            self.mark_done(id);
+        }
+    }
+
+    /// The beat reached in lesson `id`, if it was ever opened.
+    pub fn beat(&self, id: &str) -> Option<usize> {
+        let i = self.at.binary_search_by(|(k, _)| k.as_str().cmp(id)).ok()?;
+        Some(self.at[i].1)
+    }
+
+    pub fn is_done(&self, id: &str) -> bool {
+        self.done.binary_search_by(|k| k.as_str().cmp(id)).is_ok()
+    }
+
+    fn set_beat(&mut self, id: &str, beat: usize) {
+        match self.at.binary_search_by(|(k, _)| k.as_str().cmp(id)) {
+            Ok(i) => self.at[i].1 = beat,
+            Err(i) => self.at.insert(i, (id.to_string(), beat)),
+        }
+    }
+
+    fn mark_done(&mut self, id: &str) {
+        if let Err(i) = self.done.binary_search_by(|k| k.as_str().cmp(id)) {
+            self.done.insert(i, id.to_string());
         }
     }
 
@@ -576,9 +605,7 @@ impl Progress {
         let id = self.current.as_deref()?;
         let i = lessons.iter().position(|l| l.id == id)?;
         let beat = self
-            .at
-            .get(id)
-            .copied()
+            .beat(id)
             .unwrap_or(0)
             .min(lessons[i].beats.len().saturating_sub(1));
         Some((i, beat))

@@ -101,7 +101,7 @@ pub fn lessons(p: &LessonsProps) -> Html {
         );
         Callback::from(move |(b, finished): (usize, bool)| {
             let mut next = (*progress).clone();
-            next.visit(&id, b, finished || next.done.contains(&id));
+            next.visit(&id, b, finished || next.is_done(&id));
             save_progress(&next);
             show_in_url(&course::link(&id, b));
             progress.set(next);
@@ -113,10 +113,10 @@ pub fn lessons(p: &LessonsProps) -> Html {
             if let Some(i) = chapters.iter().position(|l| l.id == id.as_str()) {
                 let id = &chapters[i].id;
                 // A finished chapter starts over; an unfinished one resumes at its beat.
-                let beat = if progress.done.contains(id) {
+                let beat = if progress.is_done(id) {
                     0
                 } else {
-                    progress.at.get(id).copied().unwrap_or(0)
+                    progress.beat(id).unwrap_or(0)
                 };
                 open.set((i, beat, open.2 + 1, None));
             }
@@ -124,7 +124,7 @@ pub fn lessons(p: &LessonsProps) -> Html {
     };
     let list = chapters.iter().enumerate().map(|(i, l)| {
         let (cb, id) = (open_id.clone(), AttrValue::from(l.id.clone()));
-        let done = progress.done.contains(&l.id);
+        let done = progress.is_done(&l.id);
         let here = i == index;
         html! {
             <li class={classes!(here.then_some("ls-on"), done.then_some("ls-done-ch"))}>

@@ -75,6 +75,7 @@ mod invocations;
 pub mod invoke;
 pub mod lesson;
 pub mod narrate;
+pub mod order;
 pub mod report;
 pub mod rng;
 pub mod run;

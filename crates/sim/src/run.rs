@@ -55,7 +55,7 @@ impl Run {
         mut keyframes: Vec<(usize, Sim)>,
         applied: usize,
     ) -> Run {
-        inputs.sort_by_key(|i| i.at);
+        crate::order::sort_by_u64_key(&mut inputs, |i| i.at.as_ms());
         let mut next_input = applied;
         let mut steps = 0usize;
         if keyframes.is_empty() {

@@ -628,7 +628,7 @@ impl Scenario {
     /// Invocation methods used by this scenario's sources, in order.
     pub fn methods(&self) -> Vec<Method> {
         let mut m: Vec<Method> = self.file.sources.iter().map(|s| s.method()).collect();
-        m.sort();
+        crate::order::sort_by_u64_key(&mut m, |m| *m as u64);
         m.dedup();
         m
     }

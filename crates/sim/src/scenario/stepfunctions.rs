@@ -319,11 +319,13 @@ pub fn error_matches(error_equals: &[String], error: &str) -> bool {
 impl StepFunctionsSource {
     /// Name → index into `states`.
     pub fn index(&self) -> BTreeMap<&str, usize> {
-        self.states
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.name(), i))
-            .collect()
+        // Inserted one by one, not collected: `collect` into a B-tree sorts first, and that would
+        // be one more copy of the sort in the app (see `crate::order`).
+        let mut index = BTreeMap::new();
+        for (i, s) in self.states.iter().enumerate() {
+            index.insert(s.name(), i);
+        }
+        index
     }
 }
 

@@ -85,7 +85,8 @@ pub(crate) fn read_document<T: TomlField>(file: &str, text: &str) -> Result<T, S
             if r.errors.is_empty() {
                 r.error(0..0, "", "could not be read".into());
             }
-            r.errors.sort_by_key(|e| e.line);
+            // No line (whole-file problems) first, as `Option` orders.
+            crate::order::sort_by_u64_key(&mut r.errors, |e| e.line.map_or(0, |l| l as u64 + 1));
             Err(fail(r.errors))
         }
     }

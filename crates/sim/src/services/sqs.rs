@@ -366,7 +366,7 @@ impl Sim {
                 .filter(|(_, g)| g.in_flight == 0)
                 .filter_map(|(k, g)| g.visible.front().map(|h| (*h, *k)))
                 .collect();
-            heads.sort();
+            crate::order::sort_by_u64_key(&mut heads, |(inv, _)| u64::from(inv.0));
             'groups: for (_, g) in heads {
                 while let Some(&inv) = s.groups.get(&g).and_then(|x| x.visible.front()) {
                     let (rc, b) = {
