@@ -254,6 +254,13 @@ impl<T: TomlField> TomlField for Vec<T> {
     }
 }
 
+/// What [`Fields::lookup`] found for a key.
+enum Lookup<'t, 'i> {
+    Found(&'t Item<'i>, String),
+    Default,
+    Missing,
+}
+
 /// A table being read: hands out its fields by key, remembers which keys were asked for, and at
 /// [`Fields::finish`] reports the keys nobody asked for.
 pub(crate) struct Fields<'t, 'i> {
@@ -297,25 +304,39 @@ impl<'t, 'i> Fields<'t, 'i> {
             .map(|(_, v)| v)
     }
 
-    /// The field `key`: read if present; else `default()`, or a "missing field" error if there is
+    /// The field `key`: read if present; else `default`, or a "missing field" error if there is
     /// no default.
-    pub(crate) fn field<T: TomlField, F: FnOnce() -> T>(
+    ///
+    /// The default comes as a value, not a closure: a closure type per call site made one copy of
+    /// this function per field (200 of them, most of the scenario reader's size); now there is
+    /// one per field type, and the lookup is shared by all.
+    pub(crate) fn field<T: TomlField>(
         &mut self,
         r: &mut Reader,
         key: &'static str,
-        default: Option<F>,
+        default: Option<T>,
     ) -> Option<T> {
+        match self.lookup(r, key, default.is_some()) {
+            Lookup::Found(v, path) => T::read(v, &path, r),
+            Lookup::Default => default,
+            Lookup::Missing => None,
+        }
+    }
+
+    /// Finds `key` (recording that it was asked for); reports it missing if it has no default.
+    #[inline(never)]
+    fn lookup(&mut self, r: &mut Reader, key: &'static str, has_default: bool) -> Lookup<'t, 'i> {
         self.asked.push(key);
-        match (self.get(key), default) {
-            (Some(v), _) => T::read(v, &self.path_of(key), r),
-            (None, Some(d)) => Some(d()),
-            (None, None) => {
+        match self.get(key) {
+            Some(v) => Lookup::Found(v, self.path_of(key)),
+            None if has_default => Lookup::Default,
+            None => {
                 r.error(
                     self.span.clone(),
                     &self.path_of(key),
                     format!("missing field `{key}`"),
                 );
-                None
+                Lookup::Missing
             }
         }
     }
@@ -328,7 +349,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         key: &'static str,
     ) -> Option<(String, Range<usize>)> {
         let span = self.get(key).map(|v| v.span());
-        let value: String = self.field(r, key, None::<fn() -> String>)?;
+        let value: String = self.field(r, key, None)?;
         Some((value, span.unwrap_or_else(|| self.span.clone())))
     }
 
@@ -400,7 +421,7 @@ macro_rules! toml_struct {
                 r: &mut $crate::scenario::toml_io::Reader,
             ) -> Option<Self> {
                 let defaults = <$ty as Default>::default();
-                $( let $field = f.field(r, toml_struct!(@key $field $($key)?), Some(|| defaults.$field.clone())); )*
+                $( let $field = f.field(r, toml_struct!(@key $field $($key)?), Some(defaults.$field)); )*
                 Some($ty { $( $field: $field? ),* })
             }
         }
@@ -444,8 +465,8 @@ macro_rules! toml_struct {
     };
     (@key $field:ident) => { stringify!($field) };
     (@key $field:ident $key:literal) => { $key };
-    (@default) => { None::<fn() -> _> };
-    (@default $default:expr) => { Some(|| $default) };
+    (@default) => { None };
+    (@default $default:expr) => { Some($default) };
 }
 pub(crate) use toml_struct;
 
