@@ -557,10 +557,7 @@ impl Progress {
         }
         parts.extend(self.at.iter().map(|(id, n)| format!("at.{id}={n}")));
         if !self.done.is_empty() {
-            parts.push(format!(
-                "done={}",
-                self.done.iter().cloned().collect::<Vec<_>>().join(",")
-            ));
+            parts.push(format!("done={}", self.done.join(",")));
         }
         parts.join("&")
     }

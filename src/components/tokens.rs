@@ -130,6 +130,9 @@ fn css(c: Colour, dark: bool) -> &'static str {
     }
 }
 
+/// Tokens drawn together: (dimmed by the method filter, shape, colour).
+type BucketKey = (bool, Shape, Colour);
+
 /// The curve cache's key for an edge and lane: node ids are indexes into a diagram of a few dozen
 /// boxes, far below the 15 bits each gets here.
 fn edge_key(from: u32, to: u32, lane: bool) -> u32 {
@@ -211,7 +214,7 @@ fn draw(
 
     // Bucket by (dimmed, shape, colour) so each bucket is one path and one fill; kept sorted by
     // that key (a sorted Vec: a few dozen buckets at most) so the drawing order is stable.
-    let mut buckets: Vec<((bool, Shape, Colour), Vec<(f64, f64)>)> = Vec::new();
+    let mut buckets: Vec<(BucketKey, Vec<(f64, f64)>)> = Vec::new();
     let mut labels: Vec<(f64, f64, String)> = Vec::new();
     let mut dups: Vec<(f64, f64)> = Vec::new();
     let with_labels = scene.tokens.len() <= LABEL_LIMIT;
