@@ -323,3 +323,28 @@ test('narrow screens: lessons and comparison fit 360 px without sideways scrolli
     await close();
   }
 });
+
+test('the explore page loads the player-only bundle; its way into the lessons loads the full app', async () => {
+  const { page, problems, close } = await open('');
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  // (Requests made before the listener: read them from the resource timing list.)
+  await page.waitForSelector('.ls-diagram .ls-node');
+  const before = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+  assert.deepEqual(before, ['/lambdascope-player_bg.wasm'], 'the explore page downloads the player alone');
+  // "Start with chapter 1" changes the fragment; the player bundle has no lessons, so the page
+  // loads again and the loader fetches the full app, which opens the lesson at its first beat.
+  await page.locator('.ls-start a').click();
+  await page.waitForSelector('.ls-lesson .ls-diagram .ls-node');
+  assert.equal(await beat(page), 1);
+  assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm']);
+  // Within the full app the views switch without loading anything again.
+  await page.locator('.ls-sitenav a:text("Compare")').click();
+  await page.waitForSelector('.ls-compare');
+  await page.locator('.ls-sitenav a:text("Explore")').click();
+  await page.waitForSelector('.ls-player .ls-start a');
+  assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm']);
+  // The reload can cut short the browser's own favicon fetch (net::ERR_ABORTED): not the app's.
+  assert.deepEqual(problems.filter((p) => !/^request failed: .*\/favicon\.svg$/.test(p)), []);
+  await close();
+});

@@ -55,19 +55,6 @@ pub fn chapters() -> Vec<Lesson> {
     v
 }
 
-/// One bundled lesson by id, parsing only its file: files are named `NN-<id>.toml` (a test checks
-/// it). The explore page's "continue chapter N" link needs one lesson, not all twelve.
-pub fn lesson_by_id(id: &str) -> Option<Lesson> {
-    FILES
-        .iter()
-        .find(|(file, _)| {
-            file.strip_suffix(".toml")
-                .and_then(|stem| stem.split_once('-'))
-                .is_some_and(|(_, rest)| rest == id)
-        })
-        .and_then(|(file, text)| Lesson::parse(file, text).ok())
-}
-
 /// The bundled scenario a lesson plays.
 pub fn scenario_for(lesson: &Lesson) -> Result<Scenario, String> {
     let (file, text) = crate::scenarios::FILES
@@ -497,13 +484,18 @@ pub fn transcript_markdown(t: &Tour) -> String {
 }
 
 /// What local storage keeps: the lesson last open, the beat reached in each, and the lessons
-/// finished. Text of the form `v=1&current=ID&at.ID=N&done=ID,ID` (beats from 0).
+/// finished. Text of the form `v=1&current=ID&label=TEXT&at.ID=N&done=ID,ID` (beats from 0;
+/// the label percent-encoded).
 ///
 /// Sorted `Vec`s rather than a `BTreeMap` and a `BTreeSet`: there are a dozen lessons, and each
 /// B-tree type costs the download its own copy of the tree code.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Progress {
     pub current: Option<String>,
+    /// How the explore page names the current lesson ("chapter 1, Three ways to invoke a
+    /// function"), stored so that page need not parse any lesson (the player-only bundle has no
+    /// lesson parser).
+    pub current_label: Option<String>,
     /// Beat reached per lesson id, sorted by id, one entry per id.
     pub at: Vec<(String, usize)>,
     /// Lessons finished, sorted, each once.
@@ -533,6 +525,10 @@ impl Progress {
             };
             match k {
                 "current" if is_id(v) => p.current = Some(v.to_string()),
+                "label" => {
+                    p.current_label = lambdascope_sim::share::percent_decode(v)
+                        .filter(|l| l.len() <= 200 && !l.chars().any(char::is_control))
+                }
                 "done" => {
                     for id in v.split(',').filter(|x| is_id(x)) {
                         p.mark_done(id);
@@ -555,6 +551,12 @@ impl Progress {
         if let Some(c) = &self.current {
             parts.push(format!("current={c}"));
         }
+        if let Some(l) = &self.current_label {
+            parts.push(format!(
+                "label={}",
+                lambdascope_sim::share::percent_encode(l)
+            ));
+        }
         parts.extend(self.at.iter().map(|(id, n)| format!("at.{id}={n}")));
         if !self.done.is_empty() {
             parts.push(format!("done={}", self.done.join(",")));
@@ -566,6 +568,9 @@ impl Progress {
     pub fn visit(&mut self, id: &str, beat: usize, finished: bool) {
         if !is_id(id) {
             return;
+        }
+        if self.current.as_deref() != Some(id) {
+            self.current_label = None;
         }
         self.current = Some(id.to_string());
         self.set_beat(id, beat);
@@ -629,19 +634,6 @@ mod tests {
             frames += 1;
         }
         frames
-    }
-
-    #[test]
-    fn lesson_files_are_named_after_their_ids() {
-        for l in chapters() {
-            let found = lesson_by_id(&l.id).unwrap_or_else(|| panic!("{} not found by id", l.id));
-            assert_eq!(found, l);
-        }
-        assert!(
-            lesson_by_id("three").is_none(),
-            "a prefix of an id is not an id"
-        );
-        assert!(lesson_by_id("01-three-ways").is_none());
     }
 
     #[test]
@@ -1007,6 +999,23 @@ source = "L-APIGW-ERR"
             "v=1&current=async-retries&at.async-retries=2&at.three-ways=6&done=three-ways"
         );
         assert_eq!(Progress::decode(&text), p);
+        // The explore page's label for the current lesson: percent-encoded, read back equal,
+        // dropped when another lesson becomes current; a hostile one is refused.
+        p.current_label = Some("chapter 2, Asynchronous: retries & a DLQ".into());
+        let text = p.encode();
+        assert!(
+            text.contains("&label=chapter%202,%20Asynchronous"),
+            "{text}"
+        );
+        assert_eq!(Progress::decode(&text), p);
+        let mut other = p.clone();
+        other.visit("three-ways", 1, true);
+        assert_eq!(other.current_label, None);
+        assert_eq!(
+            Progress::decode("v=1&current=a&label=%0Aevil").current_label,
+            None
+        );
+        p.current_label = None;
         let lessons = chapters();
         let (i, beat) = p.resume(&lessons).unwrap();
         assert_eq!((lessons[i].id.as_str(), beat), ("async-retries", 2));

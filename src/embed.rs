@@ -118,7 +118,8 @@ pub fn start_embed_page() {
         Rc::new(move |force: bool| {
             let r = html.get_bounding_client_rect();
             let h = r.height().ceil();
-            if h == last.get() && !force {
+            // Zero is the instant between the loading text and the player, never a real height.
+            if h <= 0.0 || (h == last.get() && !force) {
                 return;
             }
             last.set(h);
@@ -141,6 +142,26 @@ pub fn start_embed_page() {
         std::mem::forget(ro);
     }
     cb.forget();
+    // Chrome runs no ResizeObserver callbacks in a cross-origin frame that is off-screen (its
+    // rendering is throttled), and a host's `measure` sent on the frame's load event can arrive
+    // before this listener exists. So also post now, and whenever the DOM's structure changes:
+    // mutation callbacks are not throttled, and `post` reads the layout itself.
+    post(true);
+    let on_dom = {
+        let post = post.clone();
+        Closure::<dyn FnMut()>::new(move || post(false))
+    };
+    if let (Ok(mo), Some(body)) = (
+        web_sys::MutationObserver::new(on_dom.as_ref().unchecked_ref()),
+        doc.body(),
+    ) {
+        let opts = web_sys::MutationObserverInit::new();
+        opts.set_child_list(true);
+        opts.set_subtree(true);
+        let _ = mo.observe_with_options(&body, &opts);
+        std::mem::forget(mo);
+    }
+    on_dom.forget();
     // From the host: `lambdascope:measure` (post the height now: the host may have started
     // listening after the first report) and `lambdascope:theme` (recorded on
     // <html data-ls-theme>, which `use_dark` watches). Only these two words are read.

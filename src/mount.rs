@@ -68,17 +68,33 @@ pub fn props_from(req: Request) -> PlayerProps {
     }
 }
 
-/// Mounts a player into every `[data-lambdascope]` element (or a new one in `<body>`).
+/// Mounts a player into every `[data-lambdascope]` element (or a new one in `<body>`); on the
+/// app's own page, the whole app (player, lessons, comparison). The full bundle's entry point.
 pub fn mount_all() {
-    mount_roots(true);
+    mount_roots(true, |el, app| {
+        yew::Renderer::<crate::components::app::App>::with_root_and_props(el, app).render();
+    });
+}
+
+/// As [`mount_all`], with the app page showing the explore view only: the entry point of the
+/// player-only bundle. What a bundle contains is what its entry point reaches, so this one must
+/// not name the lessons or the comparison.
+pub fn mount_players() {
+    mount_roots(true, |el, app| {
+        yew::Renderer::<crate::components::app::PlayerPage>::with_root_and_props(el, app).render();
+    });
 }
 
 /// Mounts a player into every `[data-lambdascope]` element not mounted yet; returns how many.
 pub fn mount_new() -> u32 {
-    mount_roots(false)
+    // Not the first mount, so not the app page: `app_page` is never called.
+    mount_roots(false, |el, app| {
+        yew::Renderer::<Player>::with_root_and_props(el, app.player).render();
+    })
 }
 
-fn mount_roots(or_create: bool) -> u32 {
+/// `app_page` renders the app's own page (one player, the URL its request).
+fn mount_roots(or_create: bool, app_page: fn(Element, crate::components::app::AppProps)) -> u32 {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return 0;
     };
@@ -122,8 +138,7 @@ fn mount_roots(or_create: bool) -> u32 {
         let props = props_with(&el, page.clone());
         if page.as_ref().is_some_and(|r| !r.view.embed) {
             // The app's own page: the player, the lessons and the comparison (issue 5).
-            let app = crate::components::app::AppProps { player: props };
-            yew::Renderer::<crate::components::app::App>::with_root_and_props(el, app).render();
+            app_page(el, crate::components::app::AppProps { player: props });
         } else {
             yew::Renderer::<Player>::with_root_and_props(el, props).render();
         }

@@ -45,6 +45,23 @@ function watchFrames() {
 }
 watchFrames();
 
+// Two bundles: lambdascope-app (player, lessons, comparison) and lambdascope-player (the player
+// alone, a sixth smaller). Only the app's own page asking for the lessons or the comparison needs
+// the first. This reads the URL as `route()` in src/components/app.rs does: the fragment, or the
+// query when there is none; `compare`, or `lesson`/`lessons` without a scenario. (The player
+// bundle reloads the page when its URL changes to one of those, so this choice is made again.)
+function bundle() {
+  if (!document.body.classList.contains('ls-page')) return 'lambdascope-player';
+  const url = location.hash.replace(/^#/, '') || location.search.replace(/^\?/, '');
+  const keys = url.split('&').map((kv) => kv.split('=')[0]);
+  const has = (k) => keys.includes(k);
+  if (has('embed')) return 'lambdascope-player';
+  const scenario = ['s', 'scenario', 'z', 'toml'].some(has);
+  return has('compare') || (!scenario && (has('lessons') || has('lesson')))
+    ? 'lambdascope-app'
+    : 'lambdascope-player';
+}
+
 const SELECTOR = '[data-lambdascope]:not([data-lambdascope-mounted])';
 let started = null;
 // The first call loads the app (its start function mounts every player on the page); later
@@ -54,10 +71,11 @@ function start() {
     // Compile the WebAssembly while the glue script loads, not after it: the app's init accepts
     // a promise of a compiled module. (A server without the application/wasm type gets the
     // non-streaming compile.)
-    const wasm = new URL('lambdascope-app_bg.wasm', base);
+    const name = bundle();
+    const wasm = new URL(`${name}_bg.wasm`, base);
     const compiled = WebAssembly.compileStreaming(fetch(wasm))
       .catch(() => fetch(wasm).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
-    started = import('./lambdascope-app.js')
+    started = import(new URL(`${name}.js`, base).href)
       .then((app) => app.default({ module_or_path: compiled }).then(() => app))
       .catch((e) => console.error('lambdascope: could not load the player', e));
   } else {

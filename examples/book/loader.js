@@ -8,7 +8,8 @@
   css.rel = 'stylesheet';
   css.href = base + 'lambdascope.css';
   document.head.appendChild(css);
-  import(base + 'lambdascope-app.js')
-    .then(function (m) { return m.default({ module_or_path: base + 'lambdascope-app_bg.wasm' }); })
+  // The player-only bundle: a book's players need no lessons or comparison (a sixth smaller).
+  import(base + 'lambdascope-player.js')
+    .then(function (m) { return m.default({ module_or_path: base + 'lambdascope-player_bg.wasm' }); })
     .catch(function (e) { console.error('lambdascope: could not load the player', e); });
 })();

@@ -134,6 +134,43 @@ fn brand() -> Html {
     html! { <a class="ls-brand" href="#"><span class="ls-logo" aria-hidden="true">{"λ"}</span><span class="ls-name">{"lambdascope"}</span></a> }
 }
 
+/// The explore view: the player with the site navigation and the way into the lessons. The
+/// same in both bundles (the full app's and the player-only one, see [`PlayerPage`]).
+fn explore_view(page: &PlayerProps, hash: &str) -> Html {
+    // A player link in the fragment that arrived after the page loaded (a link followed
+    // or typed into the address bar within the page) is the player's request now; the
+    // page's own request was read once, when it loaded.
+    let fragment = hash.trim_start_matches('#');
+    let mut props = if fragment.is_empty() {
+        page.clone()
+    } else {
+        crate::mount::props_from(crate::share_link::from_url(&current_search(), hash))
+    };
+    // Where the learner left off, as stored: no lesson is parsed on the first paint's path (and
+    // the player-only bundle has no lesson parser). A stale beat is clamped by the lesson player.
+    let progress = super::lesson::load_progress();
+    let resume = progress
+        .current
+        .as_deref()
+        .map(|id| (id, progress.beat(id).unwrap_or(0)));
+    let start = match resume {
+        Some((id, b)) => {
+            let what = progress
+                .current_label
+                .clone()
+                .unwrap_or_else(|| "where you left off".to_string());
+            html! { <p class="ls-start">{"Lessons: "}<a href={crate::course::link(id, b)}>
+            {format!("continue {what}, at beat {} →", b + 1)}</a></p> }
+        }
+        None => {
+            html! { <p class="ls-start">{"New to Lambda? "}<a href="#lesson=three-ways&beat=1">
+            {"Start with chapter 1: three ways to invoke a function →"}</a></p> }
+        }
+    };
+    props.children = html! { <><SiteNav here="player" />{start}</> };
+    html! { <Player key={hash.to_string()} ..props /> }
+}
+
 #[function_component(App)]
 pub fn app(p: &AppProps) -> Html {
     let hash = use_hash();
@@ -182,40 +219,7 @@ pub fn app(p: &AppProps) -> Html {
         };
     }
     match r {
-        Route::Player => {
-            // A player link in the fragment that arrived after the page loaded (a link followed
-            // or typed into the address bar within the page) is the player's request now; the
-            // page's own request was read once, when it loaded.
-            let fragment = hash.trim_start_matches('#');
-            let mut props = if fragment.is_empty() {
-                p.player.clone()
-            } else {
-                crate::mount::props_from(crate::share_link::from_url(&current_search(), &hash))
-            };
-            // Parse the one lesson to resume, not the course: this is on the first paint's path.
-            let progress = super::lesson::load_progress();
-            let current = progress
-                .current
-                .as_deref()
-                .and_then(crate::course::lesson_by_id);
-            let resume = current.as_ref().and_then(|l| {
-                progress
-                    .resume(std::slice::from_ref(l))
-                    .map(|(_, b)| (l, b))
-            });
-            let start = match resume {
-                Some((l, b)) => {
-                    html! { <p class="ls-start">{"Lessons: "}<a href={crate::course::link(&l.id, b)}>
-                    {format!("continue chapter {}, {}, at beat {} →", l.chapter, l.title, b + 1)}</a></p> }
-                }
-                None => {
-                    html! { <p class="ls-start">{"New to Lambda? "}<a href="#lesson=three-ways&beat=1">
-                    {"Start with chapter 1: three ways to invoke a function →"}</a></p> }
-                }
-            };
-            props.children = html! { <><SiteNav here="player" />{start}</> };
-            html! { <Player key={hash.clone()} ..props /> }
-        }
+        Route::Player => explore_view(&p.player, &hash),
         Route::Lessons { lesson, beat } => {
             let on_explore = {
                 let explore = explore.clone();
@@ -260,6 +264,26 @@ pub fn app(p: &AppProps) -> Html {
             }
         }
     }
+}
+
+/// The app page in the player-only bundle (`lambdascope-player`, which embeds and the explore
+/// page load): the explore view alone. It has no lessons and no comparison; when the URL asks for
+/// them it loads the page again, and the loader (`static/embed.js`, which reads the URL the same
+/// way as [`route`]) then fetches the full app instead.
+#[function_component(PlayerPage)]
+pub fn player_page(p: &AppProps) -> Html {
+    let hash = use_hash();
+    let r = match route(&hash) {
+        Route::Player if hash.trim_start_matches('#').is_empty() => route(&current_search()),
+        r => r,
+    };
+    if r != Route::Player {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+        return html! { <p class="ls-loading">{"Loading…"}</p> };
+    }
+    explore_view(&p.player, &hash)
 }
 
 #[derive(Properties, PartialEq)]

@@ -95,13 +95,15 @@ pub fn lessons(p: &LessonsProps) -> Html {
     });
     let lesson = chapters.get(index);
     let on_visit = {
-        let (progress, id) = (
+        let (progress, id, label) = (
             progress.clone(),
             lesson.map(|l| l.id.clone()).unwrap_or_default(),
+            lesson.map(|l| format!("chapter {}, {}", l.chapter, l.title)),
         );
         Callback::from(move |(b, finished): (usize, bool)| {
             let mut next = (*progress).clone();
             next.visit(&id, b, finished || next.is_done(&id));
+            next.current_label = label.clone();
             save_progress(&next);
             show_in_url(&course::link(&id, b));
             progress.set(next);
