@@ -605,6 +605,10 @@ test('under a strict CSP (no inline script) the app page and a host page with bo
   await page.screenshot({ path: shot('embed-csp.png'), fullPage: true });
   // (A cross-origin frame below the fold is not painted into a full-page shot: look at it in view.)
   await page.locator('#f').scrollIntoViewIfNeeded();
+  // Chrome paints an off-screen cross-origin frame only once it is in view: wait for two of its
+  // animation frames (they do not run while it is throttled), or the shot shows an empty box.
+  const frame = page.frames().find((f) => f.url().includes('embed'));
+  await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.screenshot({ path: shot('embed-csp-frame.png') });
   await assertClean(page, problems, dialogs);
   await close();
