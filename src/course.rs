@@ -581,23 +581,33 @@ impl Progress {
 
     /// The beat reached in lesson `id`, if it was ever opened.
     pub fn beat(&self, id: &str) -> Option<usize> {
-        let i = self.at.binary_search_by(|(k, _)| k.as_str().cmp(id)).ok()?;
+        let i = self.at_index(id).ok()?;
         Some(self.at[i].1)
     }
 
     pub fn is_done(&self, id: &str) -> bool {
-        self.done.binary_search_by(|k| k.as_str().cmp(id)).is_ok()
+        self.done_index(id).is_ok()
+    }
+
+    /// Where `id` is (or would go) in the sorted `at` list.
+    fn at_index(&self, id: &str) -> Result<usize, usize> {
+        self.at.binary_search_by(|(k, _)| k.as_str().cmp(id))
+    }
+
+    /// Where `id` is (or would go) in the sorted `done` list.
+    fn done_index(&self, id: &str) -> Result<usize, usize> {
+        self.done.binary_search_by(|k| k.as_str().cmp(id))
     }
 
     fn set_beat(&mut self, id: &str, beat: usize) {
-        match self.at.binary_search_by(|(k, _)| k.as_str().cmp(id)) {
+        match self.at_index(id) {
             Ok(i) => self.at[i].1 = beat,
             Err(i) => self.at.insert(i, (id.to_string(), beat)),
         }
     }
 
     fn mark_done(&mut self, id: &str) {
-        if let Err(i) = self.done.binary_search_by(|k| k.as_str().cmp(id)) {
+        if let Err(i) = self.done_index(id) {
             self.done.insert(i, id.to_string());
         }
     }

@@ -56,6 +56,14 @@ pub fn route(hash: &str) -> Route {
     Route::Player
 }
 
+/// The view this page's URL asks for: its fragment's, or its query's when the fragment is empty.
+fn page_route(hash: &str) -> Route {
+    match route(hash) {
+        Route::Player if hash.trim_start_matches('#').is_empty() => route(&current_search()),
+        r => r,
+    }
+}
+
 /// The query string (`?lesson=ID&beat=N` links written by the share code land on the lesson too).
 fn current_search() -> String {
     web_sys::window()
@@ -181,10 +189,7 @@ pub fn app(p: &AppProps) -> Html {
         let explore = explore.clone();
         use_effect_with(hash.clone(), move |_| explore.set(None));
     }
-    let r = match route(&hash) {
-        Route::Player if hash.trim_start_matches('#').is_empty() => route(&current_search()),
-        r => r,
-    };
+    let r = page_route(&hash);
     if let Some((back, st)) = &*explore {
         let props = PlayerProps {
             scenario: st.scenario.as_ref().and_then(|s| match s {
@@ -273,10 +278,7 @@ pub fn app(p: &AppProps) -> Html {
 #[function_component(PlayerPage)]
 pub fn player_page(p: &AppProps) -> Html {
     let hash = use_hash();
-    let r = match route(&hash) {
-        Route::Player if hash.trim_start_matches('#').is_empty() => route(&current_search()),
-        r => r,
-    };
+    let r = page_route(&hash);
     if r != Route::Player {
         if let Some(w) = web_sys::window() {
             let _ = w.location().reload();

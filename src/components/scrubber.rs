@@ -149,21 +149,19 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
     let end_sim = s.map.end_sim();
     // The cursor in steps of 0.05 % (half a pixel on a 1,000 px bar): finer steps changed the
     // style, and so restyled and repainted the bar, on every frame while playing.
-    let at_pct = |x: f64| {
-        format!(
-            "{:.2}%",
-            ((x / end * 2000.0).round() / 20.0).clamp(0.0, 100.0)
-        )
-    };
+    let at_pct = format!(
+        "{:.2}%",
+        ((p.screen / end * 2000.0).round() / 20.0).clamp(0.0, 100.0)
+    );
     html! {
         <div class="ls-scrubber" role="slider" tabindex="0" aria-label="Timeline: ← and → step one event, Home and End jump"
              aria-valuemin="0" aria-valuemax={end_sim.as_ms().to_string()} aria-valuenow={p.at.as_ms().to_string()}
              aria-valuetext={format!("{} of {}", format_clock(p.at), format_clock(end_sim))}
              onpointerdown={down} onpointermove={moved} ref={root}>
             <div class="ls-track" ref={track}>
-                <div class="ls-fill" ~style={format!("width:{}", at_pct(p.screen))} />
+                <div class="ls-fill" ~style={format!("width:{at_pct}")} />
                 <Marks session={p.session.clone()} />
-                <div class="ls-handle" ~style={format!("left:{}", at_pct(p.screen))} />
+                <div class="ls-handle" ~style={format!("left:{at_pct}")} />
             </div>
         </div>
     }

@@ -79,9 +79,7 @@ impl<K: IdKey, V> IdMap<K, V> {
         match self.index.get(&k.id()) {
             Some(&slot) => Some(std::mem::replace(&mut self.slots[slot as usize].1, v)),
             None => {
-                let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 entries");
-                self.index.insert(k.id(), slot);
-                self.slots.push((k, v));
+                self.push(k, v);
                 None
             }
         }
@@ -91,12 +89,17 @@ impl<K: IdKey, V> IdMap<K, V> {
     pub fn get_or_insert_with(&mut self, k: K, make: impl FnOnce() -> V) -> &mut V {
         let slot = match self.index.get(&k.id()) {
             Some(&slot) => slot,
-            None => {
-                self.insert(k, make());
-                (self.slots.len() - 1) as u32
-            }
+            None => self.push(k, make()),
         };
         &mut self.slots[slot as usize].1
+    }
+
+    /// Adds an entry for a key known to be absent; returns its slot.
+    fn push(&mut self, k: K, v: V) -> u32 {
+        let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 entries");
+        self.index.insert(k.id(), slot);
+        self.slots.push((k, v));
+        slot
     }
 
     pub fn remove(&mut self, k: &K) -> Option<V> {
