@@ -303,9 +303,11 @@ pub fn salience(e: &TraceEvent) -> Salience {
     }
 }
 
-/// The whole run as Markdown: the text equivalent of the animation.
+/// The whole run as Markdown: the text equivalent of the animation. The title and every sentence
+/// (which quotes the scenario's names) go through [`markdown_text`]: an inline scenario from a
+/// link is untrusted, and the file may be published through a renderer that passes HTML.
 pub fn transcript_markdown(tl: &Timeline, title: &str, seed: u64, upto: Option<SimTime>) -> String {
-    let mut out = format!("# {title}\n\nSeed {seed}. Times are simulated AWS time.\n\n| time | what happens |\n|---:|---|\n");
+    let mut out = format!("# {}\n\nSeed {seed}. Times are simulated AWS time.\n\n| time | what happens |\n|---:|---|\n", markdown_text(title));
     for e in &tl.trace {
         if upto.is_some_and(|u| e.at > u) {
             break;
@@ -314,8 +316,40 @@ pub fn transcript_markdown(tl: &Timeline, title: &str, seed: u64, upto: Option<S
             out.push_str(&format!(
                 "| {} | {} |\n",
                 e.at,
-                sentence(&tl.topology, e).replace('|', "\\|")
+                markdown_text(&sentence(&tl.topology, e))
             ));
+        }
+    }
+    out
+}
+
+/// `s` as Markdown inline text (a heading, a table cell, a list item) that renders as exactly
+/// these characters and nothing else, in CommonMark and GFM renderers that pass raw HTML through
+/// (mdBook, GitHub's preview, most static-site generators).
+///
+/// * `<`, `>`, `&` become entities, not backslash escapes: entities also work in pre-CommonMark
+///   renderers, so no tag, autolink or entity from `s` survives anywhere.
+/// * Emphasis, code, link and table characters get a backslash (`[` alone is enough to stop a
+///   `[text](javascript:…)` link or an image; `|` would end a table cell; `{` `}` stop kramdown's
+///   attribute lists).
+/// * A `#` first or last would open or close an ATX heading; line breaks and other control
+///   characters become spaces, so a value never starts a block of its own.
+pub fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let last = s.trim_end().chars().count().saturating_sub(1);
+    let first = s.chars().take_while(|c| c.is_whitespace()).count();
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if i == first || i == last => out.push_str("\\#"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
+            c => out.push(c),
         }
     }
     out
@@ -328,5 +362,112 @@ fn bytes(b: u64) -> String {
         format!("{} KB", b / 1024)
     } else {
         format!("{b} bytes")
+    }
+}
+
+#[cfg(test)]
+mod transcript_tests {
+    use super::*;
+    use crate::{Run, Scenario};
+
+    /// Every free-text field of this valid scenario is markup (shared with the app's tests and
+    /// e2e/hostile.test.mjs).
+    const HOSTILE: &str = include_str!("../../../e2e/fixtures/hostile-scenario.toml");
+
+    /// Renders `md` as mdBook does (CommonMark + GFM tables, raw HTML passed through).
+    fn render(md: &str) -> String {
+        use pulldown_cmark::{html, Options, Parser};
+        let mut out = String::new();
+        html::push_html(
+            &mut out,
+            Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH),
+        );
+        out
+    }
+
+    /// The tags the renderer itself writes for a transcript; any other tag came from the scenario.
+    const OWN_TAGS: [&str; 9] = ["h1", "p", "table", "thead", "tbody", "tr", "th", "td", "/"];
+
+    fn foreign_tags(html: &str) -> Vec<String> {
+        html.match_indices('<')
+            .map(|(i, _)| {
+                html[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+                    .collect::<String>()
+            })
+            .filter(|t| {
+                !OWN_TAGS
+                    .iter()
+                    .any(|o| t == o || t.strip_prefix('/') == Some(o))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hostile_scenario_text_renders_as_text() {
+        let s = Scenario::parse("hostile.toml", HOSTILE).unwrap();
+        let run = Run::new(&s, 1, Vec::new());
+        let md = transcript_markdown(run.timeline(), &s.file.title, 1, None);
+        // The hostile names reach the transcript (else this test would prove nothing)...
+        assert!(
+            md.contains("&lt;/td&gt;&lt;img src=x onerror=alert(2)&gt;\\|Err\\`"),
+            "{md}"
+        );
+        assert!(
+            md.contains("&lt;iframe srcdoc='&lt;script&gt;alert(3)&lt;/script&gt;'&gt;"),
+            "{md}"
+        );
+        let html = render(&md);
+        // ...and the rendered page has no tag, link or image the renderer did not write itself.
+        assert_eq!(foreign_tags(&html), Vec::<String>::new(), "{html}");
+        assert!(!html.contains("href"), "{html}");
+        // Every row is still one row of two cells: `|` in a name did not split a cell.
+        let rows = md
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| time"))
+            .count();
+        assert!(rows > 3, "{md}");
+        assert_eq!(html.matches("<tr>").count(), rows + 1, "{html}");
+        assert_eq!(html.matches("<td").count(), 2 * rows, "{html}");
+        // The title reads back exactly, as text.
+        assert!(
+            html.contains("<h1>&lt;img src=x onerror=alert(1)&gt; | `code` [x](javascript:alert(1)) # &lt;script&gt;alert(1)&lt;/script&gt;</h1>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn markdown_text_escapes_structure_but_reads_the_same() {
+        for (raw, rendered) in [
+            ("# not a heading #", "<p># not a heading #</p>\n"),
+            ("a <b>b</b> & c", "<p>a &lt;b&gt;b&lt;/b&gt; &amp; c</p>\n"),
+            (
+                "[x](javascript:alert(1)) ![i](y)",
+                "<p>[x](javascript:alert(1)) ![i](y)</p>\n",
+            ),
+            (
+                "*a* _b_ `c` ~~d~~ \\e {: .x}",
+                "<p>*a* _b_ `c` ~~d~~ \\e {: .x}</p>\n",
+            ),
+            (
+                "line\n<script>\n| x |",
+                "<p>line &lt;script&gt; | x |</p>\n",
+            ),
+            (
+                "&lt;img&gt; &#60;img&#62;",
+                "<p>&amp;lt;img&amp;gt; &amp;#60;img&amp;#62;</p>\n",
+            ),
+            (
+                "<http://x> <javascript:alert(1)>",
+                "<p>&lt;http://x&gt; &lt;javascript:alert(1)&gt;</p>\n",
+            ),
+            (
+                "event #3 of order-flow.",
+                "<p>event #3 of order-flow.</p>\n",
+            ),
+        ] {
+            assert_eq!(render(&markdown_text(raw)), rendered, "{raw}");
+        }
     }
 }
