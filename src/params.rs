@@ -12,7 +12,7 @@
 
 use lambdascope_sim::scenario::ScenarioFile;
 use lambdascope_sim::topology::NodeKind;
-use lambdascope_sim::Scenario;
+use lambdascope_sim::{Budget, Scenario};
 use toml::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -327,7 +327,7 @@ pub fn set(
     } else {
         Some(parse_text(kind, text)?)
     };
-    with_value(file, path, v).map_err(|errors| {
+    let scenario = with_value(file, path, v).map_err(|errors| {
         let mut mine: Vec<String> = errors
             .iter()
             .filter(|(f, _)| f == path || f.starts_with(&format!("{path}.")) || f == "(syntax)")
@@ -337,7 +337,18 @@ pub fn set(
             mine = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
         }
         mine.join("; ")
-    })
+    })?;
+    // Valid for the core, but more than a player in the browser draws (issue 12's budget).
+    let refused = Budget::PLAYER.refusals(&scenario);
+    if refused.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(refused
+            .into_iter()
+            .map(|(f, m)| if f == path { m } else { format!("{f}: {m}") })
+            .collect::<Vec<_>>()
+            .join("; "))
+    }
 }
 
 /// What the core fills in when the field is left out.

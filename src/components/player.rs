@@ -72,7 +72,13 @@ fn initial(p: &PlayerProps) -> (Option<usize>, Option<Scenario>, Option<String>)
     };
     if let Some(text) = &p.toml {
         return match Scenario::parse("inline scenario", text) {
-            Ok(s) => (None, Some(s), None),
+            Ok(s) => match lambdascope_sim::Budget::PLAYER.refusals(&s).first() {
+                None => (None, Some(s), None),
+                Some((field, why)) => fallback(format!(
+                    "The scenario could not be played here, showing the default instead. \
+                     {field}: {why}"
+                )),
+            },
             Err(e) => fallback(format!(
                 "The scenario could not be loaded, showing the default instead. {e}"
             )),
@@ -411,6 +417,11 @@ fn player_inner(p: &InnerProps) -> Html {
         .notice
         .as_ref()
         .map(|n| html! { <p class="ls-notice" role="alert">{n.clone()}</p> });
+    // A run that reached the player's budget ends early: say where, and how to see the rest.
+    let budget_stop = s
+        .run
+        .stopped_early()
+        .map(|stop| html! { <p class="ls-notice ls-budget" role="status">{stop.to_string()}</p> });
     // Embeds (issue 6): `controls=minimal` keeps the transport bar and timeline, `none` only the
     // diagram; both leave out the picker, service strip, fault injection, charts and side panel.
     let chrome = p.view.controls == ControlsMode::Full;
@@ -440,6 +451,7 @@ fn player_inner(p: &InnerProps) -> Html {
                 if chrome { {picker} } else { <p class="ls-title">{s.scenario.file.title.clone()}</p> }
                 if chrome { <p class="ls-summary">{s.scenario.file.summary.clone()}</p> }
                 {notice}
+                {budget_stop}
                 <Problems problems={p.problems.clone()} />
             </header>
             if chrome { <CatalogStrip used={used} filter={*filter} picked={service.map(|x| x.kind)} on_pick={on_pick} /> }

@@ -88,7 +88,7 @@ pub mod topology;
 pub mod trace;
 pub mod world;
 
-pub use run::{Run, TimedInput};
+pub use run::{Budget, BudgetStop, Run, TimedInput};
 pub use scenario::{Method, Scenario, ScenarioError, ScenarioErrors};
 pub use scene::{Scene, Timeline};
 pub use time::SimTime;

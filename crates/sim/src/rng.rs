@@ -71,12 +71,30 @@ pub fn splitmix64(mut z: u64) -> u64 {
 
 /// FNV-1a, 64-bit: a stable hash of a label (std's hashers are not guaranteed stable).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_continue(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// FNV-1a over more bytes, from an earlier hash (so a long text can be hashed in pieces).
+pub fn fnv1a_continue(mut h: u64, bytes: &[u8]) -> u64 {
     for b in bytes {
         h ^= *b as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// A digest of a whole trace: FNV-1a over every event's `Debug` text. Debug text is the same on
+/// every target (integers, strings, and the few probabilities print identically), so the same
+/// scenario and seed give the same digest natively and in WebAssembly; `tests/digests.rs` checks
+/// exactly that for every bundled scenario and lesson, on both.
+pub fn trace_digest(trace: &[crate::trace::TraceEvent]) -> u64 {
+    use std::fmt::Write;
+    let mut text = String::new();
+    trace.iter().fold(fnv1a(b"trace"), |h, e| {
+        text.clear();
+        let _ = write!(text, "{e:?};");
+        fnv1a_continue(h, text.as_bytes())
+    })
 }
 
 #[cfg(test)]

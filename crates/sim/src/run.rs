@@ -11,8 +11,99 @@ use crate::time::SimTime;
 use crate::trace::{Input, TraceEvent};
 use crate::world::Sim;
 
-/// World keyframe spacing, in steps.
+/// World keyframe spacing, in steps, while the world is small. A larger world is keyframed less
+/// often: never before as many steps as the entries a copy of it holds
+/// ([`Sim::state_size`]), so keyframes together cost at most about one copied entry per step
+/// (memory linear in the run, not quadratic in a burst), and a fork replays at most about as many
+/// steps as copying the keyframe already cost.
 pub const WORLD_KEYFRAME_EVERY: usize = 512;
+
+/// How much one run may hold. The simulation's cost grows with its trace (every event is kept for
+/// time travel, plus keyframes linear in it), so a budget on trace events is a budget on memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub max_trace_events: usize,
+    /// Most events one burst may produce at one instant: every one of them is on screen at
+    /// once, so this bounds what a frame draws, and a run's first instant cannot spend the
+    /// whole budget.
+    pub max_burst: u64,
+}
+
+impl Budget {
+    /// What a browser player holds: 1,000,000 trace events. Measured with
+    /// `scripts/bench-sim --budget` (e2e/fixtures/hostile): a run that reaches it peaks at about
+    /// 150 MB natively (64-bit; wasm32's pointers and ids are smaller), so a page's player stays
+    /// under its 256 MB limit with room for the view. Every bundled scenario and lesson is at
+    /// least 30× below it.
+    pub const PLAYER: Budget = Budget {
+        max_trace_events: 1_000_000,
+        max_burst: 20_000,
+    };
+    /// No limit (tests and tools that know their input).
+    pub const UNLIMITED: Budget = Budget {
+        max_trace_events: usize::MAX,
+        max_burst: u64::MAX,
+    };
+
+    /// What this budget refuses up front, each problem naming its field, the limit and where
+    /// the scenario can run instead. A scenario that passes runs to its horizon or stops cleanly
+    /// at the trace budget ([`Run::stopped_early`]).
+    pub fn refusals(&self, scenario: &Scenario) -> Vec<(String, String)> {
+        use crate::scenario::Pattern;
+        let mut out = Vec::new();
+        for (i, w) in scenario.file.workload.iter().enumerate() {
+            if w.pattern == Pattern::Burst && w.count > self.max_burst {
+                out.push((
+                    format!("workload[{i}].count"),
+                    format!(
+                        "{} events in one burst is more than a player in the browser draws at \
+                         once: at most {} here (the CLI runs up to 1,000,000: lambdascope run FILE)",
+                        group_thousands(w.count),
+                        group_thousands(self.max_burst)
+                    ),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Where a run stopped because it reached its [`Budget`]: everything before `at` is exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct BudgetStop {
+    /// The simulated instant of the last event kept.
+    pub at: SimTime,
+    /// The budget's limit, in trace events.
+    pub limit: usize,
+}
+
+impl std::fmt::Display for BudgetStop {
+    /// What the player shows: where the run stopped, which limit, and how to go further.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "This run stopped at {} of simulated time: a player in the browser keeps at most {} \
+             trace events, and this scenario produces more. Everything up to there is exact. \
+             Shorten horizon_s or lower the workload's count, rate_per_s or repeat to see the \
+             end here, or run it to its horizon with the CLI (lambdascope run FILE).",
+            self.at,
+            group_thousands(self.limit as u64)
+        )
+    }
+}
+
+/// `1000000` → `1,000,000`.
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// One intervention at one instant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -30,6 +121,8 @@ pub struct Run {
     /// (trace length at the keyframe, world at that point).
     keyframes: Vec<(usize, Sim)>,
     totals: crate::world::Totals,
+    budget: Budget,
+    stopped: Option<BudgetStop>,
 }
 
 /// A keyframe without its trace (the trace lives once, in the timeline): (trace length, world).
@@ -41,10 +134,21 @@ fn keyframe_of(sim: &mut Sim) -> (usize, Sim) {
 }
 
 impl Run {
-    /// Runs `scenario` with `seed` and `inputs` (sorted by time; ties keep their order) to the horizon.
+    /// Runs `scenario` with `seed` and `inputs` (sorted by time; ties keep their order) to the
+    /// horizon, or until the player's [`Budget::PLAYER`] is reached ([`Run::stopped_early`]).
     pub fn new(scenario: &Scenario, seed: u64, inputs: Vec<TimedInput>) -> Run {
+        Run::with_budget(scenario, seed, inputs, Budget::PLAYER)
+    }
+
+    /// [`Run::new`] with another budget.
+    pub fn with_budget(
+        scenario: &Scenario,
+        seed: u64,
+        inputs: Vec<TimedInput>,
+        budget: Budget,
+    ) -> Run {
         let sim = Sim::new(scenario, seed);
-        Run::continue_from(scenario.clone(), seed, inputs, sim, Vec::new(), 0)
+        Run::continue_from(scenario.clone(), seed, inputs, sim, Vec::new(), 0, budget)
     }
 
     fn continue_from(
@@ -54,14 +158,23 @@ impl Run {
         mut sim: Sim,
         mut keyframes: Vec<(usize, Sim)>,
         applied: usize,
+        budget: Budget,
     ) -> Run {
         crate::order::sort_by_u64_key(&mut inputs, |i| i.at.as_ms());
         let mut next_input = applied;
-        let mut steps = 0usize;
+        let mut since_keyframe = 0usize;
+        let mut stopped = None;
         if keyframes.is_empty() {
             keyframes.push(keyframe_of(&mut sim));
         }
         loop {
+            if sim.trace.len() >= budget.max_trace_events {
+                stopped = Some(BudgetStop {
+                    at: sim.trace.last().map_or(sim.now(), |e| e.at),
+                    limit: budget.max_trace_events,
+                });
+                break;
+            }
             // Inputs take effect after everything due at or before their instant.
             let due = sim.next_time();
             if let Some(inp) = inputs.get(next_input) {
@@ -75,9 +188,10 @@ impl Run {
             if !sim.step() {
                 break;
             }
-            steps += 1;
-            if steps.is_multiple_of(WORLD_KEYFRAME_EVERY) {
+            since_keyframe += 1;
+            if since_keyframe >= WORLD_KEYFRAME_EVERY.max(sim.state_size()) {
                 keyframes.push(keyframe_of(&mut sim));
+                since_keyframe = 0;
             }
         }
         // Inputs beyond the horizon never apply; keep them out of the log.
@@ -92,6 +206,8 @@ impl Run {
             inputs,
             keyframes,
             totals,
+            budget,
+            stopped,
         }
     }
 
@@ -115,7 +231,7 @@ impl Run {
         // A keyframe has applied every input before its instant and none after it; one exactly
         // at its instant may or may not have run, so then replay from the start to stay exact.
         if inputs[..applied_before].iter().any(|i| i.at == world.now()) {
-            return Run::new(&self.scenario, self.seed, inputs);
+            return Run::with_budget(&self.scenario, self.seed, inputs, self.budget);
         }
         let applied = inputs[..applied_before]
             .iter()
@@ -129,6 +245,7 @@ impl Run {
             world,
             keyframes,
             applied,
+            self.budget,
         )
     }
 
@@ -146,6 +263,10 @@ impl Run {
     }
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+    /// `Some` when the run reached its budget before the horizon: the trace ends there.
+    pub fn stopped_early(&self) -> Option<BudgetStop> {
+        self.stopped
     }
     pub fn totals(&self) -> &crate::world::Totals {
         &self.totals

@@ -3,8 +3,9 @@
 //! [`Timeline::scene_at`] answers "what is on screen at `t`": execution environments and their
 //! state, tokens on edges with their progress, queue depth, retry countdowns, callers waiting and
 //! the status they last saw, what has piled up in DLQs and destinations, running counters. It is
-//! a fold over the trace from the nearest keyframe (one every [`KEYFRAME_EVERY`] events), so
-//! seeking anywhere in a long run costs at most that many steps. The app draws a `Scene`; it
+//! a fold over the trace from the nearest keyframe (one every [`KEYFRAME_EVERY`] events, or as
+//! many events as the fold holds entries if that is more), so seeking anywhere in a long run
+//! costs at most that many steps, and keyframes stay linear in the trace. The app draws a `Scene`; it
 //! never interprets the trace itself.
 
 use std::collections::BTreeSet;
@@ -207,6 +208,20 @@ struct Fold {
     shard_records: IdMap<NodeId, BTreeSet<(SimTime, InvocationId)>>,
 }
 
+impl Fold {
+    /// About how many entries a clone copies: what a keyframe of it costs.
+    fn size(&self) -> usize {
+        self.envs.len()
+            + self.in_flight.len()
+            + self.timers.len()
+            + self.live.len()
+            + self.nodes.len()
+            + self.items.len()
+            + self.batches.len()
+            + self.shard_records.values().map(|r| r.len()).sum::<usize>()
+    }
+}
+
 /// A trace plus its index for fast `scene_at`.
 #[derive(Clone, Debug)]
 pub struct Timeline {
@@ -254,12 +269,18 @@ impl Timeline {
             ..Fold::default()
         };
         tl.keyframes.push((0, fold.clone()));
+        // A keyframe every KEYFRAME_EVERY events while the fold is small, and never before as
+        // many events as the fold has entries: 20,000 messages in flight would otherwise be
+        // copied every 256 events (memory quadratic in a burst, the browser's out-of-memory
+        // trap). Copying a keyframe then costs no more than replaying up to it.
+        let mut last = 0;
         for i in 0..tl.trace.len() {
             tl.apply(&mut fold, i);
-            if (i + 1).is_multiple_of(KEYFRAME_EVERY) {
+            if i + 1 - last >= KEYFRAME_EVERY.max(fold.size()) {
                 let at = tl.trace[i].at;
                 settle(&mut fold, at);
                 tl.keyframes.push((i + 1, fold.clone()));
+                last = i + 1;
             }
         }
         tl

@@ -72,13 +72,23 @@ pub struct Totals {
     pub by_kind: [u64; Trace::KIND_COUNT],
 }
 
+/// Most events one step produces from a burst; the rest of the burst follows at the same instant,
+/// in later steps. A burst of a million events created in one step would put a million events
+/// in the trace before a [`crate::run::Budget`] could be checked (the browser ran out of memory
+/// inside that single step). Every bundled scenario's bursts are smaller, so their runs are
+/// unchanged.
+pub(crate) const BURST_CHUNK: u64 = 4096;
+
 /// Something scheduled to happen.
 #[derive(Clone, Debug)]
 pub(crate) enum Happening {
     /// Produce the next event(s) of workload `w`.
     Workload {
         w: usize,
+        /// Rate: events produced so far. Burst: bursts completed so far.
         emitted: u64,
+        /// Burst: events of the current burst already produced (see [`BURST_CHUNK`]).
+        in_burst: u64,
     },
     /// A token reached its destination.
     Arrive {
@@ -298,8 +308,14 @@ impl Sim {
             });
         }
         for (w, wl) in f.workload.iter().enumerate() {
-            sim.agenda
-                .push(SimTime(wl.at_ms), Happening::Workload { w, emitted: 0 });
+            sim.agenda.push(
+                SimTime(wl.at_ms),
+                Happening::Workload {
+                    w,
+                    emitted: 0,
+                    in_burst: 0,
+                },
+            );
         }
         sim
     }
@@ -313,6 +329,18 @@ impl Sim {
     pub fn seed(&self) -> u64 {
         self.seed
     }
+    /// About how many entries a clone of this world copies: what a keyframe costs. A burst of
+    /// 20,000 events keeps 20,000 invocations and agenda entries alive, so keyframes at a fixed
+    /// step spacing would copy them hundreds of times (memory quadratic in the burst);
+    /// [`crate::run::Run`] spaces keyframes by this instead.
+    pub(crate) fn state_size(&self) -> usize {
+        self.agenda.len()
+            + self.invocations.len()
+            + self.envs.envs.len()
+            + self.polling.state_size()
+            + self.sfn.state_size()
+    }
+
     pub fn now(&self) -> SimTime {
         self.now
     }
@@ -436,7 +464,11 @@ impl Sim {
 
     fn dispatch(&mut self, h: Happening) {
         match h {
-            Happening::Workload { w, emitted } => self.on_workload(w, emitted),
+            Happening::Workload {
+                w,
+                emitted,
+                in_burst,
+            } => self.on_workload(w, emitted, in_burst),
             Happening::Arrive { inv, leg } => self.on_arrive(inv, leg),
             Happening::AttemptEnd {
                 inv,
@@ -536,7 +568,7 @@ impl Sim {
         }
     }
 
-    fn on_workload(&mut self, w: usize, emitted: u64) {
+    fn on_workload(&mut self, w: usize, emitted: u64, in_burst: u64) {
         let wl = &self.scenario.file.workload[w];
         let Some(source) = self
             .scenario
@@ -559,14 +591,30 @@ impl Sim {
         );
         match pattern {
             Pattern::Burst => {
-                for _ in 0..count {
+                let upto = count.min(in_burst + BURST_CHUNK);
+                for _ in in_burst..upto {
                     self.create_event(source, payload_bytes, None);
+                }
+                if upto < count {
+                    self.agenda.push(
+                        self.now,
+                        Happening::Workload {
+                            w,
+                            emitted,
+                            in_burst: upto,
+                        },
+                    );
+                    return;
                 }
                 let done = emitted + 1;
                 if done < repeat {
                     self.agenda.push(
                         SimTime(at_ms + done * every_ms),
-                        Happening::Workload { w, emitted: done },
+                        Happening::Workload {
+                            w,
+                            emitted: done,
+                            in_burst: 0,
+                        },
                     );
                 }
             }
@@ -577,8 +625,14 @@ impl Sim {
                     // Integer spacing: event k at at_ms + k*1000/rate, so rates that do not divide
                     // 1000 still average out exactly.
                     let at = at_ms + done * 1000 / rate_per_s;
-                    self.agenda
-                        .push(SimTime(at), Happening::Workload { w, emitted: done });
+                    self.agenda.push(
+                        SimTime(at),
+                        Happening::Workload {
+                            w,
+                            emitted: done,
+                            in_burst: 0,
+                        },
+                    );
                 }
             }
         }

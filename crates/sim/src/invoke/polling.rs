@@ -40,6 +40,15 @@ pub(crate) struct PollingState {
     pub streams: IdMap<usize, crate::services::streams::Stream>,
 }
 
+impl PollingState {
+    /// Entries a clone of the polling state copies (see [`crate::world::Sim::state_size`]).
+    pub(crate) fn state_size(&self) -> usize {
+        self.batches.len()
+            + self.sqs.values().map(|q| q.state_size()).sum::<usize>()
+            + self.streams.values().map(|s| s.state_size()).sum::<usize>()
+    }
+}
+
 /// One batch: a single synchronous invocation carrying several messages or records.
 #[derive(Clone, Debug)]
 pub(crate) struct Batch {

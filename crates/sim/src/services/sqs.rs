@@ -70,6 +70,13 @@ pub(crate) struct SqsQueue {
     sent: u64,
 }
 
+impl SqsQueue {
+    /// Entries a clone of this queue copies (see [`crate::world::Sim::state_size`]).
+    pub(crate) fn state_size(&self) -> usize {
+        self.msgs.len() + self.visible.len() + self.groups.len()
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Msg {
     group: Option<u32>,

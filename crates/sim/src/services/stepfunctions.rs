@@ -69,6 +69,13 @@ pub(crate) struct SfnState {
     tasks: IdMap<InvocationId, (u32, u32)>,
 }
 
+impl SfnState {
+    /// Entries a clone of the Step Functions state copies (see [`crate::world::Sim::state_size`]).
+    pub(crate) fn state_size(&self) -> usize {
+        self.threads.len() + self.execs.len() + self.tasks.len()
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Exec {
     entries: u32,

@@ -59,6 +59,13 @@ pub(crate) struct Stream {
     held: Vec<InvocationId>,
 }
 
+impl Stream {
+    /// Entries a clone of this stream copies (see [`crate::world::Sim::state_size`]).
+    pub(crate) fn state_size(&self) -> usize {
+        self.recs.len() + self.held.len() + self.shards.iter().map(|s| s.lanes.len()).sum::<usize>()
+    }
+}
+
 #[derive(Clone, Debug)]
 struct ShardState {
     lanes: Vec<Lane>,

@@ -5,6 +5,7 @@
 //! * `asynchronous`— Lambda's internal queue, retries, max age, DLQ/destinations, S3/SNS/EventBridge (§2, §6)
 //! * `concurrency` — reserved, provisioned, scaling rate, warm reuse (§4)
 //! * `time_travel` — determinism, keyframes, forks, scene_at
+//! * `budget`      — the player's run budget: clean stops, keyframes linear in the trace, refusals
 //! * `properties`  — random valid scenarios × seeds: no panic, conservation, determinism
 //! * `content`     — every bundled scenario parses, runs, and ends the way the sheet says
 
@@ -16,6 +17,7 @@ mod common;
 mod content_files;
 
 mod asynchronous;
+mod budget;
 mod concurrency;
 mod content;
 mod lessons;
