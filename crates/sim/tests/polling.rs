@@ -14,6 +14,8 @@
 
 #[path = "support/content_files.rs"]
 mod content_files;
+#[path = "support/soak.rs"]
+mod soak;
 
 use std::collections::BTreeMap;
 
@@ -577,7 +579,8 @@ mod sqs {
         let text: Vec<String> = sim
             .trace()
             .iter()
-            .map(|e| narrate::sentence(sim.topology(), e))
+            .enumerate()
+            .map(|(i, _)| narrate::sentence(sim.topology(), sim.trace(), i))
             .collect();
         assert!(
             text.iter()
@@ -1591,12 +1594,15 @@ mod properties {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: crate::soak::cases(96), ..ProptestConfig::default() })]
 
         /// SQS conservation (standard and FIFO), per-group order (FIFO), determinism.
         #[test]
         fn sqs_conserves_messages_and_keeps_group_order(c in sqs_case()) {
             let text = sqs_text(&c);
+            let _timer = crate::soak::time_case("sqs_conserves_messages_and_keeps_group_order", || {
+                format!("seed {}: {}", c.seed, text.replace('\n', " "))
+            });
             let sim = run(&text, c.seed);
             check_conservation(&sim);
             if c.fifo {
@@ -1740,8 +1746,8 @@ pub mod content {
             let mut sim = Sim::new(&s, 1);
             sim.run();
             assert!(sim.totals().batches > 0, "{name}: no batch");
-            for e in sim.trace() {
-                assert!(!narrate::sentence(sim.topology(), e).is_empty());
+            for (i, e) in sim.trace().iter().enumerate() {
+                assert!(!narrate::sentence(sim.topology(), sim.trace(), i).is_empty());
                 assert_eq!(Trace::KIND_NAMES[e.kind.kind_index()], e.kind.kind_name());
             }
             let tl = Timeline::new(sim.topology().clone(), sim.trace().to_vec());

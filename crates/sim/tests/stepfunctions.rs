@@ -13,6 +13,8 @@
 
 #[path = "support/content_files.rs"]
 mod content_files;
+#[path = "support/soak.rs"]
+mod soak;
 
 use std::collections::BTreeMap;
 
@@ -865,7 +867,7 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: crate::soak::cases(64), ..ProptestConfig::default() })]
 
         /// Random machines (task behaviours, retriers with jitter, Parallel/Map, catches) and seeds:
         /// every execution ends exactly once or is still running; no invocation is disposed twice;
@@ -875,6 +877,9 @@ mod properties {
             p_fail in 0u32..4, attempts in 0u32..4, interval in 1u64..3, jitter in any::<bool>(), items in 0u32..12, mc in 0u32..5,
             reserved in prop::option::of(1u32..4), catch in any::<bool>(), executions in 1u64..4, seed in any::<u64>(),
         ) {
+            let _timer = crate::soak::time_case("executions_end_once_and_runs_are_deterministic", || {
+                format!("p_fail {p_fail}/4, {attempts} attempts, interval {interval} s, jitter {jitter}, {items} items, max concurrency {mc}, reserved {reserved:?}, catch {catch}, {executions} executions, seed {seed}")
+            });
             let retry = format!("retry = [{{ error_equals = [\"States.ALL\"], interval_seconds = {interval}, max_attempts = {attempts}, jitter_strategy = \"{}\" }}]", if jitter { "FULL" } else { "NONE" });
             let behaviour = format!("behaviour = {{ kind = \"throw_probability\", p = {} }}", p_fail as f64 / 4.0);
             let catch_line = if catch { "catch = [{ error_equals = [\"States.ALL\"], next = \"Cleanup\" }]\n" } else { "" };
@@ -954,8 +959,8 @@ mod content {
             assert_eq!(format!("{}.toml", s.id()), name);
             let mut sim = Sim::new(&s, 1);
             sim.run();
-            for e in sim.trace() {
-                assert!(!narrate::sentence(sim.topology(), e).is_empty());
+            for (i, e) in sim.trace().iter().enumerate() {
+                assert!(!narrate::sentence(sim.topology(), sim.trace(), i).is_empty());
                 assert_eq!(Trace::KIND_NAMES[e.kind.kind_index()], e.kind.kind_name());
             }
             let a = lambdascope_sim::Run::new(&s, 3, Vec::new());

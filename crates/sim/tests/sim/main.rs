@@ -15,6 +15,8 @@
 mod common;
 #[path = "../support/content_files.rs"]
 mod content_files;
+#[path = "../support/soak.rs"]
+mod soak;
 
 mod asynchronous;
 mod budget;

@@ -281,10 +281,13 @@ fn check_invariants(s: &Scenario, sim: &Sim) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::soak::cases(96), ..ProptestConfig::default() })]
 
     #[test]
     fn random_scenarios_keep_the_invariants(s in scenario_strategy(), seed in any::<u64>()) {
+        let _timer = crate::soak::time_case("random_scenarios_keep_the_invariants", || {
+            format!("seed {seed}: {}", s.to_table()).replace('\n', " ")
+        });
         let mut sim = Sim::new(&s, seed);
         sim.run();
         check_invariants(&s, &sim);
@@ -296,8 +299,8 @@ proptest! {
         let end = tl.scene_at(sim.horizon());
         prop_assert_eq!(end.counters.handler_runs as u64, sim.totals().handler_runs);
         prop_assert_eq!(end.counters.succeeded as u64, sim.totals().succeeded);
-        for e in sim.trace() {
-            let _ = lambdascope_sim::narrate::sentence(sim.topology(), e);
+        for i in 0..sim.trace().len() {
+            let _ = lambdascope_sim::narrate::sentence(sim.topology(), sim.trace(), i);
         }
     }
 }
