@@ -26,7 +26,76 @@ macro_rules! lessons {
         pub const FILES: &[(&str, &str)] = &[
             $(($name, include_str!(concat!("../content/lessons/", $name)))),*
         ];
+        /// (lesson id, number of beats) of every bundled lesson, read from the files at compile
+        /// time: the explore page checks stored progress against it without parsing a lesson
+        /// (the player-only bundle has no lesson parser), and only these few bytes, not the
+        /// lessons' text, end up in that bundle. A test checks it against the parsed lessons.
+        pub const OUTLINE: &[(&str, usize)] = &[
+            $((outline::id(include_str!(concat!("../content/lessons/", $name))),
+               outline::beats(include_str!(concat!("../content/lessons/", $name))))),*
+        ];
     };
+}
+
+/// Just enough of a lesson file, read at compile time, for [`OUTLINE`].
+mod outline {
+    const fn at(b: &[u8], i: usize, pat: &[u8]) -> bool {
+        if i + pat.len() > b.len() {
+            return false;
+        }
+        let mut k = 0;
+        while k < pat.len() {
+            if b[i + k] != pat[k] {
+                return false;
+            }
+            k += 1;
+        }
+        true
+    }
+
+    const fn next_line(b: &[u8], mut i: usize) -> usize {
+        while i < b.len() && b[i] != b'\n' {
+            i += 1;
+        }
+        i + 1
+    }
+
+    /// The value of the top-level `id = "…"` line (before the first table). A file written
+    /// another way stops the build here, rather than leave the lesson out of the outline.
+    pub const fn id(text: &str) -> &str {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() && b[i] != b'[' {
+            if at(b, i, b"id = \"") {
+                let start = i + 6;
+                let mut end = start;
+                while end < b.len() && b[end] != b'"' {
+                    end += 1;
+                }
+                let (head, _) = b.split_at(end);
+                let (_, id) = head.split_at(start);
+                match core::str::from_utf8(id) {
+                    Ok(id) => return id,
+                    Err(_) => panic!("a lesson id is not UTF-8"),
+                }
+            }
+            i = next_line(b, i);
+        }
+        panic!("a lesson file has no top-level `id = \"…\"` line before its first table")
+    }
+
+    /// How many `[[beats]]` tables the file has.
+    pub const fn beats(text: &str) -> usize {
+        let b = text.as_bytes();
+        let (mut i, mut n) = (0, 0);
+        while i < b.len() {
+            if at(b, i, b"[[beats]]") {
+                n += 1;
+            }
+            i = next_line(b, i);
+        }
+        n
+    }
 }
 
 lessons![
@@ -93,6 +162,34 @@ pub fn answer_label(q: &Question, value: &str) -> String {
 /// The URL fragment of a lesson at a beat (`beat` counts from 0; the link from 1, like the CLI).
 pub fn link(lesson: &str, beat: usize) -> String {
     format!("#lesson={lesson}&beat={}", beat + 1)
+}
+
+/// The beat (from 0) a link's `beat` asks of `lesson`, and, when it is past the lesson's end, the
+/// last beat instead with the notice that says so (naming the parameter, as every link problem).
+pub fn check_beat(lesson: &Lesson, beat: Option<usize>) -> (usize, Option<String>) {
+    let n = lesson.beats.len();
+    match beat {
+        Some(b) if b >= n => (
+            n.saturating_sub(1),
+            Some(format!(
+                "URL parameter `beat`: {} is past the end of lesson `{}` (it has {n} beat{}: allowed 1–{n}); here is beat {n}.",
+                b + 1,
+                lesson.id,
+                if n == 1 { "" } else { "s" }
+            )),
+        ),
+        b => (b.unwrap_or(0), None),
+    }
+}
+
+/// The notice for a link's `lesson` that names no bundled lesson (its id is well-formed: the link
+/// parser refused anything else).
+pub fn no_such_lesson(lessons: &[Lesson], id: &str) -> String {
+    let ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
+    format!(
+        "URL parameter `lesson`: there is no lesson `{id}` (allowed: {}); here is chapter 1.",
+        ids.join(", ")
+    )
 }
 
 /// Where a beat is in its cycle.
@@ -446,37 +543,45 @@ pub fn transcript(t: &Tour) -> Vec<Section> {
         .collect()
 }
 
-/// The transcript as Markdown, for download.
+/// The transcript as Markdown, for download. Every text (the lesson's, the learner's answers, the
+/// core's sentences) goes through the core's `markdown_text`, the same escaping as the player's
+/// transcript: a lesson is bundled, but its sentences quote its scenario's names, and the file
+/// reads the same either way.
 pub fn transcript_markdown(t: &Tour) -> String {
+    use lambdascope_sim::narrate::markdown_text as text;
     let l = &t.lesson;
     let mut out = format!(
         "# Chapter {}: {}\n\n{}\n\nScenario `{}`, seed {}. Times are simulated AWS time.\n",
-        l.chapter, l.title, l.summary, l.scenario, l.seed
+        l.chapter,
+        text(&l.title),
+        text(&l.summary),
+        // A bundled scenario's id (`[a-z0-9-]`, or the lesson would not have planned).
+        l.scenario,
+        l.seed
     );
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     for s in transcript(t) {
         out.push_str(&format!(
             "\n## Beat {} of {}\n\n{}\n",
             s.number,
             t.beats(),
-            s.narration
+            text(&s.narration)
         ));
         if let Some(q) = &s.question {
-            out.push_str(&format!("\n**Question:** {q}\n"));
+            out.push_str(&format!("\n**Question:** {}\n", text(q)));
             for a in &s.answers {
-                out.push_str(&format!("\n- {a}"));
+                out.push_str(&format!("\n- {}", text(a)));
             }
             if !s.answers.is_empty() {
                 out.push('\n');
             }
             if let Some(r) = &s.reveal {
-                out.push_str(&format!("\n{r}\n"));
+                out.push_str(&format!("\n{}\n", text(r)));
             }
         }
         if !s.rows.is_empty() {
             out.push_str("\n| time | what happens |\n|---:|---|\n");
-            for (at, text) in &s.rows {
-                out.push_str(&format!("| {} | {} |\n", format_clock(*at), cell(text)));
+            for (at, row) in &s.rows {
+                out.push_str(&format!("| {} | {} |\n", format_clock(*at), text(row)));
             }
         }
     }
@@ -610,6 +715,43 @@ impl Progress {
         if let Err(i) = self.done_index(id) {
             self.done.insert(i, id.to_string());
         }
+    }
+
+    /// Drops what does not fit the bundled lessons (`outline`: id and number of beats, as
+    /// [`OUTLINE`]): lessons that do not exist (and the label of such a current one), and beats
+    /// past a lesson's end, which become its last beat. Storage is as untrusted as a link, and a
+    /// lesson may have lost beats since the learner was there.
+    pub fn sanitize(&mut self, outline: &[(&str, usize)]) {
+        let beats = |id: &str| {
+            outline
+                .iter()
+                .find(|(l, _)| *l == id)
+                .map(|(_, n)| *n)
+                .filter(|n| *n > 0)
+        };
+        if self.current.as_deref().and_then(beats).is_none() {
+            self.current = None;
+            self.current_label = None;
+        }
+        self.at.retain_mut(|(id, b)| match beats(id) {
+            Some(n) => {
+                *b = (*b).min(n - 1);
+                true
+            }
+            None => false,
+        });
+        self.done.retain(|id| beats(id).is_some());
+    }
+
+    /// Reads what storage holds, sanitised against `outline`; with the clean text to store back
+    /// when it differs, so junk does not stay in storage (and is not written back by the next save
+    /// of a version that reads it differently).
+    pub fn from_storage(text: &str, outline: &[(&str, usize)]) -> (Progress, Option<String>) {
+        let mut p = Progress::decode(text);
+        p.sanitize(outline);
+        let clean = p.encode();
+        let rewrite = (clean != text).then_some(clean);
+        (p, rewrite)
     }
 
     /// Where to resume: the lesson last open and its beat, if it is still bundled.
@@ -1042,5 +1184,81 @@ source = "L-APIGW-ERR"
         assert_eq!(far.resume(&lessons).map(|(_, b)| b), Some(4));
         far.visit("no-such-lesson", 1, false);
         assert_eq!(far.resume(&lessons), None);
+    }
+
+    #[test]
+    fn a_beat_past_the_end_or_an_unknown_lesson_is_named() {
+        let (l, _) = lesson("sqs");
+        let n = l.beats.len();
+        assert_eq!(check_beat(&l, None), (0, None));
+        assert_eq!(check_beat(&l, Some(n - 1)), (n - 1, None));
+        let (b, notice) = check_beat(&l, Some(998));
+        assert_eq!(b, n - 1);
+        assert_eq!(
+            notice.unwrap(),
+            format!("URL parameter `beat`: 999 is past the end of lesson `sqs` (it has {n} beats: allowed 1–{n}); here is beat {n}.")
+        );
+        let notice = no_such_lesson(&chapters(), "no-such-lesson");
+        assert!(
+            notice.starts_with("URL parameter `lesson`: there is no lesson `no-such-lesson` (allowed: three-ways, api-gateway,"),
+            "{notice}"
+        );
+    }
+
+    #[test]
+    fn the_outline_is_the_bundled_lessons() {
+        let lessons: Vec<Lesson> = FILES
+            .iter()
+            .map(|(f, t)| Lesson::parse(f, t).unwrap())
+            .collect();
+        let parsed: Vec<(&str, usize)> = lessons
+            .iter()
+            .map(|l| (l.id.as_str(), l.beats.len()))
+            .collect();
+        assert_eq!(OUTLINE, parsed.as_slice());
+        assert!(OUTLINE.iter().all(|(_, n)| *n > 0));
+    }
+
+    /// Issue 12: storage is read like a link and written back clean.
+    #[test]
+    fn stored_progress_is_sanitised_on_read_and_written_back_clean() {
+        let outline = [("three-ways", 7), ("sqs", 4)];
+        let stored = "v=1&current=sqs&label=chapter%209,%20SQS&at.sqs=999&at.three-ways=2\
+                      &at.gone=3&evil=%3Cscript%3E&at.three-ways=x&done=gone,three-ways,<b>";
+        let (p, rewrite) = Progress::from_storage(stored, &outline);
+        assert_eq!(p.current.as_deref(), Some("sqs"));
+        assert_eq!(p.current_label.as_deref(), Some("chapter 9, SQS"));
+        // The beat is clamped to the lesson's last (the explore page offers beat 4, not 1000).
+        assert_eq!(p.beat("sqs"), Some(3));
+        assert_eq!(p.beat("three-ways"), Some(2));
+        assert_eq!(
+            p.beat("gone"),
+            None,
+            "a lesson that is not bundled is dropped"
+        );
+        assert_eq!(p.done, vec!["three-ways".to_string()]);
+        let clean = rewrite.expect("junk is written back clean");
+        assert_eq!(
+            clean,
+            "v=1&current=sqs&label=chapter%209,%20SQS&at.sqs=3&at.three-ways=2&done=three-ways"
+        );
+        // Clean text reads back the same and is left alone.
+        assert_eq!(Progress::from_storage(&clean, &outline), (p, None));
+        // An unknown current lesson takes its label with it.
+        let (p, rewrite) = Progress::from_storage(
+            "v=1&current=gone&label=chapter%201,%20x&at.gone=1",
+            &outline,
+        );
+        assert_eq!(p, Progress::default());
+        assert_eq!(rewrite.as_deref(), Some("v=1"));
+        // The real outline: a beat far past the end of chapter 1 becomes its last.
+        let (p, _) = Progress::from_storage("v=1&current=three-ways&at.three-ways=999", OUTLINE);
+        let last = OUTLINE
+            .iter()
+            .find(|(id, _)| *id == "three-ways")
+            .unwrap()
+            .1
+            - 1;
+        assert_eq!(p.beat("three-ways"), Some(last));
     }
 }

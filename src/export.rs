@@ -7,6 +7,7 @@
 //! where neither would run). Tokens are drawn on a canvas over the diagram; they are embedded as
 //! one PNG image at the same place, so the frame shows exactly what the player showed.
 
+use lambdascope_sim::narrate::markdown_text;
 use lambdascope_sim::share::ShareState;
 use lambdascope_sim::{SimTime, TimedInput, TraceEvent};
 use serde::Serialize;
@@ -54,11 +55,32 @@ pub fn trace_json(session: &Session, state: &ShareState, at: SimTime) -> String 
         end: session.timeline().end(),
         trace: &session.timeline().trace,
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    json_html_safe(&serde_json::to_string_pretty(&doc).unwrap_or_default())
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026` (and the two JavaScript line
+/// separators as `\u2028`, `\u2029`), as Go's `json.Marshal` does: the same JSON value, but
+/// scenario text such as `</script><img onerror=…>` stays inert even when someone pastes the file
+/// into an HTML page or a `<script>` block. Outside strings JSON has none of these characters, so
+/// replacing them everywhere only ever rewrites string contents.
+pub fn json_html_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The narration of the whole run as Markdown (the text equivalent of the animation), with the
-/// faults that were injected and the link that replays it.
+/// faults that were injected and the link that replays it. Scenario text is escaped by the core's
+/// [`markdown_text`]; the link by [`markdown_url`].
 pub fn transcript(session: &Session, link: &str) -> String {
     let mut md = lambdascope_sim::narrate::transcript_markdown(
         session.timeline(),
@@ -72,8 +94,33 @@ pub fn transcript(session: &Session, link: &str) -> String {
             md.push_str(&format!("- at {}: {}\n", i.at, describe_input(&i.input)));
         }
     }
-    md.push_str(&format!("\n[Replay this run in lambdascope]({link})\n"));
+    md.push_str(&format!(
+        "\n[Replay this run in lambdascope]({})\n",
+        markdown_url(link)
+    ));
     md
+}
+
+/// A URL as a Markdown link destination: characters that could end the destination or start
+/// markup (space, `(`, `)`, `<`, `>`, `[`, `]`, quotes, backslash, backtick) are percent-encoded,
+/// which leaves the address the same for a browser. The link is built from the page's own
+/// address, which a hostile page URL can fill with such characters.
+pub fn markdown_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '"' | '\'' | '\\' | '`' | '|' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c if c.is_control() => {
+                for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn describe_input(i: &lambdascope_sim::Input) -> String {
@@ -85,8 +132,17 @@ fn describe_input(i: &lambdascope_sim::Input) -> String {
         SlowDown { factor, for_ms } => {
             format!("handlers run {factor}× slower for {}", SimTime(*for_ms))
         }
-        Publish { source } => format!("`{source}` produces one more event"),
+        // Source ids are `[A-Za-z0-9_-]` (the validator and the link parser both insist), so a
+        // code span holds one safely; anything else is escaped as text all the same.
+        Publish { source } if is_plain_id(source) => format!("`{source}` produces one more event"),
+        Publish { source } => format!("{} produces one more event", markdown_text(source)),
     }
+}
+
+fn is_plain_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 pub use browser::{download, frame_svg};
@@ -371,6 +427,97 @@ mod tests {
         assert!(
             trace.iter().any(|e| e["kind"] == "throttled"),
             "and what it did"
+        );
+    }
+
+    /// A valid scenario whose every free-text field is markup (shared with the sim crate's test
+    /// and e2e/hostile.test.mjs).
+    const HOSTILE: &str = include_str!("../e2e/fixtures/hostile-scenario.toml");
+
+    fn hostile() -> Session {
+        let s = Scenario::parse("hostile.toml", HOSTILE).unwrap();
+        let inputs = vec![TimedInput {
+            at: SimTime(100),
+            input: Input::Publish {
+                source: "up_loads".into(),
+            },
+        }];
+        Session::new(1, None, s, 1, inputs)
+    }
+
+    /// The tags pulldown-cmark (mdBook's renderer, which passes raw HTML through) writes for a
+    /// transcript; any other tag in the rendered page came from the scenario.
+    fn foreign_tags(md: &str) -> Vec<String> {
+        use pulldown_cmark::{html, Options, Parser};
+        let mut page = String::new();
+        html::push_html(&mut page, Parser::new_ext(md, Options::ENABLE_TABLES));
+        const OWN: [&str; 13] = [
+            "h1", "p", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "a", "code", "",
+        ];
+        page.match_indices('<')
+            .map(|(i, _)| {
+                page[i + 1..]
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+            })
+            .filter(|t| !OWN.contains(&t.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn the_transcript_of_a_hostile_scenario_renders_inert() {
+        let s = hostile();
+        // A page address can hold `)` and `<`; the link must not end early or open a tag.
+        let md = transcript(&s, "https://h/x)<img src=z onerror=alert(9)>/?s=1");
+        assert!(
+            md.contains("onerror=alert(2)"),
+            "the hostile error type is narrated (else this proves nothing): {md}"
+        );
+        assert_eq!(foreign_tags(&md), Vec::<String>::new(), "{md}");
+        assert!(
+            md.contains("- at 100 ms: `up_loads` produces one more event"),
+            "{md}"
+        );
+        assert!(
+            md.trim_end().ends_with(
+                "[Replay this run in lambdascope](https://h/x%29%3Cimg%20src=z%20onerror=alert%289%29%3E/?s=1)"
+            ),
+            "{md}"
+        );
+        // Something other than an id in a code span is escaped as text.
+        assert_eq!(
+            describe_input(&Input::Publish {
+                source: "<b>`x`</b>".into()
+            }),
+            "&lt;b&gt;\\`x\\`&lt;/b&gt; produces one more event"
+        );
+    }
+
+    #[test]
+    fn the_json_of_a_hostile_scenario_holds_no_markup_and_reads_back_the_same() {
+        let s = hostile();
+        let json = trace_json(&s, &ShareState::default(), SimTime(0));
+        for bad in ['<', '>', '&'] {
+            assert!(!json.contains(bad), "{bad} in {json}");
+        }
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["scenario"]["title"], s.scenario.file.title.as_str());
+        assert!(json.contains("\\u003cimg src=x onerror=alert(1)\\u003e"));
+        let failed = v["trace"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["outcome"]["error_type"].is_string())
+            .expect("an attempt fails with the hostile error type");
+        assert_eq!(
+            failed["outcome"]["error_type"],
+            "</td><img src=x onerror=alert(2)>|Err`"
+        );
+        assert_eq!(
+            json_html_safe("\u{2028}<&>"),
+            "\\u2028\\u003c\\u0026\\u003e"
         );
     }
 

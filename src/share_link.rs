@@ -154,7 +154,7 @@ fn parse_state(query: &str, name_of: &dyn Fn(&str) -> String) -> (ShareState, Ve
 }
 
 /// Shortens quoted user text in messages (a hostile value must not flood the player).
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let short: String = s.chars().take(40).collect();
     if short.len() < s.len() {
         format!("`{short}…`")
@@ -284,26 +284,23 @@ const VIEW_ATTRIBUTES: [(&str, &str); 3] = [
 /// state's inline scenario, if any, is still to be parsed by the core.
 pub fn from_attributes(attr: &dyn Fn(&str) -> Option<String>) -> Request {
     let mut req = Request::default();
-    let mut parts = Vec::new();
     for (a, key) in ATTRIBUTES {
-        if let Some(v) = attr(a) {
-            let v = v.trim();
-            // An empty data-lambdascope means "the default scenario".
-            if !(v.is_empty() && a == "data-lambdascope") {
-                parts.push(format!("{key}={}", percent_encode(v)));
-            }
+        let Some(v) = attr(a) else {
+            continue;
+        };
+        let v = v.trim();
+        // An empty data-lambdascope means "the default scenario".
+        if v.is_empty() && a == "data-lambdascope" {
+            continue;
         }
+        // Each attribute on its own, so a problem is named by the attribute the author wrote:
+        // `data-at` and `data-t` are both the parameter `t`. (Later ones win, as in a query.)
+        let (st, problems) = parse_state(&format!("{key}={}", percent_encode(v)), &|_| {
+            format!("attribute `{a}`")
+        });
+        merge(&mut req.state, st);
+        req.problems.extend(problems);
     }
-    let attr_name = |p: &str| {
-        let a = ATTRIBUTES
-            .iter()
-            .find(|(_, k)| *k == p)
-            .map_or(p, |(a, _)| a);
-        format!("attribute `{a}`")
-    };
-    let (st, problems) = parse_state(&parts.join("&"), &attr_name);
-    req.state = st;
-    req.problems = problems;
     if let Some(link) = attr("data-link") {
         let (st, problems) = parse_state(link.trim(), &|p: &str| {
             format!("attribute `data-link`, parameter `{p}`")
@@ -804,6 +801,23 @@ mod tests {
             "{text:?}"
         );
         assert!(text[2].starts_with("attribute `data-theme`"), "{text:?}");
+        // Issue 12: `data-t` is named `data-t`, not by the other spelling of the same parameter.
+        let r = from_attributes(&attrs(&[
+            ("data-lambdascope", "overview"),
+            ("data-t", "soon"),
+        ]));
+        let text: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            text,
+            vec!["attribute `data-t`: `soon` is not a time in whole milliseconds".to_string()]
+        );
+        assert_eq!(
+            r.state.scenario,
+            Some(ScenarioRef::Bundled("overview".into())),
+            "the good attribute still applies"
+        );
+        let r = from_attributes(&attrs(&[("data-at", "5"), ("data-t", "7")]));
+        assert_eq!(r.state.t, Some(SimTime(7)), "the later spelling wins");
 
         // An empty data-lambdascope is the default scenario; data-link carries a whole query.
         let r = from_attributes(&attrs(&[
@@ -864,6 +878,55 @@ mod tests {
             }
         }
         assert!(checked > 20, "only {checked} files checked");
+    }
+
+    /// Issue 12: the snippets of a hostile inline scenario are two and four tags, whatever its text.
+    #[test]
+    fn snippets_of_a_hostile_scenario_carry_its_text_inert() {
+        let s = Scenario::parse(
+            "hostile.toml",
+            include_str!("../e2e/fixtures/hostile-scenario.toml"),
+        )
+        .unwrap();
+        let st = state_of(&Showing {
+            bundled_id: None,
+            scenario: &s,
+            seed: 1,
+            inputs: &[],
+            at: SimTime(0),
+            speed: 1.0,
+            filter: None,
+            lesson: None,
+            beat: None,
+        });
+        let base = "https://h/ls/";
+        let f = iframe_snippet(base, &st, &s.file.title);
+        assert_eq!(f.matches('<').count(), 2, "{f}");
+        assert!(
+            f.starts_with("<iframe src=\"https://h/ls/?embed&amp;controls=minimal&amp;z="),
+            "{f}"
+        );
+        assert!(f.contains(" title=\"lambdascope: &lt;img src=x onerror=alert(1)&gt; | `code` [x](javascript:alert(1)) # &lt;script&gt;alert(1)&lt;/script&gt;\" "), "{f}");
+        let sc = script_snippet(base, &st);
+        assert_eq!(sc.matches('<').count(), 4, "{sc}");
+        assert_eq!(
+            sc.matches('"').count(),
+            8,
+            "four attributes, each quoted once: {sc}"
+        );
+        // The scenario travels deflated, and comes back whole from the snippet's link.
+        let link = sc
+            .split("data-link=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let back = ShareState::from_query(&link.replace("&amp;", "&")).unwrap();
+        let Some(ScenarioRef::Inline(toml)) = back.scenario else {
+            panic!("not inline: {sc}")
+        };
+        assert_eq!(Scenario::parse("back", &toml).unwrap(), s);
     }
 
     #[test]

@@ -13,21 +13,25 @@ use super::lesson::Lessons;
 use super::player::{Player, PlayerProps};
 use crate::compare::Fault;
 use crate::hooks::next_instance;
+use crate::share_link::Problem;
 
 /// Which view a URL fragment asks for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Route {
     Player,
-    /// A lesson and beat (from 0), or none: resume, else chapter 1.
+    /// A lesson and beat (from 0), or none: resume, else chapter 1. `problems`: what was wrong
+    /// with the link's `lesson` or `beat`, each naming its parameter, for the page's notice.
     Lessons {
         lesson: Option<String>,
         beat: Option<usize>,
+        problems: Vec<String>,
     },
-    Compare(Fault),
+    /// The fault to compare, and what was wrong with the link's `compare` if it named none.
+    Compare(Fault, Option<String>),
 }
 
 /// Reads a fragment (with or without `#`). Lesson ids and beats go through the core's link
-/// parser, so a bad one is treated like any bad link parameter: ignored.
+/// parser, so a bad one is treated like any bad link parameter: not obeyed, and named in a notice.
 pub fn route(hash: &str) -> Route {
     let h = hash.trim_start_matches(['#', '?']);
     let keys: Vec<(&str, &str)> = h
@@ -35,7 +39,22 @@ pub fn route(hash: &str) -> Route {
         .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
         .collect();
     if let Some((_, v)) = keys.iter().find(|(k, _)| *k == "compare") {
-        return Route::Compare(Fault::from_slug(v).unwrap_or(Fault::FunctionError));
+        // `#compare` alone is the comparison's own link (the default fault).
+        let problem = (!v.is_empty() && Fault::from_slug(v).is_none()).then(|| {
+            let allowed: Vec<&str> = Fault::ALL.iter().map(|f| f.slug()).collect();
+            let value = lambdascope_sim::share::percent_decode(v).unwrap_or_else(|| v.to_string());
+            Problem {
+                source: "URL parameter `compare`".into(),
+                message: format!(
+                    "{} is not a fault: allowed {}; here is {}.",
+                    crate::share_link::quote(&value),
+                    allowed.join(", "),
+                    Fault::FunctionError.slug()
+                ),
+            }
+            .to_string()
+        });
+        return Route::Compare(Fault::from_slug(v).unwrap_or(Fault::FunctionError), problem);
     }
     // A link that names a scenario is a player link, even if it remembers the lesson it came from.
     let scenario = keys
@@ -43,14 +62,28 @@ pub fn route(hash: &str) -> Route {
         .any(|(k, _)| matches!(*k, "s" | "scenario" | "z" | "toml"));
     if !scenario && keys.iter().any(|(k, _)| *k == "lessons" || *k == "lesson") {
         // Each on its own, so a bad beat does not lose a good lesson id.
-        let one = |key: &str| {
-            keys.iter()
-                .find(|(k, _)| *k == key)
-                .and_then(|(k, v)| ShareState::from_query(&format!("{k}={v}")).ok())
+        let mut problems = Vec::new();
+        let mut one = |key: &str| {
+            let (k, v) = keys.iter().find(|(k, _)| *k == key)?;
+            ShareState::from_query(&format!("{k}={v}"))
+                .map_err(|errors| {
+                    problems.extend(errors.into_iter().map(|e| {
+                        Problem {
+                            source: format!("URL parameter `{}`", e.param),
+                            message: e.message,
+                        }
+                        .to_string()
+                    }))
+                })
+                .ok()
         };
+        let lesson = one("lesson").and_then(|s| s.lesson);
+        // The link parser allows beats 1–1000 only.
+        let beat = one("beat").and_then(|s| s.beat).map(|b| b as usize - 1);
         return Route::Lessons {
-            lesson: one("lesson").and_then(|s| s.lesson),
-            beat: one("beat").and_then(|s| s.beat).map(|b| b as usize - 1),
+            lesson,
+            beat,
+            problems,
         };
     }
     Route::Player
@@ -225,7 +258,11 @@ pub fn app(p: &AppProps) -> Html {
     }
     match r {
         Route::Player => explore_view(&p.player, &hash),
-        Route::Lessons { lesson, beat } => {
+        Route::Lessons {
+            lesson,
+            beat,
+            problems,
+        } => {
             let on_explore = {
                 let explore = explore.clone();
                 Callback::from(move |st: ShareState| {
@@ -247,11 +284,11 @@ pub fn app(p: &AppProps) -> Html {
             html! {
                 <div class="ls-app">
                     <header class="ls-site">{brand()}<SiteNav here="lessons" /></header>
-                    <Lessons key={hash.clone()} lesson={lesson.map(AttrValue::from)} {beat} {instance} {on_explore} />
+                    <Lessons key={hash.clone()} lesson={lesson.map(AttrValue::from)} {beat} {problems} {instance} {on_explore} />
                 </div>
             }
         }
-        Route::Compare(fault) => {
+        Route::Compare(fault, problem) => {
             let on_fault = Callback::from(|f: Fault| {
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
                     let _ = h.replace_state_with_url(
@@ -264,7 +301,7 @@ pub fn app(p: &AppProps) -> Html {
             html! {
                 <div class="ls-app">
                     <header class="ls-site">{brand()}<SiteNav here="compare" /></header>
-                    <CompareRoute initial={fault} {instance} {on_fault} />
+                    <CompareRoute initial={fault} {problem} {instance} {on_fault} />
                 </div>
             }
         }
@@ -291,6 +328,8 @@ pub fn player_page(p: &AppProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct CompareRouteProps {
     initial: Fault,
+    /// What was wrong with the link's `compare`, shown until another fault is chosen.
+    problem: Option<String>,
     instance: u32,
     on_fault: Callback<Fault>,
 }
@@ -299,29 +338,43 @@ struct CompareRouteProps {
 #[function_component(CompareRoute)]
 fn compare_route(p: &CompareRouteProps) -> Html {
     let fault = use_state(|| p.initial);
+    let notice = use_state(|| p.problem.clone());
     let on_fault = {
-        let (fault, cb) = (fault.clone(), p.on_fault.clone());
+        let (fault, notice, cb) = (fault.clone(), notice.clone(), p.on_fault.clone());
         Callback::from(move |f: Fault| {
             fault.set(f);
+            notice.set(None);
             cb.emit(f);
         })
     };
-    html! { <CompareView fault={*fault} instance={p.instance} {on_fault} /> }
+    html! {
+        <>
+            // The same notice as the lessons page's for a link it cannot follow.
+            if let Some(n) = &*notice { <p class="ls-notice" role="alert">{n.clone()}</p> }
+            <CompareView fault={*fault} instance={p.instance} {on_fault} />
+        </>
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A lessons route without problems.
+    fn lessons(lesson: Option<&str>, beat: Option<usize>) -> Route {
+        Route::Lessons {
+            lesson: lesson.map(str::to_string),
+            beat,
+            problems: Vec::new(),
+        }
+    }
+
     #[test]
     fn fragments_choose_the_view() {
         assert_eq!(route(""), Route::Player);
         assert_eq!(
             route("?lesson=async-retries&beat=3"),
-            Route::Lessons {
-                lesson: Some("async-retries".into()),
-                beat: Some(2)
-            },
+            lessons(Some("async-retries"), Some(2)),
             "a share link's query names a lesson too"
         );
         assert_eq!(
@@ -330,51 +383,73 @@ mod tests {
         );
         assert_eq!(route("#scenario=overview&t=5000"), Route::Player);
         assert_eq!(route("#s=async-retries-dlq&seed=3"), Route::Player);
-        assert_eq!(
-            route("#lessons"),
-            Route::Lessons {
-                lesson: None,
-                beat: None
-            }
-        );
+        assert_eq!(route("#lessons"), lessons(None, None));
         assert_eq!(
             route("#lesson=async-retries&beat=3"),
-            Route::Lessons {
-                lesson: Some("async-retries".into()),
-                beat: Some(2)
-            }
+            lessons(Some("async-retries"), Some(2))
         );
         assert_eq!(
             route("#lesson=async-retries"),
-            Route::Lessons {
-                lesson: Some("async-retries".into()),
-                beat: None
-            }
-        );
-        // A hostile or broken link parameter is dropped, not obeyed.
-        assert_eq!(
-            route("#lesson=<script>&beat=0"),
-            Route::Lessons {
-                lesson: None,
-                beat: None
-            }
-        );
-        assert_eq!(
-            route("#lesson=sqs&beat=x"),
-            Route::Lessons {
-                lesson: Some("sqs".into()),
-                beat: None
-            }
+            lessons(Some("async-retries"), None)
         );
         assert_eq!(
             route("#s=async-retries-dlq&t=63220&lesson=async-retries&beat=4"),
             Route::Player
         );
-        assert_eq!(route("#compare"), Route::Compare(Fault::FunctionError));
-        assert_eq!(route("#compare=poison"), Route::Compare(Fault::Poison));
         assert_eq!(
-            route("#compare=meteor"),
-            Route::Compare(Fault::FunctionError)
+            route("#compare"),
+            Route::Compare(Fault::FunctionError, None)
+        );
+        assert_eq!(
+            route("#compare=poison"),
+            Route::Compare(Fault::Poison, None)
+        );
+    }
+
+    /// Issue 12: a bad `lesson`, `beat` or `compare` is not obeyed, and the notice names it.
+    #[test]
+    fn bad_lesson_beat_and_compare_are_named() {
+        let Route::Lessons {
+            lesson,
+            beat,
+            problems,
+        } = route("#lesson=%3Cscript%3E&beat=0")
+        else {
+            panic!("not the lessons")
+        };
+        assert_eq!((lesson, beat), (None, None), "a hostile link is not obeyed");
+        assert_eq!(
+            problems,
+            vec![
+                "URL parameter `lesson`: `<script>` is not a lesson id: use 1–64 lowercase letters, digits and `-`".to_string(),
+                "URL parameter `beat`: `0` is not a beat number: allowed 1–1000".to_string(),
+            ]
+        );
+        let Route::Lessons {
+            lesson,
+            beat,
+            problems,
+        } = route("#lesson=sqs&beat=x")
+        else {
+            panic!("not the lessons")
+        };
+        assert_eq!((lesson.as_deref(), beat), (Some("sqs"), None));
+        assert_eq!(
+            problems,
+            vec!["URL parameter `beat`: `x` is not a beat number: allowed 1–1000".to_string()]
+        );
+        // Well-formed but past the lesson's end: the lessons page, which knows the lesson's
+        // length, says so (course::check_beat).
+        assert_eq!(
+            route("#lesson=sqs&beat=999"),
+            lessons(Some("sqs"), Some(998))
+        );
+        assert_eq!(
+            route("#compare=meteor%3Cb%3E"),
+            Route::Compare(
+                Fault::FunctionError,
+                Some("URL parameter `compare`: `meteor<b>` is not a fault: allowed none, function-error, throttle, timeout, poison; here is function-error.".into())
+            )
         );
     }
 }

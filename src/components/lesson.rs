@@ -19,6 +19,10 @@ pub struct LessonsProps {
     pub lesson: Option<AttrValue>,
     #[prop_or_default]
     pub beat: Option<usize>,
+    /// What was wrong with the link's `lesson` or `beat` (each names its parameter), shown in
+    /// the page's notice.
+    #[prop_or_default]
+    pub problems: Vec<String>,
     pub instance: u32,
     pub on_explore: Callback<ShareState>,
 }
@@ -27,12 +31,20 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
-/// What local storage says (nothing, if storage is unavailable or holds something else).
+/// What local storage says (nothing, if storage is unavailable or holds something else),
+/// sanitised against the bundled lessons; what was dropped or clamped is written back clean.
 pub fn load_progress() -> Progress {
-    storage()
-        .and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten())
-        .map(|t| Progress::decode(&t))
-        .unwrap_or_default()
+    let Some(s) = storage() else {
+        return Progress::default();
+    };
+    let Some(text) = s.get_item(PROGRESS_KEY).ok().flatten() else {
+        return Progress::default();
+    };
+    let (progress, clean) = Progress::from_storage(&text, course::OUTLINE);
+    if let Some(clean) = clean {
+        let _ = s.set_item(PROGRESS_KEY, &clean);
+    }
+    progress
 }
 
 fn save_progress(p: &Progress) {
@@ -54,20 +66,23 @@ fn opening(
     p: &LessonsProps,
     progress: &Progress,
 ) -> (usize, usize, Option<String>) {
-    if let Some(id) = &p.lesson {
-        return match chapters.iter().position(|l| l.id == id.as_str()) {
-            Some(i) => (i, p.beat.unwrap_or(0), None),
-            None => (
-                0,
-                0,
-                Some(format!("There is no lesson `{id}`; here is chapter 1.")),
-            ),
-        };
-    }
-    match progress.resume(chapters) {
-        Some((i, beat)) => (i, beat, None),
-        None => (0, 0, None),
-    }
+    let (i, beat, mut problems) = (0, 0, p.problems.clone());
+    let (i, beat) = match &p.lesson {
+        Some(id) => match chapters.iter().position(|l| l.id == id.as_str()) {
+            Some(i) => {
+                let (beat, problem) = crate::course::check_beat(&chapters[i], p.beat);
+                problems.extend(problem);
+                (i, beat)
+            }
+            None => {
+                problems.push(crate::course::no_such_lesson(chapters, id));
+                (i, beat)
+            }
+        },
+        None => progress.resume(chapters).unwrap_or((i, beat)),
+    };
+    let notice = (!problems.is_empty()).then(|| problems.join(" "));
+    (i, beat, notice)
 }
 
 #[function_component(Lessons)]
