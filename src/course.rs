@@ -498,14 +498,15 @@ pub fn transcript(t: &Tour) -> Vec<Section> {
             let played = i < t.beat || t.phase == Phase::Done;
             let run = &t.plan.runs[planned.run];
             let topo = &run.timeline().topology;
-            let rows = run
-                .trace()
+            let trace = run.trace();
+            let rows = trace
                 .iter()
-                .filter(|e| {
+                .enumerate()
+                .filter(|(_, e)| {
                     (e.at > planned.starts || (i == 0 && e.at == planned.starts)) && e.at <= upto
                 })
-                .filter(|e| salience(e) == Salience::Major)
-                .map(|e| (e.at, sentence(topo, e)))
+                .filter(|(_, e)| salience(e) == Salience::Major)
+                .map(|(k, e)| (e.at, sentence(topo, trace, k)))
                 .collect();
             let q = beat.question.as_ref();
             let answers = q
@@ -533,7 +534,8 @@ pub fn transcript(t: &Tour) -> Vec<Section> {
             };
             Section {
                 number: i + 1,
-                narration: beat.narration.clone(),
+                // The plan's text: placeholders filled from the run (`Lesson::plan`).
+                narration: planned.narration.clone(),
                 question: q.map(|q| q.prompt.clone()),
                 answers,
                 reveal,

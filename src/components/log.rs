@@ -48,7 +48,7 @@ pub fn event_log(p: &LogProps) -> Html {
                     html! {
                         <li data-index={i.to_string()} class={classes!("ls-log-row", format!("ls-k-{}", e.kind.kind_name()), (!major).then_some("ls-minor"))}>
                             <button type="button" class="ls-log-time" onclick={Callback::from(move |_: MouseEvent| cb.emit(at))} title="Go to this moment">{format_clock(e.at)}</button>
-                            <span class="ls-log-text">{sentence(&tl.topology, e)}</span>
+                            <span class="ls-log-text">{sentence(&tl.topology, &tl.trace, i)}</span>
                         </li>
                     }
                 })

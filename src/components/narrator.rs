@@ -60,15 +60,11 @@ pub fn narrator(p: &NarratorProps) -> Html {
                 // a count. Writing sentences for them all made a seek across a one-hour run
                 // spend its time on text nobody hears.
                 let mut q = queue.borrow_mut();
-                let major = || {
-                    tl.trace[l.1..seen]
-                        .iter()
-                        .filter(|e| salience(e) == Salience::Major)
-                };
+                let major = || (l.1..seen).filter(|&i| salience(&tl.trace[i]) == Salience::Major);
                 let folded = major().count().saturating_sub(crate::announce::MAX_PENDING);
                 q.fold(folded);
-                for e in major().skip(folded) {
-                    q.event(sentence(&tl.topology, e));
+                for i in major().skip(folded) {
+                    q.event(sentence(&tl.topology, &tl.trace, i));
                 }
             }
             l.1 = seen;

@@ -123,7 +123,7 @@ pub fn tour_view(p: &TourProps) -> Html {
     let n = t.beats();
     let session = Shared(t.pb.session.clone());
     let scene_seen = t.pb.session.timeline().index_at(t.pb.at);
-    let intro = format!("Beat {} of {n}. {}", t.beat + 1, t.def().narration);
+    let intro = format!("Beat {} of {n}. {}", t.beat + 1, t.planned().narration);
     let key = t.planned().answer.clone().unwrap_or_default();
     let lines: Vec<String> = match (t.phase, t.question()) {
         (Phase::Ask, Some(q)) => {
@@ -228,7 +228,7 @@ pub fn tour_view(p: &TourProps) -> Html {
             </header>
             <div class="ls-lesson-grid">
                 <div class="ls-lesson-text">
-                    <p class="ls-narration" data-ls="narration">{t.def().narration.clone()}</p>
+                    <p class="ls-narration" data-ls="narration">{t.planned().narration.clone()}</p>
                     if let (Phase::Ask, Some(q)) = (t.phase, t.question()) {
                         <Ask question={q.clone()} beat={t.beat + 1} instance={p.instance}
                             on_answer={{ let d = d.clone(); Callback::from(move |v: String| d.dispatch(Step::Answer(v))) }}

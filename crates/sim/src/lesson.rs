@@ -7,6 +7,12 @@
 //! ([`Measure`]), never typed in, so a lesson cannot teach something the model contradicts.
 //! [`Lesson::plan`] runs everything up front: when each beat starts and is reached, on which run
 //! (an injection forks the run), and every question's answer.
+//!
+//! **Narration cannot drift from the run.** Numbers in a beat's narration are placeholders
+//! (`{receive_count}`, `{attempt}`, `{status}`... see [`PLACEHOLDERS`]) filled from the trace event
+//! that reached the beat ([`PlannedBeat::narration`] is the filled text the app shows). And the plan
+//! refuses a beat that shows nothing to watch or that talks about what it does not show: see
+//! [`Claim`] and [`Lesson::plan`].
 
 use serde::Serialize;
 
@@ -39,12 +45,22 @@ fn one() -> u64 {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Beat {
+    /// What the learner reads; `{name}` placeholders are filled from the event that reaches the
+    /// beat ([`PLACEHOLDERS`]).
     pub narration: String,
     /// The beat is reached at the first trace event after the beat starts that matches.
     pub until: Condition,
     /// Applied when the beat starts (forks the run).
     pub inject: Option<Input>,
     pub question: Option<Question>,
+    /// What the beat talks about, each of which must happen among its own events: [`Claim`]
+    /// words (`failure`, `retry`, `receive`...) or HTTP statuses (`"202"`). Optional: by default
+    /// the claims are read from the narration ([`Claim::derive`]); set it when the narration
+    /// mentions something it does not show (a conditional, a negation, a recap), `[]` for none.
+    pub shows: Option<Vec<String>>,
+    /// A beat that only sets the scene or asks a question, exempt from having to show a hop
+    /// (default false).
+    pub still: bool,
 }
 
 /// A predicate over one trace event. Every given field must match.
@@ -126,6 +142,8 @@ pub struct LessonPlan {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlannedBeat {
+    /// The beat's narration with its placeholders filled from the run: what the app shows.
+    pub narration: String,
     pub starts: SimTime,
     pub reached: SimTime,
     /// Index into [`LessonPlan::runs`] of the run this beat plays on.
@@ -161,6 +179,25 @@ fn problems(lesson: &Lesson) -> Vec<(String, String)> {
     }
     for (i, b) in lesson.beats.iter().enumerate() {
         check_condition(&mut errors, &format!("beats[{i}].until"), &b.until);
+        if let Err(e) = placeholders(&b.narration) {
+            errors.push((
+                format!("beats[{i}].narration"),
+                format!("lesson `{}`, beat {}: {e}", lesson.id, i + 1),
+            ));
+        }
+        for w in b.shows.iter().flatten() {
+            if Claim::parse(w).is_none() {
+                errors.push((
+                    format!("beats[{i}].shows"),
+                    format!(
+                        "lesson `{}`, beat {}: `{w}` is not a claim: allowed {} or an HTTP status",
+                        lesson.id,
+                        i + 1,
+                        Claim::WORDS.join(", ")
+                    ),
+                ));
+            }
+        }
         if let Some(q) = &b.question {
             if let Measure::Count { of } | Measure::FirstStatus { of } = &q.measure {
                 check_condition(&mut errors, &format!("beats[{i}].question.measure.of"), of);
@@ -245,7 +282,36 @@ impl Lesson {
                 }
                 None => None,
             };
+            let events = &run.trace()[seen..=index];
+            let narration = fill(&beat.narration, run, index)
+                .map_err(|e| format!("lesson {}: beat {}: {e}", self.id, i + 1))?;
+            if !beat.still && !shows_something(run.trace(), seen, index, t) {
+                return Err(format!(
+                    "lesson {}: beat {} (\"{}\") plays {} and shows nothing to watch between {t} and {reached}: no message travels from start to end, no handler run ends. Reach it later, or mark it `still = true` if it only sets the scene",
+                    self.id,
+                    i + 1,
+                    beat.narration.chars().take(40).collect::<String>(),
+                    crate::time::format_duration_ms(reached.since(t)),
+                ));
+            }
+            let claims = match &beat.shows {
+                Some(words) => words.iter().filter_map(|w| Claim::parse(w)).collect(),
+                None => Claim::derive(&beat.narration),
+            };
+            for c in claims {
+                if !events.iter().any(|e| c.shown_by(&e.kind)) {
+                    return Err(format!(
+                        "lesson {}: beat {} (\"{}\") talks of {} but none of its events between {t} and {reached} shows it{}",
+                        self.id,
+                        i + 1,
+                        beat.narration.chars().take(40).collect::<String>(),
+                        c.describe(),
+                        if beat.shows.is_none() { " (claims read from the narration; declare `shows` if it only mentions it)" } else { "" }
+                    ));
+                }
+            }
             beats.push(PlannedBeat {
+                narration,
                 starts: t,
                 reached,
                 run: runs.len() - 1,
@@ -366,23 +432,7 @@ pub fn matches(c: &Condition, topo: &Topology, e: &TraceEvent) -> bool {
         }
     }
     if let Some(want) = c.attempt {
-        let got = match &e.kind {
-            Trace::AttemptStarted { attempt, .. } | Trace::AttemptFinished { attempt, .. } => {
-                Some(*attempt)
-            }
-            Trace::RetryScheduled { next_try, .. } => Some(*next_try),
-            Trace::Sent {
-                message: Message::Attempt { attempt },
-                ..
-            } => Some(*attempt),
-            Trace::Sent {
-                message: Message::Invoke { try_no },
-                ..
-            }
-            | Trace::DeliveryFailed { try_no, .. } => Some(*try_no),
-            _ => None,
-        };
-        if got != Some(want) {
+        if attempt_of(&e.kind) != Some(want) {
             return false;
         }
     }
@@ -442,9 +492,33 @@ fn serde_name<T: Serialize>(v: &T) -> String {
     }
 }
 
-/// The HTTP status an event carries, if any.
+/// The attempt number an event carries: an attempt's, a retry's next try, a send's or delivery's try.
+fn attempt_of(e: &Trace) -> Option<u32> {
+    match e {
+        Trace::AttemptStarted { attempt, .. } | Trace::AttemptFinished { attempt, .. } => {
+            Some(*attempt)
+        }
+        Trace::RetryScheduled { next_try, .. } => Some(*next_try),
+        Trace::Sent {
+            message: Message::Attempt { attempt },
+            ..
+        } => Some(*attempt),
+        Trace::Sent {
+            message: Message::Invoke { try_no },
+            ..
+        }
+        | Trace::DeliveryFailed { try_no, .. } => Some(*try_no),
+        _ => None,
+    }
+}
+
+/// The HTTP status an event carries, if any (an asynchronous caller's 202 Accepted included).
 fn status_of(e: &Trace) -> Option<u16> {
     match e {
+        Trace::Sent {
+            message: Message::Accepted,
+            ..
+        } => Some(202),
         Trace::Sent {
             message: Message::Response { status, .. },
             ..
@@ -534,9 +608,413 @@ pub fn measure(run: &Run, m: &Measure) -> Option<String> {
     }
 }
 
+/// The placeholders a beat's narration may use, each filled from the trace event that reached
+/// the beat (the one its `until` matched). A placeholder the event does not carry is a plan error.
+pub const PLACEHOLDERS: [(&str, &str); 11] = [
+    (
+        "invocation",
+        "the invocation (or batch, or execution) the event is about",
+    ),
+    (
+        "event",
+        "the event, message or record number (`#3`) of an event or a one-item batch",
+    ),
+    (
+        "attempt",
+        "an attempt's number, a retry's next try, a send's or delivery's try",
+    ),
+    (
+        "status",
+        "the HTTP status of a response (202 for Accepted) or a disposition",
+    ),
+    (
+        "receive_count",
+        "an SQS message's receive count (the highest in a batch)",
+    ),
+    ("batch_size", "how many messages or records a batch holds"),
+    (
+        "depth",
+        "how many events wait in Lambda's event queue after it",
+    ),
+    (
+        "error",
+        "the error name of a failed attempt or an error answer",
+    ),
+    ("wait", "how long a scheduled retry waits"),
+    (
+        "invoke_count",
+        "approximateInvokeCount of a failed asynchronous event",
+    ),
+    ("at", "when the event happened (simulated time)"),
+];
+
+/// The placeholder names in `text`, in order. `{` always opens a placeholder (narration has no
+/// other use for braces), so a stray or unclosed brace is an error too.
+fn placeholders(text: &str) -> Result<Vec<&str>, String> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or_else(|| {
+            format!(
+                "`{{` at `{}` is never closed",
+                &rest[open..].chars().take(20).collect::<String>()
+            )
+        })?;
+        let name = &after[..close];
+        if !PLACEHOLDERS.iter().any(|(n, _)| *n == name) {
+            return Err(format!(
+                "unknown placeholder `{{{name}}}`: known {}",
+                PLACEHOLDERS
+                    .iter()
+                    .map(|(n, _)| format!("{{{n}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        names.push(name);
+        rest = &after[close + 1..];
+    }
+    Ok(names)
+}
+
+/// `text` with each placeholder replaced by its value on `run.trace()[index]`.
+fn fill(text: &str, run: &Run, index: usize) -> Result<String, String> {
+    let trace = run.trace();
+    let e = &trace[index];
+    let mut out = text.to_string();
+    for name in placeholders(text)? {
+        let value = placeholder_value(name, trace, index).ok_or_else(|| {
+            format!(
+                "`{{{name}}}` has no value on the `{}` event at {} that reaches it",
+                e.kind.kind_name(),
+                e.at
+            )
+        })?;
+        out = out.replacen(&format!("{{{name}}}"), &value, 1);
+    }
+    Ok(out)
+}
+
+/// The items of the batch `inv`, if it is one (its `batch_polled` comes before any of its events).
+fn batch_items(trace: &[TraceEvent], index: usize, inv: InvocationId) -> Option<&[BatchItem]> {
+    trace[..index].iter().rev().find_map(|e| match &e.kind {
+        Trace::BatchPolled { batch, items, .. } if *batch == inv => Some(items.as_slice()),
+        _ => None,
+    })
+}
+
+fn placeholder_value(name: &str, trace: &[TraceEvent], index: usize) -> Option<String> {
+    let e = &trace[index];
+    let max_delivery = |items: &[BatchItem]| items.iter().map(|i| i.delivery).max();
+    match name {
+        "invocation" => e.kind.invocation().map(|i| i.0.to_string()),
+        "event" => match &e.kind {
+            Trace::EventCreated { event, .. } | Trace::VisibleAgain { event, .. } => Some(event.0),
+            Trace::BatchPolled { items, .. } if items.len() == 1 => Some(items[0].event.0),
+            Trace::AttemptStarted { inv, .. } | Trace::AttemptFinished { inv, .. } => {
+                match batch_items(trace, index, *inv) {
+                    Some([one]) => Some(one.event.0),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+        .map(|n| format!("#{n}")),
+        "attempt" => attempt_of(&e.kind).map(|a| a.to_string()),
+        "status" => status_of(&e.kind).map(|s| s.to_string()),
+        "receive_count" => match &e.kind {
+            Trace::VisibleAgain { receive_count, .. }
+            | Trace::Disposed {
+                disposition:
+                    Disposition::Deleted { receive_count, .. }
+                    | Disposition::MovedToDlq { receive_count, .. },
+                ..
+            } => Some(*receive_count),
+            Trace::BatchPolled { items, .. } => max_delivery(items),
+            // An attempt on a polled batch: its messages' receive counts (not an attempt of Lambda's).
+            Trace::AttemptStarted { inv, .. } | Trace::AttemptFinished { inv, .. } => {
+                batch_items(trace, index, *inv).and_then(max_delivery)
+            }
+            _ => None,
+        }
+        .map(|n| n.to_string()),
+        "batch_size" => match &e.kind {
+            Trace::BatchPolled { items, .. } => Some(items.len()),
+            Trace::AttemptStarted { inv, .. } | Trace::AttemptFinished { inv, .. } => {
+                batch_items(trace, index, *inv).map(<[BatchItem]>::len)
+            }
+            _ => None,
+        }
+        .map(|n| n.to_string()),
+        "depth" => match &e.kind {
+            Trace::Enqueued { depth, .. } | Trace::Dequeued { depth, .. } => {
+                Some(depth.to_string())
+            }
+            _ => None,
+        },
+        "error" => match &e.kind {
+            Trace::AttemptFinished { outcome, .. } => outcome.error_name(),
+            Trace::Disposed {
+                disposition: Disposition::ErrorReturned { error, .. },
+                ..
+            } => Some(error.clone()),
+            Trace::Sent {
+                message: Message::Response { error, .. },
+                ..
+            } => error.clone(),
+            _ => None,
+        },
+        "wait" => match &e.kind {
+            Trace::RetryScheduled { due, .. } => {
+                Some(crate::time::format_duration_ms(due.since(e.at)))
+            }
+            _ => None,
+        },
+        "invoke_count" => match &e.kind {
+            Trace::Disposed {
+                disposition:
+                    Disposition::SentToFailureTarget {
+                        approximate_invoke_count,
+                        ..
+                    }
+                    | Disposition::Discarded {
+                        approximate_invoke_count,
+                        ..
+                    },
+                ..
+            } => Some(approximate_invoke_count.to_string()),
+            _ => None,
+        },
+        "at" => Some(e.at.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether the beat whose events are `trace[first..=last]` (from `starts`) shows something to
+/// watch: a whole hop (a message that leaves at or after `starts` and arrives by the end), or a
+/// handler run that was already running when the beat started and ends in it (the function's
+/// box fills up to the end: chapter 2's long report). A beat reached a few milliseconds after
+/// its start (chapter 1's S3 beat once lasted 47 ms, its event long queued) shows neither and is
+/// over before a learner has read its first line.
+fn shows_something(trace: &[TraceEvent], first: usize, last: usize, starts: SimTime) -> bool {
+    let reached = trace[last].at;
+    trace[first..=last].iter().any(|e| match &e.kind {
+        Trace::Sent { arrives, .. } => e.at >= starts && *arrives <= reached,
+        Trace::AttemptFinished { inv, attempt, .. } if e.at > starts => {
+            trace[..first].iter().rev().any(|s| {
+                matches!(&s.kind, Trace::AttemptStarted { inv: i, attempt: a, .. } if i == inv && a == attempt)
+            })
+        }
+        _ => false,
+    })
+}
+
+/// A kind of thing a beat says happens. The plan requires at least one event showing it among
+/// the beat's own events (from the one after the previous beat's end to the one that reaches it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// A handler run fails, a caller gets an error, a source cannot deliver.
+    Failure,
+    /// Lambda (or a stream's reader) refuses for lack of concurrency (429).
+    Throttle,
+    /// Someone tries again: Lambda's queue, the SDK, a source's delivery policy, a mapping, a state's Retry.
+    Retry,
+    /// A mapping receives SQS messages, or one becomes visible again to be received.
+    Receive,
+    /// Something goes to a dead-letter queue or an on-failure target.
+    DeadLetter,
+    /// A handler run or a caller's wait times out.
+    Timeout,
+    /// A new execution environment starts (Init).
+    ColdStart,
+    /// A duplicate delivery of an event.
+    Duplicate,
+    /// SQS messages are deleted after a successful batch.
+    Delete,
+    /// A response or disposition with this HTTP status.
+    Status(u16),
+}
+
+impl Claim {
+    pub const WORDS: [&'static str; 9] = [
+        "failure",
+        "throttle",
+        "retry",
+        "receive",
+        "dead_letter",
+        "timeout",
+        "cold_start",
+        "duplicate",
+        "delete",
+    ];
+    /// The statuses a narration's numbers are read as (other numbers are durations, counts...).
+    const STATUSES: [u16; 9] = [200, 202, 400, 413, 429, 500, 502, 503, 504];
+
+    /// A `shows` word or status.
+    pub fn parse(word: &str) -> Option<Claim> {
+        Some(match word {
+            "failure" => Claim::Failure,
+            "throttle" => Claim::Throttle,
+            "retry" => Claim::Retry,
+            "receive" => Claim::Receive,
+            "dead_letter" => Claim::DeadLetter,
+            "timeout" => Claim::Timeout,
+            "cold_start" => Claim::ColdStart,
+            "duplicate" => Claim::Duplicate,
+            "delete" => Claim::Delete,
+            _ => Claim::Status(word.parse().ok().filter(|s| (100..600).contains(s))?),
+        })
+    }
+
+    /// The claims a narration makes, read from its words (placeholders are skipped: their value
+    /// comes from the run). Deliberately broad: a beat that only mentions something declares
+    /// `shows` instead.
+    pub fn derive(narration: &str) -> Vec<Claim> {
+        // Placeholder names (`{receive_count}`) are not words of the narration.
+        let mut text = String::new();
+        for (k, part) in narration.to_lowercase().split('{').enumerate() {
+            text.push_str(if k == 0 {
+                part
+            } else {
+                part.split_once('}').map_or("", |(_, rest)| rest)
+            });
+        }
+        let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+        let mut claims = Vec::new();
+        let mut add = |c: Claim, yes: bool| {
+            if yes && !claims.contains(&c) {
+                claims.push(c);
+            }
+        };
+        add(Claim::Failure, has(&["fail", "throw"]));
+        add(Claim::Throttle, has(&["throttl"]));
+        add(
+            Claim::Retry,
+            has(&["retry", "retries", "retried", "tries again"]),
+        );
+        add(Claim::Receive, has(&["receive"]));
+        add(Claim::DeadLetter, has(&["dead-letter", "dlq"]));
+        add(
+            Claim::Timeout,
+            has(&["times out", "timed out", "timed-out", "gave up", "gives up"]),
+        );
+        add(Claim::ColdStart, has(&["cold"]));
+        add(Claim::Duplicate, has(&["duplicate"]));
+        add(Claim::Delete, has(&["delete"]));
+        // Whole numbers only: "2,000" or "1.502" are not statuses.
+        for word in text.split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')) {
+            let word = word.trim_end_matches(['.', ',']);
+            if let Ok(n) = word.parse::<u16>() {
+                add(Claim::Status(n), Claim::STATUSES.contains(&n));
+            }
+        }
+        claims
+    }
+
+    /// Whether this event shows the claim.
+    pub fn shown_by(self, e: &Trace) -> bool {
+        match self {
+            Claim::Failure => {
+                matches!(
+                    e,
+                    Trace::AttemptFinished { outcome, .. } if !outcome.is_success()
+                ) || matches!(
+                    e,
+                    Trace::Disposed {
+                        disposition: Disposition::ErrorReturned { .. }
+                            | Disposition::SentToFailureTarget { .. }
+                            | Disposition::Discarded { .. }
+                            | Disposition::ExecutionFailed { .. },
+                        ..
+                    } | Trace::ItemFailuresReported { .. }
+                        | Trace::DeliveryFailed { .. }
+                        | Trace::StateExited { error: Some(_), .. }
+                        | Trace::CallbackReceived {
+                            callback: CallbackKind::Failure { .. },
+                            ..
+                        }
+                )
+            }
+            Claim::Throttle => {
+                matches!(e, Trace::Throttled { .. } | Trace::ReadThrottled { .. })
+                    || status_of(e) == Some(429)
+            }
+            Claim::Retry => {
+                matches!(
+                    e,
+                    Trace::RetryScheduled { .. } | Trace::DeliveryFailed { .. }
+                ) || attempt_of(e).is_some_and(|a| a > 1)
+            }
+            Claim::Receive => matches!(e, Trace::BatchPolled { .. } | Trace::VisibleAgain { .. }),
+            Claim::DeadLetter => matches!(
+                e,
+                Trace::Disposed {
+                    disposition: Disposition::MovedToDlq { .. }
+                        | Disposition::SentToFailureTarget { .. },
+                    ..
+                } | Trace::Sent {
+                    message: Message::ToDeadLetterQueue
+                        | Message::Record { success: false, .. }
+                        | Message::FailureRecord { .. },
+                    ..
+                }
+            ),
+            Claim::Timeout => matches!(
+                e,
+                Trace::AttemptFinished {
+                    outcome: AttemptOutcome::TimedOut,
+                    ..
+                } | Trace::CallerGaveUp { .. }
+            ),
+            Claim::ColdStart => matches!(
+                e,
+                Trace::EnvironmentCreated {
+                    provisioned: false,
+                    ..
+                } | Trace::AttemptStarted { cold: true, .. }
+            ),
+            Claim::Duplicate => matches!(
+                e,
+                Trace::EventCreated {
+                    duplicate: true,
+                    ..
+                }
+            ),
+            Claim::Delete => matches!(
+                e,
+                Trace::Disposed {
+                    disposition: Disposition::Deleted { .. },
+                    ..
+                } | Trace::Sent {
+                    message: Message::DeleteMessages { .. },
+                    ..
+                }
+            ),
+            // Lambda's 429 to its own queue is a throttle event, not a response (L-THROTTLE-EXC).
+            Claim::Status(s) => {
+                status_of(e) == Some(s) || (s == 429 && matches!(e, Trace::Throttled { .. }))
+            }
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Claim::Status(s) => format!("status {s}"),
+            c => {
+                let word = Claim::WORDS
+                    .iter()
+                    .find(|w| Claim::parse(w) == Some(c))
+                    .expect("every word claim has a word");
+                format!("`{word}`")
+            }
+        }
+    }
+}
+
 // The lesson file format (see scenario/toml_io.rs): which keys, which defaults.
 toml_struct!(Lesson { format_version, id, title, chapter, summary = Default::default(), scenario, seed = one(), beats });
-toml_struct!(Beat { narration, until, inject = Default::default(), question = Default::default() });
+toml_struct!(Beat { narration, until, inject = Default::default(), question = Default::default(), shows = Default::default(), still = false });
 toml_struct!(Condition { event, node = Default::default(), attempt = Default::default(), invocation = Default::default(), status = Default::default(), disposition = Default::default(), outcome = Default::default(), reason = Default::default(), duplicate = Default::default(), nth = Default::default() });
 toml_words!(QuestionKind { Choice = "choice", Number = "number" });
 toml_struct!(Choice { value, label });

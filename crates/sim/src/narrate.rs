@@ -14,8 +14,12 @@ pub enum Salience {
     Major,
 }
 
-/// The sentence for one trace event, e.g. "S3 → Event queue: event #3 (attempt 2)".
-pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
+/// The sentence for `trace[i]`, e.g. "S3 → Event queue: event #3 (attempt 2)". It takes the trace
+/// and not the event alone because an attempt does not say what it runs: the events before it tell
+/// an ordinary invoke from a polled batch or a Step Functions task, which are worded differently
+/// (Lambda does not retry an SQS batch, L-SQS-ERR; a Task's Retry is Step Functions', SFN-ERR).
+pub fn sentence(topo: &Topology, trace: &[TraceEvent], i: usize) -> String {
+    let e = &trace[i];
     let name = |n: NodeId| topo.node(n).label.clone();
     match &e.kind {
         Trace::EventCreated { inv, event, source, duplicate: false, payload_bytes } if polling_or_sfn(topo, *source) => {
@@ -77,26 +81,27 @@ pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
         Trace::EnvironmentCreated { env, .. } => format!("Lambda creates execution environment {} (a cold start).", env.0),
         Trace::AttemptStarted { inv, attempt, env, cold, init_ends, ends } => {
             let run = ends.since(*init_ends);
+            let who = attempt_subject(topo, origin(topo, trace, i, *inv), *inv, *attempt);
             if *cold {
                 format!(
-                    "Attempt {attempt} of invocation {} starts on environment {} after {} of Init; the handler runs for {}.",
-                    inv.0,
+                    "{who} starts on environment {} after {} of Init; the handler runs for {}.",
                     env.0,
                     format_duration_ms(init_ends.since(e.at)),
                     format_duration_ms(run)
                 )
             } else {
-                format!("Attempt {attempt} of invocation {} starts on warm environment {} and runs for {}.", inv.0, env.0, format_duration_ms(run))
+                format!("{who} starts on warm environment {} and runs for {}.", env.0, format_duration_ms(run))
             }
         }
-        Trace::AttemptFinished { inv, attempt, outcome, .. } => match outcome {
-            AttemptOutcome::Succeeded => format!("Attempt {attempt} of invocation {} succeeds.", inv.0),
-            AttemptOutcome::FunctionError { error_type } => format!("Attempt {attempt} of invocation {} fails: the handler throws {error_type}.", inv.0),
-            AttemptOutcome::TimedOut => format!("Attempt {attempt} of invocation {} times out: Lambda stops the handler.", inv.0),
-            AttemptOutcome::ResponseTooLarge { limit_bytes } => {
-                format!("Attempt {attempt} of invocation {} fails: its response is over the {} limit.", inv.0, bytes(*limit_bytes))
+        Trace::AttemptFinished { inv, attempt, outcome, .. } => {
+            let who = attempt_subject(topo, origin(topo, trace, i, *inv), *inv, *attempt);
+            match outcome {
+                AttemptOutcome::Succeeded => format!("{who} succeeds."),
+                AttemptOutcome::FunctionError { error_type } => format!("{who} fails: the handler throws {error_type}."),
+                AttemptOutcome::TimedOut => format!("{who} times out: Lambda stops the handler."),
+                AttemptOutcome::ResponseTooLarge { limit_bytes } => format!("{who} fails: its response is over the {} limit.", bytes(*limit_bytes)),
             }
-        },
+        }
         Trace::Throttled { inv, reason } => format!("Lambda throttles invocation {} (429 {}): the handler does not run.", inv.0, reason.as_str()),
         Trace::PayloadRejected { inv, bytes: b, limit } => {
             format!("Lambda refuses invocation {}: {} is over the {} payload limit (413).", inv.0, bytes(*b), bytes(*limit))
@@ -110,8 +115,8 @@ pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
                 RetryReason::DeliveryFailed => format!("Lambda could not be reached; the source tries invocation {} again in {wait} (try {next_try}).", inv.0),
                 RetryReason::ClientReadTimeout => format!("The client stops waiting and sends invocation {} again (send {next_try}): the handler may now run twice.", inv.0),
                 RetryReason::EsmThrottled => format!("Throttled: the event source mapping tries batch invocation {} again in {wait}; this uses up no retry.", inv.0),
-                RetryReason::StreamBatchFailed => format!("The shard waits: the records of invocation {} are retried whole in {wait} (delivery {next_try}).", inv.0),
-                RetryReason::StateRetry => format!("A Retry matches: Step Functions tries again in {wait} (attempt {next_try}, invocation {}).", inv.0),
+                RetryReason::StreamBatchFailed => format!("The shard waits: Lambda retries the records of invocation {} whole in {wait} (delivery {next_try}).", inv.0),
+                RetryReason::StateRetry => format!("The state's Retry matches: Step Functions, not Lambda, invokes the function again in {wait} (its attempt {next_try}, invocation {}).", inv.0),
             }
         }
         Trace::CallerGaveUp { inv, caller, waited_ms } => format!(
@@ -186,10 +191,16 @@ pub fn sentence(topo: &Topology, e: &TraceEvent) -> String {
             )
         }
         Trace::ItemFailuresReported { batch, items, honoured: true } => format!(
-            "The function returns batchItemFailures for invocation {}: {} failed ({}); only those are retried.",
+            "The function returns batchItemFailures for invocation {}: {} failed ({}); {}.",
             batch.0,
             items.len(),
-            list_items(items, false)
+            list_items(items, false),
+            // SQS puts back only the listed messages (L-SQS-ERR); a stream mapping checkpoints at
+            // the lowest listed record and retries from there (L-PBR).
+            match origin(topo, trace, i, *batch) {
+                Origin::Batch { from, .. } if matches!(topo.node(from).kind, NodeKind::Shard { .. }) => "Lambda checkpoints before the first of them and retries from there",
+                _ => "only those go back to the queue, to be received again; the others are deleted",
+            }
         ),
         Trace::ItemFailuresReported { batch, items, honoured: false } => format!(
             "The function returns batchItemFailures for invocation {} ({}), but ReportBatchItemFailures is off: Lambda ignores the list and treats the whole batch as a success.",
@@ -277,6 +288,114 @@ fn list_items(items: &[BatchItem], receives: bool) -> String {
     parts.join(", ")
 }
 
+/// What an invocation is, as the trace before event `i` tells it.
+#[derive(Clone, Copy)]
+enum Origin<'a> {
+    /// A batch an event source mapping polled from `from` (a queue or a shard).
+    Batch {
+        from: NodeId,
+        items: &'a [BatchItem],
+    },
+    /// A Task state's call.
+    Task { state: NodeId },
+    /// An invoke by a caller, your code or Lambda's event queue.
+    Invoke,
+}
+
+/// Looks back from `i` to the event that created `inv`: a batch is created by its `BatchPolled`,
+/// anything else by its `EventCreated`. The scan ends there, so it is as long as the invocation's
+/// life; a scenario without mappings or state machines skips it.
+fn origin<'a>(topo: &Topology, trace: &'a [TraceEvent], i: usize, inv: InvocationId) -> Origin<'a> {
+    let polls_or_sfn = topo.nodes.iter().any(|n| {
+        matches!(
+            n.kind,
+            NodeKind::EventSourceMapping { .. } | NodeKind::State { .. }
+        )
+    });
+    if !polls_or_sfn {
+        return Origin::Invoke;
+    }
+    for e in trace[..i.min(trace.len())].iter().rev() {
+        match &e.kind {
+            Trace::BatchPolled {
+                batch, from, items, ..
+            } if *batch == inv => return Origin::Batch { from: *from, items },
+            Trace::EventCreated {
+                inv: created,
+                source,
+                ..
+            } if *created == inv => {
+                return match topo.node(*source).kind {
+                    NodeKind::State { .. } => Origin::Task { state: *source },
+                    _ => Origin::Invoke,
+                };
+            }
+            _ => {}
+        }
+    }
+    Origin::Invoke
+}
+
+/// Who an attempt is, in the words of its method. Lambda retries only the first kind itself
+/// (L-ASYNC-ERR); an SQS batch that failed comes back as a new receive of its messages (L-SQS-ERR),
+/// a stream batch is retried whole by Lambda, counted as deliveries (L-RETRIES, L-KIN), and a
+/// Task's attempts are its Retry's (SFN-ERR).
+fn attempt_subject(topo: &Topology, origin: Origin, inv: InvocationId, attempt: u32) -> String {
+    match origin {
+        Origin::Invoke => format!("Attempt {attempt} of invocation {}", inv.0),
+        Origin::Task { state } if attempt > 1 => {
+            format!("Invocation {} from {}, Step Functions' attempt {attempt} (the state's Retry, not Lambda's),", inv.0, topo.node(state).label)
+        }
+        Origin::Task { state } => format!("Invocation {} from {}", inv.0, topo.node(state).label),
+        Origin::Batch { from, items } => {
+            let n = items.len();
+            if matches!(topo.node(from).kind, NodeKind::Shard { .. }) {
+                let delivery = items.iter().map(|i| i.delivery).max().unwrap_or(1);
+                let retry = if delivery > 1 {
+                    ": Lambda retries a failed stream batch whole"
+                } else {
+                    ""
+                };
+                format!(
+                    "Invocation {}, a batch of {n} record{} from {} (delivery {delivery}{retry}),",
+                    inv.0,
+                    plural(n),
+                    topo.node(from).label
+                )
+            } else {
+                format!(
+                    "Invocation {}, a batch of {n} message{} from {} ({}),",
+                    inv.0,
+                    plural(n),
+                    topo.node(from).label,
+                    receives(items)
+                )
+            }
+        }
+    }
+}
+
+/// `receive 2 of message #7` for the messages that came back; a batch of first receives says so.
+fn receives(items: &[BatchItem]) -> String {
+    let again: Vec<String> = items
+        .iter()
+        .filter(|i| i.delivery > 1)
+        .take(3)
+        .map(|i| format!("receive {} of message #{}", i.delivery, i.event.0))
+        .collect();
+    let more = items
+        .iter()
+        .filter(|i| i.delivery > 1)
+        .count()
+        .saturating_sub(again.len());
+    match (items, again.is_empty()) {
+        ([one], _) => format!("receive {} of message #{}", one.delivery, one.event.0),
+        (_, true) => "each on its first receive".to_string(),
+        _ if more > 0 => format!("{} and {more} more received again", again.join(", ")),
+        _ => again.join(", "),
+    }
+}
+
 /// Items of queues, streams and state machines get their own sentences.
 fn polling_or_sfn(topo: &Topology, node: NodeId) -> bool {
     match &topo.node(node).kind {
@@ -308,7 +427,7 @@ pub fn salience(e: &TraceEvent) -> Salience {
 /// link is untrusted, and the file may be published through a renderer that passes HTML.
 pub fn transcript_markdown(tl: &Timeline, title: &str, seed: u64, upto: Option<SimTime>) -> String {
     let mut out = format!("# {}\n\nSeed {seed}. Times are simulated AWS time.\n\n| time | what happens |\n|---:|---|\n", markdown_text(title));
-    for e in &tl.trace {
+    for (i, e) in tl.trace.iter().enumerate() {
         if upto.is_some_and(|u| e.at > u) {
             break;
         }
@@ -316,7 +435,7 @@ pub fn transcript_markdown(tl: &Timeline, title: &str, seed: u64, upto: Option<S
             out.push_str(&format!(
                 "| {} | {} |\n",
                 e.at,
-                markdown_text(&sentence(&tl.topology, e))
+                markdown_text(&sentence(&tl.topology, &tl.trace, i))
             ));
         }
     }

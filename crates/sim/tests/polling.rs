@@ -596,6 +596,19 @@ mod sqs {
             text.iter().any(|s| s.contains("#1 (receive 2)")),
             "{text:#?}"
         );
+        // A failed batch comes back as a new receive, never as Lambda's retry (L-SQS-ERR): the
+        // handler's runs are told as batches and receives, not "Attempt 2 of invocation N".
+        assert!(
+            text.iter().any(|s| s.contains("receive 2 of message #1")
+                && s.contains("fails: the handler throws")),
+            "{text:#?}"
+        );
+        assert!(
+            !text
+                .iter()
+                .any(|s| s.starts_with("Attempt ") || s.contains("Lambda will retry")),
+            "{text:#?}"
+        );
     }
     /// The view model: queue counts, the batch as one token carrying its messages, the mapping's
     /// concurrency and batches in flight (what the app draws).
