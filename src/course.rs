@@ -897,6 +897,22 @@ mod tests {
         assert_eq!(t.phase, Phase::Playing);
     }
 
+    /// What the learner reads is the plan's filled narration, not the file's placeholders:
+    /// chapter 9's receive counts are the run's.
+    #[test]
+    fn beats_show_the_narration_filled_from_the_run() {
+        let (l, s) = lesson("sqs");
+        assert!(l.beats[2].narration.contains("{receive_count}"));
+        let t = Tour::new(l, &s, 2, false).unwrap();
+        assert!(
+            t.planned().narration.starts_with("Receive 2 fails too."),
+            "{}",
+            t.planned().narration
+        );
+        let section = transcript(&t).pop().unwrap();
+        assert_eq!(section.narration, t.planned().narration);
+    }
+
     #[test]
     fn a_whole_lesson_plays_to_the_end_and_each_beat_stops_at_its_condition() {
         let (l, s) = lesson("three-ways");
