@@ -373,6 +373,10 @@ impl Comparison {
                     )
                 })
                 .collect::<Vec<_>>(),
+            &lanes
+                .iter()
+                .flat_map(|l| crate::playback::hops_of(l.session.timeline()))
+                .collect::<Vec<_>>(),
         );
         Ok(Comparison { fault, lanes, map })
     }
@@ -382,9 +386,13 @@ impl Comparison {
     }
 }
 
-/// A time map compressing only what is idle in every lane. Each lane is `(its idle gaps, its
-/// end)`; after its end a lane is idle for good.
-pub fn shared_map(lanes: &[(Vec<(SimTime, SimTime)>, SimTime)]) -> TimeMap {
+/// A time map compressing only what is idle in every lane, and slowing wherever a message travels
+/// in any lane (`hops`, all lanes'). Each lane is `(its idle gaps, its end)`; after its end a
+/// lane is idle for good.
+pub fn shared_map(
+    lanes: &[(Vec<(SimTime, SimTime)>, SimTime)],
+    hops: &[(SimTime, SimTime)],
+) -> TimeMap {
     let end = lanes
         .iter()
         .map(|(_, e)| *e)
@@ -420,7 +428,7 @@ pub fn shared_map(lanes: &[(Vec<(SimTime, SimTime)>, SimTime)]) -> TimeMap {
     for g in &mut common {
         g.1 = g.1.min(end);
     }
-    TimeMap::new(&common, end)
+    TimeMap::with_hops(&common, hops, end)
 }
 
 /// The shared clock over the three lanes (the comparison's reducer).
@@ -752,10 +760,13 @@ mod tests {
     #[test]
     fn the_shared_clock_compresses_only_what_is_idle_in_every_lane() {
         let ms = |a: u64, b: u64| (SimTime(a), SimTime(b));
-        let map = shared_map(&[
-            (vec![ms(1_000, 61_000)], SimTime(70_000)),
-            (vec![ms(5_000, 40_000)], SimTime(50_000)),
-        ]);
+        let map = shared_map(
+            &[
+                (vec![ms(1_000, 61_000)], SimTime(70_000)),
+                (vec![ms(5_000, 40_000)], SimTime(50_000)),
+            ],
+            &[],
+        );
         // Lane 2 ends at 50 s, so after it only lane 1's gap matters: idle together 5–40 s and 50–61 s.
         assert_eq!(
             map.gaps.iter().map(|g| (g.from, g.to)).collect::<Vec<_>>(),
@@ -770,9 +781,10 @@ mod tests {
                 assert_eq!(cmp.map.to_sim(s), e.at);
             }
         }
+        // Idle minutes squeezed, hops slowed to be followed: under 45 s at 1×.
         assert!(
-            cmp.map.end_screen() < 30_000.0,
-            "three minutes of retries play in under 30 s at 1×: {}",
+            cmp.map.end_screen() < 45_000.0,
+            "three minutes of retries play in under 45 s at 1×: {}",
             cmp.map.end_screen()
         );
     }

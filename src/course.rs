@@ -980,7 +980,35 @@ mod tests {
         // The keys set the learner's speed outside a fast-forwarded beat.
         t.apply(Step::GoTo(0));
         t.apply(Step::SpeedStep(1));
-        assert_eq!((t.speed, t.pb.speed), (0.5, 0.5));
+        let up = crate::playback::speed_step(crate::playback::DEFAULT_SPEED, 1);
+        assert_eq!((t.speed, t.pb.speed), (up, up));
+    }
+
+    /// Issue 11: hops are slowed so a person can follow them, and the default speed is chosen so
+    /// that chapter 1 still plays in about a minute (every beat played through, questions
+    /// answered, at the opening speed).
+    #[test]
+    fn chapter_one_plays_in_about_a_minute_at_the_default_speed() {
+        let (l, s) = lesson("three-ways");
+        let mut t = Tour::new(l, &s, 0, false).unwrap();
+        assert_eq!(t.speed, crate::playback::DEFAULT_SPEED);
+        let mut wall = 0.0;
+        loop {
+            if t.phase == Phase::Ask {
+                t.apply(Step::SkipQuestion);
+            } else {
+                t.apply(Step::Continue);
+            }
+            play_out(&mut t, &mut wall);
+            if t.finished() {
+                break;
+            }
+        }
+        assert!(
+            (40_000.0..=90_000.0).contains(&wall),
+            "chapter 1 plays in {:.1} s",
+            wall / 1000.0
+        );
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! * **simulated time** ([`SimTime`], integer ms of AWS time): what the clock readout shows and
 //!   what [`lambdascope_sim::Timeline::scene_at`] is asked for;
 //! * **screen time** (`f64` ms on the timeline): simulated time with every idle stretch longer than
-//!   [`GAP_MIN_MS`] squeezed to [`GAP_SHOWN_MS`] ([`TimeMap`]). Playback advances screen time at
+//!   [`GAP_MIN_MS`] squeezed to [`GAP_SHOWN_MS`], and every stretch where a message travels
+//!   slowed so its hop lasts [`HOP_SCREEN_MS`] ([`TimeMap`]). Playback advances screen time at
 //!   `speed` × wall time, so a one-minute retry wait passes in two seconds of screen time with a
-//!   "+58 s" marker, while the clock keeps showing real AWS time.
+//!   "+58 s" marker, and a 40 ms hop is on screen long enough to follow, while the clock keeps
+//!   showing real AWS time.
 //!
 //! The cursor's simulated instant is authoritative: seeking or stepping to an instant shows
 //! exactly that instant's scene, and the same pixel on the scrubber always maps to the same instant.
@@ -32,8 +34,15 @@ pub const SPEED_STEPS: [f64; 13] = [
 ];
 pub const MIN_SPEED: f64 = 0.01;
 pub const MAX_SPEED: f64 = 100.0;
-/// Opening speed: a 40 ms hop takes 160 ms of wall time, a cold start about a second.
-pub const DEFAULT_SPEED: f64 = 0.25;
+/// Opening speed (screen ms per wall ms): a cold start's 300 ms of Init takes 0.6 s, an 800 ms
+/// handler run 1.6 s. Messages' hops are slowed further ([`HOP_WALL_MS`]).
+pub const DEFAULT_SPEED: f64 = 0.5;
+/// The least wall time a message takes to travel its edge at the opening speed (issue 11: at
+/// 0.25× and 1:1 a 40 ms hop was on screen for 160 ms, too brief to follow; about half a second
+/// is what the eye needs to see where a moving thing came from and goes to).
+pub const HOP_WALL_MS: f64 = 700.0;
+/// [`HOP_WALL_MS`] on the screen axis.
+pub const HOP_SCREEN_MS: f64 = HOP_WALL_MS * DEFAULT_SPEED;
 /// With reduced motion, one event per this many wall ms at 1× (scaled by speed).
 pub const REDUCED_MOTION_STEP_MS: f64 = 150.0;
 
@@ -48,6 +57,82 @@ pub struct Gap {
     pub skipped_ms: u64,
 }
 
+/// A stretch of simulated time on the screen axis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Piece {
+    /// An idle stretch, squeezed to [`GAP_SHOWN_MS`].
+    Gap,
+    /// Messages travelling: screen ms per simulated ms (> 1).
+    Slow(f64),
+}
+
+/// Where messages travel, as disjoint `(from, to, rate)` stretches of simulated ms sorted by
+/// time: `rate` is the screen ms per simulated ms the shortest hop over that stretch needs to
+/// last [`HOP_SCREEN_MS`]. Adjacent stretches at the same rate are merged, so a busy run gives a
+/// few long stretches, not one per message.
+fn slow_stretches(hops: &[(SimTime, SimTime)], end_ms: u64) -> Vec<(u64, u64, f64)> {
+    // Rates in thousandths, so the active set is a multiset of integers. Hops come in a handful
+    // of lengths, so it is a short Vec (rate, count) rather than a B-tree (each B-tree type
+    // costs ~5 KB of wasm, see ARCHITECTURE.md).
+    let mut edges: Vec<(u64, i8, u64)> = Vec::new();
+    for &(a, b) in hops {
+        let (a, b) = (a.as_ms(), b.as_ms().min(end_ms));
+        if b <= a {
+            continue;
+        }
+        let rate_milli = (HOP_SCREEN_MS * 1000.0 / (b - a) as f64).ceil() as u64;
+        if rate_milli > 1000 {
+            edges.push((a, 1, rate_milli));
+            edges.push((b, -1, rate_milli));
+        }
+    }
+    lambdascope_sim::order::sort_by_u64_key(&mut edges, |e| e.0);
+    let mut active: Vec<(u64, u32)> = Vec::new();
+    let mut out: Vec<(u64, u64, f64)> = Vec::new();
+    let mut prev = 0u64;
+    let mut i = 0;
+    while i < edges.len() {
+        let t = edges[i].0;
+        if let Some(rate) = active.iter().map(|a| a.0).max() {
+            if t > prev {
+                let rate = rate as f64 / 1000.0;
+                match out.last_mut() {
+                    Some(last) if last.1 == prev && last.2 == rate => last.1 = t,
+                    _ => out.push((prev, t, rate)),
+                }
+            }
+        }
+        while i < edges.len() && edges[i].0 == t {
+            let (_, dir, rate) = edges[i];
+            match active.iter().position(|a| a.0 == rate) {
+                Some(k) if dir > 0 => active[k].1 += 1,
+                None if dir > 0 => active.push((rate, 1)),
+                Some(k) => {
+                    active[k].1 -= 1;
+                    if active[k].1 == 0 {
+                        active.swap_remove(k);
+                    }
+                }
+                None => {}
+            }
+            i += 1;
+        }
+        prev = t;
+    }
+    out
+}
+
+/// Where every message travels in a run: `(sent, arrives)` of each `Sent`.
+pub fn hops_of(tl: &Timeline) -> Vec<(SimTime, SimTime)> {
+    tl.trace
+        .iter()
+        .filter_map(|e| match &e.kind {
+            Trace::Sent { arrives, .. } => Some((e.at, *arrives)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Piecewise-linear, strictly increasing map between simulated time and screen time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeMap {
@@ -59,30 +144,68 @@ pub struct TimeMap {
 impl TimeMap {
     /// `gaps` are idle stretches, sorted and disjoint, ending at or before `end`.
     pub fn new(gaps: &[(SimTime, SimTime)], end: SimTime) -> TimeMap {
+        TimeMap::with_hops(gaps, &[], end)
+    }
+
+    /// Like [`TimeMap::new`], and every message's hop (`(sent, arrives)`, any order) is given at
+    /// least [`HOP_SCREEN_MS`] of screen time: its stretch of simulated time plays slower, so
+    /// the token is on screen for at least [`HOP_WALL_MS`] at the opening speed however short
+    /// the scenario's `network.hop_ms` is. Where hops overlap, the slowest rate any of them
+    /// needs applies (each still gets its share); time with nothing travelling plays at 1:1, and
+    /// idle stretches are compressed as before (they never hold a hop: a travelling message
+    /// makes the time busy, [`Timeline::idle_gaps`]).
+    pub fn with_hops(
+        gaps: &[(SimTime, SimTime)],
+        hops: &[(SimTime, SimTime)],
+        end: SimTime,
+    ) -> TimeMap {
+        let end_ms = end.as_ms();
+        let mut pieces: Vec<(u64, u64, Piece)> = slow_stretches(hops, end_ms)
+            .into_iter()
+            .map(|(a, b, rate)| (a, b, Piece::Slow(rate)))
+            .collect();
+        for &(a, b) in gaps {
+            let (a, b) = (a.as_ms(), b.as_ms().min(end_ms));
+            if b > a && b - a >= GAP_MIN_MS {
+                pieces.push((a, b, Piece::Gap));
+            }
+        }
+        pieces.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
         let mut knots = vec![(0u64, 0.0f64)];
         let mut out = Vec::new();
         let mut last = (0u64, 0.0f64);
-        for &(a, b) in gaps {
-            let (a, b) = (a.as_ms(), b.as_ms().min(end.as_ms()));
-            if a < last.0 || b <= a || b - a < GAP_MIN_MS {
+        for (a, b, piece) in pieces {
+            // Overlapping pieces (never produced by a real run) keep the first one's time.
+            let a = a.max(last.0);
+            if b <= a {
                 continue;
             }
             let screen_a = last.1 + (a - last.0) as f64;
             if a > last.0 {
                 knots.push((a, screen_a));
             }
-            let screen_b = screen_a + GAP_SHOWN_MS as f64;
+            let screen_b = match piece {
+                Piece::Gap => {
+                    if b - a < GAP_MIN_MS {
+                        // A gap cut short by a slow stretch before it: plays at 1:1.
+                        screen_a + (b - a) as f64
+                    } else {
+                        out.push(Gap {
+                            from: SimTime(a),
+                            to: SimTime(b),
+                            screen_at: screen_a,
+                            skipped_ms: (b - a) - GAP_SHOWN_MS,
+                        });
+                        screen_a + GAP_SHOWN_MS as f64
+                    }
+                }
+                Piece::Slow(rate) => screen_a + (b - a) as f64 * rate,
+            };
             knots.push((b, screen_b));
-            out.push(Gap {
-                from: SimTime(a),
-                to: SimTime(b),
-                screen_at: screen_a,
-                skipped_ms: (b - a) - GAP_SHOWN_MS,
-            });
             last = (b, screen_b);
         }
-        if end.as_ms() > last.0 {
-            knots.push((end.as_ms(), last.1 + (end.as_ms() - last.0) as f64));
+        if end_ms > last.0 {
+            knots.push((end_ms, last.1 + (end_ms - last.0) as f64));
         }
         TimeMap { knots, gaps: out }
     }
@@ -212,7 +335,7 @@ impl Session {
     ) -> Session {
         let tl = run.timeline();
         let end = tl.end().max(SimTime(1));
-        let map = TimeMap::new(&tl.idle_gaps(GAP_MIN_MS), end);
+        let map = TimeMap::with_hops(&tl.idle_gaps(GAP_MIN_MS), &hops_of(tl), end);
         let markers = tl.markers();
         Session {
             generation,
@@ -547,6 +670,60 @@ mod tests {
         }
         assert_eq!(map.to_sim(-5.0), SimTime::ZERO);
         assert_eq!(map.to_sim(1e12), SimTime(62_000));
+    }
+
+    #[test]
+    fn every_hop_gets_its_screen_time_and_the_rest_keeps_its_own() {
+        let ms = |a: u64, b: u64| (SimTime(a), SimTime(b));
+        // Two overlapping 40 ms hops, a lone 40 ms hop, a 2 s delivery (already long enough),
+        // and a minute of idle time.
+        let hops = [
+            ms(100, 140),
+            ms(120, 160),
+            ms(1_000, 1_040),
+            ms(2_000, 4_000),
+        ];
+        let map = TimeMap::with_hops(&[ms(5_000, 65_000)], &hops, SimTime(66_000));
+        for (a, b) in hops {
+            let screen = map.to_screen(b) - map.to_screen(a);
+            assert!(
+                screen >= HOP_SCREEN_MS - 1e-6,
+                "{a:?}–{b:?}: {screen} screen ms"
+            );
+        }
+        // The lone short hop gets exactly its due; the overlapping pair shares one slow stretch.
+        let lone = map.to_screen(SimTime(1_040)) - map.to_screen(SimTime(1_000));
+        assert!((lone - HOP_SCREEN_MS).abs() < 0.05, "{lone}");
+        let pair = map.to_screen(SimTime(160)) - map.to_screen(SimTime(100));
+        assert!((pair - HOP_SCREEN_MS * 60.0 / 40.0).abs() < 0.1, "{pair}");
+        // Time with nothing travelling plays at 1:1; the long delivery too; the gap is squeezed.
+        assert_eq!(
+            map.to_screen(SimTime(900)) - map.to_screen(SimTime(200)),
+            700.0
+        );
+        assert_eq!(
+            map.to_screen(SimTime(4_000)) - map.to_screen(SimTime(2_000)),
+            2_000.0
+        );
+        assert_eq!(map.gaps.len(), 1);
+        assert_eq!(
+            map.to_screen(SimTime(65_000)) - map.to_screen(SimTime(5_000)),
+            GAP_SHOWN_MS as f64
+        );
+        // Still a bijection on whole milliseconds.
+        for t in (0..66_000).step_by(7) {
+            assert_eq!(map.to_sim(map.to_screen(SimTime(t))), SimTime(t), "t = {t}");
+        }
+    }
+
+    #[test]
+    fn a_busy_run_slows_in_few_stretches() {
+        // 10,000 back-to-back overlapping hops: one slow stretch, not 10,000 knots.
+        let hops: Vec<(SimTime, SimTime)> = (0..10_000)
+            .map(|i| (SimTime(i * 10), SimTime(i * 10 + 40)))
+            .collect();
+        let map = TimeMap::with_hops(&[], &hops, SimTime(200_000));
+        assert!(map.knots.len() <= 4, "{} knots", map.knots.len());
     }
 
     #[test]

@@ -60,11 +60,25 @@ const LABEL_LIMIT: usize = 150;
 /// a hollow square for a ring, ...): a software rasterizer fills thousands of those in a few ms,
 /// where thousands of anti-aliased arcs cost 40 ms a frame (measured with 5,000 tokens).
 const CROWD: usize = 1500;
-const R: f64 = 5.5;
+/// Token radius in layout units on a wide screen...
+const R: f64 = 7.0;
+/// ... and never less than this many CSS px on a narrow one (a phone shows the diagram at about
+/// half its layout size; 3 px dots were not followable).
+const MIN_CSS_R: f64 = 6.0;
+/// Above this many tokens, no trails or pulses (they would be a smear, and cost frame time).
+const TRAIL_LIMIT: usize = 150;
+/// How far back along its edge a token's trail reaches (fraction of the edge).
+const TRAIL: f64 = 0.3;
+/// How long (screen ms, the playback axis) a landing pulse lasts.
+const PULSE_SCREEN_MS: f64 = 180.0;
+
+fn style(t: &Token) -> (Shape, Colour, Option<String>) {
+    style_of(&t.message)
+}
 
 #[allow(unreachable_patterns)]
-fn style(t: &Token) -> (Shape, Colour, Option<String>) {
-    match &t.message {
+fn style_of(message: &Message) -> (Shape, Colour, Option<String>) {
+    match message {
         Message::Request => (Shape::Ring, Colour::Sync, None),
         Message::Invoke { try_no } => (
             Shape::Circle,
@@ -155,15 +169,64 @@ pub fn token_layer(p: &TokenProps) -> Html {
     });
     {
         let (canvas, curves, methods) = (canvas.clone(), curves.clone(), methods.clone());
-        let (scene, layout, width, dark, filter) =
-            (p.scene.clone(), p.layout.clone(), p.width, p.dark, p.filter);
+        let (session, scene, layout, width, dark, filter) = (
+            p.session.clone(),
+            p.scene.clone(),
+            p.layout.clone(),
+            p.width,
+            p.dark,
+            p.filter,
+        );
         use_effect(move || {
+            let pulses = landings(&session, &scene);
             draw(
-                &canvas, &curves, &methods, &scene, &layout, width, dark, filter,
+                &canvas, &curves, &methods, &scene, &pulses, &layout, width, dark, filter,
             );
         });
     }
     html! { <canvas ref={canvas} class="ls-tokens" aria-hidden="true" data-tokens={p.scene.tokens.len().to_string()} /> }
+}
+
+/// A message that has just arrived: where (its edge), what it was, and how far its pulse has
+/// run (0 at arrival, 1 when it fades out).
+struct Landing {
+    from: u32,
+    to: u32,
+    message: Message,
+    age: f64,
+}
+
+/// Messages that arrived within the last [`PULSE_SCREEN_MS`] of screen time before the scene's
+/// instant: the scene has already taken them out of flight, so they are read from the trace (the
+/// last few hundred events before the instant; a landing further back has long faded).
+fn landings(session: &Session, scene: &Scene) -> Vec<Landing> {
+    if scene.tokens.len() > TRAIL_LIMIT {
+        return Vec::new();
+    }
+    let map = &session.map;
+    let now = map.to_screen(scene.at);
+    let since = map.to_sim(now - PULSE_SCREEN_MS);
+    let trace = &session.timeline().trace;
+    let upto = scene.events_seen.min(trace.len());
+    trace[upto.saturating_sub(400)..upto]
+        .iter()
+        .filter_map(|e| match &e.kind {
+            lambdascope_sim::Trace::Sent {
+                from,
+                to,
+                arrives,
+                message,
+                ..
+            } if *arrives > since && *arrives <= scene.at => Some(Landing {
+                from: from.0,
+                to: to.0,
+                message: message.clone(),
+                age: ((now - map.to_screen(*arrives)) / PULSE_SCREEN_MS).clamp(0.0, 1.0),
+            }),
+            _ => None,
+        })
+        .take(32)
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -172,6 +235,7 @@ fn draw(
     curves: &RefCell<IdMap<u32, Curve>>,
     methods: &[Option<Method>],
     scene: &Scene,
+    pulses: &[Landing],
     layout: &Layout,
     width: f64,
     dark: bool,
@@ -206,11 +270,40 @@ fn draw(
     }
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, pw as f64, ph as f64);
-    if scene.tokens.is_empty() {
+    if scene.tokens.is_empty() && pulses.is_empty() {
         return;
     }
     let s = pw as f64 / vw;
     let _ = ctx.set_transform(s, 0.0, 0.0, s, 0.0, 0.0);
+    // Radius in layout units: R, or MIN_CSS_R CSS px when the diagram is drawn small.
+    let r = R.max(MIN_CSS_R * vw / css_w);
+    let mut cache = curves.borrow_mut();
+    let mut curve_of = |from: u32, to: u32, lane: bool| {
+        *cache.get_or_insert_with(edge_key(from, to, lane), || {
+            layout.curve(
+                lambdascope_sim::trace::NodeId(from),
+                lambdascope_sim::trace::NodeId(to),
+                if lane { Lane::Loop } else { Lane::Normal },
+            )
+        })
+    };
+    // A pulse where a message lands: a ring in its colour growing and fading at the box it
+    // reached, so the eye sees where it went after the token is gone.
+    for p in pulses {
+        let lane = matches!(p.message, Message::RetryWait { .. });
+        let end = curve_of(p.from, p.to, lane).at(1.0);
+        let (_, colour, _) = style_of(&p.message);
+        ctx.set_global_alpha(0.7 * (1.0 - p.age));
+        ctx.begin_path();
+        let radius = r * (1.2 + 1.8 * p.age);
+        ctx.move_to(end.x + radius, end.y);
+        let _ = ctx.arc(end.x, end.y, radius, 0.0, std::f64::consts::TAU);
+        ctx.set_stroke_style_str(css(colour, dark));
+        ctx.set_line_width(2.5);
+        ctx.stroke();
+    }
+    ctx.set_global_alpha(1.0);
+    let trails = scene.tokens.len() <= TRAIL_LIMIT;
 
     // Bucket by (dimmed, shape, colour) so each bucket is one path and one fill; kept sorted by
     // that key (a sorted Vec: a few dozen buckets at most) so the drawing order is stable.
@@ -218,20 +311,34 @@ fn draw(
     let mut labels: Vec<(f64, f64, String)> = Vec::new();
     let mut dups: Vec<(f64, f64)> = Vec::new();
     let with_labels = scene.tokens.len() <= LABEL_LIMIT;
-    let mut cache = curves.borrow_mut();
+    // Trails: per colour, the stretch of edge each token has just covered.
+    let mut trail_paths: Vec<(Colour, Vec<Vec<(f64, f64)>>)> = Vec::new();
     for t in &scene.tokens {
         let lane = matches!(t.message, Message::RetryWait { .. });
-        let curve = *cache.get_or_insert_with(edge_key(t.from.0, t.to.0, lane), || {
-            layout.curve(t.from, t.to, if lane { Lane::Loop } else { Lane::Normal })
-        });
-        let mut pt = curve.at(t.progress as f64);
+        let curve = curve_of(t.from.0, t.to.0, lane);
+        let p = ease(t.progress as f64);
         // Spread a burst sideways so many tokens on one edge read as a crowd, not one dot.
         let jitter = ((t.token.0.wrapping_mul(2_654_435_761) >> 27) % 9) as f64 - 4.0;
         let (dx, dy) = (curve.p1.x - curve.p0.x, curve.p1.y - curve.p0.y);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
-        pt.x += -dy / len * jitter;
-        pt.y += dx / len * jitter;
+        let (ox, oy) = (-dy / len * jitter, dx / len * jitter);
+        let mut pt = curve.at(p);
+        pt.x += ox;
+        pt.y += oy;
         let (shape, colour, label) = style(t);
+        if trails {
+            let from = (p - TRAIL).max(0.0);
+            let pts: Vec<(f64, f64)> = (0..=8)
+                .map(|k| {
+                    let q = curve.at(from + (p - from) * k as f64 / 8.0);
+                    (q.x + ox, q.y + oy)
+                })
+                .collect();
+            match trail_paths.iter_mut().find(|(c, _)| *c == colour) {
+                Some((_, v)) => v.push(pts),
+                None => trail_paths.push((colour, vec![pts])),
+            }
+        }
         let m = |n: u32| methods.get(n as usize).copied().flatten();
         let dim = filter.is_some_and(|f| {
             [m(t.from.0), m(t.to.0)]
@@ -256,6 +363,27 @@ fn draw(
             }
         }
     }
+    drop(curve_of);
+    // The trail: thick and faint at the token, thinning to nothing behind it (drawn as three
+    // segments of falling width and alpha; a gradient per token would cost a path each).
+    ctx.set_line_cap("round");
+    for (colour, paths) in &trail_paths {
+        ctx.set_stroke_style_str(css(*colour, dark));
+        for (seg, (alpha, width)) in [(0.12, 0.5), (0.22, 0.9), (0.35, 1.3)].iter().enumerate() {
+            ctx.set_global_alpha(*alpha);
+            ctx.set_line_width(r * width);
+            ctx.begin_path();
+            for pts in paths {
+                let (a, b) = (seg * 3, seg * 3 + 3);
+                ctx.move_to(pts[a].0, pts[a].1);
+                for q in &pts[a + 1..=b.min(8)] {
+                    ctx.line_to(q.0, q.1);
+                }
+            }
+            ctx.stroke();
+        }
+    }
+    ctx.set_global_alpha(1.0);
     let ink = css(Colour::Ink, dark);
     let crowd = scene.tokens.len() > CROWD;
     for ((dim, shape, colour), pts) in &buckets {
@@ -263,9 +391,9 @@ fn draw(
         ctx.begin_path();
         for &(x, y) in pts {
             if crowd {
-                trace_blocky(&ctx, *shape, x, y);
+                trace_blocky(&ctx, *shape, x, y, r);
             } else {
-                trace_shape(&ctx, *shape, x, y);
+                trace_shape(&ctx, *shape, x, y, r);
             }
         }
         if crowd {
@@ -291,8 +419,8 @@ fn draw(
         // At-least-once made visible: a dashed outer ring in reddish purple.
         ctx.begin_path();
         for &(x, y) in &dups {
-            ctx.move_to(x + R + 3.5, y);
-            let _ = ctx.arc(x, y, R + 3.5, 0.0, std::f64::consts::TAU);
+            ctx.move_to(x + r + 3.5, y);
+            let _ = ctx.arc(x, y, r + 3.5, 0.0, std::f64::consts::TAU);
         }
         ctx.set_stroke_style_str("#CC79A7");
         ctx.set_line_width(2.0);
@@ -302,14 +430,14 @@ fn draw(
         let _ = ctx.set_line_dash(&js_sys::Array::new());
     }
     if !labels.is_empty() {
-        ctx.set_font("bold 7px system-ui, sans-serif");
+        ctx.set_font(&format!("bold {:.1}px system-ui, sans-serif", r * 1.3));
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
         ctx.set_fill_style_str(ink);
         for (x, y, l) in &labels {
             // Beside the token for multi-digit labels, inside for single digits.
             if l.len() > 1 {
-                let _ = ctx.fill_text(l, *x, *y - R - 5.0);
+                let _ = ctx.fill_text(l, *x, *y - r - 5.0);
             } else {
                 ctx.set_fill_style_str("#FFFFFF");
                 let _ = ctx.fill_text(l, *x, *y + 0.5);
@@ -319,70 +447,79 @@ fn draw(
     }
 }
 
-/// The same shapes from rectangles only (see [`CROWD`]); filled, never stroked.
-fn trace_blocky(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
-    let r = R - 1.0;
+/// The same shapes from rectangles only (see [`CROWD`]); filled, never stroked. `r` is the
+/// token's radius in layout units.
+fn trace_blocky(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64, r: f64) {
+    let q = r - 1.0;
     match shape {
-        Shape::Circle => ctx.rect(x - r, y - r, 2.0 * r, 2.0 * r),
+        Shape::Circle => ctx.rect(x - q, y - q, 2.0 * q, 2.0 * q),
         Shape::Ring => {
             for (dx, dy, w, h) in [
-                (-r, -r, 2.0 * r, 2.0),
-                (-r, r - 2.0, 2.0 * r, 2.0),
-                (-r, -r, 2.0, 2.0 * r),
-                (r - 2.0, -r, 2.0, 2.0 * r),
+                (-q, -q, 2.0 * q, 2.0),
+                (-q, q - 2.0, 2.0 * q, 2.0),
+                (-q, -q, 2.0, 2.0 * q),
+                (q - 2.0, -q, 2.0, 2.0 * q),
             ] {
                 ctx.rect(x + dx, y + dy, w, h);
             }
         }
         Shape::Diamond => {
-            ctx.rect(x - R, y - 1.5, 2.0 * R, 3.0);
-            ctx.rect(x - 1.5, y - R, 3.0, 2.0 * R);
+            ctx.rect(x - r, y - 1.5, 2.0 * r, 3.0);
+            ctx.rect(x - 1.5, y - r, 3.0, 2.0 * r);
         }
-        Shape::Square => ctx.rect(x - r, y - r, 2.0 * r, 2.0 * r),
+        Shape::Square => ctx.rect(x - q, y - q, 2.0 * q, 2.0 * q),
         Shape::Triangle => {
-            ctx.rect(x - r, y, 2.0 * r, r);
-            ctx.rect(x - r / 2.0, y - r, r, r);
+            ctx.rect(x - q, y, 2.0 * q, q);
+            ctx.rect(x - q / 2.0, y - q, q, q);
         }
-        Shape::Envelope => ctx.rect(x - R - 2.0, y - r / 2.0, 2.0 * R + 4.0, r),
+        Shape::Envelope => ctx.rect(x - r - 2.0, y - q / 2.0, 2.0 * r + 4.0, q),
         Shape::Batch => {
-            ctx.rect(x - R, y - r + 2.0, 2.0 * R, 2.0 * r - 2.0);
-            ctx.rect(x - R + 2.0, y - r, 2.0 * R, 2.0);
+            ctx.rect(x - r, y - q + 2.0, 2.0 * r, 2.0 * q - 2.0);
+            ctx.rect(x - r + 2.0, y - q, 2.0 * r, 2.0);
         }
     }
 }
 
-fn trace_shape(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
+fn trace_shape(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64, r: f64) {
     match shape {
         Shape::Circle | Shape::Ring => {
-            ctx.move_to(x + R, y);
-            let _ = ctx.arc(x, y, R, 0.0, std::f64::consts::TAU);
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
         }
         Shape::Diamond => {
-            ctx.move_to(x, y - R - 1.0);
-            ctx.line_to(x + R + 1.0, y);
-            ctx.line_to(x, y + R + 1.0);
-            ctx.line_to(x - R - 1.0, y);
+            ctx.move_to(x, y - r - 1.0);
+            ctx.line_to(x + r + 1.0, y);
+            ctx.line_to(x, y + r + 1.0);
+            ctx.line_to(x - r - 1.0, y);
             ctx.close_path();
         }
-        Shape::Square => ctx.rect(x - R + 0.5, y - R + 0.5, 2.0 * R - 1.0, 2.0 * R - 1.0),
+        Shape::Square => ctx.rect(x - r + 0.5, y - r + 0.5, 2.0 * r - 1.0, 2.0 * r - 1.0),
         Shape::Triangle => {
-            ctx.move_to(x, y - R - 1.0);
-            ctx.line_to(x + R + 1.0, y + R);
-            ctx.line_to(x - R - 1.0, y + R);
+            ctx.move_to(x, y - r - 1.0);
+            ctx.line_to(x + r + 1.0, y + r);
+            ctx.line_to(x - r - 1.0, y + r);
             ctx.close_path();
         }
         Shape::Batch => {
-            for k in [2.0, 0.0] {
+            // A stack of three cards: a batch is several messages travelling as one.
+            for k in [4.0, 2.0, 0.0] {
                 ctx.rect(
-                    x - R - 2.0 + k,
-                    y - R + 1.0 - k,
-                    2.0 * R + 4.0,
-                    2.0 * R - 2.0,
+                    x - r - 2.0 + k,
+                    y - r + 1.0 - k,
+                    2.0 * r + 4.0,
+                    2.0 * r - 2.0,
                 );
             }
         }
         Shape::Envelope => {
-            ctx.rect(x - R - 2.0, y - R + 1.5, 2.0 * R + 4.0, 2.0 * R - 3.0);
+            ctx.rect(x - r - 2.0, y - r + 1.5, 2.0 * r + 4.0, 2.0 * r - 3.0);
         }
     }
+}
+
+/// Smoothstep easing: a message leaves gently, travels, and settles into its destination, so the
+/// eye can pick it up where it starts (linear motion from a standstill reads as a jump).
+fn ease(p: f64) -> f64 {
+    let p = p.clamp(0.0, 1.0);
+    p * p * (3.0 - 2.0 * p)
 }
