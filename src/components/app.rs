@@ -188,7 +188,8 @@ fn explore_view(page: &PlayerProps, hash: &str) -> Html {
         crate::mount::props_from(crate::share_link::from_url(&current_search(), hash))
     };
     // Where the learner left off, as stored: no lesson is parsed on the first paint's path (and
-    // the player-only bundle has no lesson parser). A stale beat is clamped by the lesson player.
+    // the player-only bundle has no lesson parser). `load_progress` has already dropped unknown
+    // lessons and clamped beats against `course::OUTLINE`, so the beat offered exists.
     let progress = super::lesson::load_progress();
     let resume = progress
         .current
