@@ -287,6 +287,7 @@ async fn mount_lessons(lesson: &str, beat: Option<usize>) -> Element {
     let props = LessonsProps {
         lesson: Some(lesson.to_string().into()),
         beat,
+        problems: Vec::new(),
         instance: 900,
         on_explore: yew::Callback::noop(),
     };
