@@ -492,11 +492,63 @@ fn narrow(topo: &Topology) -> Layout {
             y += h + gap_y;
         }
     }
+    align_right_lane(topo, &right, &mut boxes, height, gap_y);
     Layout {
         orientation: Orientation::Narrow,
         width: NARROW_W,
         height,
         boxes,
+    }
+}
+
+/// Moves each box of the right lane level with the left-lane boxes it exchanges messages with
+/// (the mean of their centres), keeping the lane's order by that level and never letting boxes
+/// overlap or leave the diagram. Stacked in topology order, the event queue sat at the top while
+/// its sources (S3, SNS, EventBridge) sat lower down, so every asynchronous edge climbed across
+/// the synchronous ones: a tangle on a phone (issue 11).
+fn align_right_lane(topo: &Topology, right: &[NodeId], boxes: &mut [Rect], height: f64, gap: f64) {
+    let centre = |r: &Rect| r.y + r.h / 2.0;
+    let is_right = |n: NodeId| right.contains(&n);
+    let mut wanted: Vec<(f64, NodeId)> = right
+        .iter()
+        .map(|n| {
+            let partners: Vec<f64> = topo
+                .edges
+                .iter()
+                .filter_map(|(a, b)| {
+                    let other = if a == n {
+                        *b
+                    } else if b == n {
+                        *a
+                    } else {
+                        return None;
+                    };
+                    (!is_right(other)).then(|| centre(&boxes[other.0 as usize]))
+                })
+                .collect();
+            let own = centre(&boxes[n.0 as usize]);
+            let level = if partners.is_empty() {
+                own
+            } else {
+                partners.iter().sum::<f64>() / partners.len() as f64
+            };
+            (level, *n)
+        })
+        .collect();
+    wanted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Down the lane: as close to its level as the box above allows.
+    let mut floor = MARGIN;
+    for (level, n) in &wanted {
+        let r = &mut boxes[n.0 as usize];
+        r.y = (level - r.h / 2.0).max(floor);
+        floor = r.y + r.h + gap;
+    }
+    // Up the lane: nothing below the diagram's bottom margin.
+    let mut ceiling = height - MARGIN;
+    for (_, n) in wanted.iter().rev() {
+        let r = &mut boxes[n.0 as usize];
+        r.y = r.y.min(ceiling - r.h).max(MARGIN);
+        ceiling = r.y - gap;
     }
 }
 
@@ -569,7 +621,7 @@ dead_letter_queue = "eb-dlq"
     }
 
     #[test]
-    fn flow_goes_left_to_right_and_top_to_bottom() {
+    fn flow_goes_left_to_right_and_each_lane_level_with_its_partners() {
         let t = topo();
         let f = t.function;
         let q = t.queue.unwrap();
@@ -586,10 +638,19 @@ dead_letter_queue = "eb-dlq"
             (w.rect(client).cy() - w.rect(api).cy()).abs() < 0.1,
             "a caller sits beside its source"
         );
-        // Narrow: the source side on the left lane, Lambda's side on the right, top to bottom.
+        // Narrow: the source side on the left lane, Lambda's side on the right, each box on the
+        // right level with the sources it hears from, so messages cross the diagram rather than
+        // climb it (the function beside API Gateway, the queue beside S3 and EventBridge).
         let n = Layout::of(&t, Orientation::Narrow);
         assert!(n.rect(client).y < n.rect(api).y && n.rect(api).x < n.rect(q).x);
-        assert!(n.rect(q).y < n.rect(f).y && n.rect(f).y < n.rect(dlq).y);
+        let (up, bus) = (t.sources[1].0, t.sources[2].0);
+        assert!(n.rect(f).cy() < n.rect(q).cy() && n.rect(q).y < n.rect(dlq).y);
+        let (top, bottom) = (n.rect(up).y, n.rect(bus).y + n.rect(bus).h);
+        let qr = n.rect(q);
+        assert!(
+            qr.y < bottom && top < qr.y + qr.h,
+            "{qr:?} not beside the asynchronous sources ({top}–{bottom})"
+        );
     }
 
     #[test]

@@ -151,8 +151,8 @@ pub fn node_box(p: &NodeProps) -> Html {
            tabindex="0" role="button" aria-label={label} aria-pressed={p.selected.to_string()}
            data-node={node.key.clone()} onclick={select} onkeydown={keys}>
             <rect class="ls-box" width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx={corner(p.method)} />
-            <text x="8" y="17" class="ls-label">{clip(&node.label, r.w, 7.2)}</text>
-            <text x="8" y="31" class="ls-detail">{clip(&node.detail, r.w, 5.7)}</text>
+            {fitted(&node.label, r.w, LABEL_CHAR_W, 17.0, "ls-label")}
+            {fitted(&node.detail, r.w, DETAIL_CHAR_W, 31.0, "ls-detail")}
             {inside}
             {badge}
             {glyphs}
@@ -192,7 +192,30 @@ fn role(kind: &NodeKind) -> &'static str {
     }
 }
 
-/// Keeps a label inside its box (about 6.2 units a character at the label size).
+/// Width of a character of a box's name (bold 12.5 px) and of its detail line, in layout units,
+/// measured on the bundled scenarios' names in Chromium's default sans-serif (names like "Event
+/// source mapping" averaged 8.1 in bold; an estimate on the low side overflowed the box on phones).
+const LABEL_CHAR_W: f64 = 8.1;
+const DETAIL_CHAR_W: f64 = 6.2;
+/// A text may be narrowed by up to this much to keep it whole rather than cut it.
+const MOST_SQUEEZE: f64 = 0.8;
+
+/// A box's text kept inside the box: whole if it fits; whole and slightly narrowed
+/// (`textLength`) if that is enough; else cut with an ellipsis and narrowed to fit.
+fn fitted(s: &str, w: f64, char_w: f64, y: f64, class: &'static str) -> Html {
+    let room = w - 14.0;
+    let wide = s.chars().count() as f64 * char_w;
+    if wide <= room {
+        return html! { <text x="8" y={format!("{y:.0}")} class={class}>{s.to_string()}</text> };
+    }
+    let text = clip(s, w, char_w * MOST_SQUEEZE);
+    let wide = text.chars().count() as f64 * char_w;
+    html! {
+        <text x="8" y={format!("{y:.0}")} class={class} textLength={format!("{:.1}", room.min(wide))} lengthAdjust="spacingAndGlyphs">{text}</text>
+    }
+}
+
+/// Keeps a text inside its box at `char_w` units a character, cutting it with an ellipsis.
 fn clip(s: &str, w: f64, char_w: f64) -> String {
     let max = ((w - 14.0) / char_w).max(4.0) as usize;
     if s.chars().count() <= max {

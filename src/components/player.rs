@@ -413,6 +413,13 @@ fn player_inner(p: &InnerProps) -> Html {
         .map(|x| x.kind_name().to_string())
         .collect();
     let picker = picker(&bundled, s.bundled, &s.scenario, load_bundled.clone());
+    // On a narrow player the summary is folded to two lines; a tap unfolds it (CSS does the
+    // folding, so a wide player always shows it whole).
+    let about_open = use_state(|| false);
+    let toggle_about = {
+        let open = about_open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
     let notice = p
         .notice
         .as_ref()
@@ -449,7 +456,7 @@ fn player_inner(p: &InnerProps) -> Html {
                 <div class="ls-brand"><span class="ls-logo" aria-hidden="true">{"λ"}</span><span class="ls-name">{"lambdascope"}</span></div>
                 {p.children.clone()}
                 if chrome { {picker} } else { <p class="ls-title">{s.scenario.file.title.clone()}</p> }
-                if chrome { <p class="ls-summary">{s.scenario.file.summary.clone()}</p> }
+                if chrome { <p class={classes!("ls-summary", (*about_open).then_some("ls-open"))} onclick={toggle_about}>{s.scenario.file.summary.clone()}</p> }
                 {notice}
                 {budget_stop}
                 <Problems problems={p.problems.clone()} />
