@@ -144,6 +144,9 @@ fn css(c: Colour, dark: bool) -> &'static str {
     }
 }
 
+/// Points along the stretch of edge a token has just covered, oldest first.
+type Trail = Vec<(f64, f64)>;
+
 /// Tokens drawn together: (dimmed by the method filter, shape, colour).
 type BucketKey = (bool, Shape, Colour);
 
@@ -312,7 +315,7 @@ fn draw(
     let mut dups: Vec<(f64, f64)> = Vec::new();
     let with_labels = scene.tokens.len() <= LABEL_LIMIT;
     // Trails: per colour, the stretch of edge each token has just covered.
-    let mut trail_paths: Vec<(Colour, Vec<Vec<(f64, f64)>>)> = Vec::new();
+    let mut trail_paths: Vec<(Colour, Vec<Trail>)> = Vec::new();
     for t in &scene.tokens {
         let lane = matches!(t.message, Message::RetryWait { .. });
         let curve = curve_of(t.from.0, t.to.0, lane);
@@ -363,7 +366,6 @@ fn draw(
             }
         }
     }
-    drop(curve_of);
     // The trail: thick and faint at the token, thinning to nothing behind it (drawn as three
     // segments of falling width and alpha; a gradient per token would cost a path each).
     ctx.set_line_cap("round");

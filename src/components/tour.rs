@@ -79,6 +79,19 @@ pub fn tour_view(p: &TourProps) -> Html {
             }
         });
     }
+    // While a beat plays, the diagram it talks about is on screen: on a phone the buttons sit
+    // under the diagram, and on a short window the diagram under the words, so scroll just
+    // enough to bring the whole stage into view ("nearest"; nothing moves if it already is).
+    let stage_ref = use_node_ref();
+    {
+        let stage = stage_ref.clone();
+        let playing = tour.phase == Phase::Playing;
+        use_effect_with((playing, tour.beat, tour.visit), move |(playing, _, _)| {
+            if *playing {
+                bring_into_view(&stage);
+            }
+        });
+    }
     let send = |s: Step| {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(s.clone()))
@@ -272,7 +285,7 @@ pub fn tour_view(p: &TourProps) -> Html {
                             title="Open this run at this moment in the full player">{"Explore freely from here"}</button>
                     </div>
                 </div>
-                <div class="ls-lesson-stage">
+                <div class="ls-lesson-stage" ref={stage_ref}>
                     <Stage session={session.clone()} at={t.pb.at} instance={p.instance} />
                 </div>
             </div>
@@ -285,4 +298,29 @@ pub fn tour_view(p: &TourProps) -> Html {
             <Narrator visit={t.visit} lines={lines} session={session} seen={scene_seen} />
         </div>
     }
+}
+
+/// Scrolls the window by the least amount that shows all of `node` (its top, if it is taller than
+/// the window); does nothing when it is already in view.
+fn bring_into_view(node: &NodeRef) {
+    let (Some(el), Some(w)) = (node.cast::<web_sys::Element>(), web_sys::window()) else {
+        return;
+    };
+    let r = el.get_bounding_client_rect();
+    let view = w
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    if view <= 0.0 {
+        return;
+    }
+    let dy = if r.top() < 0.0 || r.height() > view {
+        r.top()
+    } else if r.bottom() > view {
+        r.bottom() - view
+    } else {
+        return;
+    };
+    w.scroll_by_with_x_and_y(0.0, dy);
 }
