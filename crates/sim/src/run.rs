@@ -30,13 +30,14 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// What a browser player holds: 1,000,000 trace events. Measured with
-    /// `scripts/bench-sim --budget` (e2e/fixtures/hostile): a run that reaches it peaks at about
-    /// 150 MB natively (64-bit; wasm32's pointers and ids are smaller), so a page's player stays
-    /// under its 256 MB limit with room for the view. Every bundled scenario and lesson is at
-    /// least 30× below it.
+    /// What a browser player holds: 500,000 trace events. Measured (`e2e/budget.test.mjs`, the
+    /// renderer's peak memory against a tiny scenario's): a run that reaches 1,000,000 events
+    /// cost the page about 200 MB, mostly the trace, its growth and the timeline's keyframes;
+    /// at 500,000 about 100 MB, which leaves room under the player's 256 MB for a fork (a fault
+    /// injected into such a run builds the new run beside the old one). Every bundled scenario
+    /// and lesson is over 30× below it (the largest, sqs-scaling, has 14,468 events).
     pub const PLAYER: Budget = Budget {
-        max_trace_events: 1_000_000,
+        max_trace_events: 500_000,
         max_burst: 20_000,
     };
     /// No limit (tests and tools that know their input).
