@@ -353,7 +353,7 @@ test('a share link lands paused at the same moment, with the same faults, log an
   const link = await copyLink(player);
   assert.match(await player.locator('[data-ls=share-status]').textContent(), /Link copied/);
   assert.equal(await first.page.evaluate(() => navigator.clipboard.readText()), link, 'the clipboard holds the link');
-  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?s=async-retries-dlq&seed=5&t=\d+&in=\d+:throttle\.10000&speed=0\.25&filter=asynchronous$/);
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?s=async-retries-dlq&seed=5&t=\d+&in=\d+:throttle\.10000&speed=0\.5&filter=asynchronous$/);
   const was = await moment(player);
   assert.equal(was.faults.length, 1);
   const json1 = JSON.parse((await download(first.page, player.locator('[data-ls=export-json]'))).text);
@@ -379,7 +379,7 @@ test('a share link lands paused at the same moment, with the same faults, log an
   await ready(third.page, 'body');
   const inline = third.page.locator('.ls-root');
   const zlink = await copyLink(inline);
-  assert.match(zlink, /\?z=[\w-]+&seed=1&t=900&speed=0\.25$/);
+  assert.match(zlink, /\?z=[\w-]+&seed=1&t=900&speed=0\.5$/);
   const before = await moment(inline);
   const fourth = await open(zlink, ctx);
   await ready(fourth.page, 'body');
@@ -406,7 +406,7 @@ test('when the clipboard refuses, the link is left selected in a visible field',
     return { tag: t.tagName, all: t.selectionStart === 0 && t.selectionEnd === t.value.length, visible: t.getBoundingClientRect().height > 0 };
   });
   assert.deepEqual(sel, { tag: 'TEXTAREA', all: true, visible: true });
-  assert.match(text, /\?s=overview&seed=1&t=5000&speed=0\.25$/);
+  assert.match(text, /\?s=overview&seed=1&t=5000&speed=0\.5$/);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -420,7 +420,7 @@ test('exports: the trace as JSON, the frame as a standalone SVG that renders as 
   assert.equal(json.name, 'lambdascope-async-retries-dlq-seed1-t62420.json');
   const doc = JSON.parse(json.text);
   assert.equal(doc.format_version, 1);
-  assert.equal(doc.link, 's=async-retries-dlq&seed=1&t=62420&in=500:fail&speed=0.25');
+  assert.equal(doc.link, 's=async-retries-dlq&seed=1&t=62420&in=500:fail&speed=0.5');
   assert.ok(doc.trace.length > 10 && doc.trace.every((e) => typeof e.at === 'number' && typeof e.kind === 'string'));
   assert.ok(doc.trace.some((e) => e.kind === 'input_applied'));
 
@@ -429,7 +429,7 @@ test('exports: the trace as JSON, the frame as a standalone SVG that renders as 
   assert.match(md.text, /^# Asynchronous/);
   assert.match(md.text, /\| time \| what happens \|/);
   assert.match(md.text, /- at 500 ms: the next attempt fails/);
-  assert.match(md.text, /\[Replay this run in lambdascope\]\(http:\/\/127\.0\.0\.1:\d+\/\?s=async-retries-dlq&seed=1&t=62420&in=500:fail&speed=0\.25\)/);
+  assert.match(md.text, /\[Replay this run in lambdascope\]\(http:\/\/127\.0\.0\.1:\d+\/\?s=async-retries-dlq&seed=1&t=62420&in=500:fail&speed=0\.5\)/);
 
   const svg = await download(page, player.locator('[data-ls=export-svg]'));
   assert.equal(svg.name, 'lambdascope-async-retries-dlq-seed1-t62420.svg');
@@ -619,13 +619,13 @@ test('the built app works from any directory of a site, and its share links stay
   await ready(page, 'body');
   assert.equal(await clock(page.locator('body')), '0:05.000');
   const link = await copyLink(page.locator('.ls-root'));
-  assert.equal(link, `${host.url}lambdascope/?s=overview&seed=1&t=5000&speed=0.25`);
+  assert.equal(link, `${host.url}lambdascope/?s=overview&seed=1&t=5000&speed=0.5`);
   await assertClean(page, problems, dialogs);
   await close();
   // A script embed elsewhere on the site: its share link opens the full app in that directory.
   const second = await open(host.url + 'same-site.html');
   await ready(second.page, '#p');
-  assert.equal(await copyLink(second.page.locator('#p')), `${host.url}lambdascope/?s=sqs-happy-path&seed=1&t=1500&speed=0.25`);
+  assert.equal(await copyLink(second.page.locator('#p')), `${host.url}lambdascope/?s=sqs-happy-path&seed=1&t=1500&speed=0.5`);
   await assertClean(second.page, second.problems, second.dialogs);
   await second.close();
 });

@@ -110,7 +110,8 @@ test('chapter 5 by keyboard alone: predict wrong, retry, predict right, finish, 
   assert.equal(await phase(page), 'playing', 'the beat plays after the answer');
   // The focus stays in the lesson (on Continue), so the lesson's keys keep working.
   assert.equal((await focused(page)).ls, 'continue');
-  for (let i = 0; i < 4; i++) await page.keyboard.press('+');
+  // From the opening 0.5×: 1×, 2×, 5×.
+  for (let i = 0; i < 3; i++) await page.keyboard.press('+');
   assert.equal(await page.locator('.ls-lesson .ls-speed-val').textContent(), '5×');
   await untilPhase(page, 'done');
   assert.match(await clock(page), /^3:04\./, 'revealed once attempt 3 has failed');
@@ -186,14 +187,14 @@ test('progress is kept: a reload resumes at the lesson and beat, paused', async 
   assert.equal(await phase(page), 'playing');
   await page.locator('.ls-lesson').focus();
   // → while a beat plays skips to its end; → at its end goes on.
-  for (const [b, ph] of [[1, 'done'], [2, 'playing'], [2, 'done'], [3, 'ask']]) {
+  for (const [b, ph] of [[1, 'done'], [2, 'playing'], [2, 'done'], [3, 'playing'], [3, 'done'], [4, 'ask']]) {
     await page.keyboard.press('ArrowRight');
     assert.deepEqual([await beat(page), await phase(page)], [b, ph]);
   }
-  // Reload: chapter 1, beat 3, asking, nothing moving.
+  // Reload: chapter 1, beat 4, asking, nothing moving.
   await page.reload();
   await page.waitForSelector('.ls-lesson');
-  assert.equal(await beat(page), 3);
+  assert.equal(await beat(page), 4);
   assert.equal(await phase(page), 'ask');
   assert.equal(await lesson(page).getAttribute('data-ls-playing'), 'false');
   // The lessons page opened afresh in another tab (same browser profile) resumes there too.
@@ -201,7 +202,7 @@ test('progress is kept: a reload resumes at the lesson and beat, paused', async 
   const problems2 = watchConsole(again);
   await again.goto(server.url + '#lessons');
   await again.waitForSelector('.ls-lesson');
-  assert.equal(await beat(again), 3);
+  assert.equal(await beat(again), 4);
   assert.equal(await phase(again), 'ask');
   assert.match(await again.locator('[data-ls="narration"]').textContent(), /^A poller takes the event from the queue/);
   // The explore page offers to continue there.
@@ -209,8 +210,8 @@ test('progress is kept: a reload resumes at the lesson and beat, paused', async 
   const problems3 = watchConsole(other);
   await other.goto(server.url);
   await other.waitForSelector('.ls-player .ls-start a');
-  assert.match(await other.locator('.ls-start a').textContent(), /continue chapter 1, Three ways to invoke a function, at beat 3/);
-  assert.equal(await other.locator('.ls-start a').getAttribute('href'), '#lesson=three-ways&beat=3');
+  assert.match(await other.locator('.ls-start a').textContent(), /continue chapter 1, Three ways to invoke a function, at beat 4/);
+  assert.equal(await other.locator('.ls-start a').getAttribute('href'), '#lesson=three-ways&beat=4');
   await again.close();
   await other.close();
   assert.deepEqual([...problems2, ...problems3], []);

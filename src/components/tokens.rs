@@ -278,6 +278,10 @@ fn draw(
     }
     let s = pw as f64 / vw;
     let _ = ctx.set_transform(s, 0.0, 0.0, s, 0.0, 0.0);
+    // A canvas keeps its drawing state between frames: start every frame from the same state, so
+    // a frame depends only on its scene (a link to a moment draws what playing to it drew).
+    ctx.set_line_cap("butt");
+    ctx.set_global_alpha(1.0);
     // Radius in layout units: R, or MIN_CSS_R CSS px when the diagram is drawn small.
     let r = R.max(MIN_CSS_R * vw / css_w);
     let mut cache = curves.borrow_mut();
@@ -301,6 +305,7 @@ fn draw(
         let radius = r * (1.2 + 1.8 * p.age);
         ctx.move_to(end.x + radius, end.y);
         let _ = ctx.arc(end.x, end.y, radius, 0.0, std::f64::consts::TAU);
+        ctx.close_path();
         ctx.set_stroke_style_str(css(colour, dark));
         ctx.set_line_width(2.5);
         ctx.stroke();
