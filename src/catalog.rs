@@ -137,6 +137,49 @@ pub fn method_blurb(m: Method) -> &'static str {
 #[allow(unreachable_patterns)]
 /// What a box of the diagram is, for the side panel: (title, what it is, how it invokes / what
 /// it does, what happens on error).
+/// What happens to a failing asynchronous event under these settings (L-ASYNC-ERR, L-ASYNC-CFG):
+/// the event queue's "On error" text, computed from the scenario rather than fixed (issue 11:
+/// with `maximum_retry_attempts = 0` the panel still said "retried twice").
+pub fn async_on_error(a: &lambdascope_sim::scenario::AsyncConfig) -> String {
+    let delay = |i: usize| {
+        a.retry_delays_s
+            .get(i)
+            .map(|s| lambdascope_sim::time::format_duration_ms(s * 1000))
+            .unwrap_or_else(|| "a while".into())
+    };
+    let retries = match a.maximum_retry_attempts {
+        0 => "is not retried (maximum_retry_attempts 0)".to_string(),
+        1 => format!(
+            "is retried once, about {} later (maximum_retry_attempts 1)",
+            delay(0)
+        ),
+        n => format!(
+            "is retried {}, about {} and then {} later (maximum_retry_attempts {n})",
+            if n == 2 {
+                "twice".to_string()
+            } else {
+                format!("{n} times")
+            },
+            delay(0),
+            delay(1)
+        ),
+    };
+    let target = match (&a.dead_letter_queue, &a.on_failure) {
+        (Some(_), Some(_)) => "goes to the on-failure destination and the DLQ",
+        (None, Some(_)) => "goes to the on-failure destination",
+        (Some(_), None) => "goes to the DLQ",
+        (None, None) => "is dropped (no DLQ or on-failure destination is set)",
+    };
+    format!(
+        "A function error {retries}; throttles go back with a backoff from {} to {} and do not use \
+         up a retry. After the {} or once older than the maximum event age ({}), the event {target}.",
+        lambdascope_sim::time::format_duration_ms(a.throttle_backoff_initial_ms),
+        lambdascope_sim::time::format_duration_ms(a.throttle_backoff_max_ms),
+        if a.maximum_retry_attempts == 0 { "first attempt" } else { "last retry" },
+        lambdascope_sim::time::format_duration_ms(u64::from(a.maximum_event_age_s) * 1000),
+    )
+}
+
 pub fn describe(kind: &NodeKind) -> (&'static str, &'static str, &'static str, &'static str) {
     match kind {
         NodeKind::Source { kind, .. } => match service(kind) {
@@ -228,6 +271,34 @@ pub fn describe(kind: &NodeKind) -> (&'static str, &'static str, &'static str, &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_event_queues_on_error_text_follows_the_scenario() {
+        let mut a = lambdascope_sim::scenario::AsyncConfig::default();
+        let text = async_on_error(&a);
+        assert!(
+            text.contains("retried twice, about 1 min 00 s and then 2 min 00 s later"),
+            "{text}"
+        );
+        assert!(text.contains("is dropped"), "{text}");
+        a.maximum_retry_attempts = 0;
+        a.dead_letter_queue =
+            a.on_failure
+                .clone()
+                .or(Some(lambdascope_sim::scenario::Destination {
+                    kind: lambdascope_sim::scenario::DestinationKind::Sqs,
+                    name: "dlq".into(),
+                    fifo: false,
+                }));
+        let text = async_on_error(&a);
+        assert!(
+            text.contains("is not retried (maximum_retry_attempts 0)"),
+            "{text}"
+        );
+        assert!(!text.contains("twice"), "{text}");
+        assert!(text.contains("After the first attempt"), "{text}");
+        assert!(text.contains("goes to the DLQ"), "{text}");
+    }
 
     #[test]
     fn ten_distinct_services_covering_all_three_methods() {

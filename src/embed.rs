@@ -45,6 +45,25 @@ pub fn page_request() -> Option<Request> {
     ))
 }
 
+/// Replaces this page's address with `query` (`?…`, on the same path, no fragment) without a
+/// history entry or a hashchange; does nothing when it is already the address.
+pub fn replace_address(query: &str) {
+    let Some(win) = web_sys::window() else { return };
+    let loc = win.location();
+    let path = loc.pathname().unwrap_or_default();
+    let now = format!(
+        "{path}{}{}",
+        loc.search().unwrap_or_default(),
+        loc.hash().unwrap_or_default()
+    );
+    let next = format!("{path}{query}");
+    if now != next {
+        if let Ok(h) = win.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next));
+        }
+    }
+}
+
 /// Whether this page runs inside a frame.
 pub fn in_frame() -> bool {
     let Some(win) = web_sys::window() else {

@@ -46,6 +46,13 @@ pub fn panel(p: &PanelProps) -> Html {
         let topo = &p.session.timeline().topology;
         let node = topo.node(NodeId(id));
         let (title, what, invokes, on_error) = describe(&node.kind);
+        // The event queue's error handling depends on the scenario's settings: say what these do.
+        let on_error = match node.kind {
+            lambdascope_sim::NodeKind::EventQueue => {
+                crate::catalog::async_on_error(&p.session.scenario.file.async_config)
+            }
+            _ => on_error.to_string(),
+        };
         let m = node_method(topo, &node.kind);
         return html! {
             <section class="ls-panel" aria-label={format!("{}: details", node.label)}>

@@ -313,14 +313,8 @@ fn player_inner(p: &InnerProps) -> Html {
         })
     };
     let on_edit = {
-        let (d, s) = (d.clone(), pb.session.clone());
-        Callback::from(move |sc: Scenario| {
-            d.dispatch(Action::Load {
-                bundled: s.bundled,
-                scenario: Box::new(sc),
-                seed: s.seed,
-            })
-        })
+        let d = d.clone();
+        Callback::from(move |sc: Scenario| d.dispatch(Action::Edit(Box::new(sc))))
     };
     let on_select = {
         let (selected, service) = (selected.clone(), service.clone());
@@ -423,6 +417,7 @@ fn player_inner(p: &InnerProps) -> Html {
     let notice = p
         .notice
         .as_ref()
+        .or(pb.edit_notice.as_ref())
         .map(|n| html! { <p class="ls-notice" role="alert">{n.clone()}</p> });
     // A run that reached the player's budget ends early: say where, and how to see the rest.
     let budget_stop = s
@@ -448,6 +443,41 @@ fn player_inner(p: &InnerProps) -> Html {
                 .and_then(|(f, _)| f.strip_suffix(".toml"))
                 .map(|id| AttrValue::from(id.to_string()))
         });
+    // Explore remembers (issue 11): on the app's own page the address bar follows the scenario,
+    // its edits, the injected faults, the seed, speed and filter, and the moment while paused
+    // (replaceState: no history entry per edit, and no hashchange), so a reload or a copied
+    // address brings the same run back. Embeds and iframes leave their host's URL alone.
+    {
+        let remember = !p.view.embed && crate::embed::page_request().is_some();
+        let paused_at = (!pb.playing).then_some(pb.at);
+        let deps = (
+            s.generation,
+            bundled_id.clone(),
+            *filter,
+            pb.speed.to_bits(),
+            paused_at,
+        );
+        let session = pb.session.clone();
+        use_effect_with(deps, move |(_, bundled_id, filter, speed, paused_at)| {
+            if remember {
+                let mut st = crate::share_link::state_of(&crate::share_link::Showing {
+                    bundled_id: bundled_id.as_deref(),
+                    scenario: &session.scenario,
+                    seed: session.seed,
+                    inputs: session.inputs(),
+                    at: paused_at.unwrap_or(SimTime::ZERO),
+                    speed: f64::from_bits(*speed),
+                    filter: *filter,
+                    lesson: None,
+                    beat: None,
+                });
+                if paused_at.is_none() {
+                    st.t = None;
+                }
+                crate::embed::replace_address(&format!("?{}", st.to_query()));
+            }
+        });
+    }
     html! {
         <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),
                 if dark { "ls-theme-dark" } else { "ls-theme-light" }, format!("ls-controls-{}", p.view.controls.label()))}
