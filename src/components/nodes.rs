@@ -306,7 +306,8 @@ fn queue_counts(view: &NodeView, w: f64, y: f64) -> (Html, String) {
     let slots: Html = (0..vis + inv)
         .map(|i| {
             let class = if i < vis { "ls-slot" } else { "ls-slot ls-slot-invisible" };
-            html! { <rect class={class} x={format!("{:.1}", 8.0 + 9.0 * i as f64)} y={format!("{:.1}", y - 12.0)} width="7" height="7" rx="1" /> }
+            // A row clear of the count line under it (at y − 12 the squares sat on its text).
+            html! { <rect class={class} x={format!("{:.1}", 8.0 + 9.0 * i as f64)} y={format!("{:.1}", y - 17.0)} width="7" height="7" rx="1" /> }
         })
         .collect();
     let html = html! { <>

@@ -165,7 +165,7 @@ fn param_form(p: &FormProps) -> Html {
     html! {
         <form class="ls-params" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <h3>{"Parameters"}</h3>
-            <p class="ls-hint">{"Change a value and press Enter: the run restarts from the beginning. Leave a field empty for its default."}</p>
+            <p class="ls-hint">{"Change a value and press Enter: the run restarts from the beginning, keeping the faults you injected. Leave a field empty for its default."}</p>
             {fields}
         </form>
     }

@@ -1,0 +1,178 @@
+// Issue 11 against the release build in dist/: motion a person can follow, a phone-first layout,
+// and an explore page that remembers.
+//
+// * The diagram's top edge is in the first viewport at 390×844 and 1440×900 on the explore page,
+//   a lesson beat, an `?embed` link and a host page with a script embed.
+// * No two boxes of the diagram overlap and every box's text stays inside it, for every bundled
+//   scenario at 360, 390, 768 and 1440 px.
+// * Sampled every 100 ms for 10 s at the default speed, the default scenario shows a travelling
+//   message in at least 80 % of the samples (frames saved under target/e2e/motion-*.png).
+// * The address bar follows the scenario, a parameter edit and an injected fault; a reload
+//   brings the same run back; an edit keeps the injected fault.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, launch, watchConsole, shot, DIST } from './lib.mjs';
+
+let server, browser, siteDir;
+before(async () => {
+  siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-phone-'));
+  fs.cpSync(DIST, siteDir, { recursive: true });
+  fs.writeFileSync(path.join(siteDir, 'host.html'), `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"><title>A docs page</title><script type="module" src="embed.js"></script></head>
+<body style="margin:0 12px;font:16px system-ui">
+<h1 style="font-size:22px">Asynchronous invocation</h1>
+<p>S3 hands the event to Lambda's queue; a failing event is retried twice, then dead-lettered.</p>
+<div id="p" data-lambdascope="async-retries-dlq" data-controls="minimal"></div>
+</body></html>`);
+  server = await serve(siteDir);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(siteDir, { recursive: true, force: true });
+});
+
+async function open(url, width, height) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(server.url + url);
+  await page.waitForSelector('.ls-stage svg .ls-node');
+  return { page, problems, close: () => context.close() };
+}
+
+test('the diagram starts inside the first screenful on a phone and on a desktop', async () => {
+  const pages = [['', 'explore'], ['#lesson=three-ways&beat=2', 'lesson'], ['?embed&s=async-retries-dlq', 'embed'], ['host.html', 'script-embed']];
+  for (const [width, height] of [[390, 844], [1440, 900]]) {
+    for (const [url, name] of pages) {
+      const { page, problems, close } = await open(url, width, height);
+      await page.waitForTimeout(300);
+      const top = await page.locator('.ls-stage').first().evaluate((e) => e.getBoundingClientRect().top);
+      assert.ok(top >= 0 && top < height - 200, `${name} at ${width}×${height}: the diagram starts at ${Math.round(top)} px`);
+      // Nothing scrolls sideways.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name} at ${width}: ${overflow} px of sideways scrolling`);
+      await page.screenshot({ path: shot(`first-screen-${name}-${width}.png`) });
+      assert.deepEqual(problems, []);
+      await close();
+    }
+  }
+});
+
+test('no two boxes overlap and every name stays in its box, for every scenario at four widths', async () => {
+  for (const width of [360, 390, 768, 1440]) {
+    const { page, problems, close } = await open('?s=overview', width, 900);
+    await page.waitForSelector('[data-ls=picker] option[value="1"]', { state: 'attached' });
+    const values = await page.locator('[data-ls=picker] option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v !== ''));
+    assert.ok(values.length >= 30, `${values.length} scenarios in the picker`);
+    for (const v of values) {
+      await page.selectOption('[data-ls=picker]', v);
+      await page.waitForTimeout(60);
+      const bad = await page.evaluate(() => {
+        const out = [];
+        const nodes = [...document.querySelectorAll('.ls-stage .ls-node')];
+        const boxes = nodes.map((n) => ({ key: n.dataset.node, r: n.querySelector('.ls-box').getBoundingClientRect() }));
+        const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            if (overlap(boxes[i].r, boxes[j].r)) out.push(`boxes ${boxes[i].key} and ${boxes[j].key} overlap`);
+          }
+        }
+        nodes.forEach((n, i) => {
+          const box = boxes[i].r;
+          for (const t of n.querySelectorAll('.ls-label, .ls-detail')) {
+            const r = t.getBoundingClientRect();
+            if (r.width === 0) continue;
+            if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`${boxes[i].key}: "${t.textContent}" runs out of its box (${Math.round(r.right - box.right)} px)`);
+          }
+        });
+        // The retry loop's label sits on no box.
+        for (const t of document.querySelectorAll('.ls-stage .ls-retry-loop text')) {
+          const r = t.getBoundingClientRect();
+          for (const b of boxes) if (overlap(r, b.r)) out.push(`the "retry" label overlaps ${b.key}`);
+        }
+        return out;
+      });
+      const title = await page.locator('[data-ls=picker] option:checked').textContent();
+      assert.deepEqual(bad, [], `${title} at ${width} px`);
+    }
+    assert.deepEqual(problems, []);
+    await close();
+  }
+});
+
+test('at the default speed a message is travelling in at least 80 % of the moments', async () => {
+  const { page, problems, close } = await open('', 1440, 900);
+  let moving = 0;
+  const samples = 100;
+  const start = Date.now();
+  for (let i = 0; i < samples; i++) {
+    const due = start + i * 100;
+    await page.waitForTimeout(Math.max(0, due - Date.now()));
+    const n = await page.locator('canvas.ls-tokens').evaluate((c) => Number(c.dataset.tokens));
+    if (n > 0) moving++;
+    if (i % 10 === 5) await page.locator('.ls-stage').screenshot({ path: shot(`motion-${String(i).padStart(2, '0')}.png`) });
+  }
+  assert.ok(moving >= 0.8 * samples, `a travelling message in ${moving} of ${samples} samples`);
+  assert.equal(await page.locator('.ls-speed b').textContent(), '0.5×', 'the default speed');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('the address bar follows the scenario, an edit and a fault; a reload brings the run back', async () => {
+  const { page, problems, close } = await open('', 1440, 900);
+  await page.waitForSelector('.ls-log');
+  await page.waitForSelector('[data-ls=picker] option[value="1"]', { state: 'attached' });
+  const id = 'async-retries-dlq';
+  const value = await page.locator('[data-ls=picker] option', { hasText: 'Asynchronous: three attempts' }).getAttribute('value');
+  await page.selectOption('[data-ls=picker]', value);
+  await page.waitForFunction((id) => location.search.includes(`s=${id}`), id);
+  // A fault, injected while paused at a moment.
+  await page.locator('.ls-player').focus();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.locator('.ls-fault', { hasText: 'Throttle 10 s' }).click();
+  await page.waitForFunction(() => /in=\d+:throttle\.10000/.test(location.search));
+  assert.match(page.url(), /[?&]t=\d+/, 'paused: the moment is in the address');
+  // A parameter edit: the function's timeout.
+  await page.locator('.ls-stage .ls-node-function').click();
+  const field = page.locator('.ls-panel [data-path="function.timeout_s"] input');
+  await field.fill('30');
+  await field.press('Enter');
+  await page.waitForFunction(() => location.search.includes('z='), null, { timeout: 5000 });
+  assert.match(page.url(), /in=\d+:throttle\.10000/, 'the edit kept the fault');
+  assert.equal(await page.locator('.ls-notice').count(), 0, 'nothing was dropped, so nothing is said');
+  const before = await page.evaluate(() => location.href);
+  // Reload: the same edited scenario, fault and seed.
+  await page.reload();
+  await page.waitForSelector('.ls-log');
+  assert.equal(await page.evaluate(() => location.href), before);
+  assert.match(await page.locator('[data-ls=picker] option:checked').textContent(), /\(inline\)|\(edited\)/);
+  const faults = await page.locator('.ls-branch li').allTextContents();
+  assert.equal(faults.length, 1, JSON.stringify(faults));
+  assert.match(faults[0], /every invoke is throttled for 10 s/);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('on a phone the explore page shows the flow without scrolling: diagram, then transport', async () => {
+  const { page, problems, close } = await open('?s=sqs-batch-poison', 390, 844);
+  const stage = await page.locator('.ls-stage').evaluate((e) => e.getBoundingClientRect().toJSON());
+  assert.ok(stage.bottom <= 844, `the whole diagram is on screen (bottom ${Math.round(stage.bottom)})`);
+  const play = await page.locator('[data-ls=play]').evaluate((e) => e.getBoundingClientRect().toJSON());
+  assert.ok(play.top > stage.bottom - 1, 'the transport sits under the diagram');
+  // Let a batch leave SQS, then keep the frame for the README.
+  for (let i = 0; i < 60; i++) {
+    const n = await page.locator('canvas.ls-tokens').evaluate((c) => Number(c.dataset.tokens));
+    if (n > 0) break;
+    await page.waitForTimeout(100);
+  }
+  await page.screenshot({ path: shot('phone-sqs-batch.png') });
+  assert.deepEqual(problems, []);
+  await close();
+});
