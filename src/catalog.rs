@@ -134,9 +134,6 @@ pub fn method_blurb(m: Method) -> &'static str {
 }
 
 // The core is adding node kinds (pollers, Step Functions); the catch-all keeps them drawable.
-#[allow(unreachable_patterns)]
-/// What a box of the diagram is, for the side panel: (title, what it is, how it invokes / what
-/// it does, what happens on error).
 /// What happens to a failing asynchronous event under these settings (L-ASYNC-ERR, L-ASYNC-CFG):
 /// the event queue's "On error" text, computed from the scenario rather than fixed (issue 11:
 /// with `maximum_retry_attempts = 0` the panel still said "retried twice").
@@ -180,6 +177,9 @@ pub fn async_on_error(a: &lambdascope_sim::scenario::AsyncConfig) -> String {
     )
 }
 
+/// What a box of the diagram is, for the side panel: (title, what it is, how it invokes / what
+/// it does, what happens on error).
+#[allow(unreachable_patterns)]
 pub fn describe(kind: &NodeKind) -> (&'static str, &'static str, &'static str, &'static str) {
     match kind {
         NodeKind::Source { kind, .. } => match service(kind) {

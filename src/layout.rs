@@ -492,7 +492,14 @@ fn narrow(topo: &Topology) -> Layout {
             y += h + gap_y;
         }
     }
-    align_right_lane(topo, &right, &mut boxes, height, gap_y);
+    // The shorter lane has room to move. The source lane moves as one block (a caller stays
+    // right above its source), to the mean level of what its boxes talk to; Lambda's lane box by
+    // box, each level with its own partners.
+    if lane_h(&left) < lane_h(&right) {
+        shift_lane_toward_partners(topo, &left, &right, &mut boxes, height);
+    } else {
+        align_lane(topo, &right, &left, &mut boxes, height, gap_y);
+    }
     Layout {
         orientation: Orientation::Narrow,
         width: NARROW_W,
@@ -501,29 +508,89 @@ fn narrow(topo: &Topology) -> Layout {
     }
 }
 
-/// Moves each box of the right lane level with the left-lane boxes it exchanges messages with
-/// (the mean of their centres), keeping the lane's order by that level and never letting boxes
-/// overlap or leave the diagram. Stacked in topology order, the event queue sat at the top while
-/// its sources (S3, SNS, EventBridge) sat lower down, so every asynchronous edge climbed across
-/// the synchronous ones: a tangle on a phone (issue 11).
-fn align_right_lane(topo: &Topology, right: &[NodeId], boxes: &mut [Rect], height: f64, gap: f64) {
+/// Shifts the whole of `lane` (keeping its order and spacing) so that its edges to `other` run
+/// level on average, within the diagram. With one source and a tall Lambda side (S3, its queue,
+/// the function, a DLQ), the source sat mid-diagram and its edge climbed to the queue.
+fn shift_lane_toward_partners(
+    topo: &Topology,
+    lane: &[NodeId],
+    other: &[NodeId],
+    boxes: &mut [Rect],
+    height: f64,
+) {
     let centre = |r: &Rect| r.y + r.h / 2.0;
-    let is_right = |n: NodeId| right.contains(&n);
-    let mut wanted: Vec<(f64, NodeId)> = right
+    let pairs: Vec<(f64, f64)> = topo
+        .edges
+        .iter()
+        .filter_map(|(a, b)| {
+            match (
+                lane.contains(a),
+                other.contains(b),
+                lane.contains(b),
+                other.contains(a),
+            ) {
+                (true, true, _, _) => {
+                    Some((centre(&boxes[a.0 as usize]), centre(&boxes[b.0 as usize])))
+                }
+                (_, _, true, true) => {
+                    Some((centre(&boxes[b.0 as usize]), centre(&boxes[a.0 as usize])))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    let (Some(first), Some(last)) = (lane.first(), lane.last()) else {
+        return;
+    };
+    if pairs.is_empty() {
+        return;
+    }
+    let wanted = pairs
+        .iter()
+        .map(|(mine, theirs)| theirs - mine)
+        .sum::<f64>()
+        / pairs.len() as f64;
+    let (top, bottom) = (
+        boxes[first.0 as usize].y,
+        boxes[last.0 as usize].y + boxes[last.0 as usize].h,
+    );
+    let dy = wanted.clamp(MARGIN - top, height - MARGIN - bottom);
+    for n in lane {
+        boxes[n.0 as usize].y += dy;
+    }
+}
+
+/// Moves each box of `lane` level with the boxes of `other` it exchanges messages with (the mean
+/// of their centres), ordering the lane by that level and never letting boxes overlap or leave
+/// the diagram. Stacked in topology order, the event queue sat at the top while its sources (S3,
+/// SNS, EventBridge) sat lower down, so every asynchronous edge climbed across the synchronous
+/// ones: a tangle on a phone (issue 11).
+fn align_lane(
+    topo: &Topology,
+    lane: &[NodeId],
+    other: &[NodeId],
+    boxes: &mut [Rect],
+    height: f64,
+    gap: f64,
+) {
+    let centre = |r: &Rect| r.y + r.h / 2.0;
+    let mut wanted: Vec<(f64, NodeId)> = lane
         .iter()
         .map(|n| {
             let partners: Vec<f64> = topo
                 .edges
                 .iter()
                 .filter_map(|(a, b)| {
-                    let other = if a == n {
+                    let partner = if a == n {
                         *b
                     } else if b == n {
                         *a
                     } else {
                         return None;
                     };
-                    (!is_right(other)).then(|| centre(&boxes[other.0 as usize]))
+                    other
+                        .contains(&partner)
+                        .then(|| centre(&boxes[partner.0 as usize]))
                 })
                 .collect();
             let own = centre(&boxes[n.0 as usize]);
@@ -638,18 +705,49 @@ dead_letter_queue = "eb-dlq"
             (w.rect(client).cy() - w.rect(api).cy()).abs() < 0.1,
             "a caller sits beside its source"
         );
-        // Narrow: the source side on the left lane, Lambda's side on the right, each box on the
-        // right level with the sources it hears from, so messages cross the diagram rather than
-        // climb it (the function beside API Gateway, the queue beside S3 and EventBridge).
         let n = Layout::of(&t, Orientation::Narrow);
         assert!(n.rect(client).y < n.rect(api).y && n.rect(api).x < n.rect(q).x);
-        let (up, bus) = (t.sources[1].0, t.sources[2].0);
-        assert!(n.rect(f).cy() < n.rect(q).cy() && n.rect(q).y < n.rect(dlq).y);
-        let (top, bottom) = (n.rect(up).y, n.rect(bus).y + n.rect(bus).h);
-        let qr = n.rect(q);
+    }
+
+    /// Narrow (issue 11): messages cross the diagram rather than climb it. With many sources
+    /// (the overview) each Lambda-side box sits level with the sources it hears from; with one
+    /// source and a tall Lambda side, the source lane moves level with what it talks to.
+    #[test]
+    fn narrow_edges_run_across_not_up_and_down() {
+        let bundled = |id: &str| crate::scenarios::by_id(id).unwrap().scenario;
+        let t = Topology::of(&bundled("overview"));
+        let n = Layout::of(&t, Orientation::Narrow);
+        let q = n.rect(t.queue.unwrap());
+        let asynchronous: Vec<Rect> = t
+            .sources
+            .iter()
+            .map(|(s, _)| *s)
+            .filter(|s| {
+                crate::catalog::node_method(&t, &t.node(*s).kind)
+                    == Some(lambdascope_sim::Method::Asynchronous)
+            })
+            .map(|s| n.rect(s))
+            .collect();
+        assert!(asynchronous.len() >= 3);
+        let (top, bottom) = (
+            asynchronous[0].y,
+            asynchronous.last().map(|r| r.y + r.h).unwrap(),
+        );
         assert!(
-            qr.y < bottom && top < qr.y + qr.h,
-            "{qr:?} not beside the asynchronous sources ({top}–{bottom})"
+            q.y < bottom && top < q.y + q.h,
+            "{q:?} beside the asynchronous sources ({top}–{bottom})"
+        );
+        assert!(
+            n.rect(t.function).cy() < q.cy(),
+            "the function level with the synchronous callers, above"
+        );
+
+        let t = Topology::of(&bundled("async-retries-dlq"));
+        let n = Layout::of(&t, Orientation::Narrow);
+        let (s3, q) = (n.rect(t.sources[0].0), n.rect(t.queue.unwrap()));
+        assert!(
+            (s3.cy() - q.cy()).abs() < q.h,
+            "S3 {s3:?} level with its queue {q:?}"
         );
     }
 
