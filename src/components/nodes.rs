@@ -133,7 +133,21 @@ pub fn node_box(p: &NodeProps) -> Html {
             glyph(f.glyph, r.w - 12.0 - 22.0 * i as f64, -2.0, 1.0 - 0.6 * age)
         })
         .collect();
-    let flash_text = flashes.first().map(|f| html! { <text x={format!("{:.1}", r.w - 26.0)} y="-6" text-anchor="end" class="ls-flash-text">{glyph_label(f.glyph)}</text> });
+    // What the newest mark means, in words. On the function's tall box it sits inside, above
+    // the environment counts, on a card of its own: above the box it ran into the box over it
+    // on a phone (the narrow layout leaves 14 units between boxes).
+    let flash_text = flashes.first().map(|f| {
+        if matches!(node.kind, NodeKind::Function) {
+            let text = glyph_label(f.glyph);
+            let w = text.chars().count() as f64 * 6.3 + 8.0;
+            html! { <g class="ls-flash-card">
+                <rect x={format!("{:.1}", r.w - 6.0 - w)} y={format!("{:.1}", r.h - 33.0)} width={format!("{w:.1}")} height="14" rx="3" />
+                <text x={format!("{:.1}", r.w - 10.0)} y={format!("{:.1}", r.h - 23.0)} text-anchor="end" class="ls-flash-text">{text}</text>
+            </g> }
+        } else {
+            html! { <text x={format!("{:.1}", r.w - 26.0)} y="-6" text-anchor="end" class="ls-flash-text">{glyph_label(f.glyph)}</text> }
+        }
+    });
     let method_text = p.method.map(|m| m.label()).unwrap_or("every method");
     let label = format!(
         "{}, {}: {}. {}. Press Enter for details.",
