@@ -61,30 +61,42 @@ fn methods_short(s: &Service) -> &'static str {
 }
 
 /// What the shapes mean: method badges, token shapes and glyphs.
+#[derive(Properties, PartialEq)]
+pub struct LegendProps {
+    /// Unfolded (inside the `?` sheet) rather than a folded `<details>` under the diagram.
+    #[prop_or_default]
+    pub open: bool,
+}
+
 #[function_component(Legend)]
-pub fn legend() -> Html {
+pub fn legend(p: &LegendProps) -> Html {
     let token = |class: &'static str, shape: Html, text: &'static str| {
-        html! { <li><svg viewBox="-8 -8 16 16" class={classes!("ls-legend-svg", class)} aria-hidden="true">{shape}</svg>{text}</li> }
+        html! { <li><svg viewBox="-9 -8 18 16" class={classes!("ls-legend-svg", class)} aria-hidden="true">{shape}</svg>{text}</li> }
     };
     let mark = |class: &'static str, text: &'static str| {
         html! { <li><span class="ls-legend-mark"><span class={classes!("ls-mk", class)} /></span>{text}</li> }
     };
     let g = |gl: Glyph, text: &'static str| html! { <li><svg viewBox="-11 -11 22 22" class="ls-legend-svg" aria-hidden="true">{glyph(gl, 0.0, 0.0, 1.0)}</svg>{text}</li> };
+    // The token shapes match `tokens.rs`: capsules for what carries work, hollow capsules for
+    // answers; squares, circles and diamonds are kept for the methods.
+    let capsule = || html! { <rect x="-7" y="-4.5" width="14" height="9" rx="4.5" /> };
     html! {
-        <details class="ls-legend">
+        <details class="ls-legend" open={p.open}>
             <summary>{"Legend"}</summary>
             <ul>
                 <li><svg viewBox="0 0 54 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Synchronous, 7.0, 7.0)}</svg>{"synchronous: the caller waits (square, solid border)"}</li>
                 <li><svg viewBox="0 0 54 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Asynchronous, 7.0, 7.0)}</svg>{"asynchronous: queued, 202 at once (circle, dashed border)"}</li>
                 <li><svg viewBox="0 0 54 14" class="ls-legend-svg ls-wide" aria-hidden="true">{method_badge(Method::Polling, 7.0, 7.0)}</svg>{"polling: Lambda reads batches (diamond, dotted border)"}</li>
-                {token("ls-t-sync", html! { <circle r="5" class="ls-t-ring" /> }, "request")}
-                {token("ls-t-sync", html! { <circle r="5" /> }, "Invoke call (number: SDK send)")}
-                {token("ls-t-ok", html! { <path d="M0 -6L6 0L0 6L-6 0Z" /> }, "answer (status shown)")}
-                {token("ls-t-async", html! { <rect x="-5" y="-5" width="10" height="10" /> }, "event handed to Lambda's queue")}
-                {token("ls-t-async", html! { <circle r="5" /> }, "attempt (number: attempt)")}
-                {token("ls-t-bad", html! { <circle r="5" class="ls-t-ring" /> }, "failed event going back to wait for its retry")}
-                {token("ls-t-bad", html! { <rect x="-7" y="-4" width="14" height="8" /> }, "record or event for a DLQ / destination")}
-                {token("ls-t-dup", html! { <circle r="6" class="ls-t-ring ls-t-dash" /> }, "dashed ring: a duplicate delivery")}
+                {token("ls-t-sync", capsule(), "a request or an Invoke call, blue: synchronous (number: the SDK's send)")}
+                {token("ls-t-async", capsule(), "an event or an attempt, orange: asynchronous (number: the attempt)")}
+                {token("ls-t-poll", html! { <>
+                    <rect x="-5" y="-7" width="14" height="9" rx="4.5" /><rect x="-7" y="-5" width="14" height="9" rx="4.5" /><rect x="-9" y="-3" width="14" height="9" rx="4.5" />
+                </> }, "a batch leaving a queue or stream, green: polling (number: its size)")}
+                {token("ls-t-ok", html! { <rect x="-7" y="-4.5" width="14" height="9" rx="4.5" class="ls-t-hollow" /> }, "an answer: hollow, green for success, red for an error (its status beside it)")}
+                {token("ls-t-bad", html! { <path class="ls-t-ring" d="M 3.2 4.6 A 5.5 5.5 0 1 1 5 -2.4 M 1.8 -4.6 L 5 -2.4 L 5.6 1.2" /> }, "a failed event going back to wait for its retry")}
+                {token("ls-t-bad", html! { <rect x="-7" y="-4" width="14" height="8" /> }, "a record for a DLQ or a destination")}
+                {token("ls-t-dup", html! { <circle r="6.5" class="ls-t-ring ls-t-dash" /> }, "dashed ring around a message: a duplicate delivery")}
+                <li><span class="ls-legend-mark"><span class="ls-trail-sample" /></span>{"trail: where a message just came from; a ring where it lands"}</li>
                 {g(Glyph::Error, "function error")}
                 {g(Glyph::Timeout, "timeout")}
                 {g(Glyph::Throttle, "throttle (429)")}

@@ -44,12 +44,15 @@ pub fn help_sheet(p: &HelpProps) -> Html {
     html! {
         <div class="ls-help" role="dialog" aria-modal="true" aria-labelledby={title.clone()}>
             <div class="ls-help-card">
-                <button type="button" class="ls-btn ls-close" ref={close_ref} onclick={close} aria-label="Close keyboard help">{icon("close")}</button>
+                <button type="button" class="ls-btn ls-close" ref={close_ref} onclick={close} aria-label="Close keyboard help and legend">{icon("close")}</button>
                 <h2 id={title}>{"Keyboard"}</h2>
                 <p class="ls-hint">{"Shortcuts work while the player has focus (click it or Tab into it); they never affect the rest of the page."}</p>
                 <dl class="ls-keys">
                     { for KEYS.iter().map(|(k, v)| html! { <><dt><kbd>{*k}</kbd></dt><dd>{*v}</dd></> }) }
                 </dl>
+                // Every glyph of the diagram and the timeline, in every player (embeds have no
+                // legend of their own).
+                <super::catalog_strip::Legend open={true} />
             </div>
         </div>
     }

@@ -33,14 +33,21 @@ pub struct TokenProps {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A message's shape says what kind of thing travels, never the invocation method: squares,
+/// circles and diamonds are the method marks of boxes and badges (sync, async, poll), so no
+/// message uses them (issue 11: a square was also an event, a diamond an answer, a circle an
+/// attempt). The colour says the method or the outcome.
 enum Shape {
-    Circle,
-    Ring,
-    Diamond,
-    Square,
-    Triangle,
-    Envelope,
+    /// A filled capsule: something carrying work (a request, an Invoke, an event, an attempt).
+    Capsule,
+    /// A hollow capsule with a thick outline: an answer (its status beside it).
+    Answer,
+    /// A circular arrow: a failed event going back to wait for its retry.
+    RetryLoop,
+    /// A stack of capsules: a batch of messages or records, as one Invoke.
     Batch,
+    /// A record for a DLQ or a destination.
+    Envelope,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,14 +86,14 @@ fn style(t: &Token) -> (Shape, Colour, Option<String>) {
 #[allow(unreachable_patterns)]
 fn style_of(message: &Message) -> (Shape, Colour, Option<String>) {
     match message {
-        Message::Request => (Shape::Ring, Colour::Sync, None),
+        Message::Request => (Shape::Capsule, Colour::Sync, None),
         Message::Invoke { try_no } => (
-            Shape::Circle,
+            Shape::Capsule,
             Colour::Sync,
             (*try_no > 1).then(|| try_no.to_string()),
         ),
         Message::Response { status, .. } => (
-            Shape::Diamond,
+            Shape::Answer,
             if *status < 400 {
                 Colour::Ok
             } else {
@@ -94,13 +101,13 @@ fn style_of(message: &Message) -> (Shape, Colour, Option<String>) {
             },
             Some(status.to_string()),
         ),
-        Message::Accepted => (Shape::Square, Colour::Neutral, Some("202".into())),
-        Message::Event => (Shape::Square, Colour::Async, None),
+        Message::Accepted => (Shape::Answer, Colour::Neutral, Some("202".into())),
+        Message::Event => (Shape::Capsule, Colour::Async, None),
         Message::DeliveryAttempt { try_no } => {
-            (Shape::Triangle, Colour::Async, Some(try_no.to_string()))
+            (Shape::Capsule, Colour::Async, Some(try_no.to_string()))
         }
-        Message::Attempt { attempt } => (Shape::Circle, Colour::Async, Some(attempt.to_string())),
-        Message::RetryWait { .. } => (Shape::Ring, Colour::Bad, None),
+        Message::Attempt { attempt } => (Shape::Capsule, Colour::Async, Some(attempt.to_string())),
+        Message::RetryWait { .. } => (Shape::RetryLoop, Colour::Bad, None),
         Message::Record {
             target: FailureTargetKind::Destination,
             success: true,
@@ -117,14 +124,14 @@ fn style_of(message: &Message) -> (Shape, Colour, Option<String>) {
             }),
         ),
         Message::DeleteMessages { items } => {
-            (Shape::Ring, Colour::Ok, Some(items.len().to_string()))
+            (Shape::Answer, Colour::Ok, Some(items.len().to_string()))
         }
         Message::ToDeadLetterQueue | Message::FailureRecord { .. } => {
             (Shape::Envelope, Colour::Bad, None)
         }
-        Message::TaskToken => (Shape::Triangle, Colour::Neutral, None),
-        Message::Callback { .. } => (Shape::Diamond, Colour::Ok, None),
-        _ => (Shape::Circle, Colour::Poll, None),
+        Message::TaskToken => (Shape::Capsule, Colour::Neutral, None),
+        Message::Callback { .. } => (Shape::Answer, Colour::Ok, None),
+        _ => (Shape::Capsule, Colour::Poll, None),
     }
 }
 
@@ -409,9 +416,16 @@ fn draw(
             continue;
         }
         let col = css(*colour, dark);
-        if *shape == Shape::Ring {
+        if *shape == Shape::RetryLoop {
             ctx.set_stroke_style_str(col);
-            ctx.set_line_width(2.2);
+            ctx.set_line_width(2.4);
+            ctx.stroke();
+        } else if *shape == Shape::Answer {
+            // Hollow: the card's colour inside, a thick outline in the outcome's colour.
+            ctx.set_fill_style_str(if dark { "#1f1f26" } else { "#ffffff" });
+            ctx.fill();
+            ctx.set_stroke_style_str(col);
+            ctx.set_line_width(2.6);
             ctx.stroke();
         } else {
             ctx.set_fill_style_str(col);
@@ -457,65 +471,58 @@ fn draw(
 /// The same shapes from rectangles only (see [`CROWD`]); filled, never stroked. `r` is the
 /// token's radius in layout units.
 fn trace_blocky(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64, r: f64) {
-    let q = r - 1.0;
+    let (w, h) = (1.3 * r, 0.8 * r);
     match shape {
-        Shape::Circle => ctx.rect(x - q, y - q, 2.0 * q, 2.0 * q),
-        Shape::Ring => {
-            for (dx, dy, w, h) in [
-                (-q, -q, 2.0 * q, 2.0),
-                (-q, q - 2.0, 2.0 * q, 2.0),
-                (-q, -q, 2.0, 2.0 * q),
-                (q - 2.0, -q, 2.0, 2.0 * q),
+        Shape::Capsule => ctx.rect(x - w, y - h, 2.0 * w, 2.0 * h),
+        Shape::Answer | Shape::RetryLoop => {
+            for (dx, dy, rw, rh) in [
+                (-w, -h, 2.0 * w, 2.0),
+                (-w, h - 2.0, 2.0 * w, 2.0),
+                (-w, -h, 2.0, 2.0 * h),
+                (w - 2.0, -h, 2.0, 2.0 * h),
             ] {
-                ctx.rect(x + dx, y + dy, w, h);
+                ctx.rect(x + dx, y + dy, rw, rh);
             }
         }
-        Shape::Diamond => {
-            ctx.rect(x - r, y - 1.5, 2.0 * r, 3.0);
-            ctx.rect(x - 1.5, y - r, 3.0, 2.0 * r);
-        }
-        Shape::Square => ctx.rect(x - q, y - q, 2.0 * q, 2.0 * q),
-        Shape::Triangle => {
-            ctx.rect(x - q, y, 2.0 * q, q);
-            ctx.rect(x - q / 2.0, y - q, q, q);
-        }
-        Shape::Envelope => ctx.rect(x - r - 2.0, y - q / 2.0, 2.0 * r + 4.0, q),
+        Shape::Envelope => ctx.rect(x - r - 2.0, y - h, 2.0 * r + 4.0, 2.0 * h),
         Shape::Batch => {
-            ctx.rect(x - r, y - q + 2.0, 2.0 * r, 2.0 * q - 2.0);
-            ctx.rect(x - r + 2.0, y - q, 2.0 * r, 2.0);
+            ctx.rect(x - w, y - h + 2.0, 2.0 * w, 2.0 * h - 2.0);
+            ctx.rect(x - w + 2.0, y - h - 1.0, 2.0 * w, 2.0);
         }
     }
 }
 
+/// A capsule (a rounded bar) centred on (x, y), `w` and `h` its half width and half height.
+fn capsule(ctx: &CanvasRenderingContext2d, x: f64, y: f64, w: f64, h: f64) {
+    use std::f64::consts::{FRAC_PI_2, PI};
+    let (left, right) = (x - w + h, x + w - h);
+    ctx.move_to(left, y - h);
+    ctx.line_to(right, y - h);
+    let _ = ctx.arc(right, y, h, -FRAC_PI_2, FRAC_PI_2);
+    ctx.line_to(left, y + h);
+    let _ = ctx.arc(left, y, h, FRAC_PI_2, PI + FRAC_PI_2);
+    ctx.close_path();
+}
+
 fn trace_shape(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64, r: f64) {
+    let (w, h) = (1.3 * r, 0.8 * r);
     match shape {
-        Shape::Circle | Shape::Ring => {
-            ctx.move_to(x + r, y);
-            let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
-        }
-        Shape::Diamond => {
-            ctx.move_to(x, y - r - 1.0);
-            ctx.line_to(x + r + 1.0, y);
-            ctx.line_to(x, y + r + 1.0);
-            ctx.line_to(x - r - 1.0, y);
-            ctx.close_path();
-        }
-        Shape::Square => ctx.rect(x - r + 0.5, y - r + 0.5, 2.0 * r - 1.0, 2.0 * r - 1.0),
-        Shape::Triangle => {
-            ctx.move_to(x, y - r - 1.0);
-            ctx.line_to(x + r + 1.0, y + r);
-            ctx.line_to(x - r - 1.0, y + r);
-            ctx.close_path();
+        Shape::Capsule | Shape::Answer => capsule(ctx, x, y, w, h),
+        Shape::RetryLoop => {
+            // Most of a circle, with an arrowhead at its end: "round again".
+            use std::f64::consts::PI;
+            let (from, to) = (0.3 * PI, 1.85 * PI);
+            ctx.move_to(x + r * from.cos(), y + r * from.sin());
+            let _ = ctx.arc(x, y, r, from, to);
+            let (ex, ey) = (x + r * to.cos(), y + r * to.sin());
+            ctx.move_to(ex - 3.5, ey - 2.5);
+            ctx.line_to(ex, ey);
+            ctx.line_to(ex + 0.5, ey + 4.0);
         }
         Shape::Batch => {
-            // A stack of three cards: a batch is several messages travelling as one.
+            // Three cards: several messages travelling as one Invoke.
             for k in [4.0, 2.0, 0.0] {
-                ctx.rect(
-                    x - r - 2.0 + k,
-                    y - r + 1.0 - k,
-                    2.0 * r + 4.0,
-                    2.0 * r - 2.0,
-                );
+                capsule(ctx, x + k - 2.0, y - k + 1.0, w + 1.0, h);
             }
         }
         Shape::Envelope => {
