@@ -20,9 +20,7 @@ use lambdascope_sim::trace::Message;
 use lambdascope_sim::{Disposition, Input, Method, Run, Scenario, SimTime, TimedInput, Trace};
 use yew::Reducible;
 
-use crate::playback::{
-    speed_step, Session, TimeMap, GAP_MIN_MS, MAX_FRAME_MS, REDUCED_MOTION_STEP_MS,
-};
+use crate::playback::{speed_step, Cursor, Session, TimeMap, GAP_MIN_MS};
 
 /// The template: one function, one workload, one source per invocation method. Failure settings
 /// are the ones each method would have in a careful setup: a DLQ for the asynchronous events, a
@@ -435,13 +433,8 @@ pub fn shared_map(
 #[derive(Clone, Debug)]
 pub struct Clock {
     pub cmp: Rc<Comparison>,
-    pub at: SimTime,
-    pub screen: f64,
-    pub playing: bool,
-    pub speed: f64,
-    pub reduced_motion: bool,
-    last_wall: Option<f64>,
-    pending_ms: f64,
+    /// The same cursor as the player's, over the shared time map.
+    pub cursor: Cursor,
 }
 
 #[derive(Clone, Debug)]
@@ -469,105 +462,49 @@ impl Clock {
     pub fn new(cmp: Rc<Comparison>, reduced_motion: bool) -> Clock {
         Clock {
             cmp,
-            at: SimTime::ZERO,
-            screen: 0.0,
-            playing: false,
-            speed: COMPARE_SPEED,
-            reduced_motion,
-            last_wall: None,
-            pending_ms: 0.0,
+            cursor: Cursor::new(COMPARE_SPEED, false, reduced_motion),
         }
     }
 
-    fn seek(&mut self, t: SimTime) {
-        self.at = t.min(self.cmp.end());
-        self.screen = self.cmp.map.to_screen(self.at);
-        self.pending_ms = 0.0;
-    }
-
-    fn step(&mut self, dir: i32) {
-        let lanes = self.cmp.lanes.iter().map(|l| l.session.timeline());
-        let target = if dir > 0 {
-            lanes.filter_map(|tl| tl.next_event_time(self.at)).min()
-        } else {
-            lanes.filter_map(|tl| tl.prev_event_time(self.at)).max()
-        };
-        self.seek(target.unwrap_or(if dir > 0 {
-            self.cmp.end()
-        } else {
-            SimTime::ZERO
-        }));
-    }
-
     pub fn at_end(&self) -> bool {
-        self.at >= self.cmp.end()
+        self.cursor.at_end(&self.cmp.map)
     }
 
     pub fn apply(&mut self, a: ClockAction) {
+        let cmp = self.cmp.clone();
+        let map = &cmp.map;
+        // The three lanes' timelines: the cursor steps to the nearest event in any of them.
+        let lanes: Vec<&lambdascope_sim::Timeline> =
+            cmp.lanes.iter().map(|l| l.session.timeline()).collect();
         match a {
-            ClockAction::Tick { wall_ms } => {
-                if !self.playing {
-                    self.last_wall = None;
-                    return;
-                }
-                let dt = self
-                    .last_wall
-                    .map_or(0.0, |p| (wall_ms - p).clamp(0.0, MAX_FRAME_MS));
-                self.last_wall = Some(wall_ms);
-                if self.reduced_motion {
-                    self.pending_ms += dt * self.speed;
-                    if self.pending_ms >= REDUCED_MOTION_STEP_MS {
-                        self.step(1);
-                    }
-                } else {
-                    self.screen = (self.screen + dt * self.speed).min(self.cmp.map.end_screen());
-                    self.at = self.cmp.map.to_sim(self.screen);
-                }
-                if self.at_end() {
-                    self.playing = false;
-                    self.last_wall = None;
-                }
-            }
-            ClockAction::Toggle => {
-                if !self.playing && self.at_end() {
-                    self.seek(SimTime::ZERO);
-                }
-                self.playing = !self.playing;
-                self.last_wall = None;
-            }
+            ClockAction::Tick { wall_ms } => self.cursor.tick(map, lanes.as_slice(), wall_ms),
+            ClockAction::Toggle => self.cursor.toggle(map),
             ClockAction::Seek(t) => {
-                self.playing = false;
-                self.seek(t);
+                self.cursor.pause();
+                self.cursor.seek(map, t);
             }
             ClockAction::SeekScreen(x) => {
-                self.playing = false;
-                let t = self.cmp.map.to_sim(x);
-                self.seek(t);
+                self.cursor.pause();
+                self.cursor.seek(map, map.to_sim(x));
             }
             ClockAction::Step(dir) => {
-                self.playing = false;
-                self.step(dir);
+                self.cursor.pause();
+                self.cursor.step(map, lanes.as_slice(), dir);
             }
             ClockAction::Home => {
-                self.playing = false;
-                self.seek(SimTime::ZERO);
+                self.cursor.pause();
+                self.cursor.seek(map, SimTime::ZERO);
             }
             ClockAction::End => {
-                self.playing = false;
-                let end = self.cmp.end();
-                self.seek(end);
+                self.cursor.pause();
+                self.cursor.seek(map, map.end_sim());
             }
-            ClockAction::SpeedStep(dir) => self.speed = speed_step(self.speed, dir),
-            ClockAction::Load(cmp) => {
-                self.cmp = cmp;
-                self.seek(SimTime::ZERO);
-                self.playing = !self.reduced_motion;
-                self.last_wall = None;
+            ClockAction::SpeedStep(dir) => self.cursor.speed = speed_step(self.cursor.speed, dir),
+            ClockAction::Load(next) => {
+                self.cmp = next;
+                self.cursor.restart(&self.cmp.map);
             }
-            ClockAction::SetReducedMotion(on) => {
-                self.reduced_motion = on;
-                self.pending_ms = 0.0;
-            }
+            ClockAction::SetReducedMotion(on) => self.cursor.set_reduced_motion(on),
         }
     }
 }
@@ -803,24 +740,24 @@ mod tests {
         let mut seen = Vec::new();
         while !c.at_end() && seen.len() < 10_000 {
             c.apply(ClockAction::Step(1));
-            seen.push(c.at);
+            seen.push(c.cursor.at);
         }
         assert_eq!(&seen[..all.len() - 1], &all[1..]);
         c.apply(ClockAction::Step(-1));
-        assert!(c.at < cmp.end());
+        assert!(c.cursor.at < cmp.end());
         c.apply(ClockAction::Home);
         c.apply(ClockAction::SpeedStep(1));
         c.apply(ClockAction::SpeedStep(1));
         c.apply(ClockAction::Toggle);
         let mut wall = 0.0;
-        while c.playing && wall < 1e7 {
+        while c.cursor.playing && wall < 1e7 {
             wall += 16.7;
             c.apply(ClockAction::Tick { wall_ms: wall });
         }
-        assert!(c.at_end() && !c.playing);
+        assert!(c.at_end() && !c.cursor.playing);
         c.apply(ClockAction::Toggle);
         assert_eq!(
-            (c.at, c.playing),
+            (c.cursor.at, c.cursor.playing),
             (SimTime::ZERO, true),
             "play at the end starts over"
         );

@@ -227,7 +227,7 @@ pub struct Tour {
     /// Bumps whenever a beat is entered or replayed (the narration starts over).
     pub visit: u64,
     /// The learner's speed. A beat too long to watch at it plays faster ([`MAX_BEAT_WALL_MS`]);
-    /// `pb.speed` is the speed in use.
+    /// `pb.cursor.speed` is the speed in use.
     pub speed: f64,
 }
 
@@ -328,7 +328,7 @@ impl Tour {
     }
     /// The beat's animation is moving (not paused, not waiting).
     pub fn moving(&self) -> bool {
-        self.phase == Phase::Playing && self.pb.playing
+        self.phase == Phase::Playing && self.pb.cursor.playing
     }
 
     fn enter(&mut self, beat: usize, play: bool) {
@@ -357,7 +357,7 @@ impl Tour {
 
     /// The beat plays faster than the learner's speed because it is long.
     pub fn fast_forward(&self) -> bool {
-        self.pb.speed > self.speed * 1.000_001
+        self.pb.cursor.speed > self.speed * 1.000_001
     }
 
     /// Plays the beat from its start.
@@ -386,7 +386,7 @@ impl Tour {
                 if self.phase == Phase::Playing {
                     self.pb.apply(Action::Tick { wall_ms });
                     // Stop exactly where the beat's condition is met, even if the frame overshot.
-                    if self.pb.at >= self.planned().reached {
+                    if self.pb.cursor.at >= self.planned().reached {
                         self.finish();
                     }
                 }
@@ -449,10 +449,10 @@ impl Tour {
                 }
             }
             Step::SetReducedMotion(on) => {
-                let was = self.pb.playing;
+                let was = self.pb.cursor.playing;
                 self.pb.apply(Action::SetReducedMotion(on));
                 // Switching reduced motion on pauses the player; a lesson keeps going, by steps.
-                if was && self.phase == Phase::Playing && !self.pb.playing {
+                if was && self.phase == Phase::Playing && !self.pb.cursor.playing {
                     self.pb.apply(Action::Play);
                 }
             }
@@ -493,7 +493,7 @@ pub fn transcript(t: &Tour) -> Vec<Section> {
             let upto = if i < t.beat {
                 planned.reached
             } else {
-                t.pb.at.min(planned.reached)
+                t.pb.cursor.at.min(planned.reached)
             };
             let played = i < t.beat || t.phase == Phase::Done;
             let run = &t.plan.runs[planned.run];
@@ -784,7 +784,10 @@ mod tests {
         while t.phase == Phase::Playing && frames < 200_000 {
             *wall += 16.7;
             t.apply(Step::Tick { wall_ms: *wall });
-            assert!(t.pb.at <= t.planned().reached, "never past the beat's end");
+            assert!(
+                t.pb.cursor.at <= t.planned().reached,
+                "never past the beat's end"
+            );
             frames += 1;
         }
         frames
@@ -827,10 +830,10 @@ mod tests {
         // that answers it plays the two-minute wait and attempt 3.
         let mut t = Tour::new(l, &s, 3, false).unwrap();
         assert_eq!(t.phase, Phase::Ask);
-        assert!(!t.pb.playing);
+        assert!(!t.pb.cursor.playing);
         let starts = t.plan.beats[3].starts;
         assert!(starts > SimTime(60_000), "after the first retry wait");
-        assert_eq!(t.pb.at, starts);
+        assert_eq!(t.pb.cursor.at, starts);
         // Continue and Replay do nothing until the question is answered.
         t.apply(Step::Continue);
         t.apply(Step::Replay);
@@ -846,21 +849,21 @@ mod tests {
         );
         assert_eq!(t.phase, Phase::Done);
         assert_eq!(
-            t.pb.at,
+            t.pb.cursor.at,
             t.planned().reached,
             "it stops exactly where the beat is reached"
         );
         // The answer is revealed when what it asks about has been shown: attempt 3 has failed.
         let shown = &t.pb.session.timeline().trace;
         let third_failed = shown.iter().any(|e| {
-            e.at <= t.pb.at
+            e.at <= t.pb.cursor.at
                 && matches!(
                     &e.kind,
                     lambdascope_sim::Trace::AttemptFinished { attempt: 3, .. }
                 )
         });
         assert!(third_failed, "attempt 3 has finished by the reveal");
-        assert!(!t.pb.playing);
+        assert!(!t.pb.cursor.playing);
         assert_eq!(
             t.given(),
             Some(&Given {
@@ -870,7 +873,7 @@ mod tests {
         );
         // Try again: asked again at the beat's start; a right answer this time.
         t.apply(Step::Retry);
-        assert_eq!((t.phase, t.pb.at), (Phase::Ask, t.planned().starts));
+        assert_eq!((t.phase, t.pb.cursor.at), (Phase::Ask, t.planned().starts));
         t.apply(Step::Answer(" 3 ".into()));
         play_out(&mut t, &mut wall);
         assert!(t.given().unwrap().right);
@@ -878,21 +881,27 @@ mod tests {
         // Back: the previous beat, which has no question, paused at its start.
         t.apply(Step::Back);
         assert_eq!(
-            (t.beat, t.phase, t.pb.at),
+            (t.beat, t.phase, t.pb.cursor.at),
             (2, Phase::Ready, t.plan.beats[2].starts)
         );
         // Continue plays it; Continue while playing jumps to the beat's end.
         t.apply(Step::Continue);
         assert_eq!(t.phase, Phase::Playing);
         t.apply(Step::Continue);
-        assert_eq!((t.phase, t.pb.at), (Phase::Done, t.plan.beats[2].reached));
+        assert_eq!(
+            (t.phase, t.pb.cursor.at),
+            (Phase::Done, t.plan.beats[2].reached)
+        );
         // Replay starts it over.
         t.apply(Step::Replay);
-        assert_eq!((t.phase, t.pb.at), (Phase::Playing, t.plan.beats[2].starts));
+        assert_eq!(
+            (t.phase, t.pb.cursor.at),
+            (Phase::Playing, t.plan.beats[2].starts)
+        );
         t.apply(Step::Continue);
         // Continue from its end: the next beat asks its question again before playing.
         t.apply(Step::Continue);
-        assert_eq!((t.beat, t.phase, t.pb.at), (3, Phase::Ask, starts));
+        assert_eq!((t.beat, t.phase, t.pb.cursor.at), (3, Phase::Ask, starts));
         t.apply(Step::SkipQuestion);
         assert_eq!(t.phase, Phase::Playing);
     }
@@ -928,9 +937,9 @@ mod tests {
             }
             play_out(&mut t, &mut wall);
             assert_eq!(t.phase, Phase::Done);
-            assert_eq!(t.pb.at, t.planned().reached);
+            assert_eq!(t.pb.cursor.at, t.planned().reached);
             // The scene at the beat's end has seen the event that reached it.
-            let scene = t.pb.session.timeline().scene_at(t.pb.at);
+            let scene = t.pb.session.timeline().scene_at(t.pb.cursor.at);
             assert!(scene.events_seen > 0);
             seen.push(t.beat);
             if t.finished() {
@@ -959,18 +968,18 @@ mod tests {
             }
             let start = wall;
             play_out(&mut t, &mut wall);
-            assert_eq!(t.pb.at, t.planned().reached);
+            assert_eq!(t.pb.cursor.at, t.planned().reached);
             let took = wall - start;
             if t.fast_forward() {
                 assert!(t.needed_speed() > t.speed);
                 // Within the cap, unless even the fastest speed cannot make it.
                 assert!(
-                    took <= MAX_BEAT_WALL_MS * 1.05 || t.pb.speed == MAX_SPEED,
+                    took <= MAX_BEAT_WALL_MS * 1.05 || t.pb.cursor.speed == MAX_SPEED,
                     "beat {b}: {took} ms at {}",
-                    t.pb.speed
+                    t.pb.cursor.speed
                 );
             } else {
-                assert_eq!(t.pb.speed, t.speed);
+                assert_eq!(t.pb.cursor.speed, t.speed);
             }
         }
         assert!(
@@ -981,7 +990,7 @@ mod tests {
         t.apply(Step::GoTo(0));
         t.apply(Step::SpeedStep(1));
         let up = crate::playback::speed_step(crate::playback::DEFAULT_SPEED, 1);
-        assert_eq!((t.speed, t.pb.speed), (up, up));
+        assert_eq!((t.speed, t.pb.cursor.speed), (up, up));
     }
 
     /// Issue 11: hops are slowed so a person can follow them, and the default speed is chosen so
@@ -1024,9 +1033,9 @@ mod tests {
         while t.phase == Phase::Playing && wall < 600_000.0 {
             wall += 16.7;
             t.apply(Step::Tick { wall_ms: wall });
-            shown.push(t.pb.at);
+            shown.push(t.pb.cursor.at);
         }
-        assert_eq!(t.pb.at, t.planned().reached);
+        assert_eq!(t.pb.cursor.at, t.planned().reached);
         assert!(shown.len() > 3);
         assert!(
             shown.iter().all(|at| instants.contains(at)),
@@ -1039,16 +1048,16 @@ mod tests {
         let (l, s) = lesson("async-retries");
         let t = Tour::new(l.clone(), &s, 2, false).unwrap();
         assert_eq!((t.beat, t.phase), (2, Phase::Ready));
-        assert_eq!(t.pb.at, t.plan.beats[2].starts);
+        assert_eq!(t.pb.cursor.at, t.plan.beats[2].starts);
         assert!(
-            t.pb.at > SimTime(2_000),
+            t.pb.cursor.at > SimTime(2_000),
             "beat 3 starts after attempt 1 has failed"
         );
         // A beat with a question lands on its question.
         let asked = Tour::new(l.clone(), &s, 3, false).unwrap();
         assert_eq!((asked.beat, asked.phase), (3, Phase::Ask));
-        assert_eq!(asked.pb.at, asked.plan.beats[3].starts);
-        assert!(!t.pb.playing);
+        assert_eq!(asked.pb.cursor.at, asked.plan.beats[3].starts);
+        assert!(!t.pb.cursor.playing);
         // Out of range is clamped to the last beat.
         let last = Tour::new(l, &s, 99, false).unwrap();
         assert_eq!(last.beat, last.beats() - 1);
@@ -1146,7 +1155,10 @@ source = "L-APIGW-ERR"
         assert_eq!(mid.phase, Phase::Playing);
         let sections = transcript(&mid);
         assert!(!sections[1].rows.is_empty(), "{:?}", sections[1]);
-        assert!(sections[1].rows.iter().all(|(at, _)| *at <= mid.pb.at));
+        assert!(sections[1]
+            .rows
+            .iter()
+            .all(|(at, _)| *at <= mid.pb.cursor.at));
         assert!(sections[1].rows.len() < transcript(&t)[1].rows.len());
         // On to beat 4: its question and the answer given are in the transcript.
         t.apply(Step::Continue); // beat 3 plays

@@ -28,6 +28,7 @@ pub mod course;
 pub mod embed;
 pub mod export;
 pub mod hooks;
+pub mod keymap;
 pub mod layout;
 pub mod metrics;
 pub mod mount;

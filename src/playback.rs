@@ -433,10 +433,11 @@ impl Session {
     }
 }
 
-/// The player's state: the run being shown and the cursor over it.
-#[derive(Clone, Debug)]
-pub struct Playback {
-    pub session: Rc<Session>,
+/// The playback clock: the cursor over a run's screen axis and how it moves. One type for the
+/// player, the lesson tour (through its [`Playback`]) and the comparison ([`crate::compare::Clock`],
+/// three lanes on one clock): each used to carry its own copy of this arithmetic (issue 11).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
     /// The instant shown (authoritative).
     pub at: SimTime,
     /// `at` on the screen axis; while playing it advances continuously.
@@ -448,6 +449,150 @@ pub struct Playback {
     last_wall: Option<f64>,
     /// Reduced motion: wall ms accumulated toward the next event step.
     pending_ms: f64,
+}
+
+/// The instants a cursor steps between: a run's events, or the events of several lanes.
+pub trait EventTimes {
+    /// The first event strictly after `t`.
+    fn next_event_time(&self, t: SimTime) -> Option<SimTime>;
+    /// The last event strictly before `t`.
+    fn prev_event_time(&self, t: SimTime) -> Option<SimTime>;
+}
+
+impl EventTimes for Timeline {
+    fn next_event_time(&self, t: SimTime) -> Option<SimTime> {
+        Timeline::next_event_time(self, t)
+    }
+    fn prev_event_time(&self, t: SimTime) -> Option<SimTime> {
+        Timeline::prev_event_time(self, t)
+    }
+}
+
+/// Several lanes on one clock: the nearest event in any of them.
+impl EventTimes for [&Timeline] {
+    fn next_event_time(&self, t: SimTime) -> Option<SimTime> {
+        self.iter().filter_map(|tl| tl.next_event_time(t)).min()
+    }
+    fn prev_event_time(&self, t: SimTime) -> Option<SimTime> {
+        self.iter().filter_map(|tl| tl.prev_event_time(t)).max()
+    }
+}
+
+impl Cursor {
+    pub fn new(speed: f64, playing: bool, reduced_motion: bool) -> Cursor {
+        Cursor {
+            at: SimTime::ZERO,
+            screen: 0.0,
+            playing,
+            speed,
+            reduced_motion,
+            last_wall: None,
+            pending_ms: 0.0,
+        }
+    }
+
+    pub fn at_end(&self, map: &TimeMap) -> bool {
+        self.at >= map.end_sim()
+    }
+
+    /// Shows instant `t` (clamped to the run), without changing whether it plays.
+    pub fn seek(&mut self, map: &TimeMap, t: SimTime) {
+        let t = t.min(map.end_sim());
+        self.at = t;
+        self.screen = map.to_screen(t);
+        self.pending_ms = 0.0;
+    }
+
+    /// To the next (+1) or previous (−1) event instant, or the run's end or start if none.
+    pub fn step<E: EventTimes + ?Sized>(&mut self, map: &TimeMap, events: &E, dir: i32) {
+        let target = if dir > 0 {
+            events.next_event_time(self.at)
+        } else {
+            events.prev_event_time(self.at)
+        };
+        match target {
+            Some(t) => self.seek(map, t),
+            None if dir > 0 => self.seek(map, map.end_sim()),
+            None => self.seek(map, SimTime::ZERO),
+        }
+    }
+
+    /// A display frame at `wall_ms`: advance by the wall time since the last frame (at most
+    /// [`MAX_FRAME_MS`]) × speed on the screen axis, or, with reduced motion, one event at a time.
+    pub fn tick<E: EventTimes + ?Sized>(&mut self, map: &TimeMap, events: &E, wall_ms: f64) {
+        if !self.playing {
+            self.last_wall = None;
+            return;
+        }
+        let dt = match self.last_wall {
+            Some(prev) => (wall_ms - prev).clamp(0.0, MAX_FRAME_MS),
+            None => 0.0,
+        };
+        self.last_wall = Some(wall_ms);
+        if self.reduced_motion {
+            // No tweening: the scene changes only at event instants.
+            self.pending_ms += dt * self.speed;
+            if self.pending_ms >= REDUCED_MOTION_STEP_MS {
+                self.pending_ms = 0.0;
+                self.step(map, events, 1);
+            }
+        } else {
+            self.screen = (self.screen + dt * self.speed).min(map.end_screen());
+            self.at = map.to_sim(self.screen);
+        }
+        if self.at_end(map) {
+            self.playing = false;
+            self.last_wall = None;
+        }
+    }
+
+    /// Plays (from the start again when at the end).
+    pub fn play(&mut self, map: &TimeMap) {
+        if self.at_end(map) {
+            self.seek(map, SimTime::ZERO);
+        }
+        self.playing = true;
+        self.last_wall = None;
+    }
+
+    pub fn pause(&mut self) {
+        self.playing = false;
+        self.last_wall = None;
+    }
+
+    pub fn toggle(&mut self, map: &TimeMap) {
+        if self.playing {
+            self.pause();
+        } else {
+            self.play(map);
+        }
+    }
+
+    /// From the start of a new run: playing unless motion is reduced.
+    pub fn restart(&mut self, map: &TimeMap) {
+        self.seek(map, SimTime::ZERO);
+        self.playing = !self.reduced_motion;
+        self.last_wall = None;
+    }
+
+    /// `prefers-reduced-motion` changed: switching it on pauses.
+    pub fn set_reduced_motion(&mut self, on: bool) {
+        if on != self.reduced_motion {
+            self.reduced_motion = on;
+            self.pending_ms = 0.0;
+            if on {
+                self.pause();
+            }
+        }
+    }
+}
+
+/// The player's state: the run being shown and the cursor over it.
+#[derive(Clone, Debug)]
+pub struct Playback {
+    pub session: Rc<Session>,
+    /// Where the cursor is and how it moves.
+    pub cursor: Cursor,
     next_generation: u64,
     /// What the last parameter edit could not keep (injected faults naming a source the edit
     /// removed), said in the player until the next edit or load.
@@ -512,51 +657,33 @@ impl Playback {
         let next_generation = session.generation + 1;
         Playback {
             session,
-            at: SimTime::ZERO,
-            screen: 0.0,
-            playing: !reduced_motion,
-            speed: DEFAULT_SPEED,
-            reduced_motion,
-            last_wall: None,
-            pending_ms: 0.0,
+            cursor: Cursor::new(DEFAULT_SPEED, !reduced_motion, reduced_motion),
             next_generation,
             edit_notice: None,
         }
     }
 
     pub fn at_end(&self) -> bool {
-        self.at >= self.session.map.end_sim()
+        self.cursor.at_end(&self.session.map)
     }
 
     /// Fraction of the run shown so far, on the screen axis (for the scrubber).
     pub fn fraction(&self) -> f64 {
         let end = self.session.map.end_screen();
         if end > 0.0 {
-            (self.screen / end).clamp(0.0, 1.0)
+            (self.cursor.screen / end).clamp(0.0, 1.0)
         } else {
             0.0
         }
     }
 
     fn seek(&mut self, t: SimTime) {
-        let t = t.min(self.session.map.end_sim());
-        self.at = t;
-        self.screen = self.session.map.to_screen(t);
-        self.pending_ms = 0.0;
+        self.cursor.seek(&self.session.map, t);
     }
 
     fn step(&mut self, dir: i32) {
-        let tl = self.session.timeline();
-        let target = if dir > 0 {
-            tl.next_event_time(self.at)
-        } else {
-            tl.prev_event_time(self.at)
-        };
-        match target {
-            Some(t) => self.seek(t),
-            None if dir > 0 => self.seek(self.session.map.end_sim()),
-            None => self.seek(SimTime::ZERO),
-        }
+        let s = &self.session;
+        self.cursor.step(&s.map, s.timeline(), dir);
     }
 
     /// The next event (its number) a source produces after the cursor, and when.
@@ -564,7 +691,7 @@ impl Playback {
         // The trace is in time order: skip the past by bisection (the inject panel asks on every
         // render, and a one-hour run has hundreds of thousands of events before a late cursor).
         let trace = &self.session.timeline().trace;
-        let from = trace.partition_point(|e| e.at <= self.at);
+        let from = trace.partition_point(|e| e.at <= self.cursor.at);
         trace[from..].iter().find_map(|e| match &e.kind {
             Trace::EventCreated {
                 event,
@@ -582,78 +709,43 @@ impl Playback {
     }
 
     fn tick(&mut self, wall_ms: f64) {
-        if !self.playing {
-            self.last_wall = None;
-            return;
-        }
-        let dt = match self.last_wall {
-            Some(prev) => (wall_ms - prev).clamp(0.0, MAX_FRAME_MS),
-            None => 0.0,
-        };
-        self.last_wall = Some(wall_ms);
-        if self.reduced_motion {
-            // No tweening: the scene changes only at event instants.
-            self.pending_ms += dt * self.speed;
-            if self.pending_ms >= REDUCED_MOTION_STEP_MS {
-                self.pending_ms = 0.0;
-                self.step(1);
-            }
-        } else {
-            self.screen = (self.screen + dt * self.speed).min(self.session.map.end_screen());
-            self.at = self.session.map.to_sim(self.screen);
-        }
-        if self.at_end() {
-            self.playing = false;
-            self.last_wall = None;
-        }
+        let s = &self.session;
+        self.cursor.tick(&s.map, s.timeline(), wall_ms);
     }
 
     /// The reducer as a plain function, for native tests.
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::Play => {
-                if self.at_end() {
-                    self.seek(SimTime::ZERO);
-                }
-                self.playing = true;
-                self.last_wall = None;
-            }
-            Action::Pause => {
-                self.playing = false;
-                self.last_wall = None;
-            }
-            Action::Toggle => self.apply(if self.playing {
-                Action::Pause
-            } else {
-                Action::Play
-            }),
+            Action::Play => self.cursor.play(&self.session.map),
+            Action::Pause => self.cursor.pause(),
+            Action::Toggle => self.cursor.toggle(&self.session.map),
             Action::Tick { wall_ms } => self.tick(wall_ms),
             Action::Seek(t) => {
-                self.playing = false;
+                self.cursor.pause();
                 self.seek(t);
             }
             Action::SeekScreen(x) => {
-                self.playing = false;
+                self.cursor.pause();
                 let t = self.session.map.to_sim(x);
                 self.seek(t);
             }
             Action::Step(dir) => {
-                self.playing = false;
+                self.cursor.pause();
                 self.step(dir);
             }
             Action::Home => {
-                self.playing = false;
+                self.cursor.pause();
                 self.seek(SimTime::ZERO);
             }
             Action::End => {
-                self.playing = false;
+                self.cursor.pause();
                 self.seek(self.session.map.end_sim());
             }
-            Action::SetSpeed(s) => self.speed = s.clamp(MIN_SPEED, MAX_SPEED),
-            Action::SpeedStep(dir) => self.speed = speed_step(self.speed, dir),
+            Action::SetSpeed(s) => self.cursor.speed = s.clamp(MIN_SPEED, MAX_SPEED),
+            Action::SpeedStep(dir) => self.cursor.speed = speed_step(self.cursor.speed, dir),
             Action::Inject(input) => {
                 let g = self.new_generation();
-                let at = self.at;
+                let at = self.cursor.at;
                 self.session = Rc::new(self.session.fork(g, at, input));
                 self.seek(at);
             }
@@ -667,7 +759,7 @@ impl Playback {
                     s.seed,
                     Vec::new(),
                 ));
-                self.playing = false;
+                self.cursor.pause();
                 self.seek(SimTime::ZERO);
             }
             Action::PoisonNext => {
@@ -679,7 +771,7 @@ impl Playback {
                     file.function.poison_items.push(event);
                 }
                 if let Ok(scenario) = Scenario::from_file(file) {
-                    let (at, g) = (self.at, self.new_generation());
+                    let (at, g) = (self.cursor.at, self.new_generation());
                     let s = &self.session;
                     self.session = Rc::new(Session::new(
                         g,
@@ -691,16 +783,7 @@ impl Playback {
                     self.seek(at);
                 }
             }
-            Action::SetReducedMotion(on) => {
-                if on != self.reduced_motion {
-                    self.reduced_motion = on;
-                    self.pending_ms = 0.0;
-                    if on {
-                        self.playing = false;
-                        self.last_wall = None;
-                    }
-                }
-            }
+            Action::SetReducedMotion(on) => self.cursor.set_reduced_motion(on),
             Action::Edit(scenario) => {
                 let (kept, dropped) = keep_inputs(self.session.inputs(), &scenario);
                 self.edit_notice = (!dropped.is_empty()).then(|| {
@@ -726,9 +809,7 @@ impl Playback {
                     self.session.seed,
                 );
                 self.session = Rc::new(Session::new(g, bundled, *scenario, seed, kept));
-                self.seek(SimTime::ZERO);
-                self.playing = !self.reduced_motion;
-                self.last_wall = None;
+                self.cursor.restart(&self.session.map);
             }
             Action::Load {
                 bundled,
@@ -738,9 +819,7 @@ impl Playback {
                 self.edit_notice = None;
                 let g = self.new_generation();
                 self.session = Rc::new(Session::new(g, bundled, *scenario, seed, Vec::new()));
-                self.seek(SimTime::ZERO);
-                self.playing = !self.reduced_motion;
-                self.last_wall = None;
+                self.cursor.restart(&self.session.map);
             }
         }
     }
@@ -937,7 +1016,7 @@ mod tests {
         let mut seen = Vec::new();
         while !pb.at_end() && seen.len() < 1000 {
             pb.apply(Action::Step(1));
-            seen.push(pb.at);
+            seen.push(pb.cursor.at);
         }
         assert_eq!(
             &seen[..distinct.len() - 1],
@@ -946,8 +1025,8 @@ mod tests {
         );
         pb.apply(Action::Seek(SimTime(62_420)));
         pb.apply(Action::Step(-1));
-        assert!(pb.at < SimTime(62_420) && distinct.contains(&pb.at));
-        assert!(!pb.playing, "stepping pauses");
+        assert!(pb.cursor.at < SimTime(62_420) && distinct.contains(&pb.cursor.at));
+        assert!(!pb.cursor.playing, "stepping pauses");
     }
 
     #[test]
@@ -956,27 +1035,27 @@ mod tests {
         let mut wall = 0.0;
         played.apply(Action::SetSpeed(1.0));
         played.apply(Action::Play);
-        while played.at < SimTime(62_500) && played.playing {
+        while played.cursor.at < SimTime(62_500) && played.cursor.playing {
             played.apply(Action::Tick { wall_ms: wall });
             wall += 16.7;
         }
-        let at = played.at;
+        let at = played.cursor.at;
         let mut sought = async_failure();
         sought.apply(Action::Seek(SimTime(200_000)));
         sought.apply(Action::Seek(at));
         let tl = played.session.timeline();
         assert_eq!(
             tl.scene_at(at),
-            sought.session.timeline().scene_at(sought.at)
+            sought.session.timeline().scene_at(sought.cursor.at)
         );
-        assert!((played.screen - sought.screen).abs() < 1.0);
+        assert!((played.cursor.screen - sought.cursor.screen).abs() < 1.0);
         // Scrubbing to a screen position twice gives the same instant.
         let mut a = async_failure();
         a.apply(Action::SeekScreen(4_321.5));
-        let first = a.at;
+        let first = a.cursor.at;
         a.apply(Action::SeekScreen(100.0));
         a.apply(Action::SeekScreen(4_321.5));
-        assert_eq!(a.at, first);
+        assert_eq!(a.cursor.at, first);
     }
 
     #[test]
@@ -987,7 +1066,7 @@ mod tests {
         pb.apply(Action::Inject(Input::Throttle { for_ms: 10_000 }));
         assert_ne!(pb.session.generation, before.generation);
         assert_eq!(
-            pb.at,
+            pb.cursor.at,
             SimTime(500),
             "the cursor stays where the fault was injected"
         );
@@ -1007,7 +1086,7 @@ mod tests {
         pb.apply(Action::Reset);
         assert!(pb.session.inputs().is_empty());
         assert_eq!(pb.session.timeline().trace, before.timeline().trace);
-        assert_eq!(pb.at, SimTime::ZERO);
+        assert_eq!(pb.cursor.at, SimTime::ZERO);
     }
 
     #[test]
@@ -1019,7 +1098,7 @@ mod tests {
         assert!(when > SimTime(2_500));
         let before = pb.session.clone();
         pb.apply(Action::PoisonNext);
-        assert_eq!(pb.at, SimTime(2_500));
+        assert_eq!(pb.cursor.at, SimTime(2_500));
         assert_eq!(pb.session.scenario.file.function.poison_items, vec![event]);
         let (old, new) = (&before.timeline().trace, &pb.session.timeline().trace);
         let k = old.iter().take_while(|e| e.at < when).count();
@@ -1049,7 +1128,7 @@ mod tests {
             .unwrap()
             .1;
         let mut pb = Playback::new(None, Scenario::parse("a.toml", text).unwrap(), 1, true);
-        assert!(!pb.playing);
+        assert!(!pb.cursor.playing);
         let times: Vec<SimTime> = pb.session.timeline().trace.iter().map(|e| e.at).collect();
         pb.apply(Action::Play);
         let mut wall = 0.0;
@@ -1057,12 +1136,12 @@ mod tests {
             pb.apply(Action::Tick { wall_ms: wall });
             wall += 16.7;
             assert!(
-                pb.at == SimTime::ZERO || times.contains(&pb.at) || pb.at_end(),
+                pb.cursor.at == SimTime::ZERO || times.contains(&pb.cursor.at) || pb.at_end(),
                 "{:?} is not an event instant",
-                pb.at
+                pb.cursor.at
             );
         }
-        assert!(pb.at > SimTime::ZERO, "it still advances");
+        assert!(pb.cursor.at > SimTime::ZERO, "it still advances");
     }
 
     #[test]
@@ -1071,15 +1150,15 @@ mod tests {
         pb.apply(Action::End);
         assert!(pb.at_end());
         pb.apply(Action::Play);
-        assert_eq!(pb.at, SimTime::ZERO);
-        assert!(pb.playing);
+        assert_eq!(pb.cursor.at, SimTime::ZERO);
+        assert!(pb.cursor.playing);
         pb.apply(Action::SetSpeed(100.0));
         let mut wall = 0.0;
-        while pb.playing && wall < 100_000.0 {
+        while pb.cursor.playing && wall < 100_000.0 {
             pb.apply(Action::Tick { wall_ms: wall });
             wall += 16.7;
         }
-        assert!(pb.at_end() && !pb.playing);
+        assert!(pb.at_end() && !pb.cursor.playing);
     }
 
     #[test]

@@ -76,7 +76,7 @@ fn compare_inner(p: &InnerProps) -> Html {
         let d = d.clone();
         Callback::from(move |t: f64| d.dispatch(ClockAction::Tick { wall_ms: t }))
     };
-    use_animation_frame(clock.playing, tick);
+    use_animation_frame(clock.cursor.playing, tick);
     let send = |a: ClockAction| {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(a.clone()))
@@ -84,33 +84,20 @@ fn compare_inner(p: &InnerProps) -> Html {
     let on_key = {
         let d = d.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let tag = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .map(|el| el.tag_name().to_ascii_lowercase())
-                .unwrap_or_default();
-            if e.ctrl_key()
-                || e.meta_key()
-                || e.alt_key()
-                || matches!(tag.as_str(), "input" | "select" | "textarea")
-            {
-                return;
-            }
-            let pressable = matches!(tag.as_str(), "button" | "a" | "summary");
-            let act = |a: ClockAction| {
-                e.prevent_default();
-                d.dispatch(a);
+            use crate::keymap::{claim, read, Key};
+            let Some(key) = read(&e) else { return };
+            let action = match key {
+                Key::PlayPause => ClockAction::Toggle,
+                Key::Forward => ClockAction::Step(1),
+                Key::Back => ClockAction::Step(-1),
+                Key::Start => ClockAction::Home,
+                Key::End => ClockAction::End,
+                Key::Faster => ClockAction::SpeedStep(1),
+                Key::Slower => ClockAction::SpeedStep(-1),
+                Key::Replay | Key::Transcript | Key::Help | Key::Escape => return,
             };
-            match e.key().as_str() {
-                " " if !pressable => act(ClockAction::Toggle),
-                "ArrowRight" => act(ClockAction::Step(1)),
-                "ArrowLeft" => act(ClockAction::Step(-1)),
-                "Home" => act(ClockAction::Home),
-                "End" => act(ClockAction::End),
-                "+" | "=" => act(ClockAction::SpeedStep(1)),
-                "-" | "_" => act(ClockAction::SpeedStep(-1)),
-                _ => {}
-            }
+            claim(&e);
+            d.dispatch(action);
         })
     };
     let c = &*clock;
@@ -143,14 +130,14 @@ fn compare_inner(p: &InnerProps) -> Html {
         html! {
             <section class={classes!("ls-lane", method_class(lane.method))} aria-label={format!("{} lane", method_title(lane.method))} data-method={lane.method.label()}>
                 <h3>{format!("{} · {}", method_title(lane.method), lane.summary.source)}</h3>
-                <Stage session={Shared(lane.session.clone())} at={c.at} instance={p.instance * 8 + i as u32 + 1} map={map.clone()} max_scale={1.6} gap_note={false} />
+                <Stage session={Shared(lane.session.clone())} at={c.cursor.at} instance={p.instance * 8 + i as u32 + 1} map={map.clone()} max_scale={1.6} gap_note={false} />
             </section>
         }
     });
     html! {
         <div class={classes!("ls-player", "ls-compare", p.reduced.then_some("ls-reduced"))} tabindex="0" onkeydown={on_key}
              aria-label="Comparison: the same events through three invocation methods. Keys: Space play or pause, ← → step, Home End."
-             data-ls-playing={c.playing.to_string()} data-fault={cmp.fault.slug()}>
+             data-ls-playing={c.cursor.playing.to_string()} data-fault={cmp.fault.slug()}>
             <header class="ls-compare-head">
                 <h2>{"The same work, three ways"}</h2>
                 <p>{"Six events, in two bursts of three ten seconds apart, reach the same function through API Gateway (the client waits), S3 (Lambda queues the event and retries) and an SQS queue (Lambda polls it in batches). Choose what goes wrong; all three run with it on one clock."}</p>
@@ -159,19 +146,19 @@ fn compare_inner(p: &InnerProps) -> Html {
             <div class="ls-controls" role="toolbar" aria-label="Playback">
                 <button type="button" class="ls-btn" onclick={send(ClockAction::Home)} aria-label="To the start" title="To the start (Home)">{icon("reset")}</button>
                 <button type="button" class="ls-btn" onclick={send(ClockAction::Step(-1))} aria-label="Step back one event" title="Step back one event (←)">{icon("back")}</button>
-                <button type="button" class="ls-btn ls-primary" onclick={send(ClockAction::Toggle)} data-ls="play" aria-label={if c.playing { "Pause" } else { "Play" }}
-                    title="Play or pause (Space)">{icon(if c.playing { "pause" } else { "play" })}</button>
+                <button type="button" class="ls-btn ls-primary" onclick={send(ClockAction::Toggle)} data-ls="play" aria-label={if c.cursor.playing { "Pause" } else { "Play" }}
+                    title="Play or pause (Space)">{icon(if c.cursor.playing { "pause" } else { "play" })}</button>
                 <button type="button" class="ls-btn" onclick={send(ClockAction::Step(1))} aria-label="Step forward one event" title="Step forward one event (→)">{icon("fwd")}</button>
-                <output class="ls-clock" aria-label="Simulated AWS time">{format_clock(c.at)}<span class="ls-clock-end">{format!(" / {}", format_clock(cmp.end()))}</span></output>
+                <output class="ls-clock" aria-label="Simulated AWS time">{format_clock(c.cursor.at)}<span class="ls-clock-end">{format!(" / {}", format_clock(cmp.end()))}</span></output>
                 <span class="ls-speed-steps" role="group" aria-label="Speed">
                     <button type="button" class="ls-btn" onclick={send(ClockAction::SpeedStep(-1))} aria-label="Slower">{"−"}</button>
-                    <b class="ls-speed-val">{format_speed(c.speed)}</b>
+                    <b class="ls-speed-val">{format_speed(c.cursor.speed)}</b>
                     <button type="button" class="ls-btn" onclick={send(ClockAction::SpeedStep(1))} aria-label="Faster">{"+"}</button>
                 </span>
             </div>
-            <input type="range" class="ls-compare-scrub" min="0" max={format!("{:.0}", cmp.map.end_screen())} step="1" value={format!("{:.0}", c.screen)}
-                oninput={scrub} aria-label="Timeline" aria-valuetext={format_clock(c.at)} />
-            {gap_note(&cmp.map, c.at)}
+            <input type="range" class="ls-compare-scrub" min="0" max={format!("{:.0}", cmp.map.end_screen())} step="1" value={format!("{:.0}", c.cursor.screen)}
+                oninput={scrub} aria-label="Timeline" aria-valuetext={format_clock(c.cursor.at)} />
+            {gap_note(&cmp.map, c.cursor.at)}
             <div class="ls-lanes">{ for lanes }</div>
             {summary_table(&cmp.lanes.iter().map(|l| &l.summary).collect::<Vec<_>>(), cmp.fault)}
         </div>

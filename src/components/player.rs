@@ -114,61 +114,6 @@ pub fn player(props: &PlayerProps) -> Html {
     }
 }
 
-/// Runs `f` as the first task after the next frame has been painted. An animation frame callback
-/// runs just before that frame's style, layout and paint; a task posted from it runs after them.
-/// It is posted with `scheduler.postTask` at user-blocking priority where the browser has it
-/// (Chromium), else as a channel message: a 0 ms timeout queues behind every timer and script
-/// task already waiting, which on a loading page put the first-diagram mark (and the rest of the
-/// player) 50–80 ms after the diagram was on screen.
-fn after_paint(f: impl FnOnce() + 'static) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsValue;
-    let Some(w) = web_sys::window() else { return };
-    let w2 = w.clone();
-    let frame = Closure::once_into_js(move || {
-        let scheduler = js_sys::Reflect::get(&w2, &JsValue::from_str("scheduler")).ok();
-        let post_task = scheduler
-            .as_ref()
-            .filter(|s| s.is_object())
-            .and_then(|s| js_sys::Reflect::get(s, &JsValue::from_str("postTask")).ok())
-            .and_then(|p| p.dyn_into::<js_sys::Function>().ok());
-        if let (Some(scheduler), Some(post_task)) = (scheduler, post_task) {
-            let options = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(
-                &options,
-                &JsValue::from_str("priority"),
-                &JsValue::from_str("user-blocking"),
-            );
-            let task = Closure::once_into_js(f);
-            let _ = post_task.call2(&scheduler, &task, &options);
-            return;
-        }
-        post_message_task(&w2, f);
-    });
-    let _ = w.request_animation_frame(frame.unchecked_ref());
-}
-
-/// Runs `f` in a task of its own, as a channel message (or a timeout if channels are missing).
-fn post_message_task(w: &web_sys::Window, f: impl FnOnce() + 'static) {
-    use wasm_bindgen::closure::Closure;
-    match web_sys::MessageChannel::new() {
-        Ok(channel) => {
-            let (receiver, sender) = (channel.port1(), channel.port2());
-            // The closure owns the channel so that it lives until its message arrives.
-            let task = Closure::once_into_js(move || {
-                drop(channel);
-                f()
-            });
-            receiver.set_onmessage(Some(task.unchecked_ref()));
-            let _ = sender.post_message(&wasm_bindgen::JsValue::NULL);
-        }
-        Err(_) => {
-            let task = Closure::once_into_js(f);
-            let _ = w.set_timeout_with_callback(task.unchecked_ref());
-        }
-    }
-}
-
 #[derive(Properties, PartialEq)]
 struct InnerProps {
     start: Scenario,
@@ -211,7 +156,7 @@ fn player_inner(p: &InnerProps) -> Html {
     // Paused while off-screen or in a hidden tab; resumed when seen again.
     let root = use_node_ref();
     let visible = crate::embed::use_visible(root.clone());
-    crate::embed::use_pause_while_unseen(visible, pb.playing, pb.at, {
+    crate::embed::use_pause_while_unseen(visible, pb.cursor.playing, pb.cursor.at, {
         let d = d.clone();
         Callback::from(move |a: Action| d.dispatch(a))
     });
@@ -223,7 +168,7 @@ fn player_inner(p: &InnerProps) -> Html {
         let d = d.clone();
         Callback::from(move |t: f64| d.dispatch(Action::Tick { wall_ms: t }))
     };
-    use_animation_frame(pb.playing, tick);
+    use_animation_frame(pb.cursor.playing, tick);
 
     // First paint: header, services, controls and the diagram. Then (after that frame is on
     // screen) the rest of the player and the scenario list, which are not needed to see it move.
@@ -235,7 +180,7 @@ fn player_inner(p: &InnerProps) -> Html {
         // one or more frames after the one that painted the diagram.
         let (bundled, full) = (bundled.clone(), full.clone());
         use_memo((), move |_| {
-            after_paint(move || {
+            crate::hooks::after_paint(move || {
                 perf_mark("lambdascope-first-diagram");
                 full.set(true);
                 bundled.set(Shared::new(scenarios::bundled()));
@@ -249,7 +194,7 @@ fn player_inner(p: &InnerProps) -> Html {
     let layout = use_memo((session.clone(), orientation), |(s, o)| {
         Layout::of(&s.timeline().topology, *o)
     });
-    let scene = use_memo((session.clone(), pb.at), |(s, at)| {
+    let scene = use_memo((session.clone(), pb.cursor.at), |(s, at)| {
         s.timeline().scene_at(*at)
     });
     let metrics = use_memo((session.clone(), *full), |(s, full)| {
@@ -356,45 +301,33 @@ fn player_inner(p: &InnerProps) -> Html {
     let on_key = {
         let (d, help, on_close) = (d.clone(), help.clone(), on_close.clone());
         Callback::from(move |e: KeyboardEvent| {
-            if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            let tag = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .map(|el| el.tag_name().to_ascii_lowercase())
-                .unwrap_or_default();
-            let typing = matches!(tag.as_str(), "input" | "select" | "textarea");
-            let pressable = matches!(tag.as_str(), "button" | "summary" | "a");
-            // A key the player handles is the player's: no scrolling, and no host-page shortcut
-            // (mdBook turns the page on ←/→) sees it.
-            let act = |a: Action| {
-                e.prevent_default();
-                e.stop_propagation();
-                d.dispatch(a);
-            };
-            match e.key().as_str() {
-                " " if !typing && !pressable => act(Action::Toggle),
-                "ArrowLeft" if !typing => act(Action::Step(-1)),
-                "ArrowRight" if !typing => act(Action::Step(1)),
-                "+" | "=" if !typing => act(Action::SpeedStep(1)),
-                "-" | "_" if !typing => act(Action::SpeedStep(-1)),
-                "Home" if !typing => act(Action::Home),
-                "End" if !typing => act(Action::End),
-                "?" if !typing => {
-                    e.prevent_default();
-                    e.stop_propagation();
+            use crate::keymap::{claim, read, Key};
+            let Some(key) = read(&e) else { return };
+            let action = match key {
+                Key::PlayPause => Action::Toggle,
+                Key::Back => Action::Step(-1),
+                Key::Forward => Action::Step(1),
+                Key::Faster => Action::SpeedStep(1),
+                Key::Slower => Action::SpeedStep(-1),
+                Key::Start => Action::Home,
+                Key::End => Action::End,
+                Key::Help => {
+                    claim(&e);
                     help.set(!*help);
+                    return;
                 }
-                "Escape" => {
+                Key::Escape => {
                     if *help {
                         help.set(false);
                     } else {
                         on_close.emit(());
                     }
+                    return;
                 }
-                _ => {}
-            }
+                Key::Replay | Key::Transcript => return,
+            };
+            claim(&e);
+            d.dispatch(action);
         })
     };
 
@@ -449,12 +382,12 @@ fn player_inner(p: &InnerProps) -> Html {
     // address brings the same run back. Embeds and iframes leave their host's URL alone.
     {
         let remember = !p.view.embed && crate::embed::page_request().is_some();
-        let paused_at = (!pb.playing).then_some(pb.at);
+        let paused_at = (!pb.cursor.playing).then_some(pb.cursor.at);
         let deps = (
             s.generation,
             bundled_id.clone(),
             *filter,
-            pb.speed.to_bits(),
+            pb.cursor.speed.to_bits(),
             paused_at,
         );
         let session = pb.session.clone();
@@ -481,7 +414,7 @@ fn player_inner(p: &InnerProps) -> Html {
     html! {
         <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),
                 if dark { "ls-theme-dark" } else { "ls-theme-light" }, format!("ls-controls-{}", p.view.controls.label()))}
-             ref={root.clone()} tabindex="0" onkeydown={on_key} aria-label="lambdascope player: press ? for keyboard shortcuts" data-ls-playing={pb.playing.to_string()}>
+             ref={root.clone()} tabindex="0" onkeydown={on_key} aria-label="lambdascope player: press ? for keyboard shortcuts" data-ls-playing={pb.cursor.playing.to_string()}>
             <header class="ls-head">
                 <div class="ls-brand"><span class="ls-logo" aria-hidden="true">{"λ"}</span><span class="ls-name">{"lambdascope"}</span></div>
                 {p.children.clone()}
@@ -495,9 +428,9 @@ fn player_inner(p: &InnerProps) -> Html {
             <div class="ls-body">
                 <div class="ls-main">
                     if transport {
-                    <Controls playing={pb.playing} at={pb.at} end={s.map.end_sim()} speed={pb.speed} seed={s.seed} filter={*filter}
+                    <Controls playing={pb.cursor.playing} at={pb.cursor.at} end={s.map.end_sim()} speed={pb.cursor.speed} seed={s.seed} filter={*filter}
                         on_action={on_action} on_seed={on_seed} on_filter={on_filter} on_help={on_help.clone()} />
-                    <Scrubber session={session.clone()} at={pb.at} screen={pb.screen} on_seek={on_seek_screen} />
+                    <Scrubber session={session.clone()} at={pb.cursor.at} screen={pb.cursor.screen} on_seek={on_seek_screen} />
                     }
                     <div class="ls-stage" ref={stage}>
                     <div class="ls-canvas-wrap" ~style={format!("max-width:{:.0}px", layout.width * MAX_SCALE)}>
@@ -506,18 +439,18 @@ fn player_inner(p: &InnerProps) -> Html {
                         <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} />
                     </div>
                     </div>
-                    {gap_note(&s.map, pb.at)}
+                    {gap_note(&s.map, pb.cursor.at)}
                     if *full && chrome {
                         <Legend />
-                        <Inject session={session.clone()} at={pb.at} on_inject={on_inject} next_event={pb.next_event()}
+                        <Inject session={session.clone()} at={pb.cursor.at} on_inject={on_inject} next_event={pb.next_event()}
                             on_poison={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::PoisonNext)) }} />
                     }
                     if transport {
-                        <ShareMenu session={session.clone()} at={pb.at} speed={pb.speed} filter={*filter} bundled_id={bundled_id}
+                        <ShareMenu session={session.clone()} at={pb.cursor.at} speed={pb.cursor.speed} filter={*filter} bundled_id={bundled_id}
                             lesson={p.link.lesson.clone().map(AttrValue::from)} beat={p.link.beat} player={root.clone()} />
                     }
                     if let (Some(m), true) = (metrics.as_ref(), chrome) {
-                        <Charts metrics={m.clone()} scene={Shared(scene.clone())} screen={pb.screen} end={s.map.end_screen()} />
+                        <Charts metrics={m.clone()} scene={Shared(scene.clone())} screen={pb.cursor.screen} end={s.map.end_screen()} />
                     }
                 </div>
                 if *full && chrome {

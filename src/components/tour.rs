@@ -3,7 +3,6 @@
 //! the lesson has focus (the handler is on its own element).
 
 use lambdascope_sim::share::{ScenarioRef, ShareState};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::narrator::Narrator;
@@ -99,35 +98,28 @@ pub fn tour_view(p: &TourProps) -> Html {
     let on_key = {
         let (d, transcript) = (d.clone(), transcript.clone());
         Callback::from(move |e: KeyboardEvent| {
-            if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            let tag = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .map(|el| el.tag_name().to_ascii_lowercase())
-                .unwrap_or_default();
-            let typing = matches!(tag.as_str(), "input" | "select" | "textarea");
-            let pressable = matches!(tag.as_str(), "button" | "summary" | "a");
-            let act = |s: Step| {
-                e.prevent_default();
-                d.dispatch(s);
-            };
-            match e.key().as_str() {
-                _ if typing => {}
-                "ArrowRight" | "n" => act(Step::Continue),
-                "ArrowLeft" | "b" => act(Step::Back),
-                "r" => act(Step::Replay),
-                " " if !pressable => act(Step::Toggle),
-                "+" | "=" => act(Step::SpeedStep(1)),
-                "-" | "_" => act(Step::SpeedStep(-1)),
-                "t" => {
-                    e.prevent_default();
+            use crate::keymap::{claim, read, Key};
+            let Some(key) = read(&e) else { return };
+            let step = match key {
+                Key::Forward => Step::Continue,
+                Key::Back => Step::Back,
+                Key::Replay => Step::Replay,
+                Key::PlayPause => Step::Toggle,
+                Key::Faster => Step::SpeedStep(1),
+                Key::Slower => Step::SpeedStep(-1),
+                Key::Transcript => {
+                    claim(&e);
                     transcript.set(!*transcript);
+                    return;
                 }
-                "Escape" => transcript.set(false),
-                _ => {}
-            }
+                Key::Escape => {
+                    transcript.set(false);
+                    return;
+                }
+                Key::Start | Key::End | Key::Help => return,
+            };
+            claim(&e);
+            d.dispatch(step);
         })
     };
 
@@ -135,7 +127,7 @@ pub fn tour_view(p: &TourProps) -> Html {
     let l = &t.lesson;
     let n = t.beats();
     let session = Shared(t.pb.session.clone());
-    let scene_seen = t.pb.session.timeline().index_at(t.pb.at);
+    let scene_seen = t.pb.session.timeline().index_at(t.pb.cursor.at);
     let intro = format!("Beat {} of {n}. {}", t.beat + 1, t.planned().narration);
     let key = t.planned().answer.clone().unwrap_or_default();
     let lines: Vec<String> = match (t.phase, t.question()) {
@@ -188,10 +180,10 @@ pub fn tour_view(p: &TourProps) -> Html {
                 scenario: Some(ScenarioRef::Bundled(scenario.clone())),
                 seed: Some(seed),
                 inputs: pb.session.inputs().to_vec(),
-                t: Some(pb.at),
+                t: Some(pb.cursor.at),
                 lesson: Some(lesson.clone()),
                 beat: Some(beat),
-                speed: Some(pb.speed),
+                speed: Some(pb.cursor.speed),
                 filter: None,
             })
         })
@@ -269,10 +261,10 @@ pub fn tour_view(p: &TourProps) -> Html {
                             data-ls="continue" title="Continue (→)">{cont_label}{if cont_off { "" } else { " →" }}</button>
                     </div>
                     <div class="ls-lesson-tools">
-                        <output class="ls-clock" aria-label="Simulated AWS time">{format_clock(t.pb.at)}</output>
+                        <output class="ls-clock" aria-label="Simulated AWS time">{format_clock(t.pb.cursor.at)}</output>
                         <span class="ls-speed-steps" role="group" aria-label="Speed">
                             <button type="button" class="ls-btn" onclick={send(Step::SpeedStep(-1))} aria-label="Slower" title="Slower (−)">{"−"}</button>
-                            <b class="ls-speed-val">{format_speed(t.pb.speed)}</b>
+                            <b class="ls-speed-val">{format_speed(t.pb.cursor.speed)}</b>
                             <button type="button" class="ls-btn" onclick={send(Step::SpeedStep(1))} aria-label="Faster" title="Faster (+)">{"+"}</button>
                         </span>
                         if t.fast_forward() {
@@ -286,7 +278,7 @@ pub fn tour_view(p: &TourProps) -> Html {
                     </div>
                 </div>
                 <div class="ls-lesson-stage" ref={stage_ref}>
-                    <Stage session={session.clone()} at={t.pb.at} instance={p.instance} />
+                    <Stage session={session.clone()} at={t.pb.cursor.at} instance={p.instance} />
                 </div>
             </div>
             if *transcript {
