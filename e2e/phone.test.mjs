@@ -144,7 +144,7 @@ test('the address bar follows the scenario, an edit and a fault; a reload brings
   const field = page.locator('.ls-panel [data-path="function.timeout_s"] input');
   await field.fill('30');
   await field.press('Enter');
-  await page.waitForFunction(() => location.search.includes('z='), null, { timeout: 5000 });
+  await page.waitForFunction(() => location.search.includes('z='), null, { timeout: 20_000 });
   assert.match(page.url(), /in=\d+:throttle\.10000/, 'the edit kept the fault');
   assert.equal(await page.locator('.ls-notice').count(), 0, 'nothing was dropped, so nothing is said');
   const before = await page.evaluate(() => location.href);

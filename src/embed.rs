@@ -45,19 +45,39 @@ pub fn page_request() -> Option<Request> {
     ))
 }
 
-/// Replaces this page's address with `query` (`?…`, on the same path, no fragment) without a
-/// history entry or a hashchange; does nothing when it is already the address.
-pub fn replace_address(query: &str) {
+/// The link parameters a player's state owns (`ShareState::to_query` writes them); everything
+/// else in an address (`theme`, `controls`, `autoplay`, a host's own) is left as it was.
+const STATE_KEYS: &[&str] = &[
+    "s", "scenario", "z", "toml", "seed", "in", "t", "lesson", "beat", "speed", "filter",
+];
+
+/// Makes this page's address carry `state` (a `ShareState::to_query`), without a history entry
+/// or a hashchange: the parameters the state owns are replaced, the others kept in their order.
+/// A page opened with a fragment link (`#s=…`) keeps its state in the fragment, any other in the
+/// query. Does nothing when the address would not change.
+pub fn replace_address(state: &str) {
     let Some(win) = web_sys::window() else { return };
     let loc = win.location();
-    let path = loc.pathname().unwrap_or_default();
-    let now = format!(
-        "{path}{}{}",
+    let (path, search, hash) = (
+        loc.pathname().unwrap_or_default(),
         loc.search().unwrap_or_default(),
-        loc.hash().unwrap_or_default()
+        loc.hash().unwrap_or_default(),
     );
-    let next = format!("{path}{query}");
-    if now != next {
+    let in_fragment = hash.contains('=');
+    let merge = |old: &str| {
+        let kept = old.trim_start_matches(['?', '#']).split('&').filter(|kv| {
+            !kv.is_empty() && !STATE_KEYS.contains(&kv.split('=').next().unwrap_or(""))
+        });
+        let mut parts: Vec<&str> = kept.collect();
+        parts.extend(state.split('&').filter(|kv| !kv.is_empty()));
+        parts.join("&")
+    };
+    let next = if in_fragment {
+        format!("{path}{search}#{}", merge(&hash))
+    } else {
+        format!("{path}?{}{hash}", merge(&search))
+    };
+    if format!("{path}{search}{hash}") != next {
         if let Ok(h) = win.history() {
             let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next));
         }

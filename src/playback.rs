@@ -73,6 +73,7 @@ fn plural_sources(dropped: &[TimedInput]) -> String {
             _ => None,
         })
         .collect();
+    ids.sort_unstable();
     ids.dedup();
     let list = ids
         .iter()
@@ -115,7 +116,7 @@ pub struct Gap {
 enum Piece {
     /// An idle stretch, squeezed to [`GAP_SHOWN_MS`].
     Gap,
-    /// Messages travelling: screen ms per simulated ms (> 1).
+    /// Messages travelling: screen ms per simulated ms (above the quiet rate).
     Slow(f64),
 }
 
@@ -594,9 +595,9 @@ pub struct Playback {
     /// Where the cursor is and how it moves.
     pub cursor: Cursor,
     next_generation: u64,
-    /// What the last parameter edit could not keep (injected faults naming a source the edit
-    /// removed), said in the player until the next edit or load.
-    pub edit_notice: Option<String>,
+    /// What the last edit or fault could not do (injected faults naming a source the edit
+    /// removed; a fault past a budget stop), said in the player until the next edit or load.
+    pub notice: Option<String>,
 }
 
 /// Everything the player can be asked to do.
@@ -659,7 +660,7 @@ impl Playback {
             session,
             cursor: Cursor::new(DEFAULT_SPEED, !reduced_motion, reduced_motion),
             next_generation,
-            edit_notice: None,
+            notice: None,
         }
     }
 
@@ -744,8 +745,18 @@ impl Playback {
             Action::SetSpeed(s) => self.cursor.speed = s.clamp(MIN_SPEED, MAX_SPEED),
             Action::SpeedStep(dir) => self.cursor.speed = speed_step(self.cursor.speed, dir),
             Action::Inject(input) => {
-                let g = self.new_generation();
                 let at = self.cursor.at;
+                // A run that stopped at its budget cannot be forked at or after the stop: the
+                // replay would reach the budget first and the fault would never apply.
+                if let Some(stop) = self.session.run.stopped_early().filter(|s| at >= s.at) {
+                    self.notice = Some(format!(
+                        "This run stopped at {} (the player's budget), so a fault can only be \
+                         injected before that moment.",
+                        format_clock(stop.at)
+                    ));
+                    return;
+                }
+                let g = self.new_generation();
                 self.session = Rc::new(self.session.fork(g, at, input));
                 self.seek(at);
             }
@@ -786,7 +797,7 @@ impl Playback {
             Action::SetReducedMotion(on) => self.cursor.set_reduced_motion(on),
             Action::Edit(scenario) => {
                 let (kept, dropped) = keep_inputs(self.session.inputs(), &scenario);
-                self.edit_notice = (!dropped.is_empty()).then(|| {
+                self.notice = (!dropped.is_empty()).then(|| {
                     format!(
                         "The edit removed {}, so {} injected fault{} could not be kept: {}.",
                         plural_sources(&dropped),
@@ -816,7 +827,7 @@ impl Playback {
                 scenario,
                 seed,
             } => {
-                self.edit_notice = None;
+                self.notice = None;
                 let g = self.new_generation();
                 self.session = Rc::new(Session::new(g, bundled, *scenario, seed, Vec::new()));
                 self.cursor.restart(&self.session.map);
@@ -965,7 +976,7 @@ mod tests {
         pb.apply(Action::Edit(Box::new(longer.clone())));
         assert_eq!(pb.session.inputs(), &faults[..]);
         assert_eq!(pb.session.scenario, longer);
-        assert!(pb.edit_notice.is_none());
+        assert!(pb.notice.is_none());
         // The same run as loading the edited scenario with those faults from the start.
         let fresh = Run::new(&longer, 1, faults.clone());
         assert_eq!(pb.session.timeline().trace, fresh.trace());
@@ -979,7 +990,7 @@ mod tests {
         .unwrap();
         pb.apply(Action::Edit(Box::new(renamed)));
         assert_eq!(pb.session.inputs(), &faults[..1]);
-        let notice = pb.edit_notice.clone().expect("a notice");
+        let notice = pb.notice.clone().expect("a notice");
         assert!(notice.contains("source `uploads`"), "{notice}");
         assert!(
             notice.contains("publish one event on `uploads` at 0:00.900"),
@@ -991,7 +1002,37 @@ mod tests {
             scenario: Box::new(longer),
             seed: 1,
         });
-        assert!(pb.edit_notice.is_none());
+        assert!(pb.notice.is_none());
+    }
+
+    /// Issue 12 review: a fault injected at or after a budget stop would be dropped by the
+    /// replay (it reaches the budget first); the player says so instead of showing a run
+    /// without it.
+    #[test]
+    fn a_fault_past_the_budget_stop_is_refused_with_a_notice() {
+        let text = "format_version = 1\nid = \"b\"\ntitle = \"b\"\n[function]\nbehaviour = { kind = \"throw\" }\n[[sources]]\nkind = \"s3\"\nid = \"u\"\nbucket = \"b\"\n[[workload]]\nsource = \"u\"\ncount = 200\n";
+        let scenario = Scenario::parse("b.toml", text).unwrap();
+        let budget = lambdascope_sim::Budget {
+            max_trace_events: 2_000,
+            max_burst: 20_000,
+        };
+        let run = Run::with_budget(&scenario, 1, Vec::new(), budget);
+        let stop = run.stopped_early().expect("stops");
+        let session = Rc::new(Session::from_run(1, None, scenario, 1, run));
+        let mut pb = Playback::of_session(session, false);
+        // Before the stop: the fault applies.
+        pb.apply(Action::Seek(SimTime(stop.at.as_ms() / 2)));
+        pb.apply(Action::Inject(Input::FailNextAttempt));
+        assert_eq!(pb.session.inputs().len(), 1);
+        assert!(pb.notice.is_none());
+        // At the end (past the stop): refused, said, and the run is unchanged.
+        let generation = pb.session.generation;
+        pb.apply(Action::End);
+        pb.apply(Action::Inject(Input::Throttle { for_ms: 1_000 }));
+        assert_eq!(pb.session.generation, generation);
+        assert_eq!(pb.session.inputs().len(), 1);
+        let notice = pb.notice.clone().expect("a notice");
+        assert!(notice.contains("player's budget"), "{notice}");
     }
 
     #[test]

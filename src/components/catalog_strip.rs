@@ -97,6 +97,7 @@ pub fn legend(p: &LegendProps) -> Html {
                 {token("ls-t-bad", html! { <rect x="-7" y="-4" width="14" height="8" /> }, "a record for a DLQ or a destination")}
                 {token("ls-t-dup", html! { <circle r="6.5" class="ls-t-ring ls-t-dash" /> }, "dashed ring around a message: a duplicate delivery")}
                 <li><span class="ls-legend-mark"><span class="ls-trail-sample" /></span>{"trail: where a message just came from; a ring where it lands"}</li>
+                <li><svg viewBox="-9 -8 18 16" class="ls-legend-svg" aria-hidden="true"><rect class="ls-slot" x="-8" y="-3" width="8" height="5" rx="2.5" /><rect class="ls-slot ls-slot-invisible" x="1" y="-3" width="8" height="5" rx="2.5" /></svg>{"in a queue: a message waiting (filled) or received and invisible (hollow)"}</li>
                 {g(Glyph::Error, "function error")}
                 {g(Glyph::Timeout, "timeout")}
                 {g(Glyph::Throttle, "throttle (429)")}

@@ -321,7 +321,7 @@ fn queue_counts(view: &NodeView, w: f64, y: f64) -> (Html, String) {
         .map(|i| {
             let class = if i < vis { "ls-slot" } else { "ls-slot ls-slot-invisible" };
             // A row clear of the count line under it (at y − 12 the squares sat on its text).
-            html! { <rect class={class} x={format!("{:.1}", 8.0 + 9.0 * i as f64)} y={format!("{:.1}", y - 17.0)} width="7" height="7" rx="1" /> }
+            html! { <rect class={class} x={format!("{:.1}", 8.0 + 9.0 * i as f64)} y={format!("{:.1}", y - 16.0)} width="8" height="5" rx="2.5" /> }
         })
         .collect();
     let html = html! { <>
@@ -417,7 +417,7 @@ fn queue_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
     let timers = &scene.retry_timers;
     let per_row = (((w - 16.0) / 11.0).floor() as u32).max(1);
     let shown = waiting.min(per_row);
-    let slots: Html = (0..shown).map(|i| html! { <rect class="ls-slot" x={format!("{:.1}", 8.0 + 11.0 * i as f64)} y="40" width="8" height="8" rx="1" /> }).collect();
+    let slots: Html = (0..shown).map(|i| html! { <rect class="ls-slot" x={format!("{:.1}", 8.0 + 11.0 * i as f64)} y="41" width="9" height="6" rx="3" /> }).collect();
     let more = (waiting > shown).then(|| html! { <text x={format!("{:.1}", 8.0 + 11.0 * shown as f64)} y="48" class="ls-small">{format!("+{}", waiting - shown)}</text> });
     let lines = (((h - 70.0) / 14.0).floor() as usize).max(1);
     let rows: Html = timers

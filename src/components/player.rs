@@ -350,7 +350,7 @@ fn player_inner(p: &InnerProps) -> Html {
     let notice = p
         .notice
         .as_ref()
-        .or(pb.edit_notice.as_ref())
+        .or(pb.notice.as_ref())
         .map(|n| html! { <p class="ls-notice" role="alert">{n.clone()}</p> });
     // A run that reached the player's budget ends early: say where, and how to see the rest.
     let budget_stop = s
@@ -391,6 +391,8 @@ fn player_inner(p: &InnerProps) -> Html {
             paused_at,
         );
         let session = pb.session.clone();
+        // A run opened from a lesson keeps naming it (the way back to the lesson).
+        let (lesson, beat) = (p.link.lesson.clone(), p.link.beat);
         use_effect_with(deps, move |(_, bundled_id, filter, speed, paused_at)| {
             if remember {
                 let mut st = crate::share_link::state_of(&crate::share_link::Showing {
@@ -401,13 +403,13 @@ fn player_inner(p: &InnerProps) -> Html {
                     at: paused_at.unwrap_or(SimTime::ZERO),
                     speed: f64::from_bits(*speed),
                     filter: *filter,
-                    lesson: None,
-                    beat: None,
+                    lesson: lesson.as_deref(),
+                    beat,
                 });
                 if paused_at.is_none() {
                     st.t = None;
                 }
-                crate::embed::replace_address(&format!("?{}", st.to_query()));
+                crate::embed::replace_address(&st.to_query());
             }
         });
     }

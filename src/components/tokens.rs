@@ -2,9 +2,11 @@
 //!
 //! Why a canvas: a thousand tokens as Yew-diffed SVG elements cost about 8 ms a frame here
 //! (toolchain.md §6); batched canvas paths cost well under 1 ms. Each token's position is the
-//! core's `progress` along its edge's curve; its shape says what it is (circle: request or
-//! attempt, diamond: an answer, square: an event, envelope: a record for a destination or DLQ),
-//! its colour says the method or the outcome, and a ring marks a duplicate delivery.
+//! core's `progress` along its edge's curve, eased; its shape says what it is (a capsule carries
+//! work, a hollow capsule is an answer, a circular arrow a retry, a stack a batch, an envelope a
+//! record for a destination or DLQ: never the squares, circles and diamonds that mark the
+//! methods), its colour says the method or the outcome, and a dashed ring marks a duplicate
+//! delivery. A fading trail shows where it came from, a ring where it lands.
 
 use std::cell::RefCell;
 
@@ -218,8 +220,10 @@ fn landings(session: &Session, scene: &Scene) -> Vec<Landing> {
     let since = map.to_sim(now - PULSE_SCREEN_MS);
     let trace = &session.timeline().trace;
     let upto = scene.events_seen.min(trace.len());
+    // Newest first: the 32 kept are the latest landings.
     trace[upto.saturating_sub(400)..upto]
         .iter()
+        .rev()
         .filter_map(|e| match &e.kind {
             lambdascope_sim::Trace::Sent {
                 from,
@@ -303,7 +307,12 @@ fn draw(
     };
     // A pulse where a message lands: a ring in its colour growing and fading at the box it
     // reached, so the eye sees where it went after the token is gone.
-    for p in pulses {
+    // Messages of other methods than the filter's are dimmed: they get no trail or pulse.
+    let dimmed = |from: u32, to: u32| {
+        let m = |n: u32| methods.get(n as usize).copied().flatten();
+        filter.is_some_and(|f| [m(from), m(to)].iter().any(|x| x.is_some_and(|x| x != f)))
+    };
+    for p in pulses.iter().filter(|p| !dimmed(p.from, p.to)) {
         let lane = matches!(p.message, Message::RetryWait { .. });
         let end = curve_of(p.from, p.to, lane).at(1.0);
         let (_, colour, _) = style_of(&p.message);
@@ -341,7 +350,8 @@ fn draw(
         pt.x += ox;
         pt.y += oy;
         let (shape, colour, label) = style(t);
-        if trails {
+        let dim = dimmed(t.from.0, t.to.0);
+        if trails && !dim {
             let from = (p - TRAIL).max(0.0);
             let pts: Vec<(f64, f64)> = (0..=8)
                 .map(|k| {
@@ -354,12 +364,6 @@ fn draw(
                 None => trail_paths.push((colour, vec![pts])),
             }
         }
-        let m = |n: u32| methods.get(n as usize).copied().flatten();
-        let dim = filter.is_some_and(|f| {
-            [m(t.from.0), m(t.to.0)]
-                .iter()
-                .any(|x| x.is_some_and(|x| x != f))
-        });
         let key = (dim, shape, colour);
         let at = match buckets.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(at) => at,

@@ -23,9 +23,9 @@ pub const WORLD_KEYFRAME_EVERY: usize = 512;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget {
     pub max_trace_events: usize,
-    /// Most events one burst may produce at one instant: every one of them is on screen at
-    /// once, so this bounds what a frame draws, and a run's first instant cannot spend the
-    /// whole budget.
+    /// Most events that may start within one second (bursts summed over workloads and repeats,
+    /// plus rates): every one of them is on screen at once, so this bounds what a frame draws,
+    /// and a run's first instant cannot spend the whole budget.
     pub max_burst: u64,
 }
 
@@ -52,18 +52,68 @@ impl Budget {
     pub fn refusals(&self, scenario: &Scenario) -> Vec<(String, String)> {
         use crate::scenario::Pattern;
         let mut out = Vec::new();
+        let limit = group_thousands(self.max_burst);
+        // Every burst's start, in one-second windows, summed over workloads and repeats (25
+        // workloads of 20,000 at the same instant are one burst of 500,000 on screen); a rate
+        // workload adds its rate to every window (an upper bound: it may not overlap them all).
+        let mut windows: Vec<(u64, u64, usize)> = Vec::new();
+        let mut rates = 0u64;
         for (i, w) in scenario.file.workload.iter().enumerate() {
-            if w.pattern == Pattern::Burst && w.count > self.max_burst {
-                out.push((
+            match w.pattern {
+                Pattern::Burst if w.count > self.max_burst => out.push((
                     format!("workload[{i}].count"),
                     format!(
                         "{} events in one burst is more than a player in the browser draws at \
-                         once: at most {} here (the CLI runs up to 1,000,000: lambdascope run FILE)",
+                         once: at most {limit} here (the CLI runs up to 1,000,000: lambdascope run FILE)",
                         group_thousands(w.count),
-                        group_thousands(self.max_burst)
                     ),
-                ));
+                )),
+                Pattern::Burst => windows.extend(
+                    (0..w.repeat.max(1))
+                        .map(|k| ((w.at_ms + k * w.every_ms) / 1000, w.count, i)),
+                ),
+                Pattern::Rate => rates = rates.saturating_add(w.rate_per_s),
             }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+        crate::order::sort_by_u64_key(&mut windows, |w| w.0);
+        let mut busiest: Option<(u64, u64, Vec<usize>)> = None;
+        for group in windows.chunk_by(|a, b| a.0 == b.0) {
+            let events = group.iter().map(|w| w.1).sum::<u64>().saturating_add(rates);
+            if busiest.as_ref().is_none_or(|b| events > b.1) {
+                let mut who: Vec<usize> = group.iter().map(|w| w.2).collect();
+                who.sort_unstable();
+                who.dedup();
+                busiest = Some((group[0].0, events, who));
+            }
+        }
+        let (second, events, who) = match busiest {
+            Some(b) => b,
+            None => (0, rates, Vec::new()),
+        };
+        if events > self.max_burst {
+            let mut fields: Vec<String> = who.iter().map(|i| format!("workload[{i}]")).collect();
+            fields.extend(
+                scenario
+                    .file
+                    .workload
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| w.pattern == Pattern::Rate)
+                    .map(|(i, _)| format!("workload[{i}].rate_per_s")),
+            );
+            out.push((
+                fields.join(", "),
+                format!(
+                    "together start {} events within one second (from {} s) — more than a \
+                     player in the browser draws at once: at most {limit} here (the CLI has no \
+                     such limit: lambdascope run FILE)",
+                    group_thousands(events),
+                    second
+                ),
+            ));
         }
         out
     }

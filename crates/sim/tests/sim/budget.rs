@@ -118,6 +118,55 @@ fn a_burst_larger_than_a_player_draws_is_refused_by_name() {
         .is_empty());
 }
 
+/// Bursts that start together count together: many workloads at one instant, or one workload
+/// repeated a millisecond apart, are one burst on screen.
+#[test]
+fn bursts_that_start_together_are_refused_together() {
+    let source = "kind = \"s3\"\nid = \"uploads\"\nbucket = \"b\"";
+    let many: String = (0..25)
+        .map(|_| "[[workload]]\nsource = \"uploads\"\ncount = 20000\n")
+        .collect();
+    let s = scenario(&one_source(source, "", &many));
+    let refusals = Budget::PLAYER.refusals(&s);
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert!(
+        refusals[0].0.starts_with("workload[0], workload[1]"),
+        "{}",
+        refusals[0].0
+    );
+    assert!(
+        refusals[0]
+            .1
+            .contains("together start 500,000 events within one second"),
+        "{}",
+        refusals[0].1
+    );
+    let repeated = scenario(&one_source(
+        source,
+        "",
+        "[[workload]]\nsource = \"uploads\"\ncount = 20000\nrepeat = 25\nevery_ms = 1",
+    ));
+    let refusals = Budget::PLAYER.refusals(&repeated);
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert_eq!(refusals[0].0, "workload[0]");
+    // The same bursts a second apart are fine: each second draws 20,000.
+    let spread = scenario(&one_source(
+        source,
+        "",
+        "[[workload]]\nsource = \"uploads\"\ncount = 20000\nrepeat = 25\nevery_ms = 1000",
+    ));
+    assert!(Budget::PLAYER.refusals(&spread).is_empty());
+    // A rate adds to every second.
+    let with_rate = scenario(&one_source(
+        source,
+        "",
+        "[[workload]]\nsource = \"uploads\"\ncount = 15000\n[[workload]]\nsource = \"uploads\"\npattern = \"rate\"\nrate_per_s = 6000\nduration_s = 10",
+    ));
+    let refusals = Budget::PLAYER.refusals(&with_rate);
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert_eq!(refusals[0].0, "workload[0], workload[1].rate_per_s");
+}
+
 /// Every bundled scenario runs to its horizon within the player's budget, with room to spare.
 #[test]
 fn every_bundled_scenario_fits_the_player_budget_thirty_times_over() {

@@ -57,6 +57,8 @@ impl<F: FnOnce() -> String> Drop for CaseTimer<F> {
             r.2 = ms;
             r.3 = self.describe.take().map(|d| d()).unwrap_or_default();
         }
+        // Once, when the property's last planned case ends (proptest may run a few more while
+        // shrinking a failure; the failure is then what the soak reports).
         if r.1 == total {
             println!(
                 "SOAK {} cases={} slowest_ms={:.1} slowest_case={}",
