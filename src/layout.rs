@@ -602,7 +602,9 @@ fn align_lane(
             (level, *n)
         })
         .collect();
-    wanted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Levels are non-negative, so their bit patterns sort as the numbers do (and the program
+    // keeps one numeric sort, `order::sort_by_u64_key`); ties keep the lane's order.
+    lambdascope_sim::order::sort_by_u64_key(&mut wanted, |w| w.0.max(0.0).to_bits());
     // Down the lane: as close to its level as the box above allows.
     let mut floor = MARGIN;
     for (level, n) in &wanted {

@@ -66,15 +66,16 @@ fn keep_inputs(inputs: &[TimedInput], scenario: &Scenario) -> (Vec<TimedInput>, 
 
 /// "source `uploads`" / "sources `a`, `b`" for the dropped publishes.
 fn plural_sources(dropped: &[TimedInput]) -> String {
-    let mut ids: Vec<&str> = dropped
-        .iter()
-        .filter_map(|i| match &i.input {
-            Input::Publish { source } => Some(source.as_str()),
-            _ => None,
-        })
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
+    // Each source once, in the order of its first fault (no sort: one sort instantiation per
+    // element type costs ~3 KB of wasm, ARCHITECTURE.md).
+    let mut ids: Vec<&str> = Vec::new();
+    for i in dropped {
+        if let Input::Publish { source } = &i.input {
+            if !ids.contains(&source.as_str()) {
+                ids.push(source);
+            }
+        }
+    }
     let list = ids
         .iter()
         .map(|i| format!("`{i}`"))
@@ -238,7 +239,8 @@ impl TimeMap {
                 pieces.push((a, b, Piece::Gap));
             }
         }
-        pieces.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
+        // By start (gaps and slow stretches never overlap); the program's one numeric sort.
+        lambdascope_sim::order::sort_by_u64_key(&mut pieces, |p| p.0);
         let mut knots = vec![(0u64, 0.0f64)];
         let mut out = Vec::new();
         let mut last = (0u64, 0.0f64);

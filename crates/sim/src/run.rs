@@ -83,8 +83,10 @@ impl Budget {
         for group in windows.chunk_by(|a, b| a.0 == b.0) {
             let events = group.iter().map(|w| w.1).sum::<u64>().saturating_add(rates);
             if busiest.as_ref().is_none_or(|b| events > b.1) {
+                // In workload order, once each (the program's one numeric sort: see
+                // ARCHITECTURE.md on why `sort_unstable` is not used).
                 let mut who: Vec<usize> = group.iter().map(|w| w.2).collect();
-                who.sort_unstable();
+                crate::order::sort_by_u64_key(&mut who, |w| *w as u64);
                 who.dedup();
                 busiest = Some((group[0].0, events, who));
             }
