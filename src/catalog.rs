@@ -38,7 +38,7 @@ pub const SERVICES: [Service; 10] = [
         methods: SYNC,
         what: "The CDN; Lambda@Edge functions run on viewer or origin requests and responses.",
         invokes: "Synchronously, in the request path: the viewer waits. Viewer triggers have 5 s, origin triggers 30 s.",
-        on_error: "No retries. The viewer gets an error status (502 on a function error, 503 on a throttle by default); responses over the size limit fail too.",
+        on_error: "No retries. The viewer gets 503 when the function throws (Lambda execution error), is throttled or times out (Lambda limit exceeded), and 502 when its generated response is invalid or over the size limit (Lambda validation error).",
     },
     Service {
         kind: "custom",

@@ -283,11 +283,16 @@ pub enum Source {
         viewer_response_limit_bytes: u64,
         /// Generated-response size limit: origin 1 MB (CF-QUOTA [D]).
         origin_response_limit_bytes: u64,
-        /// [U] Status the viewer sees when the function fails (no retry is documented; the
-        /// status is not in the sheet, so it is a parameter).
+        /// What the viewer sees when the function throws: 503, "Lambda execution error"
+        /// (CF-ERR [D], §7). CloudFront does not retry.
         error_status: u16,
-        /// [U] Status the viewer sees when Lambda throttles the edge function.
+        /// What the viewer sees when Lambda throttles the edge function or it runs past its
+        /// timeout: 503, "Lambda limit exceeded" (CF-ERR [D], §7).
         throttle_status: u16,
+        /// What the viewer sees when the function's generated response is over the size limit:
+        /// 502, "Lambda validation error" (CF-ERR [D], CF-RESTR [D]); AMPLIFY reports 503 for
+        /// this case [S], so the sheet keeps it a parameter with 502 as the default (§7).
+        oversized_response_status: u16,
     },
     Custom {
         id: String,
@@ -1038,6 +1043,7 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                 origin_timeout_s,
                 error_status,
                 throttle_status,
+                oversized_response_status,
                 ..
             } => {
                 check_range(
@@ -1068,6 +1074,14 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                     &mut e,
                     &p("throttle_status"),
                     *throttle_status as u64,
+                    400,
+                    599,
+                    "an HTTP error status",
+                );
+                check_range(
+                    &mut e,
+                    &p("oversized_response_status"),
+                    *oversized_response_status as u64,
                     400,
                     599,
                     "an HTTP error status",
@@ -1470,8 +1484,9 @@ toml_tagged!(Source by "kind" {
         origin_timeout_s = d_origin_timeout(),
         viewer_response_limit_bytes = d_viewer_resp(),
         origin_response_limit_bytes = d_origin_resp(),
-        error_status = d_502(),
+        error_status = d_503(),
         throttle_status = d_503(),
+        oversized_response_status = d_502(),
     },
     Custom = "custom" {
         id,

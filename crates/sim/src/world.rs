@@ -127,6 +127,7 @@ pub(crate) enum Leg {
         try_no: u32,
         status: u16,
         error: Option<String>,
+        failure: Option<crate::invoke::sync::EdgeFailure>,
     },
     /// Sync: the final answer reached the caller.
     AtCaller {
@@ -492,7 +493,8 @@ impl Sim {
                 try_no,
                 status,
                 error,
-            } => self.sync_answer_at_front_door(inv, try_no, status, error),
+                failure,
+            } => self.sync_answer_at_front_door(inv, try_no, status, error, failure),
             Leg::AtCaller {
                 try_no,
                 status,
@@ -527,7 +529,10 @@ impl Sim {
         let succeeded = outcome.is_success();
         let sync_error = match self.invocations.get(&inv) {
             Some(s) if self.scenario.file.sources[s.source].method() == Method::Synchronous => {
-                Some(crate::invoke::sync::invoke_error(&outcome))
+                Some((
+                    crate::invoke::sync::invoke_error(&outcome),
+                    crate::invoke::sync::EdgeFailure::of(&outcome),
+                ))
             }
             _ => None,
         };
@@ -552,7 +557,7 @@ impl Sim {
             (Some(crate::invoke::polling::AttemptFollowUp::Task { error }), _) => {
                 self.sfn_task_attempt_end(inv, try_no, error)
             }
-            (None, Some(error)) => self.sync_attempt_end(inv, try_no, error),
+            (None, Some((error, failure))) => self.sync_attempt_end(inv, try_no, error, failure),
             (None, None) => self.async_attempt_end(inv, attempt, succeeded),
         }
         self.forget_if_done(inv);

@@ -10,7 +10,9 @@
 //!   running until it finishes or hits its own timeout (APIGW-504 [S]).
 //! * CloudFront calls Lambda@Edge in line with the viewer's request and does not retry (§7, [U]);
 //!   the trigger's duration limit caps the function (CF-CHOOSE [D]) and so does the
-//!   generated-response size limit (CF-QUOTA [D]).
+//!   generated-response size limit (CF-QUOTA [D]). The viewer's status depends on the kind of
+//!   failure (§7, CF-ERR [D]): the function threw → 503; throttled or timed out → 503; an
+//!   oversized generated response → 502 (a parameter: AMPLIFY reports 503 [S]).
 //! * Your code: Invoke answers 200 even when the function failed, with `FunctionError`
 //!   (L-INVOKE [D]); the SDK does not retry that, but retries a 429 up to `sdk_max_attempts` in
 //!   total with jittered exponential backoff (SDK-RETRY [D]). A client read timeout re-sends the
@@ -23,6 +25,27 @@ use crate::world::{Leg, Sim, Timer};
 
 /// Synchronous request/response payload limit: 6 MB (L-INVOKE [D]).
 pub const SYNC_PAYLOAD_LIMIT: u64 = 6 * 1024 * 1024;
+
+/// How a handler run failed, as far as CloudFront tells the viewer apart (§7, CF-ERR [D]): a thrown
+/// error is a "Lambda execution error", a timeout (like a throttle) "Lambda limit exceeded", an
+/// oversized generated response a "Lambda validation error".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EdgeFailure {
+    Threw,
+    LimitExceeded,
+    InvalidResponse,
+}
+
+impl EdgeFailure {
+    pub(crate) fn of(outcome: &AttemptOutcome) -> Option<EdgeFailure> {
+        match outcome {
+            AttemptOutcome::Succeeded => None,
+            AttemptOutcome::FunctionError { .. } => Some(EdgeFailure::Threw),
+            AttemptOutcome::TimedOut => Some(EdgeFailure::LimitExceeded),
+            AttemptOutcome::ResponseTooLarge { .. } => Some(EdgeFailure::InvalidResponse),
+        }
+    }
+}
 
 /// Invoke's own answer for a finished run: 200 with or without FunctionError (L-INVOKE [D]).
 pub(crate) fn invoke_error(outcome: &AttemptOutcome) -> Option<String> {
@@ -95,7 +118,13 @@ impl Sim {
                 bytes,
                 limit: SYNC_PAYLOAD_LIMIT,
             });
-            self.sync_answer(inv, try_no, 413, Some("RequestTooLargeException".into()));
+            self.sync_answer(
+                inv,
+                try_no,
+                413,
+                Some("RequestTooLargeException".into()),
+                None,
+            );
             return;
         }
         let (timeout_ms, response_limit) = self.sync_limits(source);
@@ -105,6 +134,7 @@ impl Sim {
                 try_no,
                 429,
                 Some(format!("TooManyRequestsException: {}", reason.as_str())),
+                Some(EdgeFailure::LimitExceeded),
             );
         }
     }
@@ -139,12 +169,20 @@ impl Sim {
         inv: InvocationId,
         try_no: u32,
         error: Option<String>,
+        failure: Option<EdgeFailure>,
     ) {
-        self.sync_answer(inv, try_no, 200, error);
+        self.sync_answer(inv, try_no, 200, error, failure);
     }
 
     /// Lambda's answer leaves the function for the front door, or straight for your code.
-    fn sync_answer(&mut self, inv: InvocationId, try_no: u32, status: u16, error: Option<String>) {
+    fn sync_answer(
+        &mut self,
+        inv: InvocationId,
+        try_no: u32,
+        status: u16,
+        error: Option<String>,
+        failure: Option<EdgeFailure>,
+    ) {
         let Some(source) = self.source_of(inv) else {
             return;
         };
@@ -163,6 +201,7 @@ impl Sim {
                     try_no,
                     status,
                     error,
+                    failure,
                 },
             ),
             None => self.send(
@@ -186,6 +225,7 @@ impl Sim {
         try_no: u32,
         status: u16,
         error: Option<String>,
+        failure: Option<EdgeFailure>,
     ) {
         let Some(state) = self.invocations.get_mut(&inv) else {
             return;
@@ -210,14 +250,23 @@ impl Sim {
                 (_, Some(e)) => (502, Some(format!("Internal server error ({e})"))),
                 _ => (200, None),
             },
+            // By kind of failure (§7, CF-ERR [D]): throttled or timed out → "Lambda limit
+            // exceeded"; threw → "Lambda execution error"; oversized response → "Lambda
+            // validation error".
             Source::Cloudfront {
                 error_status,
                 throttle_status,
+                oversized_response_status,
                 ..
-            } => match (status, &error) {
-                (429, _) => (*throttle_status, error.clone()),
-                (_, Some(_)) => (*error_status, error.clone()),
-                _ => (200, None),
+            } => match (status, &error, failure) {
+                (429, _, _) | (_, Some(_), Some(EdgeFailure::LimitExceeded)) => {
+                    (*throttle_status, error.clone())
+                }
+                (_, Some(_), Some(EdgeFailure::InvalidResponse)) => {
+                    (*oversized_response_status, error.clone())
+                }
+                (_, Some(_), Some(EdgeFailure::Threw) | None) => (*error_status, error.clone()),
+                (_, None, _) => (200, None),
             },
             _ => (status, error.clone()),
         };

@@ -35,6 +35,7 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
                 origin_response_limit_bytes: 1024 * 1024,
                 error_status: 500 + status as u16,
                 throttle_status: 503,
+                oversized_response_status: 502,
             }
         }),
         (

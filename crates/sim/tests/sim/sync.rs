@@ -251,7 +251,8 @@ fn client_read_timeout_runs_the_function_twice() {
     );
 }
 
-/// CF-CHOOSE: a viewer trigger caps the function at 5 s; the viewer sees the error status, no retry.
+/// CF-CHOOSE: a viewer trigger caps the function at 5 s; the viewer sees 503 ("Lambda limit
+/// exceeded", CF-ERR, §7), no retry.
 #[test]
 fn lambda_at_edge_viewer_trigger_cuts_at_5s() {
     let text = one_source(
@@ -264,10 +265,49 @@ fn lambda_at_edge_viewer_trigger_cuts_at_5s() {
         attempts(&sim, 0),
         vec![(2 * HOP, 2 * HOP + 5000, AttemptOutcome::TimedOut)]
     );
-    assert!(matches!(
-        disposition(&sim, 0).unwrap().1,
-        Disposition::ErrorReturned { status: 502, .. }
-    ));
+    // Answered at the front door two hops after the cut, at the viewer two more.
+    assert_eq!(
+        disposition(&sim, 0),
+        Some((
+            2 * HOP + 5000 + 2 * HOP,
+            Disposition::ErrorReturned {
+                status: 503,
+                error: "FunctionError: Unhandled (Task timed out)".into()
+            }
+        ))
+    );
+}
+
+/// §7 (CF-ERR): what the viewer gets depends on how the edge function failed — it threw → 503,
+/// throttled → 503, oversized generated response → 502 (a parameter: AMPLIFY reports 503).
+#[test]
+fn lambda_at_edge_status_by_failure_kind() {
+    let cdn = "kind = \"cloudfront\"\nid = \"cdn\"\ntrigger = \"viewer_response\"";
+    let status = |function: &str, extra_source: &str| {
+        let text = one_source(
+            &format!("{cdn}{extra_source}"),
+            function,
+            "[[workload]]\nsource = \"cdn\"\n",
+        );
+        match disposition(&run(&text, 1), 0).unwrap().1 {
+            Disposition::ErrorReturned { status, .. } => status,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(status("behaviour = { kind = \"throw\" }", ""), 503);
+    assert_eq!(status("reserved_concurrency = 0", ""), 503);
+    assert_eq!(status("response_bytes = 51200", ""), 502);
+    assert_eq!(
+        status(
+            "response_bytes = 51200",
+            "\noversized_response_status = 503"
+        ),
+        503
+    );
+    assert_eq!(
+        status("behaviour = { kind = \"throw\" }", "\nerror_status = 500"),
+        500
+    );
 }
 
 /// CF-QUOTA: a viewer function may generate at most 40 KB; 50 KB is an error to the viewer.
