@@ -1278,6 +1278,36 @@ mod streams {
         assert_eq!((b.len(), b[0].0, b[0].2.len()), (1, 3000, 4));
     }
 
+    /// Issue 15, item 4 (L-ESM [D]): with records trickling in, a W-second window yields a batch
+    /// when the window ends — every W seconds plus the invocation itself, since the next window
+    /// starts when the previous invocation completes — not at the first poll after the window (a
+    /// 5 s window gave a batch every 6 s).
+    #[test]
+    fn a_trickle_gets_a_batch_as_each_window_ends() {
+        let sim = run(
+            &one(
+                60,
+                "",
+                &kinesis("batch_size = 100\nmaximum_batching_window_s = 5"),
+                "[[workload]]\nsource = \"k\"\npattern = \"rate\"\nrate_per_s = 3\nduration_s = 60",
+            ),
+            1,
+        );
+        let b = batches(&sim);
+        assert!(b.len() >= 9, "{} batches", b.len());
+        // The first window starts at the first record and is read as it ends.
+        assert_eq!(b[0].0, 5000);
+        let intervals: Vec<u64> = b.windows(2).map(|w| w[1].0 - w[0].0).collect();
+        // Each later one: the 5 s window after the previous batch's invocation completed (two
+        // hops and a 200 ms run, plus a cold start on the first).
+        for (i, gap) in intervals.iter().enumerate() {
+            assert!(
+                (5_000..5_000 + 800).contains(gap),
+                "interval {i}: {gap} ms (all: {intervals:?})"
+            );
+        }
+    }
+
     /// The scene shows a blocked shard, its waiting records and a growing iterator age.
     #[test]
     fn scene_shows_blocked_shard_and_iterator_age() {

@@ -92,6 +92,12 @@ pub(crate) enum PollHappening {
         shard: u32,
         lane: u32,
     },
+    /// Streams: a lane's batching window ends (the batch is read then, not at the next poll).
+    StreamWindowEnd {
+        source: usize,
+        shard: u32,
+        lane: u32,
+    },
     /// Streams: the oldest waiting record of a lane reaches the retention period.
     StreamExpiry {
         source: usize,
@@ -451,6 +457,11 @@ impl Sim {
                 shard,
                 lane,
             } => self.stream_retry_due(source, shard, lane),
+            PollHappening::StreamWindowEnd {
+                source,
+                shard,
+                lane,
+            } => self.stream_window_end(source, shard, lane),
             PollHappening::StreamExpiry {
                 source,
                 shard,

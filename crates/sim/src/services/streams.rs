@@ -83,6 +83,8 @@ struct Lane {
     retry_due: Option<SimTime>,
     blocked: bool,
     window_since: Option<SimTime>,
+    /// When the window end is scheduled for (one wake-up per window).
+    window_armed: Option<SimTime>,
     expiry_armed: Option<SimTime>,
     backoff_ms: u64,
 }
@@ -323,8 +325,21 @@ impl Sim {
             if window_ms > 0 {
                 let since = *l.window_since.get_or_insert(now);
                 let full = take.1;
-                // The window closes at the first poll after it ends ([U] resolution = poll cadence).
-                if !full && now < since.plus(window_ms) {
+                // Lambda invokes when the window ends (L-ESM [D]): wake up then rather than at the
+                // next poll after it (with 1 s polls a 5 s window gave a batch every 6 s).
+                let ends = since.plus(window_ms);
+                if !full && now < ends {
+                    if l.window_armed != Some(ends) {
+                        l.window_armed = Some(ends);
+                        self.schedule_poll(
+                            ends,
+                            PollHappening::StreamWindowEnd {
+                                source,
+                                shard,
+                                lane,
+                            },
+                        );
+                    }
                     return;
                 }
             }
@@ -342,6 +357,18 @@ impl Sim {
             self.stream_dispatch(source, shard, lane, items, 0);
             return;
         }
+    }
+
+    /// A lane's batching window ended: read its batch now (a stale wake-up, for a window that a
+    /// full batch or a new window replaced, does nothing).
+    pub(crate) fn stream_window_end(&mut self, source: usize, shard: u32, lane: u32) {
+        let now = self.now;
+        let l = self.lane(source, shard, lane);
+        if l.window_armed != Some(now) {
+            return;
+        }
+        l.window_armed = None;
+        self.stream_lane_next(source, shard, lane, true);
     }
 
     /// A throttled read: try again at the next poll.
