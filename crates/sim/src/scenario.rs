@@ -332,7 +332,9 @@ pub enum Source {
         dead_letter_queue: Option<String>,
         /// Lambda cannot be reached from EventBridge for this long from the start.
         unreachable_for_ms: u64,
-        /// [U] Exponential backoff with jitter (EB-RETRY [D]); the numbers are undocumented.
+        /// [U] Exponential backoff with jitter (EB-RETRY [D]); the numbers are undocumented, so
+        /// they are parameters: from 1 s, doubling, capped at 640 s (so 185 retries span about
+        /// 24 h, see `d_eb_backoff_max`).
         retry_backoff_initial_ms: u64,
         retry_backoff_max_ms: u64,
     },
@@ -403,8 +405,12 @@ fn d_eb_age() -> u32 {
 fn d_eb_backoff() -> u64 {
     1000
 }
+/// 640 s: with retries doubling from 1 s and jittered into the upper half of each step, the
+/// 185 documented retries then take about 23.6 h, so EventBridge's two documented limits (185
+/// attempts, 24 h) run out together, as EB-RETRY describes them ("up to 24 hours and up to 185
+/// times"). With the old 60 s cap they were used up in about 2.3 h (issue 15 item 5).
 fn d_eb_backoff_max() -> u64 {
-    60_000
+    640_000
 }
 
 impl Source {

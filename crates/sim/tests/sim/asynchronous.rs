@@ -493,3 +493,58 @@ fn a_retry_that_would_start_past_the_maximum_age_does_not_run() {
         }
     );
 }
+
+/// Issue 15 item 5 (EB-RETRY [D]: "up to 24 hours and up to 185 times"): an event EventBridge
+/// cannot deliver is retried with exponential backoff and jitter, and with the default backoff
+/// its 185 retries spread over about a day — they used to be spent in about 2.3 h.
+#[test]
+fn eventbridge_delivery_retries_spread_over_about_a_day() {
+    let text = r#"
+format_version = 1
+id = "t"
+title = "test"
+horizon_s = 100000
+[[sources]]
+kind = "event_bridge"
+id = "bus"
+bus = "b"
+unreachable_for_ms = 200000000
+[[workload]]
+source = "bus"
+"#;
+    for seed in 1..=5 {
+        let sim = run(text, seed);
+        let tries: Vec<u64> = sim
+            .trace()
+            .iter()
+            .filter(|e| matches!(e.kind, Trace::DeliveryFailed { .. }))
+            .map(|e| e.at.as_ms())
+            .collect();
+        assert_eq!(
+            tries.len(),
+            186,
+            "seed {seed}: the first try and 185 retries"
+        );
+        let (at, d) = disposition(&sim, 0).expect("given up");
+        assert!(
+            matches!(
+                d,
+                Disposition::Discarded {
+                    condition: FailureCondition::DeliveryRetriesExhausted,
+                    ..
+                }
+            ),
+            "{d:?}"
+        );
+        let hours = at as f64 / 3_600_000.0;
+        assert!(
+            (20.0..=24.0).contains(&hours),
+            "seed {seed}: gave up after {hours:.1} h"
+        );
+        // Exponential at first (each wait about double the last, within the jitter), then capped.
+        let waits: Vec<u64> = tries.windows(2).map(|w| w[1] - w[0]).collect();
+        // (Each wait also holds the message's hop to Lambda.)
+        assert!(waits[0] <= 1_200 && waits[5] >= 16_000, "{:?}", &waits[..8]);
+        assert!(waits.iter().all(|w| *w <= 640_200), "capped at 640 s");
+    }
+}
