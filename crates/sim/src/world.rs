@@ -188,6 +188,10 @@ pub(crate) struct Invocation {
     pub backoff_ms: u64,
     /// Async: when Lambda accepted the event (max event age counts from here).
     pub accepted_at: Option<SimTime>,
+    /// Async: the instant of the queue pick in force (an earlier pick makes a later timer stale).
+    pub pick_due: Option<SimTime>,
+    /// Async: waiting in the queue after a throttle, until this instant at the latest.
+    pub throttle_wait: Option<SimTime>,
     pub running: u32,
     pub disposed: bool,
     /// A second delivery of an event that was already delivered.
@@ -214,6 +218,8 @@ impl Invocation {
             retries_used: 0,
             backoff_ms: 0,
             accepted_at: None,
+            pick_due: None,
+            throttle_wait: None,
             running: 0,
             disposed: false,
             duplicate: false,
@@ -257,6 +263,9 @@ pub struct Sim {
     pub(crate) polling: crate::invoke::polling::PollingState,
     /// Step Functions executions.
     pub(crate) sfn: crate::services::stepfunctions::SfnState,
+    /// Events waiting in Lambda's queue after a throttle, oldest first: freed concurrency goes
+    /// to them at once (see `invoke::asynchronous::async_wake_throttled`).
+    pub(crate) throttled: std::collections::VecDeque<InvocationId>,
 }
 
 impl Sim {
@@ -298,6 +307,7 @@ impl Sim {
             totals: Totals::default(),
             polling: Default::default(),
             sfn: Default::default(),
+            throttled: Default::default(),
         };
         sim.init_polling();
         // Provisioned environments exist, initialised, before the first request (L-RESERVED).
@@ -442,7 +452,7 @@ impl Sim {
     /// A digest of the whole state, for determinism tests (restore a keyframe, replay, compare).
     pub fn state_digest(&self) -> u64 {
         let text = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
             self.now,
             self.agenda,
             self.rng_function,
@@ -457,7 +467,8 @@ impl Sim {
             self.overrides,
             self.totals,
             self.polling,
-            self.sfn
+            self.sfn,
+            self.throttled
         );
         crate::rng::fnv1a(text.as_bytes())
             ^ crate::rng::fnv1a(format!("{:?}", self.trace).as_bytes()).rotate_left(1)
@@ -524,6 +535,7 @@ impl Sim {
         outcome: AttemptOutcome,
     ) {
         self.envs.release(env);
+        self.async_wake_throttled();
         // What the follow-up needs is taken before the outcome moves into the trace, so the hot
         // asynchronous path never clones the error's String.
         let succeeded = outcome.is_success();

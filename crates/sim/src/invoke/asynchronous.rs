@@ -265,16 +265,55 @@ impl Sim {
             depth: self.queue_depth,
         });
         if first_time {
-            let delay = self.scenario.file.async_config.queue_delay_ms;
-            self.schedule(self.now.plus(delay), inv, Timer::QueuePick);
+            let due = self
+                .now
+                .plus(self.scenario.file.async_config.queue_delay_ms);
+            self.schedule_pick(inv, due);
+        }
+    }
+
+    /// The next queue pick of `inv` is at `due` (any pick scheduled before is stale).
+    fn schedule_pick(&mut self, inv: InvocationId, due: crate::time::SimTime) {
+        if let Some(s) = self.invocations.get_mut(&inv) {
+            s.pick_due = Some(due);
+        }
+        self.schedule(due, inv, Timer::QueuePick);
+    }
+
+    /// Concurrency was just freed: the oldest event waiting after a throttle is picked now
+    /// rather than at the end of its backoff. Throttled events back off from 1 s to 5 min
+    /// (L-ASYNC-ERR [D]) and complete as long as they are younger than the maximum age (§2);
+    /// with every waiting event on the same backoff schedule and no capacity hand-over, a backlog
+    /// retried in lockstep: one event won each round and the rest waited another 5 minutes, and a
+    /// quarter of a backlog AWS drains in minutes expired (issue 15, item 1).
+    pub(crate) fn async_wake_throttled(&mut self) {
+        while let Some(inv) = self.throttled.pop_front() {
+            let now = self.now;
+            let Some(s) = self.invocations.get_mut(&inv) else {
+                continue;
+            };
+            match s.throttle_wait.take() {
+                Some(until) if until > now && s.pick_due == Some(until) => {
+                    self.schedule_pick(inv, now);
+                    return;
+                }
+                _ => continue,
+            }
         }
     }
 
     /// A poller takes the event from the queue for an attempt (or to fail it).
     pub(crate) fn async_queue_pick(&mut self, inv: InvocationId) {
-        let Some(state) = self.invocations.get(&inv) else {
+        let now = self.now;
+        let Some(state) = self.invocations.get_mut(&inv) else {
             return;
         };
+        // A pick that an earlier one replaced (freed concurrency woke the event) does nothing.
+        if state.pick_due != Some(now) {
+            return;
+        }
+        state.pick_due = None;
+        state.throttle_wait = None;
         let (attempts, accepted_at) = (state.attempts, state.accepted_at.unwrap_or(self.now));
         let queue = self.topo.queue.expect("async sources have a queue");
         self.queue_depth = self.queue_depth.saturating_sub(1);
@@ -333,6 +372,7 @@ impl Sim {
             self.async_fail(inv, FailureCondition::EventAgeExceeded, self.topo.function);
             return;
         }
+        state.throttle_wait = Some(due);
         self.emit(Trace::RetryScheduled {
             inv,
             next_try,
@@ -357,7 +397,19 @@ impl Sim {
             return;
         }
         self.async_enqueue(inv, false);
-        self.schedule(due.max(self.now), inv, Timer::QueuePick);
+        let due = due.max(self.now);
+        // Back after a throttle: in line for the next freed concurrency.
+        if self
+            .invocations
+            .get(&inv)
+            .is_some_and(|s| s.throttle_wait.is_some())
+        {
+            if let Some(s) = self.invocations.get_mut(&inv) {
+                s.throttle_wait = Some(due);
+            }
+            self.throttled.push_back(inv);
+        }
+        self.schedule_pick(inv, due);
     }
 
     /// A handler run of an asynchronous invocation ended.

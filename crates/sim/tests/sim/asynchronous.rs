@@ -548,3 +548,78 @@ source = "bus"
         assert!(waits.iter().all(|w| *w <= 640_200), "capped at 640 s");
     }
 }
+
+/// Issue 15 item 1 (L-ASYNC-ERR [D], §2: throttled events back off up to 5 min and complete while
+/// younger than the maximum age): a backlog of n events against reserved concurrency c keeps c
+/// environments busy until it is gone — freed concurrency goes to the oldest waiting event at once
+/// instead of every event retrying in lockstep on the same backoff — and nothing that had time to
+/// run expires.
+#[test]
+fn a_throttled_backlog_drains_at_full_concurrency() {
+    for (c, n, d_ms) in [(2u64, 20u64, 2_000u64), (3, 30, 1_000), (5, 40, 2_500)] {
+        for seed in 1..=3 {
+            let text = format!(
+                r#"
+format_version = 1
+id = "t"
+title = "test"
+horizon_s = 3600
+[function]
+duration = {{ distribution = "fixed", ms = {d_ms} }}
+reserved_concurrency = {c}
+[async]
+maximum_event_age_s = 300
+[[sources]]
+kind = "custom"
+id = "app"
+invocation_type = "event"
+[[workload]]
+source = "app"
+count = {n}
+"#
+            );
+            let sim = run(&text, seed);
+            let label = format!("c={c} n={n} d={d_ms} seed {seed}");
+            // Everything ran and succeeded: the backlog needed about n·d/c, well under 300 s.
+            assert_eq!(sim.totals().succeeded, n, "{label}");
+            assert_eq!(sim.totals().handler_runs, n, "{label}");
+            // Concurrency in use, from the trace: +1 at each start, −1 at each end.
+            let mut steps: Vec<(u64, i64)> = Vec::new();
+            for e in sim.trace() {
+                if let Trace::AttemptStarted { ends, .. } = &e.kind {
+                    steps.push((e.at.as_ms(), 1));
+                    steps.push((ends.as_ms(), -1));
+                }
+            }
+            steps.sort();
+            let last_start = sim
+                .trace()
+                .iter()
+                .filter(|e| matches!(e.kind, Trace::AttemptStarted { .. }))
+                .map(|e| e.at.as_ms())
+                .max()
+                .unwrap();
+            // Time at full concurrency between the first start and the last start.
+            let (mut busy, mut full_ms, mut prev) = (0i64, 0u64, steps[0].0);
+            for (t, delta) in &steps {
+                let t = (*t).min(last_start);
+                if busy == c as i64 {
+                    full_ms += t - prev;
+                }
+                prev = t;
+                busy += delta;
+            }
+            let span = last_start - steps[0].0;
+            assert!(
+                full_ms * 10 >= span * 8,
+                "{label}: at full concurrency {full_ms} of {span} ms"
+            );
+            // And the last run starts about when n·d/c says (plus Init and hops), not minutes later.
+            let ideal = (n / c - 1) * d_ms;
+            assert!(
+                last_start <= ideal + ideal / 4 + 3_000,
+                "{label}: last start {last_start} ms, ideal {ideal}"
+            );
+        }
+    }
+}
