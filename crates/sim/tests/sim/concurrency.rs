@@ -132,3 +132,83 @@ fn scaling_rate_of_1000_environments_per_10_seconds() {
     );
     assert_eq!(sim.totals().peak_concurrency, 1000);
 }
+
+/// Issue 15 item 2 (L-SCALING [D], §4: 1,000 new environments per function per 10 s, refilled
+/// continuously, never banked beyond 1,000), as a property over sliding 10 s windows: under
+/// steady demand for new environments, never more than 2,000 are created in any 10 s (a full
+/// budget plus its refill), never more than 1,000 at once from a full budget, and about 1,000 per
+/// 10 s once the banked budget is spent.
+#[test]
+fn new_environments_follow_the_scaling_budget_in_every_10_s_window() {
+    for (rate, seed) in [(400u32, 1u64), (700, 2), (1500, 3)] {
+        let text = format!(
+            r#"
+format_version = 1
+id = "c"
+title = "scaling"
+horizon_s = 70
+[account]
+concurrency = 100000
+[function]
+duration = {{ distribution = "fixed", ms = 100000 }}
+timeout_s = 120
+[[sources]]
+kind = "custom"
+id = "app"
+sdk_max_attempts = 1
+[[workload]]
+source = "app"
+pattern = "rate"
+rate_per_s = {rate}
+duration_s = 60
+"#
+        );
+        let sim = run(&text, seed);
+        let created: Vec<u64> = sim
+            .trace()
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    Trace::EnvironmentCreated {
+                        provisioned: false,
+                        ..
+                    }
+                )
+            })
+            .map(|e| e.at.as_ms())
+            .collect();
+        let label = format!("{rate}/s, seed {seed}");
+        // Sliding windows [t, t + 10 s) starting at every creation.
+        let mut most = 0;
+        for (i, t) in created.iter().enumerate() {
+            let n = created[i..].partition_point(|u| *u < t + 10_000);
+            most = most.max(n);
+        }
+        assert!(
+            most <= 2_000,
+            "{label}: {most} new environments within 10 s"
+        );
+        // At once from the full budget: never more than 1,000 in one instant.
+        let mut at_once = 0;
+        for group in created.chunk_by(|a, b| a == b) {
+            at_once = at_once.max(group.len());
+        }
+        assert!(
+            at_once <= 1_000,
+            "{label}: {at_once} created at one instant"
+        );
+        // Steady demand above the refill rate: once the bank is spent, 1,000 per 10 s (±5 %).
+        if rate * 10 > 1_000 {
+            let from = 30_000u64;
+            let n = created
+                .iter()
+                .filter(|t| (from..from + 10_000).contains(*t))
+                .count();
+            assert!(
+                (950..=1_050).contains(&n),
+                "{label}: {n} new environments in 30–40 s"
+            );
+        }
+    }
+}
