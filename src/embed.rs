@@ -235,6 +235,13 @@ pub fn mount_js() -> u32 {
     crate::mount::mount_new()
 }
 
+/// Destroys the players whose element has left the page (`embed.js` calls it when nodes are
+/// removed). Returns how many.
+#[wasm_bindgen(js_name = sweep)]
+pub fn sweep_js() -> u32 {
+    crate::mount::sweep()
+}
+
 /// Whether `node` is on screen and its tab visible.
 #[hook]
 pub fn use_visible(node: NodeRef) -> bool {

@@ -86,11 +86,40 @@ pub fn mount_players() {
 }
 
 /// Mounts a player into every `[data-lambdascope]` element not mounted yet; returns how many.
+/// First destroys the players whose element has left the document ([`sweep`]).
 pub fn mount_new() -> u32 {
+    sweep();
     // Not the first mount, so not the app page: `app_page` is never called.
     mount_roots(false, |el, app| {
         yew::Renderer::<Player>::with_root_and_props(el, app.player).render();
     })
+}
+
+thread_local! {
+    /// Every embedded player and its element (issue 14: a single-page docs site replaces its
+    /// content on every in-site click; a player whose element left the page kept its DOM,
+    /// listeners and timers alive, +5,688 nodes and 3–4 intervals a round trip).
+    static MOUNTED_PLAYERS: std::cell::RefCell<Vec<(Element, yew::AppHandle<Player>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Destroys every embedded player whose element is no longer in the document: its components
+/// unmount (their effects clean up: observers, intervals, listeners) and its run is freed. The
+/// element loses its mounted mark, so if a single-page site puts it back it is mounted afresh.
+/// Returns how many were destroyed.
+pub fn sweep() -> u32 {
+    let gone: Vec<(Element, yew::AppHandle<Player>)> = MOUNTED_PLAYERS.with(|m| {
+        let mut m = m.borrow_mut();
+        let (gone, kept): (Vec<_>, Vec<_>) = m.drain(..).partition(|(el, _)| !el.is_connected());
+        *m = kept;
+        gone
+    });
+    let n = gone.len() as u32;
+    for (el, handle) in gone {
+        handle.destroy();
+        let _ = el.remove_attribute(MOUNTED);
+    }
+    n
 }
 
 /// `app_page` renders the app's own page (one player, the URL its request).
@@ -140,7 +169,8 @@ fn mount_roots(or_create: bool, app_page: fn(Element, crate::components::app::Ap
             // The app's own page: the player, the lessons and the comparison (issue 5).
             app_page(el, crate::components::app::AppProps { player: props });
         } else {
-            yew::Renderer::<Player>::with_root_and_props(el, props).render();
+            let handle = yew::Renderer::<Player>::with_root_and_props(el.clone(), props).render();
+            MOUNTED_PLAYERS.with(|m| m.borrow_mut().push((el, handle)));
         }
     }
     n

@@ -9,7 +9,8 @@
 // It also
 //   * adds the player's stylesheet (lambdascope.css, beside this file) unless the page has it;
 //   * fetches the WebAssembly only once a player is within 400 px of the viewport;
-//   * mounts players into elements added later (single-page docs sites);
+//   * mounts players into elements added later (single-page docs sites), and destroys those
+//     whose element was removed;
 //   * sizes iframe embeds on this page: an <iframe data-lambdascope-frame src=".../?embed&...">
 //     gets the height its player posts ({ type: "lambdascope:resize", height }).
 const base = new URL('./', import.meta.url);
@@ -95,8 +96,11 @@ const watch = () => document.querySelectorAll(SELECTOR).forEach((el) => near.obs
 if (document.body.classList.contains('ls-page')) start();
 else watch();
 
-new MutationObserver(() => {
+new MutationObserver((records) => {
   watchFrames();
+  // Players whose element left the page (a single-page docs site replaced its content) are
+  // destroyed: their timers, observers and DOM go with them.
+  if (started && records.some((r) => r.removedNodes.length)) started.then((app) => app?.sweep?.());
   if (!document.querySelector(SELECTOR)) return;
   if (started) start();
   else watch();

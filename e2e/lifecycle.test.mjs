@@ -1,0 +1,83 @@
+// Issue 14 (part): removed players are cleaned up. A single-page docs site replaces its content on
+// every in-site click; a player whose element left the page used to keep its DOM, listeners and
+// its narrator's interval alive (+5,688 nodes and more intervals every round trip). Now embed.js
+// asks the app to sweep: every player whose element is gone is destroyed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, launch, watchConsole, shot, DIST } from './lib.mjs';
+
+let server, browser, siteDir;
+before(async () => {
+  siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-life-'));
+  fs.cpSync(DIST, siteDir, { recursive: true });
+  fs.writeFileSync(path.join(siteDir, 'spa.html'), `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A single-page docs site</title>
+<script type="module" src="embed.js"></script></head>
+<body><nav>docs</nav><main id="content"></main></body></html>`);
+  server = await serve(siteDir);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(siteDir, { recursive: true, force: true });
+});
+
+test('players removed by a single-page navigation are destroyed: DOM and intervals back to baseline', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const problems = watchConsole(page);
+  // Count the intervals alive on the page (set and not yet cleared).
+  await page.addInitScript(() => {
+    const live = new Set();
+    const set = window.setInterval.bind(window);
+    const clear = window.clearInterval.bind(window);
+    window.setInterval = (...a) => { const id = set(...a); live.add(id); return id; };
+    window.clearInterval = (id) => { live.delete(id); return clear(id); };
+    window.__liveIntervals = () => live.size;
+  });
+  await page.goto(`${server.url}spa.html`);
+  const cdp = await page.context().newCDPSession(page);
+  const nodesAfterGc = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await page.waitForTimeout(200);
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Memory.getDOMCounters')).nodes;
+  };
+  // "Navigate" to a page with two players, then away, like an instant-navigation docs site.
+  const visit = async (n) => {
+    await page.evaluate((n) => {
+      document.getElementById('content').innerHTML = `<h1>Page ${n}</h1>
+        <div data-lambdascope="async-retries-dlq" data-controls="minimal"></div>
+        <p>Between the players.</p>
+        <div data-lambdascope="sqs-happy-path"></div>`;
+    }, n);
+    await page.waitForFunction(() => document.querySelectorAll('#content .ls-player .ls-stage svg').length === 2, null, { timeout: 30_000 });
+    await page.waitForTimeout(600);
+  };
+  const leave = async () => {
+    await page.evaluate(() => { document.getElementById('content').innerHTML = '<h1>A page without players</h1>'; });
+    await page.waitForTimeout(400);
+  };
+  // Baseline: the page before any player.
+  const baseline = await nodesAfterGc();
+  const intervalsBaseline = await page.evaluate(() => window.__liveIntervals());
+  await visit(0);
+  await page.screenshot({ path: shot('lifecycle-visit.png') });
+  await leave();
+  for (let i = 1; i <= 5; i++) {
+    await visit(i);
+    await leave();
+  }
+  const nodes = await nodesAfterGc();
+  const intervals = await page.evaluate(() => window.__liveIntervals());
+  assert.ok(nodes - baseline < 100, `DOM nodes after six round trips: ${nodes} (before any player ${baseline})`);
+  assert.equal(intervals, intervalsBaseline, 'no interval outlives its player');
+  assert.equal(intervals, 0, 'no player left, no interval');
+  // A player put back later is mounted afresh.
+  await visit(6);
+  assert.equal(await page.locator('#content .ls-player').count(), 2);
+  assert.deepEqual(problems, []);
+});
