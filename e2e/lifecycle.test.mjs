@@ -81,3 +81,37 @@ test('players removed by a single-page navigation are destroyed: DOM and interva
   assert.equal(await page.locator('#content .ls-player').count(), 2);
   assert.deepEqual(problems, []);
 });
+
+test('auto theme follows the host toggle, in script embeds and in iframes', async () => {
+  fs.writeFileSync(path.join(siteDir, 'furo.html'), `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Sphinx + Furo</title>
+<script type="module" src="embed.js"></script></head>
+<body data-theme="light">
+<div id="s" data-lambdascope="apigw-happy-path" data-controls="minimal"></div>
+<iframe id="f" data-lambdascope-frame src="index.html?embed&s=apigw-happy-path&controls=minimal" style="width:100%;height:400px;border:0"></iframe>
+</body></html>`);
+  const page = await browser.newPage({ viewport: { width: 900, height: 1000 }, colorScheme: 'light' });
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}furo.html`);
+  await page.locator('#s .ls-stage svg').waitFor({ timeout: 30_000 });
+  const frame = page.frameLocator('#f');
+  await frame.locator('.ls-stage svg').waitFor({ timeout: 30_000 });
+  const dark = async () => [
+    await page.locator('#s .ls-player').evaluate((e) => e.classList.contains('ls-theme-dark')),
+    await frame.locator('.ls-player').evaluate((e) => e.classList.contains('ls-theme-dark')),
+  ];
+  assert.deepEqual(await dark(), [false, false], 'light host, light players');
+  // The reader flips Furo's toggle: both players follow, live.
+  await page.evaluate(() => document.body.setAttribute('data-theme', 'dark'));
+  await page.waitForTimeout(500);
+  assert.deepEqual(await dark(), [true, true], 'dark host, dark players');
+  await page.screenshot({ path: shot('theme-host-dark.png'), fullPage: true });
+  await page.evaluate(() => document.body.setAttribute('data-theme', 'light'));
+  await page.waitForTimeout(500);
+  assert.deepEqual(await dark(), [false, false], 'and back');
+  // MkDocs Material's marker, on <body>.
+  await page.evaluate(() => { document.body.removeAttribute('data-theme'); document.body.setAttribute('data-md-color-scheme', 'slate'); });
+  await page.waitForTimeout(500);
+  assert.deepEqual(await dark(), [true, true], 'Material slate');
+  assert.deepEqual(problems, []);
+});

@@ -398,10 +398,21 @@ fn host_theme() -> (Option<bool>, Option<bool>) {
     };
     let class = |c: &str| html.as_ref().is_some_and(|h| h.class_list().contains(c));
     let body = doc.body().map(web_sys::Element::from);
-    let page = if let Some(t) = attr(&html, "data-theme") {
+    // A `data-theme` of "auto" (Furo's third state) means "follow the system": no marker.
+    let named = |t: String| match t.as_str() {
+        "dark" => Some(true),
+        "light" => Some(false),
+        _ => None,
+    };
+    let page = if let Some(t) = attr(&html, "data-theme").and_then(named) {
         // Docusaurus, Starlight, many others.
-        Some(t == "dark")
-    } else if let Some(s) = attr(&body, "data-md-color-scheme") {
+        Some(t)
+    } else if let Some(t) = attr(&body, "data-theme").and_then(named) {
+        // Sphinx's Furo toggles it on <body>.
+        Some(t)
+    } else if let Some(s) =
+        attr(&body, "data-md-color-scheme").or(attr(&html, "data-md-color-scheme"))
+    {
         // MkDocs Material: `slate` is its dark scheme.
         Some(s == "slate")
     } else if class("dark") {

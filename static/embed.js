@@ -41,10 +41,44 @@ function watchFrames() {
     if (asked.has(frame)) continue;
     asked.add(frame);
     measure(frame);
-    frame.addEventListener('load', () => measure(frame));
+    frame.addEventListener('load', () => { measure(frame); forwardTheme(true); });
   }
 }
 watchFrames();
+
+// The host page's own dark-mode marker, where the common generators put it (the same rules as
+// the player's `host_theme`): 'dark', 'light', or null to let each frame follow the system.
+function hostTheme() {
+  const html = document.documentElement;
+  const body = document.body;
+  const named = (t) => (t === 'dark' || t === 'light' ? t : null);
+  const scheme = body?.getAttribute('data-md-color-scheme') ?? html.getAttribute('data-md-color-scheme');
+  return named(html.getAttribute('data-theme'))
+    ?? named(body?.getAttribute('data-theme'))
+    ?? (scheme ? (scheme === 'slate' ? 'dark' : 'light') : null)
+    ?? (html.classList.contains('dark') ? 'dark' : null)
+    ?? (['coal', 'navy', 'ayu'].some((c) => html.classList.contains(c)) ? 'dark' : null)
+    ?? (['light', 'rust'].some((c) => html.classList.contains(c)) ? 'light' : null);
+}
+// Iframe embeds cannot see the host page: tell each one the host's theme, now and whenever the
+// host toggles it (issue 14), with the message the player already understands.
+let sentTheme = null;
+function forwardTheme(force) {
+  const theme = hostTheme();
+  if (!theme || (theme === sentTheme && !force)) return;
+  sentTheme = theme;
+  for (const frame of document.querySelectorAll(FRAMES)) {
+    frame.contentWindow?.postMessage({ type: 'lambdascope:theme', theme }, '*');
+  }
+}
+new MutationObserver(() => forwardTheme(false)).observe(document.documentElement, {
+  attributes: true, subtree: false, attributeFilter: ['class', 'data-theme', 'data-md-color-scheme'],
+});
+if (document.body) {
+  new MutationObserver(() => forwardTheme(false)).observe(document.body, {
+    attributes: true, attributeFilter: ['class', 'data-theme', 'data-md-color-scheme'],
+  });
+}
 
 // Two bundles: lambdascope-app (player, lessons, comparison) and lambdascope-player (the player
 // alone, a sixth smaller). Only the app's own page asking for the lessons or the comparison needs
