@@ -1,0 +1,34 @@
+// Byte budgets of the release build (issue 16): bytes are deterministic, so this is a test, not a
+// benchmark. The budgets are a ratchet at today's size (December 2026) so that nothing grows
+// unnoticed; issue 16's goals (player ≤ 300 KB, full app ≤ 380 KB gzip) are lower and will move
+// these down. Prints gzip and brotli sizes, and checks the precompressed files beside them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { DIST } from './lib.mjs';
+
+const BUDGETS = {
+  // gzip -9 bytes of the wasm each page downloads
+  'lambdascope-player_bg.wasm': 415_000,
+  'lambdascope-app_bg.wasm': 492_000,
+};
+
+test('bundles stay within their byte budgets, and ship precompressed', () => {
+  for (const [name, budget] of Object.entries(BUDGETS)) {
+    const file = path.join(DIST, name);
+    const body = fs.readFileSync(file);
+    const gz = zlib.gzipSync(body, { level: 9 }).length;
+    const br = fs.readFileSync(`${file}.br`).length;
+    console.log(`${name}: ${body.length} B raw, ${gz} B gzip -9, ${br} B brotli (budget ${budget} B gzip)`);
+    assert.ok(gz <= budget, `${name} is ${gz} B gzipped, over its ${budget} B budget`);
+    assert.ok(br < gz, `${name}: brotli ${br} B is smaller than gzip ${gz} B`);
+    // The .gz beside it is the same file.
+    assert.deepEqual(zlib.gunzipSync(fs.readFileSync(`${file}.gz`)), body);
+    assert.deepEqual(zlib.brotliDecompressSync(fs.readFileSync(`${file}.br`)), body);
+  }
+  for (const name of ['index.html', 'embed.js', 'lambdascope.css', 'lambdascope-player.js', 'lambdascope-app.js']) {
+    assert.ok(fs.existsSync(path.join(DIST, `${name}.gz`)) && fs.existsSync(path.join(DIST, `${name}.br`)), `${name}.gz and .br`);
+  }
+});

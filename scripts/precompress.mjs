@@ -1,0 +1,26 @@
+// Writes FILE.gz (gzip -9) and FILE.br (brotli, quality 11) beside every servable file of a
+// directory, for static hosts that serve precompressed files (issue 16): nginx `gzip_static on`
+// plus `brotli_static on`, Caddy `file_server { precompressed br gzip }`, Netlify and Cloudflare
+// Pages compress on their own. Usage: node scripts/precompress.mjs DIR
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node scripts/precompress.mjs DIR');
+  process.exit(2);
+}
+const SERVABLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.svg', '.json', '.md']);
+for (const name of fs.readdirSync(dir)) {
+  const file = path.join(dir, name);
+  if (!fs.statSync(file).isFile() || !SERVABLE.has(path.extname(name))) continue;
+  const body = fs.readFileSync(file);
+  fs.writeFileSync(`${file}.gz`, zlib.gzipSync(body, { level: 9 }));
+  fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(body, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+    },
+  }));
+}
