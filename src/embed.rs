@@ -33,12 +33,10 @@ use crate::share_link::{self, Request, Theme};
 /// one too). On a host page the URL belongs to the host: a docs site's `?s=search` must not
 /// steer its embeds.
 pub fn page_request() -> Option<Request> {
-    let win = web_sys::window()?;
-    let body = win.document()?.body()?;
-    if !body.class_list().contains("ls-page") {
+    if !is_app_page() {
         return None;
     }
-    let loc = win.location();
+    let loc = web_sys::window()?.location();
     Some(share_link::from_url(
         &loc.search().unwrap_or_default(),
         &loc.hash().unwrap_or_default(),
@@ -84,6 +82,14 @@ pub fn replace_address(state: &str) {
     }
 }
 
+/// Whether this page is lambdascope's own (`<body class="ls-page">`), whose URL speaks to it.
+pub fn is_app_page() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .is_some_and(|b| b.class_list().contains("ls-page"))
+}
+
 /// Whether this page runs inside a frame.
 pub fn in_frame() -> bool {
     let Some(win) = web_sys::window() else {
@@ -109,11 +115,7 @@ pub fn app_base() -> String {
         loc.pathname().unwrap_or_default()
     );
     let doc = win.document();
-    if doc
-        .as_ref()
-        .and_then(|d| d.body())
-        .is_some_and(|b| b.class_list().contains("ls-page"))
-    {
+    if is_app_page() {
         return here;
     }
     if let Some(b) = js_sys::Reflect::get(&win, &"lambdascopeBase".into())

@@ -508,6 +508,24 @@ fn narrow(topo: &Topology) -> Layout {
     }
 }
 
+/// The boxes of `other` that `n` exchanges messages with (an edge either way; once per edge).
+fn partners<'a>(
+    topo: &'a Topology,
+    n: NodeId,
+    other: &'a [NodeId],
+) -> impl Iterator<Item = NodeId> + 'a {
+    topo.edges.iter().filter_map(move |&(a, b)| {
+        let partner = if a == n {
+            b
+        } else if b == n {
+            a
+        } else {
+            return None;
+        };
+        other.contains(&partner).then_some(partner)
+    })
+}
+
 /// Shifts the whole of `lane` (keeping its order and spacing) so that its edges to `other` run
 /// level on average, within the diagram. With one source and a tall Lambda side (S3, its queue,
 /// the function, a DLQ), the source sat mid-diagram and its edge climbed to the queue.
@@ -518,25 +536,10 @@ fn shift_lane_toward_partners(
     boxes: &mut [Rect],
     height: f64,
 ) {
-    let centre = |r: &Rect| r.y + r.h / 2.0;
-    let pairs: Vec<(f64, f64)> = topo
-        .edges
+    let pairs: Vec<(f64, f64)> = lane
         .iter()
-        .filter_map(|(a, b)| {
-            match (
-                lane.contains(a),
-                other.contains(b),
-                lane.contains(b),
-                other.contains(a),
-            ) {
-                (true, true, _, _) => {
-                    Some((centre(&boxes[a.0 as usize]), centre(&boxes[b.0 as usize])))
-                }
-                (_, _, true, true) => {
-                    Some((centre(&boxes[b.0 as usize]), centre(&boxes[a.0 as usize])))
-                }
-                _ => None,
-            }
+        .flat_map(|n| {
+            partners(topo, *n, other).map(|p| (boxes[n.0 as usize].cy(), boxes[p.0 as usize].cy()))
         })
         .collect();
     let (Some(first), Some(last)) = (lane.first(), lane.last()) else {
@@ -573,31 +576,16 @@ fn align_lane(
     height: f64,
     gap: f64,
 ) {
-    let centre = |r: &Rect| r.y + r.h / 2.0;
     let mut wanted: Vec<(f64, NodeId)> = lane
         .iter()
         .map(|n| {
-            let partners: Vec<f64> = topo
-                .edges
-                .iter()
-                .filter_map(|(a, b)| {
-                    let partner = if a == n {
-                        *b
-                    } else if b == n {
-                        *a
-                    } else {
-                        return None;
-                    };
-                    other
-                        .contains(&partner)
-                        .then(|| centre(&boxes[partner.0 as usize]))
-                })
+            let levels: Vec<f64> = partners(topo, *n, other)
+                .map(|p| boxes[p.0 as usize].cy())
                 .collect();
-            let own = centre(&boxes[n.0 as usize]);
-            let level = if partners.is_empty() {
-                own
+            let level = if levels.is_empty() {
+                boxes[n.0 as usize].cy()
             } else {
-                partners.iter().sum::<f64>() / partners.len() as f64
+                levels.iter().sum::<f64>() / levels.len() as f64
             };
             (level, *n)
         })

@@ -134,7 +134,11 @@ new MutationObserver((records) => {
   watchFrames();
   // Players whose element left the page (a single-page docs site replaced its content) are
   // destroyed: their timers, observers and DOM go with them.
-  if (started && records.some((r) => r.removedNodes.length)) started.then((app) => app?.sweep?.());
+  // (Only removals that took a mounted player with them: a player's own re-renders remove nodes
+  // every frame, and those must not call into the app.)
+  const MOUNTED = '[data-lambdascope-mounted]';
+  const tookPlayer = (n) => n.nodeType === 1 && (n.matches(MOUNTED) || n.querySelector(MOUNTED));
+  if (started && records.some((r) => [...r.removedNodes].some(tookPlayer))) started.then((app) => app?.sweep?.());
   if (!document.querySelector(SELECTOR)) return;
   if (started) start();
   else watch();

@@ -381,7 +381,10 @@ fn player_inner(p: &InnerProps) -> Html {
     // (replaceState: no history entry per edit, and no hashchange), so a reload or a copied
     // address brings the same run back. Embeds and iframes leave their host's URL alone.
     {
-        let remember = !p.view.embed && crate::embed::page_request().is_some();
+        // Read once (a hook, so called on every render, before any condition): parsing the
+        // page's URL on every render ran on the per-frame path.
+        let app_page = *use_memo((), |_| crate::embed::is_app_page());
+        let remember = !p.view.embed && app_page;
         let paused_at = (!pb.cursor.playing).then_some(pb.cursor.at);
         let deps = (
             s.generation,

@@ -11,7 +11,6 @@
 use std::cell::RefCell;
 
 use lambdascope_sim::idmap::IdMap;
-use lambdascope_sim::scene::Token;
 use lambdascope_sim::trace::{FailureTargetKind, Message};
 use lambdascope_sim::{Method, Scene};
 use wasm_bindgen::JsCast;
@@ -81,10 +80,6 @@ const TRAIL: f64 = 0.3;
 /// How long (screen ms, the playback axis) a landing pulse lasts.
 const PULSE_SCREEN_MS: f64 = 180.0;
 
-fn style(t: &Token) -> (Shape, Colour, Option<String>) {
-    style_of(&t.message)
-}
-
 #[allow(unreachable_patterns)]
 fn style_of(message: &Message) -> (Shape, Colour, Option<String>) {
     match message {
@@ -153,8 +148,9 @@ fn css(c: Colour, dark: bool) -> &'static str {
     }
 }
 
-/// Points along the stretch of edge a token has just covered, oldest first.
-type Trail = Vec<(f64, f64)>;
+/// Points along the stretch of edge a token has just covered, oldest first (a fixed array: no
+/// allocation per token per frame).
+type Trail = [(f64, f64); 9];
 
 /// Tokens drawn together: (dimmed by the method filter, shape, colour).
 type BucketKey = (bool, Shape, Colour);
@@ -349,16 +345,14 @@ fn draw(
         let mut pt = curve.at(p);
         pt.x += ox;
         pt.y += oy;
-        let (shape, colour, label) = style(t);
+        let (shape, colour, label) = style_of(&t.message);
         let dim = dimmed(t.from.0, t.to.0);
         if trails && !dim {
             let from = (p - TRAIL).max(0.0);
-            let pts: Vec<(f64, f64)> = (0..=8)
-                .map(|k| {
-                    let q = curve.at(from + (p - from) * k as f64 / 8.0);
-                    (q.x + ox, q.y + oy)
-                })
-                .collect();
+            let pts: Trail = std::array::from_fn(|k| {
+                let q = curve.at(from + (p - from) * k as f64 / 8.0);
+                (q.x + ox, q.y + oy)
+            });
             match trail_paths.iter_mut().find(|(c, _)| *c == colour) {
                 Some((_, v)) => v.push(pts),
                 None => trail_paths.push((colour, vec![pts])),
