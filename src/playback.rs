@@ -52,53 +52,44 @@ pub const QUIET_RATE: f64 = 0.5;
 /// With reduced motion, one event per this many wall ms at 1× (scaled by speed).
 pub const REDUCED_MOTION_STEP_MS: f64 = 150.0;
 
-/// The injected faults that still apply to `scenario` (kept) and those that do not (a `Publish`
-/// naming a source it no longer has).
-fn keep_inputs(inputs: &[TimedInput], scenario: &Scenario) -> (Vec<TimedInput>, Vec<TimedInput>) {
-    inputs.iter().cloned().partition(|i| match &i.input {
-        Input::Publish { source } => scenario.file.sources.iter().any(|s| s.id() == source),
-        Input::FailNextAttempt
-        | Input::TimeOutNextAttempt
-        | Input::Throttle { .. }
-        | Input::SlowDown { .. } => true,
-    })
-}
-
-/// "source `uploads`" / "sources `a`, `b`" for the dropped publishes.
-fn plural_sources(dropped: &[TimedInput]) -> String {
-    // Each source once, in the order of its first fault (no sort: one sort instantiation per
-    // element type costs ~3 KB of wasm, ARCHITECTURE.md).
-    let mut ids: Vec<&str> = Vec::new();
-    for i in dropped {
-        if let Input::Publish { source } = &i.input {
-            if !ids.contains(&source.as_str()) {
-                ids.push(source);
+/// The injected faults that still apply to `scenario`, and the notice for those that do not: only
+/// a `Publish` can stop applying (the edit removed its source), so only those are named.
+fn keep_inputs(inputs: &[TimedInput], scenario: &Scenario) -> (Vec<TimedInput>, Option<String>) {
+    let mut kept = Vec::new();
+    let (mut sources, mut dropped): (Vec<&str>, Vec<String>) = (Vec::new(), Vec::new());
+    for i in inputs {
+        match &i.input {
+            Input::Publish { source }
+                if !scenario.file.sources.iter().any(|s| s.id() == source) =>
+            {
+                // Each source once, in the order of its first fault (no sort: each sort
+                // instantiation costs ~3 KB of wasm, ARCHITECTURE.md).
+                if !sources.contains(&source.as_str()) {
+                    sources.push(source);
+                }
+                dropped.push(format!(
+                    "publish one event on `{source}` at {}",
+                    format_clock(i.at)
+                ));
             }
+            _ => kept.push(i.clone()),
         }
     }
-    let list = ids
-        .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!("source{} {list}", if ids.len() == 1 { "" } else { "s" })
-}
-
-/// A fault in a few words, for notices.
-fn describe_input(input: &Input) -> String {
-    match input {
-        Input::FailNextAttempt => "fail next attempt".into(),
-        Input::TimeOutNextAttempt => "time out next attempt".into(),
-        Input::Throttle { for_ms } => format!(
-            "throttle {}",
-            lambdascope_sim::time::format_duration_ms(*for_ms)
-        ),
-        Input::SlowDown { factor, for_ms } => format!(
-            "slow down {factor}× for {}",
-            lambdascope_sim::time::format_duration_ms(*for_ms)
-        ),
-        Input::Publish { source } => format!("publish one event on `{source}`"),
-    }
+    let notice = (!dropped.is_empty()).then(|| {
+        format!(
+            "The edit removed source{} {}, so {} injected fault{} could not be kept: {}.",
+            if sources.len() == 1 { "" } else { "s" },
+            sources
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            dropped.len(),
+            if dropped.len() == 1 { "" } else { "s" },
+            dropped.join(", ")
+        )
+    });
+    (kept, notice)
 }
 
 /// One compressed idle stretch, for the "+58 s" marker.
@@ -798,24 +789,8 @@ impl Playback {
             }
             Action::SetReducedMotion(on) => self.cursor.set_reduced_motion(on),
             Action::Edit(scenario) => {
-                let (kept, dropped) = keep_inputs(self.session.inputs(), &scenario);
-                self.notice = (!dropped.is_empty()).then(|| {
-                    format!(
-                        "The edit removed {}, so {} injected fault{} could not be kept: {}.",
-                        plural_sources(&dropped),
-                        dropped.len(),
-                        if dropped.len() == 1 { "" } else { "s" },
-                        dropped
-                            .iter()
-                            .map(|i| format!(
-                                "{} at {}",
-                                describe_input(&i.input),
-                                format_clock(i.at)
-                            ))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
+                let (kept, notice) = keep_inputs(self.session.inputs(), &scenario);
+                self.notice = notice;
                 let (g, bundled, seed) = (
                     self.new_generation(),
                     self.session.bundled,
