@@ -399,14 +399,12 @@ impl Sim {
         self.async_enqueue(inv, false);
         let due = due.max(self.now);
         // Back after a throttle: in line for the next freed concurrency.
-        if self
+        if let Some(s) = self
             .invocations
-            .get(&inv)
-            .is_some_and(|s| s.throttle_wait.is_some())
+            .get_mut(&inv)
+            .filter(|s| s.throttle_wait.is_some())
         {
-            if let Some(s) = self.invocations.get_mut(&inv) {
-                s.throttle_wait = Some(due);
-            }
+            s.throttle_wait = Some(due);
             self.throttled.push_back(inv);
         }
         self.schedule_pick(inv, due);
