@@ -10,9 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { serve, launch, watchConsole, shot, DIST } from './lib.mjs';
+import { serve, launch, watchConsole, shot, siteWith } from './lib.mjs';
 
 const burst = (n) => `format_version = 1
 id = "burst"
@@ -66,12 +64,11 @@ async function openAlone(url, viewport = { width: 1280, height: 900 }) {
 /** The player's clock reading, as shown. */
 const clock = (player) => player.locator('.ls-clock').first().innerText();
 
-let app, siteDir;
+let app, site;
 before(async () => {
-  siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-budget-'));
-  fs.cpSync(DIST, siteDir, { recursive: true });
   const attr = (s) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
-  fs.writeFileSync(path.join(siteDir, 'three-hostile.html'), `<!DOCTYPE html>
+  site = siteWith({
+    'three-hostile.html': `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>three</title>
 <script type="module" src="embed.js"></script></head>
 <body>
@@ -79,12 +76,13 @@ before(async () => {
 <div id="b" data-lambdascope data-toml="${attr(burst(1_000_000))}" data-controls="minimal"></div>
 <div id="c" data-lambdascope data-toml="${attr(burst(20_000))}" data-controls="minimal"></div>
 <div id="d" data-lambdascope="sqs-happy-path" data-controls="minimal" data-speed="1"></div>
-</body></html>`);
-  app = await serve(siteDir);
+</body></html>`,
+  }, 'ls-budget-');
+  app = await serve(site.dir);
 });
 after(async () => {
   await app?.close();
-  fs.rmSync(siteDir, { recursive: true, force: true });
+  site?.remove();
 });
 
 test('a 20,000-event link plays, stops at the budget with a notice, and stays within 256 MB', async () => {

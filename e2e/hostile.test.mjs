@@ -12,10 +12,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { serve, launch, watchConsole, shot, ROOT, DIST } from './lib.mjs';
+import { serve, launch, watchConsole, shot, ROOT, siteWith } from './lib.mjs';
 
 const APP_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
   + "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'";
@@ -23,22 +22,22 @@ const APP_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style
 const HOSTILE = fs.readFileSync(path.join(ROOT, 'e2e', 'fixtures', 'hostile-scenario.toml'), 'utf8');
 const TITLE = HOSTILE.match(/^title = "(.*)"$/m)[1];
 
-let app, browser, siteDir;
+let app, browser, site;
 before(async () => {
   // dist/ plus one host page of our own, on the app's origin.
-  siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-hostile-'));
-  fs.cpSync(DIST, siteDir, { recursive: true });
-  fs.writeFileSync(path.join(siteDir, 'data-t.html'), `<!DOCTYPE html>
+  site = siteWith({
+    'data-t.html': `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>data-t</title>
 <script type="module" src="embed.js"></script></head>
-<body><div id="p" data-lambdascope="overview" data-t="soon" data-controls="minimal"></div></body></html>`);
-  app = await serve(siteDir, (file) => (file.endsWith('.html') ? { 'Content-Security-Policy': APP_CSP } : {}));
+<body><div id="p" data-lambdascope="overview" data-t="soon" data-controls="minimal"></div></body></html>`,
+  }, 'ls-hostile-');
+  app = await serve(site.dir, (file) => (file.endsWith('.html') ? { 'Content-Security-Policy': APP_CSP } : {}));
   browser = await launch();
 });
 after(async () => {
   await browser?.close();
   await app?.close();
-  if (siteDir) fs.rmSync(siteDir, { recursive: true, force: true });
+  site?.remove();
 });
 
 function recordViolations() {

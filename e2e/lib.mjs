@@ -2,6 +2,7 @@
 // headless Chromium launched the way toolchain.md §4 describes.
 import http from 'node:http';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -42,6 +43,17 @@ export function serve(dir = DIST, headers = {}) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) });
   }));
+}
+
+/**
+ * A copy of dist/ in a temporary directory with host pages of our own beside it (`pages`:
+ * { 'name.html': html }), so they are served on the app's origin; `remove()` deletes it.
+ */
+export function siteWith(pages = {}, prefix = 'ls-site-') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.cpSync(DIST, dir, { recursive: true });
+  for (const [name, html] of Object.entries(pages)) fs.writeFileSync(path.join(dir, name), html);
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',

@@ -5,25 +5,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, watchConsole, shot, DIST } from './lib.mjs';
+import { serve, launch, watchConsole, shot, siteWith } from './lib.mjs';
 
-let server, browser, siteDir;
+let server, browser, site;
 before(async () => {
-  siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-life-'));
-  fs.cpSync(DIST, siteDir, { recursive: true });
-  fs.writeFileSync(path.join(siteDir, 'spa.html'), `<!DOCTYPE html>
+  site = siteWith({
+    'spa.html': `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A single-page docs site</title>
 <script type="module" src="embed.js"></script></head>
-<body><nav>docs</nav><main id="content"></main></body></html>`);
-  server = await serve(siteDir);
+<body><nav>docs</nav><main id="content"></main></body></html>`,
+  }, 'ls-life-');
+  server = await serve(site.dir);
   browser = await launch();
 });
 after(async () => {
   await browser?.close();
   await server?.close();
-  fs.rmSync(siteDir, { recursive: true, force: true });
+  site?.remove();
 });
 
 test('players removed by a single-page navigation are destroyed: DOM and intervals back to baseline', async () => {
@@ -83,7 +82,7 @@ test('players removed by a single-page navigation are destroyed: DOM and interva
 });
 
 test('auto theme follows the host toggle, in script embeds and in iframes', async () => {
-  fs.writeFileSync(path.join(siteDir, 'furo.html'), `<!DOCTYPE html>
+  fs.writeFileSync(path.join(site.dir, 'furo.html'), `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Sphinx + Furo</title>
 <script type="module" src="embed.js"></script></head>
 <body data-theme="light">

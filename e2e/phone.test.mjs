@@ -11,30 +11,27 @@
 //   brings the same run back; an edit keeps the injected fault.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { serve, launch, watchConsole, shot, DIST } from './lib.mjs';
+import { serve, launch, watchConsole, shot, siteWith } from './lib.mjs';
 
-let server, browser, siteDir;
+let server, browser, site;
 before(async () => {
-  siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-phone-'));
-  fs.cpSync(DIST, siteDir, { recursive: true });
-  fs.writeFileSync(path.join(siteDir, 'host.html'), `<!DOCTYPE html>
+  site = siteWith({
+    'host.html': `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,"><title>A docs page</title><script type="module" src="embed.js"></script></head>
 <body style="margin:0 12px;font:16px system-ui">
 <h1 style="font-size:22px">Asynchronous invocation</h1>
 <p>S3 hands the event to Lambda's queue; a failing event is retried twice, then dead-lettered.</p>
 <div id="p" data-lambdascope="async-retries-dlq" data-controls="minimal"></div>
-</body></html>`);
-  server = await serve(siteDir);
+</body></html>`,
+  }, 'ls-phone-');
+  server = await serve(site.dir);
   browser = await launch();
 });
 after(async () => {
   await browser?.close();
   await server?.close();
-  fs.rmSync(siteDir, { recursive: true, force: true });
+  site?.remove();
 });
 
 async function open(url, width, height) {
