@@ -6,7 +6,8 @@
 //! * Provisioned environments exist from the start, initialised; traffic above them spills to
 //!   on-demand environments with cold starts (L-RESERVED [D], spill-over wording [S]).
 //! * Concurrency = environments initialising or busy. The cap is the reserved concurrency if set
-//!   (which may be 0), else the account concurrency (L-RESERVED [D], L-QUOTAS [D]).
+//!   (which may be 0), else what the account's other functions leave of the account concurrency
+//!   (L-RESERVED [D], L-QUOTAS [D]).
 //! * New environments are limited to `scaling_rate_per_10s` (1,000) per 10 s, refilled
 //!   continuously and not banked beyond one bucket (L-SCALING [D]).
 //! * Over either limit the invoke is throttled with a reason (L-THROTTLE-EXC [D]); the code never runs.
@@ -48,9 +49,16 @@ pub struct Environments {
 impl Environments {
     pub fn new(account: &Account, function: &Function) -> Environments {
         let rate = account.scaling_rate_per_10s as u64;
+        // A reservation is this function's own; without one it shares the account's unreserved
+        // pool with the other functions, whatever they are using (L-RESERVED [D]).
         let (limit, limit_is_reserved) = match function.reserved_concurrency {
             Some(r) => (r, true),
-            None => (account.concurrency, false),
+            None => (
+                account
+                    .concurrency
+                    .saturating_sub(account.other_functions_concurrency),
+                false,
+            ),
         };
         Environments {
             envs: Vec::new(),
@@ -140,6 +148,32 @@ impl Environments {
 pub(crate) struct RunPlan {
     pub run_ms: u64,
     pub outcome: AttemptOutcome,
+}
+
+/// The Init phase may take 10 s; past that it is stopped and run again inside the first invoke,
+/// where it counts against the function timeout (L-ENV [D]).
+pub const INIT_LIMIT_MS: u64 = 10_000;
+
+/// A cold start's Init time as the trace shows it, and the run as the invoke phase sees it: an
+/// Init over [`INIT_LIMIT_MS`] is cut there, then repeated inside the invoke under `timeout_ms`
+/// (L-ENV [D]), so the handler's run starts that much later and may time out.
+fn with_init(init_ms: u64, plan: RunPlan, timeout_ms: u64) -> (u64, RunPlan) {
+    if init_ms <= INIT_LIMIT_MS {
+        return (init_ms, plan);
+    }
+    let invoke_ms = init_ms.saturating_add(plan.run_ms);
+    let plan = if invoke_ms >= timeout_ms || plan.outcome == AttemptOutcome::TimedOut {
+        RunPlan {
+            run_ms: timeout_ms,
+            outcome: AttemptOutcome::TimedOut,
+        }
+    } else {
+        RunPlan {
+            run_ms: invoke_ms,
+            outcome: plan.outcome,
+        }
+    };
+    (INIT_LIMIT_MS, plan)
 }
 
 /// A Step Functions task's own handler settings, used instead of the function's (one function
@@ -245,7 +279,7 @@ impl Sim {
         timeout_ms: u64,
         response_limit: Option<u64>,
     ) -> Result<u32, ThrottleReason> {
-        self.start_attempt_with(inv, try_no, |sim, attempt| {
+        self.start_attempt_with(inv, try_no, timeout_ms, |sim, attempt| {
             let mut plan = sim.plan_run(attempt, timeout_ms, response_limit);
             // A poison event (`poison_items`): the handler cannot process this request or
             // notification, so every run of it fails, like a poison message in a batch.
@@ -270,6 +304,7 @@ impl Sim {
         &mut self,
         inv: crate::trace::InvocationId,
         try_no: u32,
+        timeout_ms: u64,
         plan: impl FnOnce(&mut Sim, u32) -> RunPlan,
     ) -> Result<u32, ThrottleReason> {
         let forced = self.now < self.overrides.throttle_until;
@@ -292,10 +327,14 @@ impl Sim {
                     s.attempts
                 };
                 let plan = plan(self, attempt);
-                let init_ms = if cold {
-                    self.scenario.file.function.init_ms
+                let (init_ms, plan) = if cold {
+                    with_init(
+                        self.scenario.file.function.init_ms,
+                        plan,
+                        timeout_ms,
+                    )
                 } else {
-                    0
+                    (0, plan)
                 };
                 let init_ends = self.now.plus(init_ms);
                 let ends = init_ends.plus(plan.run_ms);
@@ -337,6 +376,7 @@ mod tests {
             concurrency: 100_000,
             minimum_unreserved: 100,
             scaling_rate_per_10s: 1000,
+            other_functions_concurrency: 0,
         };
         let mut envs = Environments::new(&account, &Function::default());
         for _ in 0..1000 {

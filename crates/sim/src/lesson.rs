@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::report::Report;
 use crate::run::Run;
-use crate::scenario::toml_io::{toml_struct, toml_tagged, toml_words};
+use crate::scenario::schema::declare;
 use crate::scenario::{parse_checked, Scenario, ScenarioErrors};
 use crate::time::SimTime;
 use crate::topology::Topology;
@@ -26,111 +26,184 @@ use crate::trace::*;
 
 pub const LESSON_FORMAT_VERSION: u32 = 1;
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Lesson {
-    pub format_version: u32,
-    pub id: String,
-    pub title: String,
-    /// Position in the course (chapters sort by it).
-    pub chapter: u32,
-    pub summary: String,
-    /// Id of a bundled scenario.
-    pub scenario: String,
-    pub seed: u64,
-    pub beats: Vec<Beat>,
-}
-fn one() -> u64 {
-    1
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Beat {
-    /// What the learner reads; `{name}` placeholders are filled from the event that reaches the
-    /// beat ([`PLACEHOLDERS`]).
-    pub narration: String,
-    /// The beat is reached at the first trace event after the beat starts that matches.
-    pub until: Condition,
-    /// Applied when the beat starts (forks the run).
-    pub inject: Option<Input>,
-    pub question: Option<Question>,
-    /// What the beat talks about, each of which must happen among its own events: [`Claim`]
-    /// words (`failure`, `retry`, `receive`...) or HTTP statuses (`"202"`). Optional: by default
-    /// the claims are read from the narration ([`Claim::derive`]); set it when the narration
-    /// mentions something it does not show (a conditional, a negation, a recap), `[]` for none.
-    pub shows: Option<Vec<String>>,
-    /// A beat that only sets the scene or asks a question, exempt from having to show a hop
-    /// (default false).
-    pub still: bool,
+declare! {
+    /// A lesson file: a scenario told beat by beat.
+    pub struct Lesson {
+        /// The format version: 1.
+        pub format_version: u32,
+        /// Stable id used in URLs and progress.
+        pub id: String,
+        /// The lesson's title.
+        pub title: String,
+        /// Position in the course (chapters sort by it).
+        pub chapter: u32,
+        /// One paragraph saying what the lesson teaches.
+        pub summary: String = String::new(),
+        /// Id of a bundled scenario.
+        pub scenario: String,
+        /// The run's seed.
+        pub seed: u64 = 1,
+        /// The beats, in order: `[[beats]]` tables.
+        pub beats: Vec<Beat>,
+    }
 }
 
-/// A predicate over one trace event. Every given field must match.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Condition {
-    /// A trace kind name: one of [`Trace::KIND_NAMES`].
-    pub event: String,
-    /// Key of a node the event involves (`function`, `queue`, `dlq`, `source:api`, `caller:api`...).
-    pub node: Option<String>,
-    /// Attempt number (attempt_started/finished, sent attempts) or next try (retry_scheduled).
-    pub attempt: Option<u32>,
-    pub invocation: Option<u32>,
-    /// HTTP status of a response or a disposition.
-    pub status: Option<u16>,
-    /// Disposition label (`succeeded`, `error_returned`, `sent_to_failure_target`, `discarded`,
-    /// `deleted`, `moved_to_dlq`, `processed`, `expired`, `not_read`, `caught`, `abandoned`, `execution_failed`).
-    pub disposition: Option<String>,
-    /// Outcome of an `attempt_finished`: `succeeded`, `function_error`, `timed_out`, `response_too_large`.
-    pub outcome: Option<String>,
-    /// Reason of a `retry_scheduled`: `function_error`, `throttled`, `sdk_throttle_retry`, `delivery_failed`, `client_read_timeout`.
-    pub reason: Option<String>,
-    /// For `event_created`: only duplicate deliveries (true) or only first deliveries (false).
-    pub duplicate: Option<bool>,
-    /// Take the n-th match after the beat starts (default 1).
-    pub nth: Option<u32>,
+declare! {
+    /// One step of a lesson.
+    pub struct Beat {
+        /// What the learner reads; `{name}` placeholders are filled from the event that reaches
+        /// the beat ([`PLACEHOLDERS`]).
+        pub narration: String,
+        /// The beat is reached at the first trace event after the beat starts that matches.
+        pub until: Condition,
+        /// Applied when the beat starts (forks the run).
+        pub inject: Option<Input> = None,
+        /// A question asked before the beat plays.
+        pub question: Option<Question> = None,
+        /// What the beat talks about, each of which must happen among its own events: [`Claim`]
+        /// words (`failure`, `retry`, `receive`...) or HTTP statuses (`"202"`). Optional: by
+        /// default the claims are read from the narration ([`Claim::derive`]); set it when the
+        /// narration mentions something it does not show (a conditional, a negation, a recap),
+        /// `[]` for none.
+        pub shows: Option<Vec<String>> = None,
+        /// A beat that only sets the scene or asks a question, exempt from having to show a hop
+        /// (default false).
+        pub still: bool = false,
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum QuestionKind {
-    Choice,
-    Number,
+declare! {
+    /// A predicate over one trace event. Every given field must match.
+    #[derive(Default)]
+    pub struct Condition {
+        /// A trace kind name: one of [`Trace::KIND_NAMES`].
+        pub event: String,
+        /// Key of a node the event involves (`function`, `queue`, `dlq`, `source:api`,
+        /// `caller:api`...).
+        pub node: Option<String> = None,
+        /// Attempt number (attempt_started/finished, sent attempts) or next try (retry_scheduled).
+        pub attempt: Option<u32> = None,
+        /// The invocation's number.
+        pub invocation: Option<u32> = None,
+        /// HTTP status of a response or a disposition.
+        pub status: Option<u16> = None,
+        /// Disposition label (`succeeded`, `error_returned`, `sent_to_failure_target`,
+        /// `discarded`, `deleted`, `moved_to_dlq`, `processed`, `expired`, `not_read`, `caught`,
+        /// `abandoned`, `execution_failed`).
+        pub disposition: Option<String> = None,
+        /// Outcome of an `attempt_finished`: `succeeded`, `function_error`, `timed_out`,
+        /// `response_too_large`.
+        pub outcome: Option<String> = None,
+        /// Reason of a `retry_scheduled`: `function_error`, `throttled`, `sdk_throttle_retry`,
+        /// `delivery_failed`, `client_read_timeout`.
+        pub reason: Option<String> = None,
+        /// For `event_created`: only duplicate deliveries (true) or only first deliveries (false).
+        pub duplicate: Option<bool> = None,
+        /// Take the n-th match after the beat starts (default 1).
+        pub nth: Option<u32> = None,
+    }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Choice {
-    /// The measured value this choice stands for.
-    pub value: String,
-    pub label: String,
+declare! {
+    /// How a question is answered.
+    pub enum QuestionKind words {
+        Choice = "choice",
+        Number = "number",
+    }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Question {
-    pub prompt: String,
-    pub kind: QuestionKind,
-    pub choices: Vec<Choice>,
-    /// What the simulation measures to decide the right answer.
-    pub measure: Measure,
-    /// Shown after the reveal, with the fact behind it.
-    pub explain: String,
-    /// Fact-sheet source key(s) behind the explanation, e.g. `L-ASYNC-ERR`.
-    pub source: String,
+declare! {
+    /// One answer of a multiple-choice question.
+    pub struct Choice {
+        /// The measured value this choice stands for.
+        pub value: String,
+        /// What the learner reads.
+        pub label: String,
+    }
 }
 
-/// How an answer key is computed from the run, at the end of the scenario's horizon.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Measure {
-    /// How many times the handler ran for the event of this invocation (duplicates included).
-    HandlerRuns { invocation: u32 },
-    /// The status the synchronous caller of this invocation saw (0 = no answer).
-    CallerStatus { invocation: u32 },
-    /// The disposition label of this invocation.
-    Disposition { invocation: u32 },
-    /// Where this invocation ended: `caller`, `discarded`, or the failure/success target (`sqs:dlq`...).
-    EndedIn { invocation: u32 },
-    /// How many trace events match a condition over the whole run.
-    Count { of: Condition },
-    /// The HTTP status carried by the first event matching a condition (a response or a disposition).
-    FirstStatus { of: Condition },
-    /// Which of the trace kinds `among` happens first to this invocation ("what happens next?").
-    FirstKindOf { invocation: u32, among: Vec<String> },
+declare! {
+    /// A question whose answer is measured on the run.
+    pub struct Question {
+        /// What is asked.
+        pub prompt: String,
+        /// `choice` or `number`.
+        pub kind: QuestionKind,
+        /// The choices of a `choice` question.
+        pub choices: Vec<Choice> = Vec::new(),
+        /// What the simulation measures to decide the right answer.
+        pub measure: Measure,
+        /// Shown after the reveal, with the fact behind it.
+        pub explain: String,
+        /// Fact-sheet source key(s) behind the explanation, e.g. `L-ASYNC-ERR`.
+        pub source: String,
+    }
+}
+
+declare! {
+    /// How an answer key is computed from the run, at the end of the scenario's horizon.
+    pub enum Measure by "measure" fields {
+        /// How many times the handler ran for the event of this invocation (duplicates included).
+        HandlerRuns = "handler_runs" {
+            /// The invocation's number.
+            invocation: u32,
+        },
+        /// The status the synchronous caller of this invocation saw (0 = no answer).
+        CallerStatus = "caller_status" {
+            /// The invocation's number.
+            invocation: u32,
+        },
+        /// The disposition label of this invocation.
+        Disposition = "disposition" {
+            /// The invocation's number.
+            invocation: u32,
+        },
+        /// Where this invocation ended: `caller`, `discarded`, or the failure/success target
+        /// (`sqs:dlq`...).
+        EndedIn = "ended_in" {
+            /// The invocation's number.
+            invocation: u32,
+        },
+        /// How many trace events match a condition over the whole run.
+        Count = "count" {
+            /// The condition.
+            of: Condition,
+        },
+        /// The HTTP status carried by the first event matching a condition (a response or a
+        /// disposition).
+        FirstStatus = "first_status" {
+            /// The condition.
+            of: Condition,
+        },
+        /// Which of the trace kinds `among` happens first to this invocation ("what happens
+        /// next?").
+        FirstKindOf = "first_kind_of" {
+            /// The invocation's number.
+            invocation: u32,
+            /// The trace kinds.
+            among: Vec<String>,
+        },
+    }
+}
+
+// A beat's injected fault (`inject = { input = "throttle", for_ms = 5000 }`); the type is the
+// trace's.
+declare! {
+    impl enum Input by "input" fields {
+        FailNextAttempt = "fail_next_attempt",
+        TimeOutNextAttempt = "time_out_next_attempt",
+        Throttle = "throttle" {
+            #[field(range(1, 86_400_000))]
+            for_ms: u64,
+        },
+        SlowDown = "slow_down" {
+            #[field(range(1, 1000))]
+            factor: u32,
+            #[field(range(1, 86_400_000))]
+            for_ms: u64,
+        },
+        Publish = "publish" { source: String },
+    }
 }
 
 /// A lesson that has been planned: where every beat starts and ends, and every answer.
@@ -1011,29 +1084,3 @@ impl Claim {
         }
     }
 }
-
-// The lesson file format (see scenario/toml_io.rs): which keys, which defaults.
-toml_struct!(Lesson { format_version, id, title, chapter, summary = Default::default(), scenario, seed = one(), beats });
-toml_struct!(Beat { narration, until, inject = Default::default(), question = Default::default(), shows = Default::default(), still = false });
-toml_struct!(Condition { event, node = Default::default(), attempt = Default::default(), invocation = Default::default(), status = Default::default(), disposition = Default::default(), outcome = Default::default(), reason = Default::default(), duplicate = Default::default(), nth = Default::default() });
-toml_words!(QuestionKind { Choice = "choice", Number = "number" });
-toml_struct!(Choice { value, label });
-toml_struct!(Question { prompt, kind, choices = Default::default(), measure, explain, source });
-
-toml_tagged!(Measure by "measure" {
-    HandlerRuns = "handler_runs" { invocation },
-    CallerStatus = "caller_status" { invocation },
-    Disposition = "disposition" { invocation },
-    EndedIn = "ended_in" { invocation },
-    Count = "count" { of },
-    FirstStatus = "first_status" { of },
-    FirstKindOf = "first_kind_of" { invocation, among },
-});
-// A beat's injected fault (`inject = { input = "throttle", for_ms = 5000 }`).
-toml_tagged!(Input by "input" {
-    FailNextAttempt = "fail_next_attempt" {},
-    TimeOutNextAttempt = "time_out_next_attempt" {},
-    Throttle = "throttle" { for_ms },
-    SlowDown = "slow_down" { factor, for_ms },
-    Publish = "publish" { source },
-});

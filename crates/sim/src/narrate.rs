@@ -54,7 +54,7 @@ pub fn sentence(topo: &Topology, trace: &[TraceEvent], i: usize) -> String {
                 Message::Attempt { attempt } => format!("attempt {attempt}"),
                 Message::RetryWait { .. } => "back to the queue to wait".to_string(),
                 Message::Record { target: FailureTargetKind::DeadLetterQueue, .. } => "the original event, dead-lettered".to_string(),
-                Message::Record { target: FailureTargetKind::EventBridgeDlq, .. } => "the undeliverable event".to_string(),
+                Message::Record { target: FailureTargetKind::DeliveryDlq, .. } => "the undeliverable event".to_string(),
                 Message::Record { success: true, .. } => "an invocation record (success)".to_string(),
                 Message::Record { success: false, .. } => "an invocation record (failure)".to_string(),
                 Message::Batch { items, try_no } if *try_no > 1 => format!("the batch of {} again (send {try_no})", items.len()),

@@ -4,203 +4,249 @@
 //! a validated [`Scenario`] or a list of [`ScenarioError`]s that name the line, the field, the bad
 //! value and what is allowed. Configurations AWS itself refuses are refused here with AWS's reason.
 //!
-//! Every default below is the fact sheet's (`../shared/lambda-semantics.md`), cited by source key.
-//! Values the sheet marks undocumented (`[U]`) are parameters whose doc says so.
+//! Every field is declared once ([`schema::declare!`](schema)): type, default, range or words,
+//! fact-sheet row, doc. Every default below is the fact sheet's (`../shared/lambda-semantics.md`),
+//! cited by source key; values the sheet marks undocumented (`[U]`) are parameters that say so.
+//! [`validate`] holds only the rules that relate several fields (or AWS's own conditions).
 
 use serde::Serialize;
 
 mod polling;
+pub mod schema;
+mod sources;
 mod stepfunctions;
 pub(crate) mod toml_io;
 pub use polling::*;
+pub use schema::{format_reference, Bounds, FieldInfo, ValueSpec};
+pub use sources::*;
 pub use stepfunctions::*;
-use toml_io::{toml_struct, toml_tagged, toml_words, TomlField};
+use schema::declare;
+use toml_io::TomlField;
 
 /// The only format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
 /// Inline scenarios (share links, embeds) are untrusted: refuse anything bigger than this.
 pub const MAX_SCENARIO_BYTES: usize = 64 * 1024;
+/// The longest run a scenario may ask for: 30 days, so SNS's ~23-day delivery policy (SNS-RETRY)
+/// can be seen to end; idle gaps are compressed in playback.
+pub const MAX_HORIZON_S: u64 = 30 * 86_400;
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct ScenarioFile {
-    pub format_version: u32,
-    /// Stable id used in URLs, lessons and the scenario picker (lowercase, digits, `-`).
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    /// How far to simulate, in seconds.
-    pub horizon_s: u64,
-    pub network: Network,
-    pub account: Account,
-    pub function: Function,
-    pub async_config: AsyncConfig,
-    pub sources: Vec<Source>,
-    pub workload: Vec<Workload>,
-}
-
-fn d_horizon_s() -> u64 {
-    600
-}
-
-/// Transit time of a message between two boxes of the diagram. Not an AWS behaviour: it is the
-/// drawing's pace, kept as a parameter so nothing appears to teleport.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Network {
-    pub hop_ms: u64,
-}
-impl Default for Network {
-    fn default() -> Self {
-        Network { hop_ms: 40 }
+declare! {
+    /// A scenario file, as written.
+    pub struct ScenarioFile {
+        /// The format version: 1.
+        pub format_version: u32,
+        /// Stable id used in URLs, lessons and the scenario picker (lowercase, digits, `-`).
+        pub id: String,
+        /// The scenario's title, shown in the picker.
+        pub title: String,
+        /// One paragraph saying what the scenario shows.
+        pub summary: String = String::new(),
+        /// How far to simulate, in seconds (at most 30 days).
+        #[field(range(1, MAX_HORIZON_S as i128))]
+        pub horizon_s: u64 = 600,
+        /// The diagram's pace.
+        pub network: Network = Network::default(),
+        /// Account-level concurrency (§4).
+        pub account: Account = Account::default(),
+        /// The function and its handler's behaviour.
+        pub function: Function = Function::default(),
+        /// Lambda's event invoke config for asynchronous invocation (§2).
+        pub async_config as "async": AsyncConfig = AsyncConfig::default(),
+        /// The services (or your code) that invoke the function: `[[sources]]` tables.
+        pub sources: Vec<Source>,
+        /// The events the sources produce: `[[workload]]` tables.
+        pub workload: Vec<Workload> = Vec::new(),
     }
 }
 
-/// Account-level concurrency (§4).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Account {
-    /// Account concurrency per Region: 1,000 by default (L-QUOTAS [D]).
-    pub concurrency: u32,
-    /// Unreserved concurrency that must stay available: 100 (L-RESERVED [D], "−100" [S]).
-    pub minimum_unreserved: u32,
-    /// New execution environments per function per 10 s: 1,000, refilled continuously, not banked (L-SCALING [D]).
-    pub scaling_rate_per_10s: u32,
-}
-impl Default for Account {
-    fn default() -> Self {
-        Account {
-            concurrency: 1000,
-            minimum_unreserved: 100,
-            scaling_rate_per_10s: 1000,
-        }
+declare! {
+    /// Transit time of a message between two boxes of the diagram. Not an AWS behaviour: it is
+    /// the drawing's pace, kept as a parameter so nothing appears to teleport.
+    pub struct Network impl Default {
+        /// Time a message takes between two boxes of the diagram (not an AWS behaviour).
+        #[field(range(1, 10_000))]
+        pub hop_ms: u64 = 40,
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Function {
-    pub name: String,
-    /// Function timeout: 3 s default, 1–900 s (L-TIMEOUT [D]).
-    pub timeout_s: u32,
-    /// 128–10,240 MB (L-QUOTAS [D]). Shown, not simulated.
-    pub memory_mb: u32,
-    /// How long one run of the handler takes.
-    pub duration: DurationDist,
-    /// Init (cold start) time of a new execution environment. [U]: the sheet gives only the 10 s
-    /// Init limit (L-ENV [D]); the duration itself depends on runtime and code, so it is a parameter.
-    pub init_ms: u64,
-    pub behaviour: Behaviour,
-    /// Name of the error the handler throws (`Handled` function error, L-INVOKE [D]).
-    pub error_type: String,
-    /// Reserved concurrency: caps and guarantees; 0 disables the function (L-RESERVED [D]).
-    pub reserved_concurrency: Option<u32>,
-    /// Provisioned (pre-initialised) environments; more traffic spills to on-demand (L-RESERVED [D]).
-    pub provisioned_concurrency: u32,
-    /// Bytes the handler returns (Lambda@Edge generated-response limits apply, CF-QUOTA [D]).
-    pub response_bytes: u64,
-    /// Items the handler fails on every delivery: SQS messages and stream records by their event
-    /// number (`event #n`), or Step Functions Map items by index. A poison message or record.
-    /// A synchronous or asynchronous event with one of these numbers fails every attempt too
-    /// (a request or notification the handler cannot process).
-    pub poison_items: Vec<u64>,
-    /// Items that fail on their first deliveries (a failure that depends on the attempt).
-    pub flaky_items: Vec<FlakyItem>,
-    /// How the handler reports failed items of a batch: throw, or return `batchItemFailures`.
-    pub on_item_failure: ItemFailureResponse,
-}
-impl Default for Function {
-    fn default() -> Self {
-        Function {
-            name: "my-function".into(),
-            timeout_s: 3,
-            memory_mb: 128,
-            duration: DurationDist::Fixed { ms: 200 },
-            init_ms: 300,
-            behaviour: Behaviour::Succeed,
-            error_type: "Error".into(),
-            reserved_concurrency: None,
-            provisioned_concurrency: 0,
-            response_bytes: 512,
-            poison_items: Vec::new(),
-            flaky_items: Vec::new(),
-            on_item_failure: ItemFailureResponse::Throw,
-        }
+declare! {
+    /// Account-level concurrency (§4).
+    pub struct Account impl Default {
+        /// Account concurrency per Region: 1,000 by default (L-QUOTAS [D]).
+        #[field(range(1, 1_000_000), row("L-QUOTAS"))]
+        pub concurrency: u32 = 1000,
+        /// Unreserved concurrency that must stay available: 100 (L-RESERVED [D], "−100" [S]).
+        #[field(range(0, 1_000_000), row("L-RESERVED"))]
+        pub minimum_unreserved: u32 = 100,
+        /// New execution environments per function per 10 s: 1,000, refilled continuously, not
+        /// banked (L-SCALING [D]).
+        #[field(range(1, 1_000_000), row("L-SCALING"))]
+        pub scaling_rate_per_10s: u32 = 1000,
+        /// Concurrency the account's other functions are using (unreserved), so this function's
+        /// share of the unreserved pool can be seen to shrink (L-RESERVED [D]). A level held for
+        /// the whole run.
+        #[field(range(0, 1_000_000), row("L-RESERVED"))]
+        pub other_functions_concurrency: u32 = 0,
     }
 }
 
-/// Handler run time. Only integer arithmetic, so native and wasm runs agree exactly.
-#[derive(Clone, Debug, PartialEq)]
-pub enum DurationDist {
-    Fixed { ms: u64 },
-    Uniform { min_ms: u64, max_ms: u64 },
-}
-
-/// What the handler does when it runs.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Behaviour {
-    Succeed,
-    /// Throws on every run.
-    Throw,
-    /// Throws on the first `attempts` runs of each event, then succeeds.
-    ThrowFirst {
-        attempts: u32,
-    },
-    /// Throws with probability `p` on each run.
-    ThrowProbability {
-        p: f64,
-    },
-    /// Runs past its timeout on every run.
-    TimeOut,
-    /// Runs `factor` times slower than the duration distribution says.
-    Slow {
-        factor: u32,
-    },
-}
-
-/// Lambda's event invoke config for asynchronous invocation (§2).
-#[derive(Clone, Debug, PartialEq)]
-pub struct AsyncConfig {
-    /// Function-error retries, 0–2, default 2 (L-ASYNC-ERR [D], L-EIC-API [D]).
-    pub maximum_retry_attempts: u32,
-    /// 60–21,600 s, default 21,600 = 6 h (L-ASYNC-CFG [D]).
-    pub maximum_event_age_s: u32,
-    /// Wait before retry 1 and retry 2: "about one minute" then "two minutes" (L-ASYNC-ERR [D]).
-    /// [U]: exact values and jitter are undocumented (§9.6), so they are parameters.
-    pub retry_delays_s: Vec<u64>,
-    /// Backoff for throttles and system errors: from 1 s doubling to 5 min, separate from the
-    /// function-error retries (L-ASYNC-ERR [D]).
-    pub throttle_backoff_initial_ms: u64,
-    pub throttle_backoff_max_ms: u64,
-    /// [U] Time from an event landing in the internal queue to a poller handing it to the function.
-    pub queue_delay_ms: u64,
-    /// [U] Chance that the internal queue delivers an event twice although nothing failed
-    /// (duplicates are documented as possible, L-ASYNC-ERR [D]; their rate is not).
-    pub duplicate_probability: f64,
-    pub on_success: Option<Destination>,
-    pub on_failure: Option<Destination>,
-    pub dead_letter_queue: Option<Destination>,
-}
-impl Default for AsyncConfig {
-    fn default() -> Self {
-        AsyncConfig {
-            maximum_retry_attempts: 2,
-            maximum_event_age_s: 21_600,
-            retry_delays_s: vec![60, 120],
-            throttle_backoff_initial_ms: 1000,
-            throttle_backoff_max_ms: 300_000,
-            queue_delay_ms: 100,
-            duplicate_probability: 0.0,
-            on_success: None,
-            on_failure: None,
-            dead_letter_queue: None,
-        }
+declare! {
+    /// The function and what its handler does.
+    pub struct Function impl Default {
+        /// The function's name (shown on the diagram).
+        pub name: String = "my-function".into(),
+        /// Function timeout: 3 s default, 1–900 s (L-TIMEOUT [D]).
+        #[field(range(1, 900), row("L-TIMEOUT"))]
+        pub timeout_s: u32 = 3,
+        /// Memory: 128–10,240 MB (L-QUOTAS [D]). Shown, not simulated.
+        #[field(range(128, 10_240), row("L-QUOTAS"))]
+        pub memory_mb: u32 = 128,
+        /// How long one run of the handler takes.
+        pub duration: DurationDist = DurationDist::Fixed { ms: 200 },
+        /// Init (cold start) time of a new execution environment. [U]: the duration depends on
+        /// runtime and code. Up to 10 s Init runs on its own; a longer Init is retried inside the
+        /// first invoke and counts against the function timeout (L-ENV [D]).
+        #[field(range(0, 900_000), row("L-ENV"), undocumented)]
+        pub init_ms: u64 = 300,
+        /// What the handler does when it runs.
+        pub behaviour: Behaviour = Behaviour::Succeed,
+        /// Name of the error the handler throws (`Handled` function error, L-INVOKE [D]).
+        #[field(row("L-INVOKE"))]
+        pub error_type: String = "Error".into(),
+        /// Reserved concurrency: caps and guarantees; 0 disables the function (L-RESERVED [D]).
+        /// Unset = the function shares the account's unreserved pool.
+        #[field(range(0, 1_000_000), row("L-RESERVED"))]
+        pub reserved_concurrency: Option<u32> = None,
+        /// Provisioned (pre-initialised) environments; more traffic spills to on-demand
+        /// (L-RESERVED [D]).
+        #[field(range(0, 1_000_000), row("L-RESERVED"))]
+        pub provisioned_concurrency: u32 = 0,
+        /// Bytes the handler returns (Lambda@Edge generated-response limits apply, CF-QUOTA [D]).
+        #[field(range(0, 64 * 1024 * 1024), row("CF-QUOTA"))]
+        pub response_bytes: u64 = 512,
+        /// Items the handler fails on every delivery: SQS messages and stream records by their
+        /// event number (`event #n`), or Step Functions Map items by index. A poison message or
+        /// record. A synchronous or asynchronous event with one of these numbers fails every
+        /// attempt too (a request or notification the handler cannot process).
+        pub poison_items: Vec<u64> = Vec::new(),
+        /// FIFO message groups (`g0` = 0, ...) whose messages the handler fails on every
+        /// delivery: a group the handler cannot process, while other groups flow.
+        #[field(range(0, 100_000))]
+        pub poison_groups: Vec<u32> = Vec::new(),
+        /// Chance that each item of a batch (SQS message, stream record) fails on a delivery,
+        /// independently: failures spread over groups and batches.
+        #[field(number(0.0, 1.0))]
+        pub item_failure_probability: f64 = 0.0,
+        /// Items that fail on their first deliveries (a failure that depends on the attempt).
+        pub flaky_items: Vec<FlakyItem> = Vec::new(),
+        /// How the handler reports failed items of a batch: throw, or return `batchItemFailures`.
+        pub on_item_failure: ItemFailureResponse = ItemFailureResponse::Throw,
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum DestinationKind {
-    Sqs,
-    Sns,
-    Lambda,
-    EventBridge,
-    S3,
+declare! {
+    /// Handler run time. Only integer arithmetic, so native and wasm runs agree exactly.
+    pub enum DurationDist by "distribution" fields {
+        /// Every run takes `ms`.
+        Fixed = "fixed" {
+            /// The run time.
+            #[field(range(1, 3_600_000))]
+            ms: u64,
+        },
+        /// Runs take from `min_ms` to `max_ms`, uniformly.
+        Uniform = "uniform" {
+            /// The shortest run.
+            #[field(range(1, 3_600_000))]
+            min_ms: u64,
+            /// The longest run (at least `min_ms`).
+            #[field(range(1, 3_600_000))]
+            max_ms: u64,
+        },
+    }
+}
+
+declare! {
+    /// What the handler does when it runs.
+    pub enum Behaviour by "kind" fields {
+        /// Returns normally.
+        Succeed = "succeed",
+        /// Throws on every run.
+        Throw = "throw",
+        /// Throws on the first `attempts` runs of each event, then succeeds.
+        ThrowFirst = "throw_first" {
+            /// Runs that throw before one succeeds.
+            #[field(range(0, 1000))]
+            attempts: u32,
+        },
+        /// Throws with probability `p` on each run.
+        ThrowProbability = "throw_probability" {
+            /// The chance that a run throws.
+            #[field(number(0.0, 1.0))]
+            p: f64,
+        },
+        /// Runs past its timeout on every run.
+        TimeOut = "time_out",
+        /// Runs `factor` times slower than the duration distribution says.
+        Slow = "slow" {
+            /// How many times slower.
+            #[field(range(1, 1000))]
+            factor: u32,
+        },
+    }
+}
+
+declare! {
+    /// Lambda's event invoke config for asynchronous invocation (§2).
+    pub struct AsyncConfig impl Default {
+        /// Function-error retries, 0–2, default 2 (L-ASYNC-ERR [D], L-EIC-API [D]).
+        #[field(range(0, 2), row("L-EIC-API"))]
+        pub maximum_retry_attempts: u32 = 2,
+        /// Maximum event age: 60–21,600 s, default 21,600 = 6 h (L-ASYNC-CFG [D]).
+        #[field(range(60, 21_600), row("L-EIC-API"))]
+        pub maximum_event_age_s: u32 = 21_600,
+        /// Wait before retry 1 and retry 2: "about one minute" then "two minutes"
+        /// (L-ASYNC-ERR [D]). [U]: exact values and jitter are undocumented (§9.6).
+        #[field(range(0, 21_600), row("L-ASYNC-ERR"), undocumented)]
+        pub retry_delays_s: Vec<u64> = vec![60, 120],
+        /// First wait after a throttle or system error: from 1 s doubling to 5 min, separate
+        /// from the function-error retries (L-ASYNC-ERR [D]).
+        #[field(range(1, 3_600_000), row("L-ASYNC-ERR"))]
+        pub throttle_backoff_initial_ms: u64 = 1000,
+        /// Longest wait between throttle retries: 5 min (L-ASYNC-ERR [D]).
+        #[field(range(1, 3_600_000), row("L-ASYNC-ERR"))]
+        pub throttle_backoff_max_ms: u64 = 300_000,
+        /// Time from an event landing in the internal queue to a poller handing it to the
+        /// function. [U]
+        #[field(range(0, 3_600_000), undocumented)]
+        pub queue_delay_ms: u64 = 100,
+        /// Chance that the internal queue delivers an event twice although nothing failed
+        /// (duplicates are documented as possible, L-ASYNC-ERR [D]; their rate is not). [U]
+        #[field(number(0.0, 1.0), row("L-ASYNC-ERR"), undocumented)]
+        pub duplicate_probability: f64 = 0.0,
+        /// Where a record of each successful event goes (L-ASYNC-REC [D]).
+        #[field(row("L-ASYNC-REC"))]
+        pub on_success: Option<Destination> = None,
+        /// Where a record of each discarded event goes (L-ASYNC-REC [D]).
+        #[field(row("L-ASYNC-REC"))]
+        pub on_failure: Option<Destination> = None,
+        /// The function's dead-letter queue for discarded events (an SQS queue or SNS topic,
+        /// L-ASYNC-REC [D]).
+        #[field(row("L-ASYNC-REC"))]
+        pub dead_letter_queue: Option<Destination> = None,
+    }
+}
+
+declare! {
+    /// What kind of resource a destination is.
+    #[derive(PartialOrd, Ord)]
+    pub enum DestinationKind words {
+        Sqs = "sqs",
+        Sns = "sns",
+        Lambda = "lambda",
+        EventBridge = "event_bridge",
+        S3 = "s3",
+    }
 }
 impl DestinationKind {
     pub fn label(self) -> &'static str {
@@ -214,335 +260,76 @@ impl DestinationKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Destination {
-    pub kind: DestinationKind,
-    pub name: String,
-    /// FIFO queues and topics are not supported as destinations or DLQs (L-ASYNC-REC [D]).
-    pub fifo: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ApiType {
-    Rest,
-    Http,
-    Websocket,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EdgeTrigger {
-    ViewerRequest,
-    OriginRequest,
-    OriginResponse,
-    ViewerResponse,
-}
-impl EdgeTrigger {
-    pub fn is_viewer(self) -> bool {
-        matches!(
-            self,
-            EdgeTrigger::ViewerRequest | EdgeTrigger::ViewerResponse
-        )
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            EdgeTrigger::ViewerRequest => "viewer request",
-            EdgeTrigger::OriginRequest => "origin request",
-            EdgeTrigger::OriginResponse => "origin response",
-            EdgeTrigger::ViewerResponse => "viewer response",
-        }
+declare! {
+    /// A destination, dead-letter queue or on-failure target.
+    pub struct Destination {
+        /// What kind of resource it is.
+        pub kind: DestinationKind,
+        /// Its name (shown on the diagram).
+        pub name: String,
+        /// FIFO queues and topics are not supported as destinations or DLQs (L-ASYNC-REC [D]).
+        #[field(row("L-ASYNC-REC"))]
+        pub fifo: bool = false,
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InvocationType {
-    RequestResponse,
-    Event,
-}
-
-/// An AWS service (or your code) that invokes the function.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Source {
-    ApiGateway {
-        id: String,
-        api_type: ApiType,
-        /// REST default 29 s, 50 ms–29 s (APIGW-2017 [D-old]); more only for Regional/private REST
-        /// after a quota increase, reported ceiling 300 s (APIGW-2024 [D], APIGW-RP300 [S]);
-        /// HTTP API at most 30 s, not increasable (APIGW-HTTPQ [D]); WebSocket 29 s (APIGW-WSQ [D]).
-        integration_timeout_ms: Option<u64>,
-        /// Set when the account has the REST integration-timeout quota raised (APIGW-2024 [D]).
-        timeout_quota_raised: bool,
-    },
-    Cloudfront {
-        id: String,
-        trigger: EdgeTrigger,
-        /// Viewer triggers up to 5 s (CF-CHOOSE [D]; newest quota page says 30 s, §9.2 — so a parameter).
-        viewer_timeout_s: u32,
-        /// Origin triggers up to 30 s (CF-CHOOSE [D]).
-        origin_timeout_s: u32,
-        /// Generated-response size limit: viewer 40 KB (CF-QUOTA [D]).
-        viewer_response_limit_bytes: u64,
-        /// Generated-response size limit: origin 1 MB (CF-QUOTA [D]).
-        origin_response_limit_bytes: u64,
-        /// What the viewer sees when the function throws: 503, "Lambda execution error"
-        /// (CF-ERR [D], §7). CloudFront does not retry.
-        error_status: u16,
-        /// What the viewer sees when Lambda throttles the edge function or it runs past its
-        /// timeout: 503, "Lambda limit exceeded" (CF-ERR [D], §7).
-        throttle_status: u16,
-        /// What the viewer sees when the function's generated response is over the size limit:
-        /// 502, "Lambda validation error" (CF-ERR [D], CF-RESTR [D]); AMPLIFY reports 503 for
-        /// this case [S], so the sheet keeps it a parameter with 502 as the default (§7).
-        oversized_response_status: u16,
-    },
-    Custom {
-        id: String,
-        invocation_type: InvocationType,
-        /// SDK standard/adaptive retry mode: 3 attempts in total (SDK-RETRY [D]).
-        sdk_max_attempts: u32,
-        /// [U] SDK backoff: random 0…min(max, base × 2^n); the sheet gives no numbers.
-        sdk_backoff_base_ms: u64,
-        sdk_max_backoff_ms: u64,
-        /// Client read timeout after which the client re-sends (AWS CLI: 60 s, CLI-TIMEOUT [S]).
-        /// Unset = wait for the answer.
-        read_timeout_ms: Option<u64>,
-    },
-    S3 {
-        id: String,
-        bucket: String,
-        /// [U] Notification delay: "typically within seconds, sometimes a minute" (S3-NOTIF [D]).
-        delivery_delay_ms: u64,
-        /// [U] Chance of a duplicate notification (at-least-once, S3-NOTIF [D]; rate undocumented).
-        duplicate_probability: f64,
-    },
-    Sns {
-        id: String,
-        topic: String,
-        /// Lambda cannot be reached from SNS for this long from the start (a server-side delivery
-        /// failure); SNS's delivery policy retries meanwhile (SNS-RETRY [D]).
-        unreachable_for_ms: u64,
-    },
-    EventBridge {
-        id: String,
-        bus: String,
-        /// Target retry policy: 185 attempts, 0–185 (EB-RETRY [D], EB-API [D]).
-        maximum_retry_attempts: u32,
-        /// 24 h, 60–86,400 s (EB-API [D]).
-        maximum_event_age_s: u32,
-        /// Target DLQ (an SQS queue) for *delivery* failures only (EB-RETRY [D], EB-RP [S]).
-        dead_letter_queue: Option<String>,
-        /// Lambda cannot be reached from EventBridge for this long from the start.
-        unreachable_for_ms: u64,
-        /// [U] Exponential backoff with jitter (EB-RETRY [D]); the numbers are undocumented, so
-        /// they are parameters: from 1 s, doubling, capped at 640 s (so 185 retries span about
-        /// 24 h, see `d_eb_backoff_max`).
-        retry_backoff_initial_ms: u64,
-        retry_backoff_max_ms: u64,
-    },
-    /// An SQS queue polled by a Lambda event source mapping (§3a, §3b).
-    Sqs(SqsSource),
-    /// A Kinesis data stream polled by an event source mapping (§3a, §3c).
-    Kinesis(KinesisSource),
-    /// A DynamoDB stream polled by an event source mapping (§3a, §3c).
-    DynamodbStreams(DynamodbStreamsSource),
-    /// A Step Functions state machine whose Task states invoke the function (§5).
-    StepFunctions(StepFunctionsSource),
-}
-
-fn d_api_type() -> ApiType {
-    ApiType::Rest
-}
-fn d_trigger() -> EdgeTrigger {
-    EdgeTrigger::OriginRequest
-}
-fn d_viewer_timeout() -> u32 {
-    5
-}
-fn d_origin_timeout() -> u32 {
-    30
-}
-fn d_viewer_resp() -> u64 {
-    40 * 1024
-}
-fn d_origin_resp() -> u64 {
-    1024 * 1024
-}
-fn d_502() -> u16 {
-    502
-}
-fn d_503() -> u16 {
-    503
-}
-fn d_invocation_type() -> InvocationType {
-    InvocationType::RequestResponse
-}
-fn d_sdk_attempts() -> u32 {
-    3
-}
-fn d_sdk_base() -> u64 {
-    1000
-}
-fn d_sdk_max() -> u64 {
-    20_000
-}
-fn d_bucket() -> String {
-    "uploads".into()
-}
-fn d_s3_delay() -> u64 {
-    1000
-}
-fn d_topic() -> String {
-    "notifications".into()
-}
-fn d_bus() -> String {
-    "default".into()
-}
-fn d_eb_retries() -> u32 {
-    185
-}
-fn d_eb_age() -> u32 {
-    86_400
-}
-fn d_eb_backoff() -> u64 {
-    1000
-}
-/// 640 s: with retries doubling from 1 s and jittered into the upper half of each step, the
-/// 185 documented retries then take about 23.6 h, so EventBridge's two documented limits (185
-/// attempts, 24 h) run out together, as EB-RETRY describes them ("up to 24 hours and up to 185
-/// times"). With the old 60 s cap they were used up in about 2.3 h (issue 15 item 5).
-fn d_eb_backoff_max() -> u64 {
-    640_000
-}
-
-impl Source {
-    /// API Gateway's integration timeout: the configured one, else 29 s for REST and WebSocket
-    /// (APIGW-2017, APIGW-WSQ) or 30 s for HTTP APIs (APIGW-HTTPQ); `None` for other sources.
-    pub fn integration_timeout_ms(&self) -> Option<u64> {
-        match self {
-            Source::ApiGateway {
-                integration_timeout_ms,
-                api_type,
-                ..
-            } => Some(integration_timeout_ms.unwrap_or(match api_type {
-                ApiType::Http => 30_000,
-                _ => 29_000,
-            })),
-            _ => None,
-        }
+declare! {
+    /// The three invocation methods (plus Step Functions, which calls synchronously).
+    /// (Serialized in the trace JSON's topology, in the file format's words.)
+    #[derive(PartialOrd, Ord, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Method words {
+        Synchronous = "synchronous",
+        Asynchronous = "asynchronous",
+        Polling = "polling",
     }
-
-    pub fn id(&self) -> &str {
-        match self {
-            Source::ApiGateway { id, .. }
-            | Source::Cloudfront { id, .. }
-            | Source::Custom { id, .. }
-            | Source::S3 { id, .. }
-            | Source::Sns { id, .. }
-            | Source::EventBridge { id, .. } => id,
-            Source::Sqs(q) => &q.id,
-            Source::Kinesis(k) => &k.id,
-            Source::DynamodbStreams(d) => &d.id,
-            Source::StepFunctions(m) => &m.id,
-        }
-    }
-    pub fn method(&self) -> Method {
-        match self {
-            Source::ApiGateway { .. } | Source::Cloudfront { .. } => Method::Synchronous,
-            Source::Custom {
-                invocation_type: InvocationType::RequestResponse,
-                ..
-            } => Method::Synchronous,
-            Source::Custom {
-                invocation_type: InvocationType::Event,
-                ..
-            }
-            | Source::S3 { .. }
-            | Source::Sns { .. }
-            | Source::EventBridge { .. } => Method::Asynchronous,
-            // Event source mappings poll, then invoke synchronously (L-ESM).
-            Source::Sqs(_) | Source::Kinesis(_) | Source::DynamodbStreams(_) => Method::Polling,
-            // Step Functions waits for the function's answer: a synchronous caller (SFN-LAMBDA).
-            Source::StepFunctions(_) => Method::Synchronous,
-        }
-    }
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Source::ApiGateway { .. } => "api_gateway",
-            Source::Cloudfront { .. } => "cloudfront",
-            Source::Custom { .. } => "custom",
-            Source::S3 { .. } => "s3",
-            Source::Sns { .. } => "sns",
-            Source::EventBridge { .. } => "event_bridge",
-            Source::Sqs(_) => "sqs",
-            Source::Kinesis(_) => "kinesis",
-            Source::DynamodbStreams(_) => "dynamodb_streams",
-            Source::StepFunctions(_) => "step_functions",
-        }
-    }
-    pub fn label(&self) -> &'static str {
-        match self {
-            Source::ApiGateway { .. } => "API Gateway",
-            Source::Cloudfront { .. } => "CloudFront",
-            Source::Custom { .. } => "Your code",
-            Source::S3 { .. } => "S3",
-            Source::Sns { .. } => "SNS",
-            Source::EventBridge { .. } => "EventBridge",
-            Source::Sqs(_) => "SQS",
-            Source::Kinesis(_) => "Kinesis",
-            Source::DynamodbStreams(_) => "DynamoDB Streams",
-            Source::StepFunctions(_) => "Step Functions",
-        }
-    }
-}
-
-/// The three invocation methods (plus Step Functions, which calls synchronously).
-/// (Serialized in the trace JSON's topology, in the file format's words.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    Synchronous,
-    Asynchronous,
-    Polling,
 }
 impl Method {
     pub fn label(self) -> &'static str {
-        match self {
-            Method::Synchronous => "synchronous",
-            Method::Asynchronous => "asynchronous",
-            Method::Polling => "polling",
-        }
+        self.word()
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pattern {
-    /// `count` events at `at_ms` (a burst when count > 1), repeated `repeat` times `every_ms` apart.
-    Burst,
-    /// `rate_per_s` events per second from `at_ms` for `duration_s`.
-    Rate,
+declare! {
+    /// How a workload's events are spread in time.
+    pub enum Pattern words {
+        /// `count` events at `at_ms` (a burst when count > 1), repeated `repeat` times
+        /// `every_ms` apart.
+        Burst = "burst",
+        /// `rate_per_s` events per second from `at_ms` for `duration_s`.
+        Rate = "rate",
+    }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Workload {
-    /// The `id` of the source that produces these events.
-    pub source: String,
-    pub pattern: Pattern,
-    pub at_ms: u64,
-    pub count: u64,
-    pub repeat: u64,
-    pub every_ms: u64,
-    pub rate_per_s: u64,
-    pub duration_s: u64,
-    /// Request payload size: sync limit 6 MB, async 1 MB (L-INVOKE [D]).
-    pub payload_bytes: u64,
-}
-fn d_pattern() -> Pattern {
-    Pattern::Burst
-}
-fn d_one() -> u64 {
-    1
-}
-fn d_payload() -> u64 {
-    1024
+declare! {
+    /// Events one source produces.
+    pub struct Workload {
+        /// The `id` of the source that produces these events.
+        pub source: String,
+        /// `burst` or `rate`.
+        pub pattern: Pattern = Pattern::Burst,
+        /// When the first event is produced.
+        #[field(range(0, MAX_HORIZON_S as i128 * 1000))]
+        pub at_ms: u64 = 0,
+        /// Events per burst.
+        #[field(range(1, 1_000_000))]
+        pub count: u64 = 1,
+        /// Bursts.
+        #[field(range(1, 100_000))]
+        pub repeat: u64 = 1,
+        /// Time between bursts (at least 1 when `repeat` > 1).
+        #[field(range(0, MAX_HORIZON_S as i128 * 1000))]
+        pub every_ms: u64 = 0,
+        /// Events per second, for `pattern = "rate"`.
+        #[field(range(0, 100_000))]
+        pub rate_per_s: u64 = 0,
+        /// How long a rate lasts, for `pattern = "rate"`.
+        #[field(range(0, MAX_HORIZON_S as i128))]
+        pub duration_s: u64 = 0,
+        /// Request payload size: sync limit 6 MB, async 1 MB (L-INVOKE [D]).
+        #[field(range(0, 64 * 1024 * 1024), row("L-INVOKE"))]
+        pub payload_bytes: u64 = 1024,
+    }
 }
 impl Workload {
     /// Number of events this workload produces.
@@ -600,6 +387,13 @@ impl ScenarioFile {
         let mut t = toml::Table::new();
         self.write_fields(&mut t);
         t
+    }
+
+    /// The declaration of the field at `path` (`function.timeout_s`, `sources[2].bucket`,
+    /// `function.behaviour.kind`): its type, range or words, default, unit, row. This file is
+    /// needed to know which kind each `[[sources]]` table (or tagged table) is.
+    pub fn field_info(&self, path: &str) -> Option<FieldInfo> {
+        schema::field_at(Self::FIELDS, &toml::Value::Table(self.to_table()), path)
     }
 }
 
@@ -758,19 +552,31 @@ pub(crate) fn check_range(
     if value < lo || value > hi {
         errors.push((
             field.to_string(),
-            format!("{value} is out of range: allowed {lo}–{hi} ({why})"),
+            format!("must be from {lo} to {hi} (got {value}): {why}"),
         ));
     }
 }
 
-/// Every rule here is AWS's own, with the sheet row it comes from.
+/// A uniform distribution's bounds: `max_ms` at least `min_ms`.
+pub(crate) fn check_uniform(errors: &mut Vec<(String, String)>, field: String, min_ms: u64, max_ms: u64) {
+    if max_ms < min_ms {
+        errors.push((
+            field,
+            format!("must be at least min_ms ({min_ms}) (got {max_ms})"),
+        ));
+    }
+}
+
+/// Every rule of a scenario: first each field against its own declaration (range, words), then
+/// the rules that relate fields, each AWS's own, with the sheet row it comes from.
 pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
     let mut e: Vec<(String, String)> = Vec::new();
+    s.check_fields("", &mut e);
     if s.format_version != FORMAT_VERSION {
         e.push((
             "format_version".into(),
             format!(
-                "{} is not supported: this build reads format_version = {FORMAT_VERSION}",
+                "must be {FORMAT_VERSION}: this build reads format_version = {FORMAT_VERSION} (got {})",
                 s.format_version
             ),
         ));
@@ -785,116 +591,14 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         e.push((
             "id".into(),
             format!(
-                "`{}` is not a valid id: use 1–64 lowercase letters, digits and `-`",
+                "must be 1–64 lowercase letters, digits and `-` (got {:?})",
                 s.id
             ),
         ));
     }
-    check_range(
-        &mut e,
-        "horizon_s",
-        s.horizon_s,
-        1,
-        8 * 86_400,
-        "a run covers at most 8 days",
-    );
-    check_range(
-        &mut e,
-        "network.hop_ms",
-        s.network.hop_ms,
-        1,
-        10_000,
-        "message transit time on the diagram",
-    );
-    check_range(
-        &mut e,
-        "account.concurrency",
-        s.account.concurrency as u64,
-        1,
-        1_000_000,
-        "account concurrency, L-QUOTAS",
-    );
-    check_range(
-        &mut e,
-        "account.scaling_rate_per_10s",
-        s.account.scaling_rate_per_10s as u64,
-        1,
-        1_000_000,
-        "L-SCALING",
-    );
     let f = &s.function;
-    check_range(
-        &mut e,
-        "function.timeout_s",
-        f.timeout_s as u64,
-        1,
-        900,
-        "Lambda function timeout, L-TIMEOUT",
-    );
-    check_range(
-        &mut e,
-        "function.memory_mb",
-        f.memory_mb as u64,
-        128,
-        10_240,
-        "L-QUOTAS",
-    );
-    check_range(
-        &mut e,
-        "function.init_ms",
-        f.init_ms,
-        0,
-        10_000,
-        "Init phase limit is 10 s, L-ENV",
-    );
-    match &f.duration {
-        DurationDist::Fixed { ms } => check_range(
-            &mut e,
-            "function.duration.ms",
-            *ms,
-            1,
-            3_600_000,
-            "handler run time",
-        ),
-        DurationDist::Uniform { min_ms, max_ms } => {
-            check_range(
-                &mut e,
-                "function.duration.min_ms",
-                *min_ms,
-                1,
-                3_600_000,
-                "handler run time",
-            );
-            if max_ms < min_ms || *max_ms > 3_600_000 {
-                e.push((
-                    "function.duration.max_ms".into(),
-                    format!("{max_ms} must be ≥ min_ms ({min_ms}) and ≤ 3600000"),
-                ));
-            }
-        }
-    }
-    match &f.behaviour {
-        Behaviour::ThrowProbability { p } if !(0.0..=1.0).contains(p) || p.is_nan() => e.push((
-            "function.behaviour.p".into(),
-            format!("{p} is not a probability: allowed 0.0–1.0"),
-        )),
-        Behaviour::Slow { factor } => check_range(
-            &mut e,
-            "function.behaviour.factor",
-            *factor as u64,
-            1,
-            1000,
-            "slow-down factor",
-        ),
-        Behaviour::ThrowFirst { attempts } => check_range(
-            &mut e,
-            "function.behaviour.attempts",
-            *attempts as u64,
-            0,
-            1000,
-            "runs that throw",
-        ),
-        _ => {}
+    if let DurationDist::Uniform { min_ms, max_ms } = f.duration {
+        check_uniform(&mut e, "function.duration.max_ms".into(), min_ms, max_ms);
     }
     let max_reserved = s
         .account
@@ -905,7 +609,7 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
             e.push((
                 "function.reserved_concurrency".into(),
                 format!(
-                    "{r} leaves less than {} unreserved: allowed 0–{max_reserved} (account concurrency {} − {}), L-RESERVED",
+                    "must be from 0 to {max_reserved} (got {r}): at least {} must stay unreserved (account concurrency {} − {}), L-RESERVED",
                     s.account.minimum_unreserved, s.account.concurrency, s.account.minimum_unreserved
                 ),
             ));
@@ -926,23 +630,21 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
             ),
         ));
     }
+    // Other functions use the unreserved pool only: what they hold must leave room for this
+    // function's own reservation and the unreserved minimum (L-RESERVED).
+    let others = s.account.other_functions_concurrency;
+    let reserved = f.reserved_concurrency.unwrap_or(0);
+    if others > s.account.concurrency.saturating_sub(reserved) {
+        e.push((
+            "account.other_functions_concurrency".into(),
+            format!(
+                "must be at most {} (got {others}): other functions share what the account's {} leave after this function's reservation of {reserved} (L-RESERVED)",
+                s.account.concurrency.saturating_sub(reserved),
+                s.account.concurrency
+            ),
+        ));
+    }
     let a = &s.async_config;
-    check_range(
-        &mut e,
-        "async.maximum_retry_attempts",
-        a.maximum_retry_attempts as u64,
-        0,
-        2,
-        "MaximumRetryAttempts, L-EIC-API",
-    );
-    check_range(
-        &mut e,
-        "async.maximum_event_age_s",
-        a.maximum_event_age_s as u64,
-        60,
-        21_600,
-        "MaximumEventAgeInSeconds, L-EIC-API",
-    );
     if a.retry_delays_s.len() < a.maximum_retry_attempts as usize {
         e.push((
             "async.retry_delays_s".into(),
@@ -953,20 +655,12 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
             ),
         ));
     }
-    if a.throttle_backoff_initial_ms == 0
-        || a.throttle_backoff_max_ms < a.throttle_backoff_initial_ms
-    {
+    if a.throttle_backoff_max_ms < a.throttle_backoff_initial_ms {
         e.push((
             "async.throttle_backoff_max_ms".into(),
-            "must be ≥ throttle_backoff_initial_ms, which must be ≥ 1".into(),
-        ));
-    }
-    if !(0.0..=1.0).contains(&a.duplicate_probability) {
-        e.push((
-            "async.duplicate_probability".into(),
             format!(
-                "{} is not a probability: allowed 0.0–1.0",
-                a.duplicate_probability
+                "must be at least throttle_backoff_initial_ms ({}) (got {})",
+                a.throttle_backoff_initial_ms, a.throttle_backoff_max_ms
             ),
         ));
     }
@@ -983,10 +677,9 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                 e.push((
                     format!("{name}.kind"),
                     format!(
-                        "{:?} cannot be a dead-letter queue: allowed sqs or sns (L-ASYNC-REC)",
-                        d.kind
-                    )
-                    .to_ascii_lowercase(),
+                        "must be `sqs` or `sns` for a dead-letter queue (got {:?}; L-ASYNC-REC)",
+                        d.kind.word()
+                    ),
                 ));
             }
             if on_success && d.kind == DestinationKind::S3 {
@@ -1017,7 +710,7 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         {
             e.push((
                 p("id"),
-                format!("`{id}` is not a valid source id: use letters, digits, `-` and `_`"),
+                format!("must be letters, digits, `-` and `_` (got {id:?})"),
             ));
         }
         if ids.contains(&id) {
@@ -1028,70 +721,19 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         }
         ids.push(id);
         match src {
-            Source::ApiGateway {
-                api_type,
-                timeout_quota_raised,
-                ..
-            } => {
-                let t = src.integration_timeout_ms().unwrap_or_default();
-                match api_type {
-                    ApiType::Http => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 30_000, "HTTP API integration timeout is at most 30 s and cannot be raised, APIGW-HTTPQ"),
-                    ApiType::Websocket => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 29_000, "WebSocket API integration timeout, APIGW-WSQ"),
-                    ApiType::Rest if *timeout_quota_raised => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 300_000, "Regional/private REST API with a raised quota, APIGW-2024 / APIGW-RP300"),
-                    ApiType::Rest => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 29_000, "REST API; above 29 s needs timeout_quota_raised = true, APIGW-2017 / APIGW-2024"),
+            Source::ApiGateway(api) => {
+                let t = api.integration_timeout_ms();
+                match api.api_type {
+                    ApiType::Http => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 30_000, "an HTTP API's integration timeout is at most 30 s and cannot be raised, APIGW-HTTPQ"),
+                    ApiType::Websocket => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 29_000, "a WebSocket API's integration timeout, APIGW-WSQ"),
+                    ApiType::Rest if api.timeout_quota_raised => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 300_000, "a Regional/private REST API with a raised quota, APIGW-2024 / APIGW-RP300"),
+                    ApiType::Rest => check_range(&mut e, &p("integration_timeout_ms"), t, 50, 29_000, "a REST API; above 29 s needs timeout_quota_raised = true, APIGW-2017 / APIGW-2024"),
                 }
-                if *timeout_quota_raised && *api_type != ApiType::Rest {
+                if api.timeout_quota_raised && api.api_type != ApiType::Rest {
                     e.push((p("timeout_quota_raised"), "only Regional and private REST APIs can raise the integration timeout (APIGW-2024)".into()));
                 }
             }
-            Source::Cloudfront {
-                viewer_timeout_s,
-                origin_timeout_s,
-                error_status,
-                throttle_status,
-                oversized_response_status,
-                ..
-            } => {
-                check_range(
-                    &mut e,
-                    &p("viewer_timeout_s"),
-                    *viewer_timeout_s as u64,
-                    1,
-                    30,
-                    "Lambda@Edge viewer trigger limit, CF-CHOOSE / CF-QUOTA",
-                );
-                check_range(
-                    &mut e,
-                    &p("origin_timeout_s"),
-                    *origin_timeout_s as u64,
-                    1,
-                    30,
-                    "Lambda@Edge origin trigger limit, CF-CHOOSE",
-                );
-                check_range(
-                    &mut e,
-                    &p("error_status"),
-                    *error_status as u64,
-                    400,
-                    599,
-                    "an HTTP error status",
-                );
-                check_range(
-                    &mut e,
-                    &p("throttle_status"),
-                    *throttle_status as u64,
-                    400,
-                    599,
-                    "an HTTP error status",
-                );
-                check_range(
-                    &mut e,
-                    &p("oversized_response_status"),
-                    *oversized_response_status as u64,
-                    400,
-                    599,
-                    "an HTTP error status",
-                );
+            Source::Cloudfront(_) => {
                 if f.provisioned_concurrency > 0 {
                     e.push((
                         "function.provisioned_concurrency".into(),
@@ -1100,98 +742,31 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                     ));
                 }
             }
-            Source::Custom {
-                sdk_max_attempts,
-                sdk_backoff_base_ms,
-                sdk_max_backoff_ms,
-                read_timeout_ms,
-                ..
-            } => {
-                check_range(
-                    &mut e,
-                    &p("sdk_max_attempts"),
-                    *sdk_max_attempts as u64,
-                    1,
-                    10,
-                    "SDK max_attempts, SDK-RETRY",
-                );
-                if *sdk_backoff_base_ms == 0 || sdk_max_backoff_ms < sdk_backoff_base_ms {
+            Source::Custom(c) => {
+                if c.sdk_max_backoff_ms < c.sdk_backoff_base_ms {
                     e.push((
                         p("sdk_max_backoff_ms"),
-                        "must be ≥ sdk_backoff_base_ms, which must be ≥ 1".into(),
-                    ));
-                }
-                if let Some(r) = read_timeout_ms {
-                    check_range(
-                        &mut e,
-                        &p("read_timeout_ms"),
-                        *r,
-                        100,
-                        3_600_000,
-                        "client read timeout",
-                    );
-                }
-            }
-            Source::S3 {
-                delivery_delay_ms,
-                duplicate_probability,
-                ..
-            } => {
-                check_range(
-                    &mut e,
-                    &p("delivery_delay_ms"),
-                    *delivery_delay_ms,
-                    0,
-                    600_000,
-                    "S3 notification delay",
-                );
-                if !(0.0..=1.0).contains(duplicate_probability) {
-                    e.push((
-                        p("duplicate_probability"),
-                        format!("{duplicate_probability} is not a probability: allowed 0.0–1.0"),
+                        format!(
+                            "must be at least sdk_backoff_base_ms ({}) (got {})",
+                            c.sdk_backoff_base_ms, c.sdk_max_backoff_ms
+                        ),
                     ));
                 }
             }
-            Source::Sns {
-                unreachable_for_ms, ..
-            } => {
-                check_range(
-                    &mut e,
-                    &p("unreachable_for_ms"),
-                    *unreachable_for_ms,
-                    0,
-                    30 * 86_400_000,
-                    "outage length",
-                );
+            Source::S3(_) => {}
+            Source::Sns(sns) => {
+                if sns.dead_letter_queue.as_deref() == Some("") {
+                    e.push((p("dead_letter_queue"), "must not be empty".into()));
+                }
             }
-            Source::EventBridge {
-                maximum_retry_attempts,
-                maximum_event_age_s,
-                retry_backoff_initial_ms,
-                retry_backoff_max_ms,
-                ..
-            } => {
-                check_range(
-                    &mut e,
-                    &p("maximum_retry_attempts"),
-                    *maximum_retry_attempts as u64,
-                    0,
-                    185,
-                    "RetryPolicy.MaximumRetryAttempts, EB-API",
-                );
-                check_range(
-                    &mut e,
-                    &p("maximum_event_age_s"),
-                    *maximum_event_age_s as u64,
-                    60,
-                    86_400,
-                    "RetryPolicy.MaximumEventAgeInSeconds, EB-API",
-                );
-                if *retry_backoff_initial_ms == 0 || retry_backoff_max_ms < retry_backoff_initial_ms
-                {
+            Source::EventBridge(eb) => {
+                if eb.retry_backoff_max_ms < eb.retry_backoff_initial_ms {
                     e.push((
                         p("retry_backoff_max_ms"),
-                        "must be ≥ retry_backoff_initial_ms, which must be ≥ 1".into(),
+                        format!(
+                            "must be at least retry_backoff_initial_ms ({}) (got {})",
+                            eb.retry_backoff_initial_ms, eb.retry_backoff_max_ms
+                        ),
                     ));
                 }
             }
@@ -1210,9 +785,9 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
             e.push((
                 p("source"),
                 format!(
-                    "`{}` is not a source of this scenario: allowed {}",
-                    w.source,
-                    known.join(", ")
+                    "must be the id of a source of this scenario: one of {} (got {:?})",
+                    schema::quoted(&known),
+                    w.source
                 ),
             ));
             continue;
@@ -1222,46 +797,15 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         }
         match w.pattern {
             Pattern::Burst => {
-                check_range(
-                    &mut e,
-                    &p("count"),
-                    w.count,
-                    1,
-                    1_000_000,
-                    "events per burst",
-                );
-                check_range(&mut e, &p("repeat"), w.repeat, 1, 100_000, "bursts");
                 if w.repeat > 1 && w.every_ms == 0 {
-                    e.push((p("every_ms"), "must be ≥ 1 when repeat > 1".into()));
+                    e.push((p("every_ms"), "must be at least 1 when repeat > 1 (got 0)".into()));
                 }
             }
             Pattern::Rate => {
-                check_range(
-                    &mut e,
-                    &p("rate_per_s"),
-                    w.rate_per_s,
-                    1,
-                    100_000,
-                    "events per second",
-                );
-                check_range(
-                    &mut e,
-                    &p("duration_s"),
-                    w.duration_s,
-                    1,
-                    8 * 86_400,
-                    "seconds",
-                );
+                check_range(&mut e, &p("rate_per_s"), w.rate_per_s, 1, 100_000, "events per second of a rate");
+                check_range(&mut e, &p("duration_s"), w.duration_s, 1, MAX_HORIZON_S, "how long a rate lasts");
             }
         }
-        check_range(
-            &mut e,
-            &p("payload_bytes"),
-            w.payload_bytes,
-            0,
-            64 * 1024 * 1024,
-            "payload size",
-        );
         total_events = total_events.saturating_add(w.total());
     }
     if total_events > 10_000_000 {
@@ -1328,13 +872,29 @@ source = "api"
             "{err}"
         );
         let m: Vec<&str> = err.errors.iter().map(|e| e.message.as_str()).collect();
-        assert_eq!(m[0], "invalid type: string \"three\", expected u32");
-        assert!(m[1].starts_with("unknown field `memory`, expected one of `name`, `timeout_s`"));
+        // Plain words, never a Rust type name (issue 15).
+        assert_eq!(
+            err.errors[0].to_string(),
+            "line 7: function.timeout_s: must be a whole number of seconds from 1 to 900 (got \"three\") — L-TIMEOUT"
+        );
+        assert!(
+            m[1].starts_with("is not a key of this table (unknown key `memory`): allowed `name`, `timeout_s`"),
+            "{}",
+            m[1]
+        );
         assert_eq!(
             m[2],
-            "unknown variant `soap`, expected one of `rest`, `http`, `websocket`"
+            "must be one of `rest`, `http`, `websocket` (got \"soap\")"
         );
-        assert_eq!(m[3], "invalid value: integer `-1`, expected u64");
+        assert_eq!(
+            m[3],
+            "must be a whole number from 1 to 1000000 (got -1, which is too small)"
+        );
+        for m in &m {
+            for rust in ["u32", "u64", "i64", "f64", "invalid type", "variant"] {
+                assert!(!m.contains(rust), "{m}");
+            }
+        }
     }
 
     #[test]
@@ -1342,7 +902,7 @@ source = "api"
         let no_id = MINI.replace("id = \"api\"\n", "");
         let err = Scenario::parse("m.toml", &no_id).unwrap_err();
         assert_eq!(err.errors[0].field, "sources[0].id");
-        assert_eq!(err.errors[0].message, "missing field `id`");
+        assert_eq!(err.errors[0].message, "is required: give a string");
         assert_eq!(
             err.errors[0].line,
             Some(9),
@@ -1354,9 +914,9 @@ source = "api"
         assert_eq!(err.errors[0].field, "sources[0].kind");
         assert_eq!(err.errors[0].line, Some(10));
         assert!(
-            err.errors[0].message.starts_with(
-                "unknown variant `carrier_pigeon`, expected one of `api_gateway`, `cloudfront`"
-            ),
+            err.errors[0]
+                .message
+                .starts_with("must be one of `api_gateway`, `cloudfront`"),
             "{err}"
         );
 
@@ -1407,10 +967,16 @@ source = "api"
         let err = Scenario::parse("bad.toml", &text).unwrap_err();
         assert_eq!(err.errors[0].field, "function.timeout_s");
         assert_eq!(err.errors[0].line, Some(7));
-        assert!(
-            err.errors[0].message.contains("1–900"),
-            "{}",
-            err.errors[0].message
+        assert_eq!(
+            err.errors[0].message,
+            "must be a whole number of seconds from 1 to 900 (got 901) — L-TIMEOUT"
+        );
+        // A number too large for the field's type says so.
+        let text = MINI.replace("timeout_s = 3", "timeout_s = 5000000000");
+        let err = Scenario::parse("big.toml", &text).unwrap_err();
+        assert_eq!(
+            err.errors[0].message,
+            "must be a whole number of seconds from 1 to 900 (got 5000000000, which is too large) — L-TIMEOUT"
         );
     }
 
@@ -1446,82 +1012,3 @@ source = "api"
             .contains("limited"));
     }
 }
-
-// The file format of these types: which keys, which defaults (see toml_io.rs).
-toml_struct!(ScenarioFile { format_version, id, title, summary = Default::default(), horizon_s = d_horizon_s(), network = Default::default(), account = Default::default(), function = Default::default(), async_config as "async" = Default::default(), sources, workload = Default::default() });
-toml_struct!(defaults Network { hop_ms });
-toml_struct!(defaults Account { concurrency, minimum_unreserved, scaling_rate_per_10s });
-toml_struct!(defaults Function { name, timeout_s, memory_mb, duration, init_ms, behaviour, error_type, reserved_concurrency, provisioned_concurrency, response_bytes, poison_items, flaky_items, on_item_failure });
-toml_struct!(defaults AsyncConfig { maximum_retry_attempts, maximum_event_age_s, retry_delays_s, throttle_backoff_initial_ms, throttle_backoff_max_ms, queue_delay_ms, duplicate_probability, on_success, on_failure, dead_letter_queue });
-toml_words!(DestinationKind { Sqs = "sqs", Sns = "sns", Lambda = "lambda", EventBridge = "event_bridge", S3 = "s3" });
-toml_struct!(Destination { kind, name, fifo = Default::default() });
-toml_words!(ApiType { Rest = "rest", Http = "http", Websocket = "websocket" });
-toml_words!(EdgeTrigger { ViewerRequest = "viewer_request", OriginRequest = "origin_request", OriginResponse = "origin_response", ViewerResponse = "viewer_response" });
-toml_words!(InvocationType { RequestResponse = "request_response", Event = "event" });
-toml_words!(Method { Synchronous = "synchronous", Asynchronous = "asynchronous", Polling = "polling" });
-toml_words!(Pattern { Burst = "burst", Rate = "rate" });
-toml_struct!(Workload { source, pattern = d_pattern(), at_ms = Default::default(), count = d_one(), repeat = d_one(), every_ms = Default::default(), rate_per_s = Default::default(), duration_s = Default::default(), payload_bytes = d_payload() });
-
-// Internally tagged enums (`distribution = "fixed"`, `kind = "sqs"`): the tag picks the variant,
-// the same table holds its fields.
-toml_tagged!(DurationDist by "distribution" {
-    Fixed = "fixed" { ms },
-    Uniform = "uniform" { min_ms, max_ms },
-});
-toml_tagged!(Behaviour by "kind" {
-    Succeed = "succeed" {},
-    Throw = "throw" {},
-    ThrowFirst = "throw_first" { attempts },
-    ThrowProbability = "throw_probability" { p },
-    TimeOut = "time_out" {},
-    Slow = "slow" { factor },
-});
-toml_tagged!(Source by "kind" {
-    ApiGateway = "api_gateway" {
-        id,
-        api_type = d_api_type(),
-        integration_timeout_ms = None,
-        timeout_quota_raised = false,
-    },
-    Cloudfront = "cloudfront" {
-        id,
-        trigger = d_trigger(),
-        viewer_timeout_s = d_viewer_timeout(),
-        origin_timeout_s = d_origin_timeout(),
-        viewer_response_limit_bytes = d_viewer_resp(),
-        origin_response_limit_bytes = d_origin_resp(),
-        error_status = d_503(),
-        throttle_status = d_503(),
-        oversized_response_status = d_502(),
-    },
-    Custom = "custom" {
-        id,
-        invocation_type = d_invocation_type(),
-        sdk_max_attempts = d_sdk_attempts(),
-        sdk_backoff_base_ms = d_sdk_base(),
-        sdk_max_backoff_ms = d_sdk_max(),
-        read_timeout_ms = None,
-    },
-    S3 = "s3" {
-        id,
-        bucket = d_bucket(),
-        delivery_delay_ms = d_s3_delay(),
-        duplicate_probability = 0.0,
-    },
-    Sns = "sns" { id, topic = d_topic(), unreachable_for_ms = 0 },
-    EventBridge = "event_bridge" {
-        id,
-        bus = d_bus(),
-        maximum_retry_attempts = d_eb_retries(),
-        maximum_event_age_s = d_eb_age(),
-        dead_letter_queue = None,
-        unreachable_for_ms = 0,
-        retry_backoff_initial_ms = d_eb_backoff(),
-        retry_backoff_max_ms = d_eb_backoff_max(),
-    },
-} newtype {
-    Sqs = "sqs" (SqsSource),
-    Kinesis = "kinesis" (KinesisSource),
-    DynamodbStreams = "dynamodb_streams" (DynamodbStreamsSource),
-    StepFunctions = "step_functions" (StepFunctionsSource),
-});

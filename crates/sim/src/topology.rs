@@ -27,8 +27,9 @@ pub enum NodeKind {
     OnFailure,
     /// The function's dead-letter queue.
     DeadLetterQueue,
-    /// An EventBridge target DLQ, for events EventBridge could not deliver.
-    EventBridgeDlq { of_source: usize },
+    /// A source's own dead-letter queue for events it could not deliver to Lambda: an
+    /// EventBridge target DLQ (EB-RETRY) or an SNS subscription's redrive DLQ (SNS-RETRY).
+    DeliveryDlq { of_source: usize },
     /// Lambda's event source mapping (its pollers) for a queue or stream source (L-ESM).
     EventSourceMapping { of_source: usize },
     /// One shard of a Kinesis or DynamoDB stream.
@@ -70,8 +71,8 @@ pub struct Topology {
     pub on_success: Option<NodeId>,
     pub on_failure: Option<NodeId>,
     pub dlq: Option<NodeId>,
-    /// Per source index: its EventBridge target DLQ node.
-    pub eventbridge_dlqs: Vec<Option<NodeId>>,
+    /// Per source index: its own DLQ for delivery failures (EventBridge target, SNS subscription).
+    pub delivery_dlqs: Vec<Option<NodeId>>,
     /// Per source index: its event source mapping node (queues and streams).
     pub pollers: Vec<Option<NodeId>>,
     /// Per source index: its shard nodes (streams), in shard order.
@@ -106,13 +107,13 @@ impl Topology {
         let mut pending_eb_dlq = Vec::new();
         for (i, src) in f.sources.iter().enumerate() {
             let caller = match src {
-                Source::ApiGateway { .. } => Some(add(
+                Source::ApiGateway(_) => Some(add(
                     format!("caller:{}", src.id()),
                     "Client".into(),
                     "HTTP client".into(),
                     NodeKind::Caller { of_source: i },
                 )),
-                Source::Cloudfront { .. } => Some(add(
+                Source::Cloudfront(_) => Some(add(
                     format!("caller:{}", src.id()),
                     "Viewer".into(),
                     "browser".into(),
@@ -121,16 +122,14 @@ impl Topology {
                 _ => None,
             };
             let detail = match src {
-                Source::ApiGateway { api_type, .. } => {
-                    format!("{} API", format!("{api_type:?}").to_ascii_uppercase())
+                Source::ApiGateway(a) => {
+                    format!("{} API", format!("{:?}", a.api_type).to_ascii_uppercase())
                 }
-                Source::Cloudfront { trigger, .. } => format!("Lambda@Edge, {}", trigger.label()),
-                Source::Custom {
-                    invocation_type, ..
-                } => format!("Invoke, {invocation_type:?}"),
-                Source::S3 { bucket, .. } => format!("bucket {bucket}"),
-                Source::Sns { topic, .. } => format!("topic {topic}"),
-                Source::EventBridge { bus, .. } => format!("bus {bus}"),
+                Source::Cloudfront(c) => format!("Lambda@Edge, {}", c.trigger.label()),
+                Source::Custom(c) => format!("Invoke, {:?}", c.invocation_type),
+                Source::S3(s3) => format!("bucket {}", s3.bucket),
+                Source::Sns(sns) => format!("topic {}", sns.topic),
+                Source::EventBridge(eb) => format!("bus {}", eb.bus),
                 Source::Sqs(q) if q.fifo => format!("FIFO queue {}", q.queue),
                 Source::Sqs(q) => format!("queue {}", q.queue),
                 Source::Kinesis(k) => format!(
@@ -158,12 +157,18 @@ impl Topology {
                 },
             );
             sources.push((node, caller));
-            if let Source::EventBridge {
-                dead_letter_queue: Some(q),
-                ..
-            } = src
-            {
-                pending_eb_dlq.push((i, q.clone()));
+            match src {
+                Source::EventBridge(eb) => {
+                    if let Some(q) = &eb.dead_letter_queue {
+                        pending_eb_dlq.push((i, "eb_dlq", "Target DLQ", q.clone()));
+                    }
+                }
+                Source::Sns(sns) => {
+                    if let Some(q) = &sns.dead_letter_queue {
+                        pending_eb_dlq.push((i, "sns_dlq", "Subscription DLQ", q.clone()));
+                    }
+                }
+                _ => {}
             }
             eb_dlqs.push(None);
         }
@@ -222,12 +227,12 @@ impl Topology {
                     NodeKind::DeadLetterQueue,
                 )
             });
-        for (i, q) in pending_eb_dlq {
+        for (i, prefix, label, q) in pending_eb_dlq {
             eb_dlqs[i] = Some(add(
-                format!("eb_dlq:{}", f.sources[i].id()),
-                "Target DLQ".into(),
+                format!("{prefix}:{}", f.sources[i].id()),
+                label.into(),
                 format!("SQS queue: {q}"),
-                NodeKind::EventBridgeDlq { of_source: i },
+                NodeKind::DeliveryDlq { of_source: i },
             ));
         }
         // Polling sources: shards, the mapping, the queue's DLQ or the mapping's on-failure
@@ -392,7 +397,7 @@ impl Topology {
             on_success,
             on_failure,
             dlq,
-            eventbridge_dlqs: eb_dlqs,
+            delivery_dlqs: eb_dlqs,
             pollers,
             shards,
             source_dlqs,

@@ -149,8 +149,9 @@ pub enum FailureTargetKind {
     DeadLetterQueue,
     /// A destination: receives an invocation record (request + response) (L-ASYNC-REC).
     Destination,
-    /// EventBridge's own target DLQ for events it could not deliver (EB-RETRY).
-    EventBridgeDlq,
+    /// A source's own DLQ for events it could not deliver: EventBridge's target DLQ
+    /// (EB-RETRY), an SNS subscription's redrive DLQ (SNS-RETRY).
+    DeliveryDlq,
 }
 
 /// How one run of the handler ended.

@@ -665,13 +665,13 @@ impl Sim {
         let inv = self.new_invocation(source, payload_bytes, duplicate_of);
         let node = self.topo.sources[source].0;
         match &self.scenario.file.sources[source] {
-            Source::ApiGateway { .. } | Source::Cloudfront { .. } => {
+            Source::ApiGateway(_) | Source::Cloudfront(_) => {
                 let caller = self.topo.sources[source]
                     .1
                     .expect("front doors have callers");
                 self.send(inv, caller, node, Message::Request, Leg::AtFrontDoor);
             }
-            Source::Custom { .. }
+            Source::Custom(_)
                 if self.scenario.file.sources[source].method() == Method::Synchronous =>
             {
                 self.sync_send_invoke(inv, 1);

@@ -778,7 +778,7 @@ mod fifo {
             ]
         );
         assert!(
-            err.errors[0].message.contains("1–10"),
+            err.errors[0].message.starts_with("must be from 1 to 10 (got 11)"),
             "{}",
             err.errors[0].message
         );
@@ -1384,10 +1384,12 @@ mod validation {
         assert_eq!(
             fields,
             vec![
+                // Each field's own range first (in declaration order), then the rules
+                // that relate values (a record age of -1 or at least 60).
                 "sources[0].parallelization_factor",
                 "sources[0].maximum_retry_attempts",
-                "sources[0].maximum_record_age_s",
-                "sources[0].retention_period_hours"
+                "sources[0].retention_period_hours",
+                "sources[0].maximum_record_age_s"
             ]
         );
         assert_eq!(e[0].1, Some(12), "the line of the field");
@@ -1396,10 +1398,10 @@ mod validation {
             &one(60, "", "kind = \"kinesis\"\nid = \"k\"", ""),
         )
         .unwrap_err();
-        assert!(
-            missing.errors[0].message.contains("starting_position"),
-            "{}",
-            missing.errors[0].message
+        assert_eq!(missing.errors[0].field, "sources[0].starting_position");
+        assert_eq!(
+            missing.errors[0].message,
+            "is required: give one of `TRIM_HORIZON`, `LATEST`, `AT_TIMESTAMP`"
         );
         let e = errors(&one(
             60,

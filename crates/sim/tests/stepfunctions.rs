@@ -815,10 +815,11 @@ mod validation {
 
         let e = fields(&machine("", "A", &task("A", None, "retry = [{ error_equals = [\"States.ALL\", \"X\"], backoff_rate = 0.5, max_delay_seconds = 0 }]")));
         assert_eq!(e.len(), 3, "{e:?}");
+        // Each field's own range first (declared), then the rules of the definition.
         assert!(
-            e[0].contains("States.ALL")
-                && e[1].contains("backoff_rate")
-                && e[2].contains("max_delay_seconds"),
+            e[0].contains("backoff_rate: must be a number from 1 to 1000 (got 0.5)")
+                && e[1].contains("max_delay_seconds")
+                && e[2].contains("States.ALL"),
             "{e:?}"
         );
 
@@ -847,7 +848,11 @@ mod validation {
             "A",
             &task("A", None, "resource = \"arn:aws:states:::sqs:sendMessage\""),
         ));
-        assert!(e[0].contains("not a Lambda integration"), "{e:?}");
+        assert!(
+            e[0].contains("must be one of `arn:aws:states:::lambda:invoke`")
+                && e[0].ends_with("— SFN-LAMBDA"),
+            "{e:?}"
+        );
 
         let unknown = Scenario::parse(
             "bad.toml",

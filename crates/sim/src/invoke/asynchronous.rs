@@ -37,12 +37,23 @@ impl Sim {
     /// A new event from an asynchronous source starts its way to Lambda.
     pub(crate) fn async_source_created(&mut self, inv: InvocationId, source: usize) {
         let duplicate = self.is_duplicate(inv);
-        match self.scenario.file.sources[source] {
-            Source::S3 {
-                delivery_delay_ms,
-                duplicate_probability,
-                ..
-            } => {
+        match &self.scenario.file.sources[source] {
+            Source::S3(s3) => {
+                let (duplicate_probability, late_probability, late_ms) = (
+                    s3.duplicate_probability,
+                    s3.late_delivery_probability,
+                    s3.late_delivery_delay_ms,
+                );
+                // "Typically within seconds, sometimes a minute or longer" (S3-NOTIF [D]): the
+                // usual delay, or now and then the late one. Drawn from the source's own
+                // stream only when the tail is on, so scenarios without it keep their runs.
+                let delivery_delay_ms = if late_probability > 0.0
+                    && self.rng_sources[source].chance(late_probability)
+                {
+                    late_ms
+                } else {
+                    s3.delivery_delay_ms
+                };
                 self.schedule(
                     self.now.plus(delivery_delay_ms),
                     inv,
@@ -81,7 +92,7 @@ impl Sim {
         let from = self.topo.sources[source].0;
         let queue = self.topo.queue.expect("async sources have a queue");
         match &self.scenario.file.sources[source] {
-            Source::Sns { .. } | Source::EventBridge { .. } => {
+            Source::Sns(_) | Source::EventBridge(_) => {
                 self.send(
                     inv,
                     from,
@@ -104,12 +115,8 @@ impl Sim {
         let (source, created) = (state.source, state.created);
         let src = self.scenario.file.sources[source].clone();
         let unreachable_for = match &src {
-            Source::Sns {
-                unreachable_for_ms, ..
-            }
-            | Source::EventBridge {
-                unreachable_for_ms, ..
-            } => *unreachable_for_ms,
+            Source::Sns(sns) => sns.unreachable_for_ms,
+            Source::EventBridge(eb) => eb.unreachable_for_ms,
             _ => 0,
         };
         if self.now.as_ms() >= unreachable_for {
@@ -124,24 +131,18 @@ impl Sim {
         });
         let next = try_no + 1;
         let delay = match &src {
-            Source::Sns { .. } => sns::delay_before_attempt_ms(next),
-            Source::EventBridge {
-                maximum_retry_attempts,
-                maximum_event_age_s,
-                retry_backoff_initial_ms,
-                retry_backoff_max_ms,
-                ..
-            } => {
+            Source::Sns(_) => sns::delay_before_attempt_ms(next),
+            Source::EventBridge(eb) => {
                 let retry = next - 1;
                 let d = eventbridge::retry_delay_ms(
                     retry,
-                    *retry_backoff_initial_ms,
-                    *retry_backoff_max_ms,
+                    eb.retry_backoff_initial_ms,
+                    eb.retry_backoff_max_ms,
                     &mut self.rng_sources[source],
                 );
                 let age_after = self.now.plus(d).since(created);
-                (retry <= *maximum_retry_attempts
-                    && age_after <= *maximum_event_age_s as u64 * 1000)
+                (retry <= eb.maximum_retry_attempts
+                    && age_after <= eb.maximum_event_age_s as u64 * 1000)
                     .then_some(d)
             }
             _ => None,
@@ -159,14 +160,16 @@ impl Sim {
             }
             None => {
                 let condition = FailureCondition::DeliveryRetriesExhausted;
-                match (&src, self.topo.eventbridge_dlqs[source]) {
-                    (
-                        Source::EventBridge {
-                            dead_letter_queue: Some(q),
-                            ..
-                        },
-                        Some(dlq),
-                    ) => {
+                // The source's own DLQ: EventBridge's target DLQ (EB-RETRY) or the SNS
+                // subscription's redrive policy (SNS-RETRY: "dropped unless the subscription has
+                // a DLQ").
+                let own_dlq = match &src {
+                    Source::EventBridge(eb) => eb.dead_letter_queue.as_ref(),
+                    Source::Sns(sns) => sns.dead_letter_queue.as_ref(),
+                    _ => None,
+                };
+                match (own_dlq, self.topo.delivery_dlqs[source]) {
+                    (Some(q), Some(dlq)) => {
                         let disposition = Disposition::SentToFailureTarget {
                             condition,
                             targets: vec![format!("sqs:{q}")],
@@ -177,7 +180,7 @@ impl Sim {
                             node,
                             dlq,
                             Message::Record {
-                                target: FailureTargetKind::EventBridgeDlq,
+                                target: FailureTargetKind::DeliveryDlq,
                                 success: false,
                             },
                             Leg::AtTarget {
@@ -205,7 +208,7 @@ impl Sim {
         let (source, bytes, duplicate) = (state.source, state.payload_bytes, state.duplicate);
         let queue = self.topo.queue.expect("async sources have a queue");
         let src_node = self.topo.sources[source].0;
-        let is_custom = matches!(self.scenario.file.sources[source], Source::Custom { .. });
+        let is_custom = matches!(self.scenario.file.sources[source], Source::Custom(_));
         if bytes > ASYNC_PAYLOAD_LIMIT {
             self.emit(Trace::PayloadRejected {
                 inv,

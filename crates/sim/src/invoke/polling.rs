@@ -317,7 +317,9 @@ impl Sim {
             return;
         }
         if self
-            .start_attempt_with(batch, try_no, |sim, attempt| sim.plan_batch(batch, attempt))
+            .start_attempt_with(batch, try_no, self.function_timeout_ms(), |sim, attempt| {
+                sim.plan_batch(batch, attempt)
+            })
             .is_err()
         {
             let Some(b) = self.polling.batches.get(&batch) else {
@@ -348,23 +350,32 @@ impl Sim {
         let Some(b) = self.polling.batches.get(&batch) else {
             return base;
         };
-        let f = &self.scenario.file.function;
-        let failing: Vec<usize> = b
-            .items
+        let (items, deliveries, source) = (b.items.clone(), b.deliveries.clone(), b.source);
+        let queue = self.polling.sqs.get(&source);
+        let groups: Vec<Option<u32>> = items
             .iter()
-            .zip(&b.deliveries)
-            .enumerate()
-            .filter(|(_, (inv, delivery))| {
-                let Some(event) = self.invocations.get(inv).map(|s| s.event.0 as u64) else {
-                    return false;
-                };
-                f.poison_items.contains(&event)
-                    || f.flaky_items
-                        .iter()
-                        .any(|fl| fl.item == event && **delivery <= fl.failures)
-            })
-            .map(|(i, _)| i)
+            .map(|inv| queue.and_then(|q| q.group_of(*inv)))
             .collect();
+        let f = &self.scenario.file.function;
+        let (poison_groups, item_p) = (f.poison_groups.clone(), f.item_failure_probability);
+        let mut failing: Vec<usize> = Vec::new();
+        for (i, (inv, delivery)) in items.iter().zip(&deliveries).enumerate() {
+            let Some(event) = self.invocations.get(inv).map(|s| s.event.0 as u64) else {
+                continue;
+            };
+            let f = &self.scenario.file.function;
+            let fails = f.poison_items.contains(&event)
+                || groups[i].is_some_and(|g| poison_groups.contains(&g))
+                || f.flaky_items
+                    .iter()
+                    .any(|fl| fl.item == event && *delivery <= fl.failures)
+                // Drawn only when set, so runs without it keep their random streams.
+                || (item_p > 0.0 && self.rng_function.chance(item_p));
+            if fails {
+                failing.push(i);
+            }
+        }
+        let f = &self.scenario.file.function;
         if !base.outcome.is_success() || failing.is_empty() {
             if let Some(b) = self.polling.batches.get_mut(&batch) {
                 b.reported.clear();
@@ -379,15 +390,8 @@ impl Sim {
                 },
             },
             ItemFailureResponse::Report => {
-                // FIFO: report the first failure and everything after it, so nothing later in a
-                // group is deleted before it (L-SQS-ERR [D]).
-                let fifo =
-                    matches!(&self.scenario.file.sources[b.source], Source::Sqs(q) if q.fifo);
-                let reported: Vec<InvocationId> = if fifo {
-                    b.items[failing[0]..].to_vec()
-                } else {
-                    failing.iter().map(|i| b.items[*i]).collect()
-                };
+                let fifo = matches!(&self.scenario.file.sources[source], Source::Sqs(q) if q.fifo);
+                let reported = reported_items(&items, &groups, &failing, fifo);
                 if let Some(b) = self.polling.batches.get_mut(&batch) {
                     b.reported = reported;
                 }
@@ -473,5 +477,48 @@ impl Sim {
 
     pub(crate) fn schedule_poll(&mut self, at: SimTime, h: PollHappening) {
         self.agenda.push(at, Happening::Polling(h));
+    }
+}
+
+/// The `batchItemFailures` a handler returns for the failed items at `failing` (indices into
+/// `items`). A FIFO queue's handler reports each failed message and every later message of the
+/// same message group in the batch, so nothing after a failure in its group is deleted before it;
+/// other groups' messages succeed and are deleted (L-SQS-ERR [D], L-PBR [D]). A standard queue's
+/// handler reports just the failed ones.
+pub(crate) fn reported_items(
+    items: &[InvocationId],
+    groups: &[Option<u32>],
+    failing: &[usize],
+    fifo: bool,
+) -> Vec<InvocationId> {
+    if !fifo {
+        return failing.iter().map(|i| items[*i]).collect();
+    }
+    (0..items.len())
+        .filter(|&j| {
+            failing
+                .iter()
+                .any(|&i| i <= j && groups.get(i) == groups.get(j))
+        })
+        .map(|j| items[j])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fifo_reports_a_failure_and_the_rest_of_its_group_only() {
+        let items: Vec<InvocationId> = (1..=6).map(InvocationId).collect();
+        // Groups g0, g1, g0, g1, g0, g2; item 2 (g0, index 2) fails.
+        let groups = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(2)];
+        let got = reported_items(&items, &groups, &[2], true);
+        assert_eq!(got, vec![InvocationId(3), InvocationId(5)]);
+        // Standard queue: just the failed one.
+        assert_eq!(reported_items(&items, &groups, &[2], false), vec![InvocationId(3)]);
+        // Two failures in different groups: each with its own group's later messages.
+        let got = reported_items(&items, &groups, &[1, 4], true);
+        assert_eq!(got, vec![InvocationId(2), InvocationId(4), InvocationId(5)]);
     }
 }

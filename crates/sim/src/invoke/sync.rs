@@ -19,7 +19,7 @@
 //!   call while the first is still running, so the handler runs twice (CLI-TIMEOUT [S]).
 //! * Payloads over 6 MB are refused with 413 RequestTooLargeException (L-INVOKE [D]).
 
-use crate::scenario::Source;
+use crate::scenario::{CustomSource, Source};
 use crate::trace::{AttemptOutcome, Disposition, InvocationId, Message, RetryReason, Trace};
 use crate::world::{Leg, Sim, Timer};
 
@@ -88,10 +88,10 @@ impl Sim {
         state.tries = try_no;
         state.awaiting_try = try_no;
         let source = state.source;
-        if let Source::Custom {
+        if let Source::Custom(CustomSource {
             read_timeout_ms: Some(rt),
             ..
-        } = &self.scenario.file.sources[source]
+        }) = &self.scenario.file.sources[source]
         {
             let at = self.now.plus(*rt);
             self.schedule(at, inv, Timer::ReadTimeout { try_no });
@@ -143,18 +143,11 @@ impl Sim {
     fn sync_limits(&self, source: usize) -> (u64, Option<u64>) {
         let fn_timeout = self.function_timeout_ms();
         match &self.scenario.file.sources[source] {
-            Source::Cloudfront {
-                trigger,
-                viewer_timeout_s,
-                origin_timeout_s,
-                viewer_response_limit_bytes,
-                origin_response_limit_bytes,
-                ..
-            } => {
-                let (limit_s, resp) = if trigger.is_viewer() {
-                    (*viewer_timeout_s, *viewer_response_limit_bytes)
+            Source::Cloudfront(cf) => {
+                let (limit_s, resp) = if cf.trigger.is_viewer() {
+                    (cf.viewer_timeout_s, cf.viewer_response_limit_bytes)
                 } else {
-                    (*origin_timeout_s, *origin_response_limit_bytes)
+                    (cf.origin_timeout_s, cf.origin_response_limit_bytes)
                 };
                 (fn_timeout.min(limit_s as u64 * 1000), Some(resp))
             }
@@ -237,7 +230,7 @@ impl Sim {
         state.answered = true;
         let source = state.source;
         let (seen, err) = match &self.scenario.file.sources[source] {
-            Source::ApiGateway { .. } => match (status, &error) {
+            Source::ApiGateway(_) => match (status, &error) {
                 // Lambda rejected the invoke → 500 (L-APIGW-ERR [D], APIGW-RP429 [S]).
                 (429 | 413, _) => (
                     500,
@@ -253,19 +246,14 @@ impl Sim {
             // By kind of failure (§7, CF-ERR [D]): throttled or timed out → "Lambda limit
             // exceeded"; threw → "Lambda execution error"; oversized response → "Lambda
             // validation error".
-            Source::Cloudfront {
-                error_status,
-                throttle_status,
-                oversized_response_status,
-                ..
-            } => match (status, &error, failure) {
+            Source::Cloudfront(cf) => match (status, &error, failure) {
                 (429, _, _) | (_, Some(_), Some(EdgeFailure::LimitExceeded)) => {
-                    (*throttle_status, error.clone())
+                    (cf.throttle_status, error.clone())
                 }
                 (_, Some(_), Some(EdgeFailure::InvalidResponse)) => {
-                    (*oversized_response_status, error.clone())
+                    (cf.oversized_response_status, error.clone())
                 }
-                (_, Some(_), Some(EdgeFailure::Threw) | None) => (*error_status, error.clone()),
+                (_, Some(_), Some(EdgeFailure::Threw) | None) => (cf.error_status, error.clone()),
                 (_, None, _) => (200, None),
             },
             _ => (status, error.clone()),
@@ -340,11 +328,7 @@ impl Sim {
         }
         let source = state.source;
         let (max, rt) = match &self.scenario.file.sources[source] {
-            Source::Custom {
-                sdk_max_attempts,
-                read_timeout_ms,
-                ..
-            } => (*sdk_max_attempts, read_timeout_ms.unwrap_or(0)),
+            Source::Custom(c) => (c.sdk_max_attempts, c.read_timeout_ms.unwrap_or(0)),
             _ => (1, 0),
         };
         if try_no < max {
@@ -383,12 +367,12 @@ impl Sim {
             return;
         }
         let source = state.source;
-        if let Source::Custom {
+        if let Source::Custom(CustomSource {
             sdk_max_attempts,
             sdk_backoff_base_ms,
             sdk_max_backoff_ms,
             ..
-        } = self.scenario.file.sources[source].clone()
+        }) = self.scenario.file.sources[source].clone()
         {
             if status == 429 && try_no < sdk_max_attempts {
                 // SDK standard mode: random 0…min(max, base·2^(n−1)) (SDK-RETRY [D]; numbers [U]).

@@ -19,8 +19,8 @@
 
 use std::collections::BTreeMap;
 
-use super::toml_io::{toml_struct, toml_tagged, toml_words};
-use super::{check_range, Behaviour, DurationDist};
+use super::schema::declare;
+use super::{check_uniform, Behaviour, DurationDist, MAX_HORIZON_S};
 
 /// The optimized Lambda integration (SFN-LAMBDA [D]).
 pub const LAMBDA_INVOKE: &str = "arn:aws:states:::lambda:invoke";
@@ -31,105 +31,127 @@ pub const INLINE_MAP_CONCURRENCY_CAP: u32 = 40;
 /// An execution's history is limited to 25,000 events (SFN-MAP [D]).
 pub const HISTORY_EVENT_LIMIT: u32 = 25_000;
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct StepFunctionsSource {
-    pub id: String,
-    pub state_machine: String,
-    /// StartAt: the first state.
-    pub start_at: String,
-    pub states: Vec<StateDef>,
+declare! {
+    /// A Step Functions state machine whose Task states invoke the function (§5).
+    pub struct StepFunctionsSource {
+        /// The source's id, unique in the scenario.
+        pub id: String,
+        /// The state machine's name (shown on the diagram).
+        pub state_machine: String = "order-workflow".into(),
+        /// StartAt: the first state.
+        pub start_at: String,
+        /// The states: `[[sources.states]]` tables.
+        pub states: Vec<StateDef>,
+    }
 }
 
-fn d_machine() -> String {
-    "order-workflow".into()
+declare! {
+    /// One state of the machine (ASL `Type`).
+    pub enum StateDef by "type" {
+        /// Invokes the function.
+        Task = "task" (TaskState),
+        /// Runs branches concurrently.
+        Parallel = "parallel" (ParallelState),
+        /// Runs an item processor once per item.
+        Map = "map" (MapState),
+        /// Passes its input on.
+        Pass = "pass" (PassState),
+        /// Waits.
+        Wait = "wait" (WaitState),
+        /// Ends the execution successfully.
+        Succeed = "succeed" (SucceedState),
+        /// Ends the execution with an error.
+        Fail = "fail" (FailState),
+    }
 }
 
-/// One state of the machine (ASL `Type`).
-#[derive(Clone, Debug, PartialEq)]
-pub enum StateDef {
-    Task(TaskState),
-    Parallel(ParallelState),
-    Map(MapState),
-    Pass(PassState),
-    Wait(WaitState),
-    Succeed(SucceedState),
-    Fail(FailState),
-}
-
-/// A Task state invoking the function (`lambda:invoke`, SFN-LAMBDA [D]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct TaskState {
-    pub name: String,
-    pub next: Option<String>,
-    pub end: bool,
-    /// `arn:aws:states:::lambda:invoke` or `...lambda:invoke.waitForTaskToken`.
-    pub resource: String,
-    /// Retriers, tried in order (SFN-ERR [D]). None ⇒ no retry at all.
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
-    /// TimeoutSeconds: the task fails with `States.Timeout` after this long (SFN-HB [D]).
-    pub timeout_seconds: Option<u64>,
-    /// HeartbeatSeconds: with `.waitForTaskToken`, a missed heartbeat fails the task with
-    /// `States.HeartbeatTimeout` (SFN-HB [D]).
-    pub heartbeat_seconds: Option<u64>,
-    /// With `.waitForTaskToken`: what the worker holding the token does.
-    pub callback: Option<Callback>,
-    /// This task's handler behaviour, instead of the function's (one function, many tasks).
-    pub behaviour: Option<Behaviour>,
-    pub error_type: Option<String>,
-    pub duration: Option<DurationDist>,
+declare! {
+    /// A Task state invoking the function (`lambda:invoke`, SFN-LAMBDA [D]).
+    pub struct TaskState {
+        /// The state's name (1–80 characters).
+        pub name: String,
+        /// The state that follows (or `end = true`).
+        pub next: Option<String> = None,
+        /// Whether the execution ends after this state.
+        pub end: bool = false,
+        /// `arn:aws:states:::lambda:invoke` or `...lambda:invoke.waitForTaskToken` (SFN-LAMBDA [D]).
+        #[field(choices("arn:aws:states:::lambda:invoke", "arn:aws:states:::lambda:invoke.waitForTaskToken"), row("SFN-LAMBDA"))]
+        pub resource: String = LAMBDA_INVOKE.into(),
+        /// Retriers, tried in order (SFN-ERR [D]). None ⇒ no retry at all.
+        #[field(row("SFN-ERR"))]
+        pub retry: Vec<Retrier> = Vec::new(),
+        /// Catchers, tried in order after retries (SFN-ERR [D]).
+        #[field(row("SFN-ERR"))]
+        pub catch: Vec<Catcher> = Vec::new(),
+        /// TimeoutSeconds: the task fails with `States.Timeout` after this long (SFN-HB [D]).
+        #[field(range(1, 99_999_999), row("SFN-HB"))]
+        pub timeout_seconds: Option<u64> = None,
+        /// HeartbeatSeconds: with `.waitForTaskToken`, a missed heartbeat fails the task with
+        /// `States.HeartbeatTimeout` (SFN-HB [D]).
+        #[field(range(1, 99_999_999), row("SFN-HB"))]
+        pub heartbeat_seconds: Option<u64> = None,
+        /// With `.waitForTaskToken`: what the worker holding the token does.
+        pub callback: Option<Callback> = None,
+        /// This task's handler behaviour, instead of the function's (one function, many tasks).
+        pub behaviour: Option<Behaviour> = None,
+        /// This task's error name, instead of the function's.
+        pub error_type: Option<String> = None,
+        /// This task's handler run time, instead of the function's.
+        pub duration: Option<DurationDist> = None,
+    }
 }
 impl TaskState {
     pub fn waits_for_task_token(&self) -> bool {
         self.resource == LAMBDA_INVOKE_WAIT
     }
 }
-fn d_resource() -> String {
-    LAMBDA_INVOKE.into()
+declare! {
+    /// The worker that received a task token (from the function) and answers Step Functions.
+    pub struct Callback {
+        /// The worker answers this long after the function handed it the token (function end).
+        #[field(range(0, MAX_HORIZON_S as i128 * 1000))]
+        pub after_ms: u64,
+        /// `success` (SendTaskSuccess) or `failure` (SendTaskFailure with `error`).
+        pub outcome: CallbackOutcome = CallbackOutcome::Success,
+        /// The error a failure sends.
+        pub error: String = "CallbackFailed".into(),
+        /// SendTaskHeartbeat every this many ms until it answers (SFN-HB [D]); unset = none.
+        #[field(range(100, 86_400_000), row("SFN-HB"))]
+        pub heartbeat_every_ms: Option<u64> = None,
+    }
 }
 
-/// The worker that received a task token (from the function) and answers Step Functions.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Callback {
-    /// The worker answers this long after the function handed it the token (function end).
-    pub after_ms: u64,
-    /// `success` (SendTaskSuccess) or `failure` (SendTaskFailure with `error`).
-    pub outcome: CallbackOutcome,
-    pub error: String,
-    /// SendTaskHeartbeat every this many ms until it answers (SFN-HB [D]); unset = none.
-    pub heartbeat_every_ms: Option<u64>,
-}
-fn d_success() -> CallbackOutcome {
-    CallbackOutcome::Success
-}
-fn d_callback_error() -> String {
-    "CallbackFailed".into()
+declare! {
+    /// What the worker holding a task token answers.
+    pub enum CallbackOutcome words {
+        Success = "success",
+        Failure = "failure",
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CallbackOutcome {
-    Success,
-    Failure,
-}
-
-/// A Retry entry (SFN-ERR [D]; defaults 1 s / 3 / ×2.0 / NONE, SFN-JITTER [D]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Retrier {
-    pub error_equals: Vec<String>,
-    pub interval_seconds: u64,
-    pub max_attempts: u32,
-    pub backoff_rate: f64,
-    pub max_delay_seconds: Option<u64>,
-    pub jitter_strategy: JitterStrategy,
-}
-fn d_interval() -> u64 {
-    1
-}
-fn d_max_attempts() -> u32 {
-    3
-}
-fn d_backoff() -> f64 {
-    2.0
+declare! {
+    /// A Retry entry (SFN-ERR [D]; defaults 1 s / 3 / ×2.0 / NONE, SFN-JITTER [D]).
+    pub struct Retrier {
+        /// The error names this retrier matches (`States.ALL`, `Lambda.TooManyRequestsException`...).
+        #[field(row("SFN-ERR"))]
+        pub error_equals: Vec<String>,
+        /// IntervalSeconds: the first retry's wait (SFN-ERR [D]).
+        #[field(range(1, 99_999_999), row("SFN-ERR"))]
+        pub interval_seconds: u64 = 1,
+        /// MaxAttempts: retries before giving up; 0 = never (SFN-ERR [D]).
+        #[field(range(0, 99_999_999), row("SFN-ERR"))]
+        pub max_attempts: u32 = 3,
+        /// BackoffRate: each wait is this many times the last, at least 1.0 (SFN-ERR [D]; this
+        /// build allows up to 1000).
+        #[field(number(1.0, 1000.0), row("SFN-ERR"))]
+        pub backoff_rate: f64 = 2.0,
+        /// MaxDelaySeconds: the longest wait (SFN-ERR [D]).
+        #[field(range(1, 31_622_401), row("SFN-ERR"))]
+        pub max_delay_seconds: Option<u64> = None,
+        /// JitterStrategy: `FULL` or `NONE` (SFN-JITTER [D]).
+        #[field(row("SFN-JITTER"))]
+        pub jitter_strategy: JitterStrategy = JitterStrategy::None,
+    }
 }
 
 impl Retrier {
@@ -155,57 +177,74 @@ impl Retrier {
     }
 }
 
-/// JitterStrategy: FULL draws the delay uniformly from 0…computed delay; NONE (default) does not
-/// (SFN-JITTER [D]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum JitterStrategy {
-    Full,
-    #[default]
-    None,
+declare! {
+    /// JitterStrategy: FULL draws the delay uniformly from 0…computed delay; NONE (default) does
+    /// not (SFN-JITTER [D]).
+    #[derive(Default)]
+    pub enum JitterStrategy words {
+        Full = "FULL",
+        #[default]
+        None = "NONE",
+    }
 }
 
-/// A Catch entry (SFN-ERR [D]): after retries, the first match routes to `next`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Catcher {
-    pub error_equals: Vec<String>,
-    pub next: String,
-    /// Where the error output goes: `$` (default) replaces the state's input with it; a path such
-    /// as `$.error` adds it to the input, so the next state sees both.
-    pub result_path: String,
-}
-fn d_result_path() -> String {
-    "$".into()
-}
-
-/// Runs branches concurrently and waits for all; fails fast (SFN-PAR [D]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ParallelState {
-    pub name: String,
-    pub next: Option<String>,
-    pub end: bool,
-    /// The StartAt state of each branch.
-    pub branches: Vec<String>,
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
+declare! {
+    /// A Catch entry (SFN-ERR [D]): after retries, the first match routes to `next`.
+    pub struct Catcher {
+        /// The error names this catcher matches.
+        #[field(row("SFN-ERR"))]
+        pub error_equals: Vec<String>,
+        /// The state to go to.
+        pub next: String,
+        /// Where the error output goes: `$` (default) replaces the state's input with it; a path
+        /// such as `$.error` adds it to the input, so the next state sees both.
+        #[field(row("SFN-ERR"))]
+        pub result_path: String = "$".into(),
+    }
 }
 
-/// Inline Map: runs the item processor once per item, at most `max_concurrency` at a time
-/// (0 = no explicit limit), never more than 40 (SFN-MAP [D]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct MapState {
-    pub name: String,
-    pub next: Option<String>,
-    pub end: bool,
-    /// ItemProcessor.StartAt.
-    pub item_processor_start_at: String,
-    /// How many items the input array holds (item indices 0…items−1).
-    pub items: u32,
-    pub max_concurrency: u32,
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
+declare! {
+    /// Runs branches concurrently and waits for all; fails fast (SFN-PAR [D]).
+    pub struct ParallelState {
+        /// The state's name.
+        pub name: String,
+        /// The state that follows (or `end = true`).
+        pub next: Option<String> = None,
+        /// Whether the execution ends after this state.
+        pub end: bool = false,
+        /// The StartAt state of each branch.
+        #[field(row("SFN-PAR"))]
+        pub branches: Vec<String>,
+        /// Retriers for the whole state (SFN-ERR [D]).
+        pub retry: Vec<Retrier> = Vec::new(),
+        /// Catchers for the whole state (SFN-ERR [D]).
+        pub catch: Vec<Catcher> = Vec::new(),
+    }
 }
-fn d_items() -> u32 {
-    3
+
+declare! {
+    /// Inline Map: runs the item processor once per item, at most `max_concurrency` at a time
+    /// (0 = no explicit limit), never more than 40 (SFN-MAP [D]).
+    pub struct MapState {
+        /// The state's name.
+        pub name: String,
+        /// The state that follows (or `end = true`).
+        pub next: Option<String> = None,
+        /// Whether the execution ends after this state.
+        pub end: bool = false,
+        /// ItemProcessor.StartAt.
+        pub item_processor_start_at: String,
+        /// How many items the input array holds (item indices 0…items−1).
+        #[field(range(0, 10_000))]
+        pub items: u32 = 3,
+        /// MaxConcurrency: 0 = no explicit limit; inline runs at most 40 at once (SFN-MAP [D]).
+        #[field(range(0, 10_000), row("SFN-MAP"))]
+        pub max_concurrency: u32 = 0,
+        /// Retriers for the whole state (SFN-ERR [D]).
+        pub retry: Vec<Retrier> = Vec::new(),
+        /// Catchers for the whole state (SFN-ERR [D]).
+        pub catch: Vec<Catcher> = Vec::new(),
+    }
 }
 impl MapState {
     /// Iterations allowed at once: MaxConcurrency (0 = no limit) capped at the inline 40.
@@ -217,31 +256,51 @@ impl MapState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct PassState {
-    pub name: String,
-    pub next: Option<String>,
-    pub end: bool,
+declare! {
+    /// Passes its input to the next state.
+    pub struct PassState {
+        /// The state's name.
+        pub name: String,
+        /// The state that follows (or `end = true`).
+        pub next: Option<String> = None,
+        /// Whether the execution ends after this state.
+        pub end: bool = false,
+    }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct WaitState {
-    pub name: String,
-    pub next: Option<String>,
-    pub end: bool,
-    pub seconds: u64,
+declare! {
+    /// Waits, then goes on.
+    pub struct WaitState {
+        /// The state's name.
+        pub name: String,
+        /// The state that follows (or `end = true`).
+        pub next: Option<String> = None,
+        /// Whether the execution ends after this state.
+        pub end: bool = false,
+        /// How long it waits.
+        #[field(range(0, MAX_HORIZON_S as i128))]
+        pub seconds: u64,
+    }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct SucceedState {
-    pub name: String,
+declare! {
+    /// Ends the execution successfully.
+    pub struct SucceedState {
+        /// The state's name.
+        pub name: String,
+    }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct FailState {
-    pub name: String,
-    pub error: String,
-    pub cause: String,
+declare! {
+    /// Ends the execution with an error.
+    pub struct FailState {
+        /// The state's name.
+        pub name: String,
+        /// The error name.
+        pub error: String,
+        /// The cause, in words.
+        pub cause: String = String::new(),
+    }
 }
 
 impl StateDef {
@@ -399,35 +458,6 @@ pub(super) fn validate_step_functions(
         for (j, r) in s.retriers().iter().enumerate() {
             let rf = |k: &str| f(&format!("retry[{j}].{k}"));
             check_error_equals(e, rf("error_equals"), &r.error_equals);
-            check_range(
-                e,
-                &rf("interval_seconds"),
-                r.interval_seconds,
-                1,
-                99_999_999,
-                "IntervalSeconds, SFN-ERR",
-            );
-            check_range(
-                e,
-                &rf("max_attempts"),
-                r.max_attempts as u64,
-                0,
-                99_999_999,
-                "MaxAttempts, SFN-ERR",
-            );
-            if !(1.0..=1000.0).contains(&r.backoff_rate) || r.backoff_rate.is_nan() {
-                e.push((rf("backoff_rate"), format!("{} is out of range: BackoffRate must be ≥ 1.0 (SFN-ERR; this build allows up to 1000)", r.backoff_rate)));
-            }
-            if let Some(m) = r.max_delay_seconds {
-                check_range(
-                    e,
-                    &rf("max_delay_seconds"),
-                    m,
-                    1,
-                    31_622_401,
-                    "MaxDelaySeconds, SFN-ERR / LS",
-                );
-            }
         }
         for (j, c) in s.catchers().iter().enumerate() {
             let cf = |k: &str| f(&format!("catch[{j}].{k}"));
@@ -445,31 +475,10 @@ pub(super) fn validate_step_functions(
         }
         match s {
             StateDef::Task(t) => {
-                if t.resource != LAMBDA_INVOKE && t.resource != LAMBDA_INVOKE_WAIT {
-                    e.push((f("resource"), format!("`{}` is not a Lambda integration: allowed {LAMBDA_INVOKE} or {LAMBDA_INVOKE_WAIT} (SFN-LAMBDA)", t.resource)));
-                }
-                if let Some(ts) = t.timeout_seconds {
-                    check_range(
-                        e,
-                        &f("timeout_seconds"),
-                        ts,
-                        1,
-                        99_999_999,
-                        "TimeoutSeconds",
-                    );
-                }
                 if let Some(hb) = t.heartbeat_seconds {
                     if !t.waits_for_task_token() {
                         e.push((f("heartbeat_seconds"), "heartbeats come from the worker holding a task token: use it with `.waitForTaskToken` (SFN-HB)".into()));
                     }
-                    check_range(
-                        e,
-                        &f("heartbeat_seconds"),
-                        hb,
-                        1,
-                        99_999_999,
-                        "HeartbeatSeconds",
-                    );
                     if t.timeout_seconds.is_some_and(|ts| hb >= ts) {
                         e.push((
                             f("heartbeat_seconds"),
@@ -477,75 +486,20 @@ pub(super) fn validate_step_functions(
                         ));
                     }
                 }
-                match (&t.callback, t.waits_for_task_token()) {
-                    (Some(_), false) => e.push((
+                if t.callback.is_some() && !t.waits_for_task_token() {
+                    e.push((
                         f("callback"),
                         "only a `.waitForTaskToken` task has a worker that calls back".into(),
-                    )),
-                    (Some(cb), true) => {
-                        check_range(
-                            e,
-                            &f("callback.after_ms"),
-                            cb.after_ms,
-                            0,
-                            8 * 86_400_000,
-                            "ms after the function hands over the token",
-                        );
-                        if let Some(h) = cb.heartbeat_every_ms {
-                            check_range(
-                                e,
-                                &f("callback.heartbeat_every_ms"),
-                                h,
-                                100,
-                                86_400_000,
-                                "ms between SendTaskHeartbeat calls",
-                            );
-                        }
-                    }
-                    _ => {}
-                }
-                if let Some(Behaviour::ThrowProbability { p: prob }) = &t.behaviour {
-                    if !(0.0..=1.0).contains(prob) {
-                        e.push((
-                            f("behaviour.p"),
-                            format!("{prob} is not a probability: allowed 0.0–1.0"),
-                        ));
-                    }
+                    ));
                 }
                 if let Some(DurationDist::Uniform { min_ms, max_ms }) = &t.duration {
-                    if max_ms < min_ms || *min_ms == 0 {
-                        e.push((
-                            f("duration.max_ms"),
-                            "must be ≥ min_ms, which must be ≥ 1".into(),
-                        ));
-                    }
+                    check_uniform(e, f("duration.max_ms"), *min_ms, *max_ms);
                 }
             }
             StateDef::Parallel(ps) if ps.branches.is_empty() => e.push((
                 f("branches"),
                 "a Parallel state needs at least one branch".into(),
             )),
-            StateDef::Map(m) => {
-                check_range(
-                    e,
-                    &f("items"),
-                    m.items as u64,
-                    0,
-                    10_000,
-                    "items in the input array",
-                );
-                check_range(
-                    e,
-                    &f("max_concurrency"),
-                    m.max_concurrency as u64,
-                    0,
-                    10_000,
-                    "MaxConcurrency (inline runs at most 40 at once, SFN-MAP)",
-                );
-            }
-            StateDef::Wait(w) => {
-                check_range(e, &f("seconds"), w.seconds, 0, 8 * 86_400, "Wait seconds")
-            }
             _ => {}
         }
     }
@@ -614,28 +568,3 @@ pub(super) fn validate_step_functions(
     }
 }
 
-// The file format of these types: which keys, which defaults (see toml_io.rs).
-toml_struct!(StepFunctionsSource { id, state_machine = d_machine(), start_at, states });
-toml_struct!(TaskState { name, next = Default::default(), end = Default::default(), resource = d_resource(), retry = Default::default(), catch = Default::default(), timeout_seconds = Default::default(), heartbeat_seconds = Default::default(), callback = Default::default(), behaviour = Default::default(), error_type = Default::default(), duration = Default::default() });
-toml_struct!(Callback { after_ms, outcome = d_success(), error = d_callback_error(), heartbeat_every_ms = Default::default() });
-toml_words!(CallbackOutcome { Success = "success", Failure = "failure" });
-toml_struct!(Retrier { error_equals, interval_seconds = d_interval(), max_attempts = d_max_attempts(), backoff_rate = d_backoff(), max_delay_seconds = Default::default(), jitter_strategy = Default::default() });
-toml_words!(JitterStrategy { Full = "FULL", None = "NONE" });
-toml_struct!(Catcher { error_equals, next, result_path = d_result_path() });
-toml_struct!(ParallelState { name, next = Default::default(), end = Default::default(), branches, retry = Default::default(), catch = Default::default() });
-toml_struct!(MapState { name, next = Default::default(), end = Default::default(), item_processor_start_at, items = d_items(), max_concurrency = Default::default(), retry = Default::default(), catch = Default::default() });
-toml_struct!(PassState { name, next = Default::default(), end = Default::default() });
-toml_struct!(WaitState { name, next = Default::default(), end = Default::default(), seconds });
-toml_struct!(SucceedState { name });
-toml_struct!(FailState { name, error, cause = Default::default() });
-
-// A state's `type` picks its kind; its fields sit beside it.
-toml_tagged!(StateDef by "type" {} newtype {
-    Task = "task" (TaskState),
-    Parallel = "parallel" (ParallelState),
-    Map = "map" (MapState),
-    Pass = "pass" (PassState),
-    Wait = "wait" (WaitState),
-    Succeed = "succeed" (SucceedState),
-    Fail = "fail" (FailState),
-});

@@ -13,10 +13,11 @@
 //! first, each with its own line (from the span of the key or value) and the field's path in the
 //! same notation validation uses (`sources[1].batch_size`).
 //!
-//! The contract, kept by [`toml_struct!`], [`toml_tagged!`] and [`toml_words!`]:
+//! The contract, kept by the types' declarations ([`declare!`](super::schema::declare)):
 //! * an unknown key is an error naming the known ones (`deny_unknown_fields`);
-//! * a missing key takes its default, or is an error (`missing field`) if it has none;
-//! * a wrong type or out-of-range integer names the value and what was expected;
+//! * a missing key takes its default, or is an error ("is required") if it has none;
+//! * a wrong type or an integer too large for its field says, in words, what the field takes
+//!   ("must be a whole number of seconds from 1 to 900 (got "three")");
 //! * `write` produces a table that `read` turns back into an equal value (tested for every
 //!   bundled scenario), omitting `None` options as the toml serializer did.
 
@@ -25,6 +26,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Table, Value};
 
+use super::schema::{check_choice, check_number, check_whole, quoted, FieldInfo, ValueSpec};
 use super::{ScenarioError, ScenarioErrors};
 
 /// A value of the document with its byte span.
@@ -78,7 +80,7 @@ pub(crate) fn read_document<T: TomlField>(file: &str, text: &str) -> Result<T, S
         text,
         errors: Vec::new(),
     };
-    let value = T::read(&root, "", &mut r);
+    let value = T::read(&root, "", &mut r, &FieldInfo::root(T::SPEC));
     match value {
         Some(v) if r.errors.is_empty() => Ok(v),
         _ => {
@@ -94,51 +96,47 @@ pub(crate) fn read_document<T: TomlField>(file: &str, text: &str) -> Result<T, S
 
 /// A type the scenario format can hold.
 pub(crate) trait TomlField: Sized {
-    /// Reads `v` (at `path`, for messages); `None` after recording why in `r`.
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self>;
+    /// What the format sees in this type (for messages, the panel and the reference).
+    const SPEC: ValueSpec;
+    /// Reads `v` (at `path`, for messages; `info` is the field's declaration, for wording what
+    /// it accepts); `None` after recording why in `r`.
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self>;
     /// The TOML for this value; `None` leaves the key out (an unset option).
     fn write(&self) -> Option<Value>;
+    /// The declared single-value checks (a range, allowed words): `(path, message)` problems.
+    fn check(&self, _path: &str, _info: &FieldInfo, _e: &mut Vec<(String, String)>) {}
 }
 
-/// How a value is described in an "invalid type" message (serde's wording).
+/// How a value is shown after "got" in a message.
 fn describe(v: &DeValue<'_>) -> String {
     match v {
-        DeValue::String(s) => format!("string {:?}", s.as_ref()),
-        DeValue::Integer(i) => format!("integer `{i}`"),
-        DeValue::Float(f) => format!("floating point `{f}`"),
-        DeValue::Boolean(b) => format!("boolean `{b}`"),
-        DeValue::Datetime(d) => format!("datetime `{d}`"),
-        DeValue::Array(_) => "array".into(),
-        DeValue::Table(_) => "table".into(),
+        DeValue::String(s) => format!("{:?}", s.as_ref()),
+        DeValue::Integer(i) => i.to_string(),
+        DeValue::Float(f) => f.to_string(),
+        DeValue::Boolean(b) => b.to_string(),
+        DeValue::Datetime(d) => format!("the date {d}"),
+        DeValue::Array(_) => "a list".into(),
+        DeValue::Table(_) => "a table".into(),
     }
 }
 
-fn invalid_type(v: &Item<'_>, path: &str, r: &mut Reader, expected: &str) {
-    let what = describe(v.get_ref());
-    r.error(
-        v.span(),
-        path,
-        format!("invalid type: {what}, expected {expected}"),
-    );
+fn wrong(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) {
+    r.error(v.span(), path, info.must_be(&describe(v.get_ref())));
 }
 
-fn integer(v: &Item<'_>, path: &str, r: &mut Reader, expected: &str) -> Option<i128> {
+fn integer(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<i128> {
     match v.get_ref() {
         // TOML integers are 64-bit signed: a longer one is refused here, not read as a u64
         // that could never be written back.
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => Some(n.into()),
             Err(_) => {
-                r.error(
-                    v.span(),
-                    path,
-                    format!("invalid value: integer `{i}`, expected {expected}"),
-                );
+                r.error(v.span(), path, info.must_be(&format!("{i}, which is too large")));
                 None
             }
         },
         _ => {
-            invalid_type(v, path, r, expected);
+            wrong(v, path, r, info);
             None
         }
     }
@@ -147,16 +145,14 @@ fn integer(v: &Item<'_>, path: &str, r: &mut Reader, expected: &str) -> Option<i
 macro_rules! toml_integer {
     ($($t:ty),*) => {$(
         impl TomlField for $t {
-            fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-                let n = integer(v, path, r, stringify!($t))?;
+            const SPEC: ValueSpec = ValueSpec::Whole { min: <$t>::MIN as i128, max: <$t>::MAX as i128 };
+            fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+                let n = integer(v, path, r, info)?;
                 match <$t>::try_from(n) {
                     Ok(x) => Some(x),
                     Err(_) => {
-                        r.error(
-                            v.span(),
-                            path,
-                            format!("invalid value: integer `{n}`, expected {}", stringify!($t)),
-                        );
+                        let size = if n < 0 { "too small" } else { "too large" };
+                        r.error(v.span(), path, info.must_be(&format!("{n}, which is {size}")));
                         None
                     }
                 }
@@ -166,48 +162,51 @@ macro_rules! toml_integer {
                 // such values anyway).
                 i64::try_from(*self).ok().map(Value::Integer)
             }
+            fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
+                check_whole(*self as i128, path, info, e);
+            }
         }
     )*};
 }
 toml_integer!(u16, u32, u64, i64);
 
-/// A scalar `pick` finds in `v`, or an "invalid type" error naming `expected`.
-fn scalar<T>(
-    v: &Item<'_>,
-    path: &str,
-    r: &mut Reader,
-    expected: &str,
-    pick: impl FnOnce(&DeValue<'_>) -> Option<T>,
-) -> Option<T> {
-    let got = pick(v.get_ref());
-    if got.is_none() {
-        invalid_type(v, path, r, expected);
-    }
-    got
-}
-
 impl TomlField for f64 {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
+    const SPEC: ValueSpec = ValueSpec::Number;
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         match v.get_ref() {
             // An integer where a float is expected is fine (`p = 1`), as it was with serde.
-            DeValue::Integer(_) => integer(v, path, r, "f64").map(|n| n as f64),
-            _ => scalar(v, path, r, "f64", |d| match d {
-                DeValue::Float(f) => f.as_str().parse().ok(),
-                _ => None,
-            }),
+            DeValue::Integer(_) => integer(v, path, r, info).map(|n| n as f64),
+            DeValue::Float(f) => match f.as_str().parse() {
+                Ok(x) => Some(x),
+                Err(_) => {
+                    wrong(v, path, r, info);
+                    None
+                }
+            },
+            _ => {
+                wrong(v, path, r, info);
+                None
+            }
         }
     }
     fn write(&self) -> Option<Value> {
         Some(Value::Float(*self))
     }
+    fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
+        check_number(*self, path, info, e);
+    }
 }
 
 impl TomlField for bool {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        scalar(v, path, r, "a boolean", |d| match d {
+    const SPEC: ValueSpec = ValueSpec::Flag;
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+        match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
-            _ => None,
-        })
+            _ => {
+                wrong(v, path, r, info);
+                None
+            }
+        }
     }
     fn write(&self) -> Option<Value> {
         Some(Value::Boolean(*self))
@@ -215,42 +214,61 @@ impl TomlField for bool {
 }
 
 impl TomlField for String {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        scalar(v, path, r, "a string", |d| match d {
+    const SPEC: ValueSpec = ValueSpec::Text;
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+        match v.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
-            _ => None,
-        })
+            _ => {
+                wrong(v, path, r, info);
+                None
+            }
+        }
     }
     fn write(&self) -> Option<Value> {
         Some(Value::String(self.clone()))
     }
+    fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
+        check_choice(self, path, info, e);
+    }
 }
 
 impl<T: TomlField> TomlField for Option<T> {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
-        T::read(v, path, r).map(Some)
+    const SPEC: ValueSpec = ValueSpec::Optional(&T::SPEC);
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+        T::read(v, path, r, info).map(Some)
     }
     fn write(&self) -> Option<Value> {
         self.as_ref().and_then(T::write)
     }
+    fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
+        if let Some(x) = self {
+            x.check(path, info, e);
+        }
+    }
 }
 
 impl<T: TomlField> TomlField for Vec<T> {
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader) -> Option<Self> {
+    const SPEC: ValueSpec = ValueSpec::List(&T::SPEC);
+    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         let DeValue::Array(items) = v.get_ref() else {
-            invalid_type(v, path, r, "an array");
+            wrong(v, path, r, info);
             return None;
         };
         // Read every element (to report every problem), then fail if any did.
         let read: Vec<Option<T>> = items
             .iter()
             .enumerate()
-            .map(|(i, item)| T::read(item, &format!("{path}[{i}]"), r))
+            .map(|(i, item)| T::read(item, &format!("{path}[{i}]"), r, info))
             .collect();
         read.into_iter().collect()
     }
     fn write(&self) -> Option<Value> {
         Some(Value::Array(self.iter().filter_map(T::write).collect()))
+    }
+    fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
+        for (i, x) in self.iter().enumerate() {
+            x.check(&format!("{path}[{i}]"), info, e);
+        }
     }
 }
 
@@ -273,7 +291,7 @@ pub(crate) struct Fields<'t, 'i> {
 
 impl<'t, 'i> Fields<'t, 'i> {
     /// The table at `v`, or an error if `v` is something else.
-    pub(crate) fn of(v: &'t Item<'i>, path: &str, r: &mut Reader) -> Option<Self> {
+    pub(crate) fn of(v: &'t Item<'i>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         match v.get_ref() {
             DeValue::Table(table) => Some(Fields {
                 table,
@@ -283,7 +301,7 @@ impl<'t, 'i> Fields<'t, 'i> {
                 errors_before: r.errors.len(),
             }),
             _ => {
-                invalid_type(v, path, r, "a table");
+                wrong(v, path, r, info);
                 None
             }
         }
@@ -304,8 +322,8 @@ impl<'t, 'i> Fields<'t, 'i> {
             .map(|(_, v)| v)
     }
 
-    /// The field `key`: read if present; else `default`, or a "missing field" error if there is
-    /// no default.
+    /// The field `key`, declared among `fields`: read if present; else `default`, or a
+    /// "required" error if there is no default.
     ///
     /// The default comes as a value, not a closure: a closure type per call site made one copy of
     /// this function per field (200 of them, most of the scenario reader's size); now there is
@@ -313,11 +331,13 @@ impl<'t, 'i> Fields<'t, 'i> {
     pub(crate) fn field<T: TomlField>(
         &mut self,
         r: &mut Reader,
+        fields: &'static [FieldInfo],
         key: &'static str,
         default: Option<T>,
     ) -> Option<T> {
-        match self.lookup(r, key, default.is_some()) {
-            Lookup::Found(v, path) => T::read(v, &path, r),
+        let info = declared(fields, key);
+        match self.lookup(r, key, default.is_some(), &info) {
+            Lookup::Found(v, path) => T::read(v, &path, r, &info),
             Lookup::Default => default,
             Lookup::Missing => None,
         }
@@ -325,7 +345,13 @@ impl<'t, 'i> Fields<'t, 'i> {
 
     /// Finds `key` (recording that it was asked for); reports it missing if it has no default.
     #[inline(never)]
-    fn lookup(&mut self, r: &mut Reader, key: &'static str, has_default: bool) -> Lookup<'t, 'i> {
+    fn lookup(
+        &mut self,
+        r: &mut Reader,
+        key: &'static str,
+        has_default: bool,
+        info: &FieldInfo,
+    ) -> Lookup<'t, 'i> {
         self.asked.push(key);
         match self.get(key) {
             Some(v) => Lookup::Found(v, self.path_of(key)),
@@ -334,22 +360,30 @@ impl<'t, 'i> Fields<'t, 'i> {
                 r.error(
                     self.span.clone(),
                     &self.path_of(key),
-                    format!("missing field `{key}`"),
+                    format!("is required: give {}", info.expectation()),
                 );
                 Lookup::Missing
             }
         }
     }
 
-    /// The required string under `key` (a tag such as `kind`) and where it is, for an error
-    /// about its value.
+    /// The required string under `key` (a tag such as `kind`, one of `words`) and where it is,
+    /// for an error about its value.
     pub(crate) fn tag(
         &mut self,
         r: &mut Reader,
         key: &'static str,
+        words: &'static [&'static str],
     ) -> Option<(String, Range<usize>)> {
         let span = self.get(key).map(|v| v.span());
-        let value: String = self.field(r, key, None)?;
+        let info = FieldInfo {
+            key,
+            ..FieldInfo::root(ValueSpec::Words(words))
+        };
+        let value: String = match self.lookup(r, key, false, &info) {
+            Lookup::Found(v, path) => String::read(v, &path, r, &info)?,
+            _ => return None,
+        };
         Some((value, span.unwrap_or_else(|| self.span.clone())))
     }
 
@@ -357,12 +391,16 @@ impl<'t, 'i> Fields<'t, 'i> {
     pub(crate) fn unknown_variant(
         &self,
         r: &mut Reader,
-        key: &str,
+        key: &'static str,
         at: Range<usize>,
         value: &str,
-        allowed: &[&str],
+        allowed: &'static [&'static str],
     ) {
-        r.error(at, &self.path_of(key), unknown_variant(value, allowed));
+        let info = FieldInfo {
+            key,
+            ..FieldInfo::root(ValueSpec::Words(allowed))
+        };
+        r.error(at, &self.path_of(key), info.must_be(&format!("{value:?}")));
     }
 
     /// Reports unknown keys; `value` if this table had no problem.
@@ -374,7 +412,7 @@ impl<'t, 'i> Fields<'t, 'i> {
                     k.span(),
                     &self.path_of(key),
                     format!(
-                        "unknown field `{key}`, expected one of {}",
+                        "is not a key of this table (unknown key `{key}`): allowed {}",
                         quoted(&self.asked)
                     ),
                 );
@@ -388,12 +426,17 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 }
 
-fn quoted(words: &[&str]) -> String {
-    words
+/// The declaration of `key` among `fields`. Always there (the macros pass each field's own
+/// list); a plain text field otherwise, so a slip shows as a vague message, never a panic.
+fn declared(fields: &'static [FieldInfo], key: &'static str) -> FieldInfo {
+    fields
         .iter()
-        .map(|w| format!("`{w}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .find(|f| f.key == key)
+        .copied()
+        .unwrap_or(FieldInfo {
+            key,
+            ..FieldInfo::root(ValueSpec::Text)
+        })
 }
 
 /// Puts `value` under `key` unless it writes nothing (an unset option).
@@ -403,187 +446,9 @@ pub(crate) fn put<T: TomlField>(table: &mut Table, key: &str, value: &T) {
     }
 }
 
-/// `TomlField` for a struct read from a table, from its field list:
-///
-/// ```ignore
-/// toml_struct!(Destination { kind, name, fifo = false });          // kind, name required
-/// toml_struct!(defaults Network { hop_ms });                       // defaults from Default
-/// toml_struct!(ScenarioFile { async_config as "async" = ..., ... }); // key differs from field
-/// ```
-///
-/// The struct literal and the destructuring in `write` are exhaustive, so a field added to the
-/// struct and not here is a compile error.
-macro_rules! toml_struct {
-    (defaults $ty:ident { $($field:ident $(as $key:literal)?),* $(,)? }) => {
-        impl $ty {
-            pub(crate) fn read_fields(
-                f: &mut $crate::scenario::toml_io::Fields<'_, '_>,
-                r: &mut $crate::scenario::toml_io::Reader,
-            ) -> Option<Self> {
-                let defaults = <$ty as Default>::default();
-                $( let $field = f.field(r, toml_struct!(@key $field $($key)?), Some(defaults.$field)); )*
-                Some($ty { $( $field: $field? ),* })
-            }
-        }
-        toml_struct!(@impl $ty { $($field $(as $key)?),* });
-    };
-    ($ty:ident { $($field:ident $(as $key:literal)? $(= $default:expr)?),* $(,)? }) => {
-        impl $ty {
-            pub(crate) fn read_fields(
-                f: &mut $crate::scenario::toml_io::Fields<'_, '_>,
-                r: &mut $crate::scenario::toml_io::Reader,
-            ) -> Option<Self> {
-                $( let $field = f.field(r, toml_struct!(@key $field $($key)?), toml_struct!(@default $($default)?)); )*
-                Some($ty { $( $field: $field? ),* })
-            }
-        }
-        toml_struct!(@impl $ty { $($field $(as $key)?),* });
-    };
-    (@impl $ty:ident { $($field:ident $(as $key:literal)?),* }) => {
-        impl $ty {
-            pub(crate) fn write_fields(&self, t: &mut toml::Table) {
-                let $ty { $($field),* } = self;
-                $( $crate::scenario::toml_io::put(t, toml_struct!(@key $field $($key)?), $field); )*
-            }
-        }
-        impl $crate::scenario::toml_io::TomlField for $ty {
-            fn read(
-                v: &$crate::scenario::toml_io::Item<'_>,
-                path: &str,
-                r: &mut $crate::scenario::toml_io::Reader,
-            ) -> Option<Self> {
-                let mut f = $crate::scenario::toml_io::Fields::of(v, path, r)?;
-                let value = Self::read_fields(&mut f, r);
-                f.finish(r, value)
-            }
-            fn write(&self) -> Option<toml::Value> {
-                let mut t = toml::Table::new();
-                self.write_fields(&mut t);
-                Some(toml::Value::Table(t))
-            }
-        }
-    };
-    (@key $field:ident) => { stringify!($field) };
-    (@key $field:ident $key:literal) => { $key };
-    (@default) => { None };
-    (@default $default:expr) => { Some($default) };
-}
-pub(crate) use toml_struct;
-
-/// `TomlField` for an internally tagged enum: `$tag` names the variant, the same table holds its
-/// fields. Struct variants list their fields as [`toml_struct!`] does (a unit variant is one with
-/// no fields: `Succeed = "succeed" {}`); newtype variants wrap a `toml_struct!` type whose fields
-/// sit beside the tag.
-///
-/// ```ignore
-/// toml_tagged!(DurationDist by "distribution" {
-///     Fixed = "fixed" { ms },
-///     Uniform = "uniform" { min_ms, max_ms },
-/// });
-/// toml_tagged!(StateDef by "type" {} newtype { Task = "task" (TaskState), ... });
-/// ```
-macro_rules! toml_tagged {
-    ($ty:ident by $tag:literal {
-        $( $variant:ident = $word:literal { $($field:ident $(= $default:expr)?),* $(,)? } ),* $(,)?
-    } $( newtype { $( $nvariant:ident = $nword:literal ($inner:ty) ),* $(,)? } )?) => {
-        impl $ty {
-            /// The words its tag accepts, in declaration order.
-            pub const TAGS: &'static [&'static str] = &[$($word,)* $($($nword,)*)?];
-        }
-        impl $crate::scenario::toml_io::TomlField for $ty {
-            // A unit variant has no field that could fail, so its `'fields` label goes unused.
-            #[allow(unused_labels)]
-            fn read(
-                v: &$crate::scenario::toml_io::Item<'_>,
-                path: &str,
-                r: &mut $crate::scenario::toml_io::Reader,
-            ) -> Option<Self> {
-                let mut f = $crate::scenario::toml_io::Fields::of(v, path, r)?;
-                let (tag, at) = f.tag(r, $tag)?;
-                let value = match tag.as_str() {
-                    $( $word => {
-                        $( let $field = f.field(
-                            r,
-                            stringify!($field),
-                            $crate::scenario::toml_io::toml_struct!(@default $($default)?),
-                        ); )*
-                        'fields: {
-                            Some($ty::$variant { $($field: match $field {
-                                Some(x) => x,
-                                None => break 'fields None,
-                            }),* })
-                        }
-                    } )*
-                    $($( $nword => <$inner>::read_fields(&mut f, r).map($ty::$nvariant), )*)?
-                    other => {
-                        f.unknown_variant(r, $tag, at, other, Self::TAGS);
-                        return None;
-                    }
-                };
-                f.finish(r, value)
-            }
-            fn write(&self) -> Option<toml::Value> {
-                match self {
-                    $( $ty::$variant { $($field),* } => {
-                        $crate::scenario::toml_io::tagged($tag, $word, |_t| {
-                            $( $crate::scenario::toml_io::put(_t, stringify!($field), $field); )*
-                        })
-                    } )*
-                    $($( $ty::$nvariant(inner) => {
-                        $crate::scenario::toml_io::tagged($tag, $nword, |t| inner.write_fields(t))
-                    } )*)?
-                }
-            }
-        }
-    };
-}
-pub(crate) use toml_tagged;
-
-/// `TomlField` for an enum written as one of a fixed set of words.
-macro_rules! toml_words {
-    ($ty:ident { $($variant:ident = $word:literal),* $(,)? }) => {
-        impl $ty {
-            /// The words this field accepts, in the file format's spelling.
-            pub const WORDS: &'static [&'static str] = &[$($word),*];
-            /// This value's word.
-            pub fn word(self) -> &'static str {
-                match self { $( $ty::$variant => $word ),* }
-            }
-        }
-        impl $crate::scenario::toml_io::TomlField for $ty {
-            fn read(
-                v: &$crate::scenario::toml_io::Item<'_>,
-                path: &str,
-                r: &mut $crate::scenario::toml_io::Reader,
-            ) -> Option<Self> {
-                let word = String::read(v, path, r)?;
-                match word.as_str() {
-                    $( $word => Some($ty::$variant), )*
-                    other => {
-                        $crate::scenario::toml_io::unknown_word(v, path, r, other, Self::WORDS);
-                        None
-                    }
-                }
-            }
-            fn write(&self) -> Option<toml::Value> {
-                Some(toml::Value::String(self.word().to_string()))
-            }
-        }
-    };
-}
-pub(crate) use toml_words;
-
-pub(crate) fn unknown_word(v: &Item<'_>, path: &str, r: &mut Reader, word: &str, allowed: &[&str]) {
-    r.error(v.span(), path, unknown_variant(word, allowed));
-}
-
-/// One wording for a word outside a fixed set, whether a tag or a plain enum value (the parameter
-/// panel reads the allowed words back out of it).
-fn unknown_variant(word: &str, allowed: &[&str]) -> String {
-    format!(
-        "unknown variant `{word}`, expected one of {}",
-        quoted(allowed)
-    )
+/// Records a word outside a fixed set.
+pub(crate) fn unknown_word(v: &Item<'_>, path: &str, r: &mut Reader, word: &str, info: &FieldInfo) {
+    r.error(v.span(), path, info.must_be(&format!("{word:?}")));
 }
 
 /// Writes a tagged value: the tag first, then the variant's fields.

@@ -71,6 +71,11 @@ pub(crate) struct SqsQueue {
 }
 
 impl SqsQueue {
+    /// A FIFO message's group (`None` for a standard queue or a message no longer here).
+    pub(crate) fn group_of(&self, inv: InvocationId) -> Option<u32> {
+        self.msgs.get(&inv).and_then(|m| m.group)
+    }
+
     /// Entries a clone of this queue copies (see [`crate::world::Sim::state_size`]).
     pub(crate) fn state_size(&self) -> usize {
         self.msgs.len() + self.visible.len() + self.groups.len()

@@ -701,7 +701,7 @@ impl Sim {
             _ => RunOverride::default(),
         };
         let timeout = self.function_timeout_ms();
-        let started = self.start_attempt_with(inv, try_no, |sim, attempt| {
+        let started = self.start_attempt_with(inv, try_no, timeout, |sim, attempt| {
             let mut plan = sim.plan_run_with(attempt, timeout, None, Some(&over));
             // A Map item the function cannot handle (poison, or flaky for its first attempts).
             if let (Some(item), true) = (item, plan.outcome.is_success()) {

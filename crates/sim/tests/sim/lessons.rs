@@ -89,13 +89,13 @@ fn lesson_errors_name_the_problem() {
     );
     assert!(
         err.errors[0].message.starts_with(
-            "unknown variant `meteor`, expected one of `fail_next_attempt`, `time_out_next_attempt`, `throttle`"
+            "must be one of `fail_next_attempt`, `time_out_next_attempt`, `throttle`"
         ),
         "{err}"
     );
     assert_eq!(
         err.errors[1].message,
-        "invalid type: string \"2\", expected u32"
+        "must be a whole number, 0 or more (got \"2\")"
     );
     // A beat whose condition never happens is reported by plan(), with its number.
     let never = bad.replace("exploded", "caller_gave_up");

@@ -13,16 +13,16 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
     prop_oneof![
         (0u64..35_000, any::<bool>()).prop_map({
             let id = id.clone();
-            move |(t, http)| Source::ApiGateway {
+            move |(t, http)| Source::ApiGateway(ApiGatewaySource {
                 id: id.clone(),
                 api_type: if http { ApiType::Http } else { ApiType::Rest },
                 integration_timeout_ms: Some(50 + t.min(if http { 29_950 } else { 28_950 })),
                 timeout_quota_raised: false,
-            }
+            })
         }),
         (any::<bool>(), 1u32..6).prop_map({
             let id = id.clone();
-            move |(viewer, status)| Source::Cloudfront {
+            move |(viewer, status)| Source::Cloudfront(CloudfrontSource {
                 id: id.clone(),
                 trigger: if viewer {
                     EdgeTrigger::ViewerRequest
@@ -36,7 +36,7 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
                 error_status: 500 + status as u16,
                 throttle_status: 503,
                 oversized_response_status: 502,
-            }
+            })
         }),
         (
             any::<bool>(),
@@ -45,7 +45,7 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
         )
             .prop_map({
                 let id = id.clone();
-                move |(event, attempts, rt)| Source::Custom {
+                move |(event, attempts, rt)| Source::Custom(CustomSource {
                     id: id.clone(),
                     invocation_type: if event {
                         InvocationType::Event
@@ -56,27 +56,30 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
                     sdk_backoff_base_ms: 100,
                     sdk_max_backoff_ms: 2000,
                     read_timeout_ms: rt,
-                }
+                })
             }),
         (0u64..3000, 0u32..3).prop_map({
             let id = id.clone();
-            move |(delay, dup)| Source::S3 {
+            move |(delay, dup)| Source::S3(S3Source {
                 id: id.clone(),
                 bucket: "b".into(),
                 delivery_delay_ms: delay,
+                late_delivery_probability: dup as f64 * 0.1,
+                late_delivery_delay_ms: 60_000,
                 duplicate_probability: dup as f64 * 0.25,
-            }
+            })
         }),
         (0u64..5000).prop_map({
             let id = id.clone();
-            move |u| Source::Sns {
+            move |u| Source::Sns(SnsSource {
                 id: id.clone(),
                 topic: "t".into(),
                 unreachable_for_ms: u,
-            }
+                dead_letter_queue: (u % 2 == 0).then(|| "sns-dlq".into()),
+            })
         }),
         (0u32..5, 60u32..200, 0u64..200_000, any::<bool>()).prop_map(move |(r, age, u, dlq)| {
-            Source::EventBridge {
+            Source::EventBridge(EventBridgeSource {
                 id: id.clone(),
                 bus: "b".into(),
                 maximum_retry_attempts: r,
@@ -85,7 +88,7 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
                 unreachable_for_ms: u,
                 retry_backoff_initial_ms: 500,
                 retry_backoff_max_ms: 10_000,
-            }
+            })
         }),
     ]
 }
@@ -131,7 +134,7 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
             // Lambda@Edge functions cannot use provisioned concurrency (CF-RESTR).
             let provisioned = if sources
                 .iter()
-                .any(|s| matches!(s, Source::Cloudfront { .. }))
+                .any(|s| matches!(s, Source::Cloudfront(_)))
             {
                 0
             } else {
@@ -168,6 +171,9 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                     concurrency: 20,
                     minimum_unreserved: 10,
                     scaling_rate_per_10s: 5,
+                    // Other functions hold part of the unreserved pool (never more than what a
+                    // reservation of up to 10 leaves).
+                    other_functions_concurrency: 2,
                 },
                 function: Function {
                     timeout_s: timeout,
@@ -266,11 +272,11 @@ fn check_invariants(s: &Scenario, sim: &Sim) {
     for (inv, n) in &runs {
         let (src, _) = created[inv];
         let max = match &s.file.sources[src] {
-            Source::Custom {
+            Source::Custom(CustomSource {
                 invocation_type: InvocationType::RequestResponse,
                 sdk_max_attempts,
                 ..
-            } => *sdk_max_attempts,
+            }) => *sdk_max_attempts,
             src if src.method() == Method::Synchronous => 1,
             _ => 1 + s.file.async_config.maximum_retry_attempts,
         };
