@@ -222,7 +222,7 @@ pub fn describe(kind: &NodeKind) -> (&'static str, &'static str, &'static str, &
             "A standard SQS queue or SNS topic set on the function.",
             "If writing to the DLQ fails, the event is deleted.",
         ),
-        NodeKind::EventBridgeDlq { .. } => (
+        NodeKind::DeliveryDlq { .. } => (
             "EventBridge target DLQ",
             "EventBridge's own SQS queue for events it could not deliver to Lambda at all.",
             "Receives events only after EventBridge's delivery retries run out (185 tries or 24 h).",
@@ -334,7 +334,7 @@ pub fn node_method(topo: &Topology, kind: &NodeKind) -> Option<Method> {
         | NodeKind::OnSuccess
         | NodeKind::OnFailure
         | NodeKind::DeadLetterQueue
-        | NodeKind::EventBridgeDlq { .. } => Some(Method::Asynchronous),
+        | NodeKind::DeliveryDlq { .. } => Some(Method::Asynchronous),
         NodeKind::EventSourceMapping { .. }
         | NodeKind::Shard { .. }
         | NodeKind::QueueDlq { .. }

@@ -141,7 +141,7 @@ fn box_h(kind: &NodeKind) -> f64 {
         NodeKind::OnSuccess
         | NodeKind::OnFailure
         | NodeKind::DeadLetterQueue
-        | NodeKind::EventBridgeDlq { .. }
+        | NodeKind::DeliveryDlq { .. }
         | NodeKind::QueueDlq { .. }
         | NodeKind::MappingOnFailure { .. } => 74.0,
         _ => 96.0,

@@ -160,7 +160,7 @@ impl Metrics {
                     n.kind,
                     NodeKind::DeadLetterQueue
                         | NodeKind::OnFailure
-                        | NodeKind::EventBridgeDlq { .. }
+                        | NodeKind::DeliveryDlq { .. }
                         | NodeKind::QueueDlq { .. }
                         | NodeKind::MappingOnFailure { .. }
                 )

@@ -1,16 +1,15 @@
 //! Editable parameters for the side panel, read from and written to the scenario generically.
 //!
-//! The scenario file is a serde type owned by the core. Rather than restate its fields (and go
-//! stale when the core adds SQS or Kinesis settings), the panel converts the file to a
-//! [`toml::Value`], lists the scalar fields under the selected box's table, and writes an edit back
-//! through the core's own deserializer and [`Scenario::from_file`] validation. The core is
-//! therefore the only authority on what is allowed: a refused value shows the core's reason
-//! ("901 is out of range: allowed 1–900 (Lambda function timeout, L-TIMEOUT)"). Defaults and
-//! ranges shown next to a field are asked of the core the same way: the default is what the
-//! deserializer fills in when the field is left out; the range is what validation says about an
-//! out-of-range probe value.
+//! The scenario format is owned by the core, which declares every field once (type, default,
+//! range or words, unit, fact-sheet row). Rather than restate its fields (and go stale when the
+//! core adds one), the panel converts the file to a [`toml::Value`], lists the scalar fields under
+//! the selected box's table, asks the core for each field's declaration
+//! ([`ScenarioFile::field_info`]) for its kind, default, range and choices, and writes an edit back
+//! through the core's own reader and validation. The core is therefore the only authority on what
+//! is allowed: a refused value shows the core's reason ("must be a whole number of seconds from 1
+//! to 900 (got 901) — L-TIMEOUT").
 
-use lambdascope_sim::scenario::ScenarioFile;
+use lambdascope_sim::scenario::{FieldInfo, ScenarioFile, ValueSpec};
 use lambdascope_sim::topology::NodeKind;
 use lambdascope_sim::{Budget, Scenario};
 use toml::Value;
@@ -36,16 +35,11 @@ pub struct Param {
     pub default: Option<String>,
     /// "1–900", from the core's validation message.
     pub range: Option<String>,
-    /// Allowed words for an enumerated field, from the core's deserializer.
+    /// Allowed words for an enumerated field, from its declaration.
     pub choices: Vec<String>,
+    /// The fact-sheet row behind its default or limits (`L-TIMEOUT`), if any.
+    pub row: String,
 }
-
-/// Optional fields that are absent from a file when unset, so a flat listing would miss them.
-const OPTIONAL: &[(&str, &str)] = &[
-    ("function", "reserved_concurrency"),
-    ("api_gateway", "integration_timeout_ms"),
-    ("custom", "read_timeout_ms"),
-];
 
 /// Fields not worth editing in the panel (identity, and the workload's link to its source).
 fn skipped(name: &str) -> bool {
@@ -101,22 +95,6 @@ fn show(v: &Value) -> String {
         Value::Array(a) => a.iter().map(show).collect::<Vec<_>>().join(", "),
         Value::Datetime(d) => d.to_string(),
         Value::Table(_) => String::new(),
-    }
-}
-
-fn kind_of(v: &Value) -> Option<ValueKind> {
-    match v {
-        Value::Integer(_) => Some(ValueKind::Int),
-        Value::Float(_) => Some(ValueKind::Float),
-        Value::Boolean(_) => Some(ValueKind::Bool),
-        Value::String(_) => Some(ValueKind::Text),
-        Value::Array(a)
-            if a.iter()
-                .all(|x| matches!(x, Value::Integer(_) | Value::Float(_))) =>
-        {
-            Some(ValueKind::List)
-        }
-        _ => None,
     }
 }
 
@@ -185,15 +163,13 @@ pub fn params_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<Param> {
         };
         let mut fields: Vec<(String, Value)> = Vec::new();
         flatten(&table, &Value::Table(t.clone()), &mut fields);
-        // Optional fields the file leaves unset.
-        let source_kind = t
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .unwrap_or(table.as_str())
-            .to_string();
-        for (owner, name) in OPTIONAL {
-            if (*owner == source_kind || *owner == table) && !t.contains_key(*name) {
-                fields.push((format!("{table}.{name}"), Value::String(String::new())));
+        // Optional fields the file leaves unset (absent from the written table), from the
+        // table's declaration.
+        if let Some(info) = file.field_info(&table) {
+            for f in table_fields(&info) {
+                if f.default_text().as_deref() == Some("") && !t.contains_key(f.key) {
+                    fields.push((format!("{table}.{}", f.key), Value::String(String::new())));
+                }
             }
         }
         for (path, v) in fields {
@@ -206,23 +182,24 @@ pub fn params_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<Param> {
             {
                 continue;
             }
-            let Some(mut kind) = kind_of(&v) else {
+            let Some(info) = file.field_info(&path) else {
                 continue;
             };
-            let unset = matches!(&v, Value::String(s) if s.is_empty());
-            if unset {
-                kind = ValueKind::Int;
-            }
-            let value = if unset { String::new() } else { show(&v) };
-            let choices = if kind == ValueKind::Text {
-                probe_choices(file, &path)
-            } else {
-                Vec::new()
+            let Some(kind) = kind_of_field(&info) else {
+                continue;
+            };
+            let value = match &v {
+                Value::String(s) if s.is_empty() => String::new(),
+                v => show(v),
             };
             out.push(Param {
-                default: default_of(file, &path),
-                range: probe_range(file, &path, kind),
-                choices,
+                default: info
+                    .default_text()
+                    .filter(|d| !d.is_empty())
+                    .map(|d| d.trim_matches('"').to_string()),
+                range: info.range_text(),
+                choices: info.choices().iter().map(|c| c.to_string()).collect(),
+                row: info.row.to_string(),
                 path,
                 name,
                 value,
@@ -231,6 +208,32 @@ pub fn params_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<Param> {
         }
     }
     out
+}
+
+/// The fields a table's declaration lists (a tagged table's: the variant's own).
+fn table_fields(info: &FieldInfo) -> &'static [FieldInfo] {
+    match info.spec {
+        ValueSpec::Table(fields) => fields,
+        ValueSpec::Optional(ValueSpec::Table(fields)) => fields,
+        _ => &[],
+    }
+}
+
+/// How a declared field is edited; `None` for what the panel does not edit (tables, lists of
+/// tables, lists of words).
+fn kind_of_field(info: &FieldInfo) -> Option<ValueKind> {
+    let mut spec = &info.spec;
+    if let ValueSpec::Optional(inner) = spec {
+        spec = inner;
+    }
+    match spec {
+        ValueSpec::Whole { .. } => Some(ValueKind::Int),
+        ValueSpec::Number => Some(ValueKind::Float),
+        ValueSpec::Flag => Some(ValueKind::Bool),
+        ValueSpec::Text | ValueSpec::Words(_) => Some(ValueKind::Text),
+        ValueSpec::List(ValueSpec::Whole { .. }) => Some(ValueKind::List),
+        _ => None,
+    }
 }
 
 fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
@@ -351,56 +354,6 @@ pub fn set(
     }
 }
 
-/// What the core fills in when the field is left out.
-fn default_of(file: &ScenarioFile, path: &str) -> Option<String> {
-    let s = with_value(file, path, None).ok()?;
-    get(&to_value(&s.file), &parse_path(path)).map(show)
-}
-
-/// The allowed range, as the core's validation states it for an out-of-range value.
-fn probe_range(file: &ScenarioFile, path: &str, kind: ValueKind) -> Option<String> {
-    let probes: &[Value] = match kind {
-        ValueKind::Int => &[
-            Value::Integer(4_000_000_000),
-            Value::Integer(65_000),
-            Value::Integer(0),
-        ],
-        ValueKind::Float => &[Value::Float(2.0), Value::Float(-1.0)],
-        _ => return None,
-    };
-    probes.iter().find_map(|p| {
-        let errors = with_value(file, path, Some(p.clone())).err()?;
-        let (_, msg) = errors.iter().find(|(f, _)| f == path)?;
-        let after = msg.split("allowed ").nth(1)?;
-        Some(after.split(" (").next().unwrap_or(after).trim().to_string())
-    })
-}
-
-/// For an enumerated field, the words the deserializer accepts ("expected one of `a`, `b`").
-fn probe_choices(file: &ScenarioFile, path: &str) -> Vec<String> {
-    let Err(errors) = with_value(file, path, Some(Value::String("\u{1}".into()))) else {
-        return Vec::new();
-    };
-    let msg: String = errors
-        .iter()
-        .map(|(_, m)| m.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let Some(list) = msg
-        .split("expected one of ")
-        .nth(1)
-        .or_else(|| msg.split("expected ").nth(1).filter(|s| s.starts_with('`')))
-    else {
-        return Vec::new();
-    };
-    let list = list.lines().next().unwrap_or("");
-    list.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
-}
-
 /// "integration_timeout_ms" → "integration timeout (ms)".
 pub fn label(name: &str) -> String {
     for (suffix, unit) in [
@@ -462,7 +415,8 @@ count = 2
         assert_eq!(t.default.as_deref(), Some("3"));
         assert_eq!(t.range.as_deref(), Some("1–900"));
         let init = find(&ps, "function.init_ms");
-        assert_eq!(init.range.as_deref(), Some("0–10000"));
+        assert_eq!(init.range.as_deref(), Some("0–900000"));
+        assert_eq!(t.row, "L-TIMEOUT");
         // Unset optional field is still offered.
         assert_eq!(find(&ps, "function.reserved_concurrency").value, "");
         assert!(find(&ps, "account.concurrency").range.is_some());
@@ -477,11 +431,14 @@ count = 2
     #[test]
     fn out_of_range_is_refused_with_the_cores_reason() {
         let err = set(&file(), "function.timeout_s", ValueKind::Int, "901").unwrap_err();
-        assert!(err.contains("1–900"), "{err}");
+        assert_eq!(
+            err,
+            "must be a whole number of seconds from 1 to 900 (got 901) — L-TIMEOUT"
+        );
         let err = set(&file(), "function.timeout_s", ValueKind::Int, "soon").unwrap_err();
         assert!(err.contains("not a whole number"), "{err}");
         let err = set(&file(), "async.maximum_retry_attempts", ValueKind::Int, "3").unwrap_err();
-        assert!(err.contains("0–2"), "{err}");
+        assert!(err.contains("from 0 to 2 (got 3)"), "{err}");
         let ok = set(&file(), "function.timeout_s", ValueKind::Int, "10").unwrap();
         assert_eq!(ok.file.function.timeout_s, 10);
         // Empty puts a field back to its default.
@@ -526,10 +483,12 @@ count = 2
         .unwrap();
         assert!(matches!(
             s.file.sources[0],
-            lambdascope_sim::scenario::Source::ApiGateway {
-                integration_timeout_ms: Some(5000),
-                ..
-            }
+            lambdascope_sim::scenario::Source::ApiGateway(
+                lambdascope_sim::scenario::ApiGatewaySource {
+                    integration_timeout_ms: Some(5000),
+                    ..
+                }
+            )
         ));
         let err = set(
             &f,

@@ -98,7 +98,7 @@ pub fn node_box(p: &NodeProps) -> Html {
         NodeKind::OnSuccess
         | NodeKind::OnFailure
         | NodeKind::DeadLetterQueue
-        | NodeKind::EventBridgeDlq { .. }
+        | NodeKind::DeliveryDlq { .. }
         | NodeKind::QueueDlq { .. }
         | NodeKind::MappingOnFailure { .. } => {
             let pile: Html = (0..view.stacked.min(8))
@@ -195,7 +195,7 @@ fn role(kind: &NodeKind) -> &'static str {
         NodeKind::OnSuccess => "on-success",
         NodeKind::OnFailure => "on-failure",
         NodeKind::DeadLetterQueue => "dlq",
-        NodeKind::EventBridgeDlq { .. } => "eb-dlq",
+        NodeKind::DeliveryDlq { .. } => "eb-dlq",
         NodeKind::EventSourceMapping { .. } => "esm",
         NodeKind::Shard { .. } => "shard",
         NodeKind::QueueDlq { .. } => "queue-dlq",

@@ -188,12 +188,16 @@ fn field(p: &FieldProps) -> Html {
         .default
         .as_deref()
         .map(|d| if d.is_empty() { "none" } else { d });
-    let hint = match (default, &q.range) {
-        (Some(d), Some(r)) => format!("default {d} · allowed {r}"),
-        (Some(d), None) => format!("default {d}"),
-        (None, Some(r)) => format!("allowed {r}"),
-        (None, None) => String::new(),
-    };
+    // Default, range and the fact-sheet row behind them, all from the core's declaration.
+    let hint = [
+        default.map(|d| format!("default {d}")),
+        q.range.as_ref().map(|r| format!("allowed {r}")),
+        (!q.row.is_empty()).then(|| q.row.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
     let on_change = {
         let cb = p.on_apply.clone();
         Callback::from(move |e: Event| {

@@ -328,11 +328,7 @@ impl Sim {
                 };
                 let plan = plan(self, attempt);
                 let (init_ms, plan) = if cold {
-                    with_init(
-                        self.scenario.file.function.init_ms,
-                        plan,
-                        timeout_ms,
-                    )
+                    with_init(self.scenario.file.function.init_ms, plan, timeout_ms)
                 } else {
                     (0, plan)
                 };

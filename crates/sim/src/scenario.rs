@@ -17,10 +17,10 @@ mod sources;
 mod stepfunctions;
 pub(crate) mod toml_io;
 pub use polling::*;
+use schema::declare;
 pub use schema::{format_reference, Bounds, FieldInfo, ValueSpec};
 pub use sources::*;
 pub use stepfunctions::*;
-use schema::declare;
 use toml_io::TomlField;
 
 /// The only format version this build reads.
@@ -558,7 +558,12 @@ pub(crate) fn check_range(
 }
 
 /// A uniform distribution's bounds: `max_ms` at least `min_ms`.
-pub(crate) fn check_uniform(errors: &mut Vec<(String, String)>, field: String, min_ms: u64, max_ms: u64) {
+pub(crate) fn check_uniform(
+    errors: &mut Vec<(String, String)>,
+    field: String,
+    min_ms: u64,
+    max_ms: u64,
+) {
     if max_ms < min_ms {
         errors.push((
             field,
@@ -798,12 +803,29 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         match w.pattern {
             Pattern::Burst => {
                 if w.repeat > 1 && w.every_ms == 0 {
-                    e.push((p("every_ms"), "must be at least 1 when repeat > 1 (got 0)".into()));
+                    e.push((
+                        p("every_ms"),
+                        "must be at least 1 when repeat > 1 (got 0)".into(),
+                    ));
                 }
             }
             Pattern::Rate => {
-                check_range(&mut e, &p("rate_per_s"), w.rate_per_s, 1, 100_000, "events per second of a rate");
-                check_range(&mut e, &p("duration_s"), w.duration_s, 1, MAX_HORIZON_S, "how long a rate lasts");
+                check_range(
+                    &mut e,
+                    &p("rate_per_s"),
+                    w.rate_per_s,
+                    1,
+                    100_000,
+                    "events per second of a rate",
+                );
+                check_range(
+                    &mut e,
+                    &p("duration_s"),
+                    w.duration_s,
+                    1,
+                    MAX_HORIZON_S,
+                    "how long a rate lasts",
+                );
             }
         }
         total_events = total_events.saturating_add(w.total());
@@ -878,7 +900,9 @@ source = "api"
             "line 7: function.timeout_s: must be a whole number of seconds from 1 to 900 (got \"three\") — L-TIMEOUT"
         );
         assert!(
-            m[1].starts_with("is not a key of this table (unknown key `memory`): allowed `name`, `timeout_s`"),
+            m[1].starts_with(
+                "is not a key of this table (unknown key `memory`): allowed `name`, `timeout_s`"
+            ),
             "{}",
             m[1]
         );

@@ -778,7 +778,9 @@ mod fifo {
             ]
         );
         assert!(
-            err.errors[0].message.starts_with("must be from 1 to 10 (got 11)"),
+            err.errors[0]
+                .message
+                .starts_with("must be from 1 to 10 (got 11)"),
             "{}",
             err.errors[0].message
         );

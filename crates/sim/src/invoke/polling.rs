@@ -516,7 +516,10 @@ mod tests {
         let got = reported_items(&items, &groups, &[2], true);
         assert_eq!(got, vec![InvocationId(3), InvocationId(5)]);
         // Standard queue: just the failed one.
-        assert_eq!(reported_items(&items, &groups, &[2], false), vec![InvocationId(3)]);
+        assert_eq!(
+            reported_items(&items, &groups, &[2], false),
+            vec![InvocationId(3)]
+        );
         // Two failures in different groups: each with its own group's later messages.
         let got = reported_items(&items, &groups, &[1, 4], true);
         assert_eq!(got, vec![InvocationId(2), InvocationId(4), InvocationId(5)]);

@@ -754,9 +754,9 @@ pub fn format_reference() -> String {
     use super::ScenarioFile;
     let mut out = String::from(
         "# Scenario format reference\n\n\
-         Generated from the field declarations in `crates/sim/src/scenario` by\n\
-         `cargo run -p lambdascope-cli -- format-reference > docs/scenario-format.md`;\n\
-         a test fails when this file is out of date. A scenario is a TOML file\n\
+         Generated from the field declarations in `crates/sim/src/scenario` (regenerate with\n\
+         `UPDATE_DOCS=1 cargo test -p lambdascope-sim --test sim reference`); a test fails\n\
+         when this file is out of date. A scenario is a TOML file\n\
          (`format_version = 1`); unknown keys are refused. *Row* names the fact-sheet row\n\
          (`lambda-semantics.md`) a default or limit comes from; `[U]` marks an undocumented\n\
          timing or rate, kept a parameter with the sheet's suggested default.\n",

@@ -72,11 +72,10 @@ impl ApiGatewaySource {
     /// The integration timeout: the configured one, else 29 s for REST and WebSocket
     /// (APIGW-2017, APIGW-WSQ) or 30 s for HTTP APIs (APIGW-HTTPQ).
     pub fn integration_timeout_ms(&self) -> u64 {
-        self.integration_timeout_ms
-            .unwrap_or(match self.api_type {
-                ApiType::Http => 30_000,
-                _ => 29_000,
-            })
+        self.integration_timeout_ms.unwrap_or(match self.api_type {
+            ApiType::Http => 30_000,
+            _ => 29_000,
+        })
     }
 }
 

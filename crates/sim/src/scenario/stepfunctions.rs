@@ -567,4 +567,3 @@ pub(super) fn validate_step_functions(
         }
     }
 }
-

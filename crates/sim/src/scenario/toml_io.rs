@@ -131,7 +131,11 @@ fn integer(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => Some(n.into()),
             Err(_) => {
-                r.error(v.span(), path, info.must_be(&format!("{i}, which is too large")));
+                r.error(
+                    v.span(),
+                    path,
+                    info.must_be(&format!("{i}, which is too large")),
+                );
                 None
             }
         },
@@ -291,7 +295,12 @@ pub(crate) struct Fields<'t, 'i> {
 
 impl<'t, 'i> Fields<'t, 'i> {
     /// The table at `v`, or an error if `v` is something else.
-    pub(crate) fn of(v: &'t Item<'i>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+    pub(crate) fn of(
+        v: &'t Item<'i>,
+        path: &str,
+        r: &mut Reader,
+        info: &FieldInfo,
+    ) -> Option<Self> {
         match v.get_ref() {
             DeValue::Table(table) => Some(Fields {
                 table,

@@ -88,9 +88,9 @@ fn lesson_errors_name_the_problem() {
         "{err}"
     );
     assert!(
-        err.errors[0].message.starts_with(
-            "must be one of `fail_next_attempt`, `time_out_next_attempt`, `throttle`"
-        ),
+        err.errors[0]
+            .message
+            .starts_with("must be one of `fail_next_attempt`, `time_out_next_attempt`, `throttle`"),
         "{err}"
     );
     assert_eq!(

@@ -8,6 +8,7 @@
 //! * `budget`      — the player's run budget: clean stops, keyframes linear in the trace, refusals
 //! * `properties`  — random valid scenarios × seeds: no panic, conservation, determinism
 //! * `content`     — every bundled scenario parses, runs, and ends the way the sheet says
+//! * `reference`   — the generated scenario format reference is current and complete
 //! * `setups`      — setups added in round 2: long Init, other functions, SNS subscription DLQ, late S3, FIFO groups
 
 // Tests read the bundled scenario files; the purity bans (clippy.toml) are for the library.
@@ -25,6 +26,7 @@ mod concurrency;
 mod content;
 mod lessons;
 mod properties;
+mod reference;
 mod setups;
 mod sync;
 mod time_travel;

@@ -13,30 +13,34 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
     prop_oneof![
         (0u64..35_000, any::<bool>()).prop_map({
             let id = id.clone();
-            move |(t, http)| Source::ApiGateway(ApiGatewaySource {
-                id: id.clone(),
-                api_type: if http { ApiType::Http } else { ApiType::Rest },
-                integration_timeout_ms: Some(50 + t.min(if http { 29_950 } else { 28_950 })),
-                timeout_quota_raised: false,
-            })
+            move |(t, http)| {
+                Source::ApiGateway(ApiGatewaySource {
+                    id: id.clone(),
+                    api_type: if http { ApiType::Http } else { ApiType::Rest },
+                    integration_timeout_ms: Some(50 + t.min(if http { 29_950 } else { 28_950 })),
+                    timeout_quota_raised: false,
+                })
+            }
         }),
         (any::<bool>(), 1u32..6).prop_map({
             let id = id.clone();
-            move |(viewer, status)| Source::Cloudfront(CloudfrontSource {
-                id: id.clone(),
-                trigger: if viewer {
-                    EdgeTrigger::ViewerRequest
-                } else {
-                    EdgeTrigger::OriginRequest
-                },
-                viewer_timeout_s: 5,
-                origin_timeout_s: 30,
-                viewer_response_limit_bytes: 40 * 1024,
-                origin_response_limit_bytes: 1024 * 1024,
-                error_status: 500 + status as u16,
-                throttle_status: 503,
-                oversized_response_status: 502,
-            })
+            move |(viewer, status)| {
+                Source::Cloudfront(CloudfrontSource {
+                    id: id.clone(),
+                    trigger: if viewer {
+                        EdgeTrigger::ViewerRequest
+                    } else {
+                        EdgeTrigger::OriginRequest
+                    },
+                    viewer_timeout_s: 5,
+                    origin_timeout_s: 30,
+                    viewer_response_limit_bytes: 40 * 1024,
+                    origin_response_limit_bytes: 1024 * 1024,
+                    error_status: 500 + status as u16,
+                    throttle_status: 503,
+                    oversized_response_status: 502,
+                })
+            }
         }),
         (
             any::<bool>(),
@@ -45,38 +49,44 @@ fn source_strategy(i: usize) -> impl Strategy<Value = Source> {
         )
             .prop_map({
                 let id = id.clone();
-                move |(event, attempts, rt)| Source::Custom(CustomSource {
-                    id: id.clone(),
-                    invocation_type: if event {
-                        InvocationType::Event
-                    } else {
-                        InvocationType::RequestResponse
-                    },
-                    sdk_max_attempts: attempts,
-                    sdk_backoff_base_ms: 100,
-                    sdk_max_backoff_ms: 2000,
-                    read_timeout_ms: rt,
-                })
+                move |(event, attempts, rt)| {
+                    Source::Custom(CustomSource {
+                        id: id.clone(),
+                        invocation_type: if event {
+                            InvocationType::Event
+                        } else {
+                            InvocationType::RequestResponse
+                        },
+                        sdk_max_attempts: attempts,
+                        sdk_backoff_base_ms: 100,
+                        sdk_max_backoff_ms: 2000,
+                        read_timeout_ms: rt,
+                    })
+                }
             }),
         (0u64..3000, 0u32..3).prop_map({
             let id = id.clone();
-            move |(delay, dup)| Source::S3(S3Source {
-                id: id.clone(),
-                bucket: "b".into(),
-                delivery_delay_ms: delay,
-                late_delivery_probability: dup as f64 * 0.1,
-                late_delivery_delay_ms: 60_000,
-                duplicate_probability: dup as f64 * 0.25,
-            })
+            move |(delay, dup)| {
+                Source::S3(S3Source {
+                    id: id.clone(),
+                    bucket: "b".into(),
+                    delivery_delay_ms: delay,
+                    late_delivery_probability: dup as f64 * 0.1,
+                    late_delivery_delay_ms: 60_000,
+                    duplicate_probability: dup as f64 * 0.25,
+                })
+            }
         }),
         (0u64..5000).prop_map({
             let id = id.clone();
-            move |u| Source::Sns(SnsSource {
-                id: id.clone(),
-                topic: "t".into(),
-                unreachable_for_ms: u,
-                dead_letter_queue: (u % 2 == 0).then(|| "sns-dlq".into()),
-            })
+            move |u| {
+                Source::Sns(SnsSource {
+                    id: id.clone(),
+                    topic: "t".into(),
+                    unreachable_for_ms: u,
+                    dead_letter_queue: (u % 2 == 0).then(|| "sns-dlq".into()),
+                })
+            }
         }),
         (0u32..5, 60u32..200, 0u64..200_000, any::<bool>()).prop_map(move |(r, age, u, dlq)| {
             Source::EventBridge(EventBridgeSource {
@@ -132,10 +142,7 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
         )| {
             let provisioned = reserved.map_or(prov, |r| prov.min(r));
             // Lambda@Edge functions cannot use provisioned concurrency (CF-RESTR).
-            let provisioned = if sources
-                .iter()
-                .any(|s| matches!(s, Source::Cloudfront(_)))
-            {
+            let provisioned = if sources.iter().any(|s| matches!(s, Source::Cloudfront(_))) {
                 0
             } else {
                 provisioned

@@ -112,7 +112,10 @@ source = "topic"
     };
     let sim = run(&text("dead_letter_queue = \"undelivered\""), 1);
     let tries = count(&sim, |t| matches!(t, Trace::DeliveryFailed { .. }));
-    assert_eq!(tries, 100_015, "every attempt of the delivery policy failed");
+    assert_eq!(
+        tries, 100_015,
+        "every attempt of the delivery policy failed"
+    );
     let (at, d) = disposition(&sim, 0).expect("disposed");
     match d {
         Disposition::SentToFailureTarget { targets, .. } => {
@@ -159,7 +162,11 @@ fn s3_notifications_are_sometimes_a_minute_late() {
     let on_time = run(&text("0.0", 1), 1);
     let late = run(&text("1.0", 1), 1);
     let (a, b) = (reached(&on_time)[0], reached(&late)[0]);
-    assert_eq!(b - a, 75_000 - 1_000, "the late one waits 75 s instead of 1 s");
+    assert_eq!(
+        b - a,
+        75_000 - 1_000,
+        "the late one waits 75 s instead of 1 s"
+    );
     let mixed = run(&text("0.1", 400), 7);
     let late_count = reached(&mixed).iter().filter(|t| **t >= 75_000).count();
     assert!((20..=60).contains(&late_count), "{late_count} of 400 late");
