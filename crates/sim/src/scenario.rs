@@ -14,6 +14,7 @@ use serde::Serialize;
 mod asynchronous;
 mod function;
 mod polling;
+#[cfg(feature = "reference")]
 mod reference;
 pub mod schema;
 mod sources;
@@ -24,6 +25,7 @@ mod workload;
 pub use asynchronous::*;
 pub use function::*;
 pub use polling::*;
+#[cfg(feature = "reference")]
 pub use reference::format_reference;
 use schema::declare;
 pub use schema::{Bounds, FieldInfo, ValueSpec};

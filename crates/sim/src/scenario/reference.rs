@@ -51,7 +51,7 @@ fn section(
             (r, true) => format!("{r} [U]"),
             (r, false) => r.to_string(),
         };
-        let what = first_sentence((f.doc)());
+        let what = first_sentence(f.doc);
         out.push_str(&format!(
             "| `{}` | {} | {default} | {row} | {} |\n",
             f.key,

@@ -83,9 +83,10 @@ pub struct FieldInfo {
     /// The value a file that leaves the key out gets (`None` inside: an unset option);
     /// `None` for a required key.
     pub default: Option<fn() -> Option<toml::Value>>,
-    /// The doc comment, for the format reference. A function, not a string, so the browser
-    /// bundles (which never call it) leave the prose out.
-    pub doc: fn() -> &'static str,
+    /// The doc comment, for the format reference (only with the `reference` feature, so the
+    /// browser bundles leave the prose out).
+    #[cfg(feature = "reference")]
+    pub doc: &'static str,
 }
 
 impl FieldInfo {
@@ -98,7 +99,8 @@ impl FieldInfo {
             row: "",
             undocumented: false,
             default: None,
-            doc: || "",
+            #[cfg(feature = "reference")]
+            doc: "",
         }
     }
 
@@ -346,7 +348,8 @@ fn tag_info(table: FieldInfo, key: &str) -> Option<FieldInfo> {
             row: table.row,
             undocumented: false,
             default: None,
-            doc: || "Which kind of table this is.",
+            #[cfg(feature = "reference")]
+            doc: "Which kind of table this is.",
         }),
         _ => None,
     }
@@ -693,7 +696,8 @@ macro_rules! declare {
             row: $crate::scenario::schema::declare!(@row $($fmeta)*),
             undocumented: $crate::scenario::schema::declare!(@undocumented $($fmeta)*),
             default: $crate::scenario::schema::declare!(@default_fn $fty $(= $default)?),
-            doc: || concat!($($doc, "\n"),*),
+            #[cfg(feature = "reference")]
+            doc: concat!($($doc, "\n"),*),
         }
     };
     (@default_fn $fty:ty = $default:expr) => {
