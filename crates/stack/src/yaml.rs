@@ -61,6 +61,17 @@ impl Node {
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.map()?.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
+    /// This node with every line inside it set to `line` (a document read from a string inside
+    /// the template: its own lines mean nothing to the reader of the template).
+    pub fn relined(mut self, line: u32) -> Node {
+        self.line = line;
+        self.value = match self.value {
+            Value::Seq(v) => Value::Seq(v.into_iter().map(|n| n.relined(line)).collect()),
+            Value::Map(m) => Value::Map(m.into_iter().map(|(k, n)| (k, n.relined(line))).collect()),
+            v => v,
+        };
+        self
+    }
     /// A mapping with exactly one key (an intrinsic function call `{Fn::X: args}`).
     pub fn single(&self) -> Option<(&str, &Node)> {
         match self.map()? {
@@ -130,7 +141,10 @@ fn apply_tag(tag: Option<&Tag>, node: Node) -> Result<Node, ReadError> {
         ""
     };
     let Some((_, long)) = SHORT_FORMS.iter().find(|(s, _)| *s == name) else {
-        let shown: String = format!("{}{}", tag.handle, tag.suffix).chars().take(40).collect();
+        let shown: String = format!("{}{}", tag.handle, tag.suffix)
+            .chars()
+            .take(40)
+            .collect();
         let allowed: Vec<String> = SHORT_FORMS.iter().map(|(s, _)| format!("!{s}")).collect();
         return Err(err(
             Some(node.line),
@@ -200,7 +214,10 @@ pub fn read(text: &str) -> Result<Node, ReadError> {
             ),
         ));
     }
-    let json = text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
     let owned;
     let text = if json && text.contains('\t') {
         owned = text.replace('\t', " ");
@@ -222,7 +239,12 @@ pub fn read(text: &str) -> Result<Node, ReadError> {
             let line = Some(e.marker().line() as u32);
             // The scanner has its own limit on `[[[[...` nesting; say it as ours is said.
             if e.info().contains("recursion limit") {
-                err(line, format!("nested more than {MAX_DEPTH} levels deep: a template is never this deep"))
+                err(
+                    line,
+                    format!(
+                        "nested more than {MAX_DEPTH} levels deep: a template is never this deep"
+                    ),
+                )
             } else {
                 err(line, format!("not valid YAML or JSON: {}", e.info()))
             }
@@ -364,7 +386,12 @@ pub fn read(text: &str) -> Result<Node, ReadError> {
 
 /// A name from the template, safe to show: at most 80 characters, control characters escaped.
 pub fn shown(s: &str) -> String {
-    let mut out: String = s.chars().take(80).collect::<String>().escape_debug().to_string();
+    let mut out: String = s
+        .chars()
+        .take(80)
+        .collect::<String>()
+        .escape_debug()
+        .to_string();
     if s.chars().count() > 80 {
         out.push('…');
     }
@@ -381,11 +408,18 @@ mod tests {
 
     #[test]
     fn short_forms_become_long_forms_with_their_lines() {
-        let doc = read("A: !Ref Bucket\nB: !GetAtt Queue.Arn\nC: !Sub\n  - '${X}'\n  - X: 1\n").unwrap();
+        let doc =
+            read("A: !Ref Bucket\nB: !GetAtt Queue.Arn\nC: !Sub\n  - '${X}'\n  - X: 1\n").unwrap();
         let a = doc.get("A").unwrap();
         assert_eq!(a.line, 1);
         assert_eq!(text(a.get("Ref").unwrap()), "Bucket");
-        let b = doc.get("B").unwrap().get("Fn::GetAtt").unwrap().seq().unwrap();
+        let b = doc
+            .get("B")
+            .unwrap()
+            .get("Fn::GetAtt")
+            .unwrap()
+            .seq()
+            .unwrap();
         assert_eq!((text(&b[0]), text(&b[1])), ("Queue", "Arn"));
         let c = doc.get("C").unwrap();
         assert_eq!(c.line, 3);
@@ -402,9 +436,15 @@ mod tests {
     #[test]
     fn bad_input_names_its_line() {
         let e = read("A: 1\nB: [1, 2\nC: 3\n").unwrap_err();
-        assert!(e.line.is_some() && e.message.starts_with("not valid YAML"), "{e}");
+        assert!(
+            e.line.is_some() && e.message.starts_with("not valid YAML"),
+            "{e}"
+        );
         let e = read("A: 1\nA: 2\n").unwrap_err();
-        assert_eq!((e.line, e.message.as_str()), (Some(2), "`A` appears twice in the same mapping"));
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (Some(2), "`A` appears twice in the same mapping")
+        );
         let e = read("A: !Bogus x\n").unwrap_err();
         assert_eq!(e.line, Some(1));
         assert!(e.message.starts_with("unknown tag `!Bogus`"), "{e}");
@@ -423,7 +463,11 @@ mod tests {
             indented.push_str(&format!("{}k{i}:\n", " ".repeat(i)));
         }
         let e = read(&indented).unwrap_err();
-        assert_eq!((e.line, e.message.contains("64 levels")), (Some(65), true), "{e}");
+        assert_eq!(
+            (e.line, e.message.contains("64 levels")),
+            (Some(65), true),
+            "{e}"
+        );
         let big = "#".repeat(MAX_TEMPLATE_BYTES + 1);
         assert!(read(&big).unwrap_err().message.contains("bytes"));
         // Each level doubles the last: 2^30 nodes if expanded.
