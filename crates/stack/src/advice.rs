@@ -38,6 +38,15 @@ pub struct Observed {
     pub what_if: bool,
 }
 
+/// `1 event was…` / `3 events were…`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 fn secs(ms: u64) -> String {
     format_duration_ms(ms)
 }
@@ -203,8 +212,9 @@ pub fn visibility_timeout(s: &Scenario, run: &Run) -> Vec<Finding> {
             ),
             observed: first.map(|at| Observed {
                 text: format!(
-                    "messages became visible again {again} times (each after a full {} s timeout); {during} of them while the run holding them continued",
-                    q.visibility_timeout_s
+                    "messages became visible again {again} times, each after a full {} s visibility timeout{}",
+                    q.visibility_timeout_s,
+                    if during > 0 { format!("; {during} of them while the run holding them continued") } else { String::new() }
                 ),
                 at_ms: at,
                 what_if: false,
@@ -304,7 +314,7 @@ pub fn sqs_max_receive_count(s: &Scenario, run: &Run) -> Vec<Finding> {
                     row: "L-SQS-CFG",
                     problem: format!("maxReceiveCount {n} is under 5, AWS's recommendation: a message whose receives are used up by throttles or a passing failure goes to the DLQ unprocessed"),
                     observed: first_at(moved.iter().map(|(e, _)| *e)).map(|at| Observed {
-                        text: format!("{} messages moved to the DLQ, {healthy} of them not poison", moved.len()),
+                        text: format!("{} to the DLQ, {healthy} of them not poison", count(moved.len(), "message moved", "messages moved")),
                         at_ms: at,
                         what_if: false,
                     }),
@@ -377,7 +387,7 @@ pub fn sqs_maximum_concurrency_above_reserved(s: &Scenario, run: &Run) -> Vec<Fi
             row: "L-SCALINGCFG",
             problem: format!("MaximumConcurrency {max} is above the function's reserved concurrency {reserved}: the mapping takes more batches than the function may run, and the rest are throttled (keep it ≤ reserved concurrency)"),
             observed: first_at(throttled.iter().copied()).map(|at| Observed {
-                text: format!("{} batch invokes were throttled", throttled.len()),
+                text: count(throttled.len(), "batch invoke was throttled", "batch invokes were throttled"),
                 at_ms: at,
                 what_if: false,
             }),
@@ -502,7 +512,7 @@ pub fn async_without_failure_target(s: &Scenario, run: &Run) -> Vec<Finding> {
             a.maximum_retry_attempts + 1
         ),
         observed: first_at(discarded.iter().map(|(e, _)| *e)).map(|at| Observed {
-            text: format!("{} events were discarded after {attempts} attempts", discarded.len()),
+            text: format!("{} after {attempts} attempts", count(discarded.len(), "event was discarded", "events were discarded")),
             at_ms: at,
             what_if: false,
         }),
@@ -584,4 +594,105 @@ fn slow_by_default(f: &lambdascope_sim::scenario::Function) -> bool {
             DurationDist::Fixed { ms } => ms >= f.timeout_s as u64 * 1000,
             DurationDist::Uniform { max_ms, .. } => max_ms >= f.timeout_s as u64 * 1000,
         }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The findings of one rule on a scenario made of `function` and `source` TOML.
+    fn check(rule: Rule, function: &str, source: &str, count: u32) -> Vec<Finding> {
+        check_for(90_000, rule, function, source, count)
+    }
+
+    fn check_for(horizon_s: u64, rule: Rule, function: &str, source: &str, count: u32) -> Vec<Finding> {
+        let text = format!(
+            "format_version = 1\nid = \"t\"\ntitle = \"t\"\nhorizon_s = {horizon_s}\n[function]\nname = \"Fn\"\npoison_items = [1]\n{function}\n[[sources]]\n{source}\n[[workload]]\nsource = \"src\"\ncount = {count}\n"
+        );
+        let s = Scenario::parse("t.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+        let run = Run::new(&s, 1, Vec::new());
+        rule(&s, &run)
+    }
+
+    fn observed(f: &[Finding]) -> &str {
+        &f[0].observed.as_ref().expect("observed in the run").text
+    }
+
+    #[test]
+    fn reserved_zero_shows_events_failing_without_an_attempt() {
+        let f = check(reserved_zero, "reserved_concurrency = 0", "kind = \"s3\"\nid = \"src\"", 3);
+        assert_eq!((f[0].row, observed(&f)), ("L-RESERVED", "0 handler runs; 0 invokes throttled; 3 asynchronous events failed at once as ZeroReservedConcurrency"));
+        assert!(check(reserved_zero, "reserved_concurrency = 1", "kind = \"s3\"\nid = \"src\"", 3).is_empty());
+    }
+
+    const SQS: &str = "kind = \"sqs\"\nid = \"src\"\nqueue = \"Q\"\nbatch_size = 10\nmaximum_batching_window_s = 1\nvisibility_timeout_s = 30";
+
+    #[test]
+    fn visibility_under_six_timeouts_is_found_with_its_redeliveries() {
+        let f = check(visibility_timeout, "timeout_s = 25", SQS, 10);
+        assert_eq!((f[0].subject.as_str(), f[0].row), ("Q", "L-SQS-CFG"));
+        assert!(f[0].problem.contains("= 151 s"), "{}", f[0].problem);
+        assert!(observed(&f).starts_with("messages became visible again "), "{}", observed(&f));
+        assert_eq!(f[0].observed.as_ref().unwrap().at_ms, 30_000, "one visibility timeout after the receive");
+        // 6 × 4 s + the 1 s window = 25 s ≤ 30 s.
+        assert!(check(visibility_timeout, "timeout_s = 4", SQS, 10).is_empty());
+    }
+
+    #[test]
+    fn whole_batch_redelivery_counts_messages_that_did_not_fail() {
+        let f = check_for(100, sqs_batch_without_partial_response, "timeout_s = 5", SQS, 10);
+        // One batch of ten with one poison message: the nine others come back with it after
+        // each receive, and are received and delivered again at once (at 30, 60 and 90 s).
+        assert_eq!(observed(&f), "27 times a message that had not failed became visible again with its batch; 27 handler deliveries went to messages that had not failed before");
+        let rbif = format!("{SQS}\nfunction_response_types = [\"ReportBatchItemFailures\"]");
+        assert!(check(sqs_batch_without_partial_response, "timeout_s = 5", &rbif, 10).is_empty());
+    }
+
+    #[test]
+    fn max_receive_count_under_five_and_missing_redrive_are_found() {
+        let low = format!("{SQS}\nmax_receive_count = 2\ndead_letter_queue = \"DLQ\"");
+        let f = check(sqs_max_receive_count, "timeout_s = 5", &low, 10);
+        assert_eq!(f[0].rule, "sqs-max-receive-count");
+        assert_eq!(observed(&f), "10 messages moved to the DLQ, 9 of them not poison");
+        let ok = format!("{SQS}\nmax_receive_count = 5\ndead_letter_queue = \"DLQ\"");
+        assert!(check(sqs_max_receive_count, "timeout_s = 5", &ok, 10).is_empty());
+        let f = check(sqs_max_receive_count, "timeout_s = 5", SQS, 10);
+        assert_eq!(f[0].rule, "sqs-no-redrive-policy");
+        assert!(observed(&f).starts_with("one message was received "), "{}", observed(&f));
+    }
+
+    #[test]
+    fn maximum_concurrency_above_reserved_shows_throttles() {
+        let one = "kind = \"sqs\"\nid = \"src\"\nbatch_size = 1\nmaximum_concurrency = 5";
+        let f = check(sqs_maximum_concurrency_above_reserved, "reserved_concurrency = 1\nduration = { distribution = \"fixed\", ms = 2000 }", one, 10);
+        assert!(observed(&f).contains("throttled"), "{}", observed(&f));
+        assert!(check(sqs_maximum_concurrency_above_reserved, "reserved_concurrency = 5", one, 10).is_empty());
+    }
+
+    #[test]
+    fn a_stream_retrying_forever_blocks_its_shard_until_retention() {
+        let k = "kind = \"kinesis\"\nid = \"src\"\nstarting_position = \"TRIM_HORIZON\"\nbatch_size = 1";
+        let f = check(stream_blocks_shard, "timeout_s = 5", k, 3);
+        assert_eq!(f[0].row, "L-KIN-FAIL");
+        assert!(observed(&f).starts_with("a shard was blocked for 23 h 59 min; 2 records expired"), "{}", observed(&f));
+        let with_dest = format!("{k}\non_failure = {{ kind = \"sqs\", name = \"failed\" }}");
+        assert!(check(stream_blocks_shard, "timeout_s = 5", &with_dest, 3).is_empty());
+    }
+
+    #[test]
+    fn async_without_failure_target_counts_discarded_events() {
+        let f = check(async_without_failure_target, "timeout_s = 5", "kind = \"s3\"\nid = \"src\"", 3);
+        assert_eq!(observed(&f), "1 event was discarded after 3 attempts");
+        let dlq = "timeout_s = 5\n[async]\ndead_letter_queue = { kind = \"sqs\", name = \"dlq\" }";
+        assert!(check(async_without_failure_target, dlq, "kind = \"s3\"\nid = \"src\"", 3).is_empty());
+    }
+
+    #[test]
+    fn api_timeout_below_the_function_timeout_is_shown_on_a_fork() {
+        let f = check(api_timeout_below_function, "timeout_s = 60", "kind = \"api_gateway\"\nid = \"src\"", 1);
+        let o = f[0].observed.as_ref().unwrap();
+        assert!(o.what_if);
+        assert_eq!(o.text, "when a request's run lasts to the function's timeout (a fork of this run): the client got 504 after 29 s and the function ran on to 1 min 00 s");
+        assert!(check(api_timeout_below_function, "timeout_s = 29", "kind = \"api_gateway\"\nid = \"src\"", 1).is_empty());
+    }
 }

@@ -66,6 +66,7 @@ pub(super) fn map<'t>(b: &mut Builder<'_, 't>, r: &Res<'t>) -> Option<Src> {
         states: Vec::new(),
         tasks: Vec::new(),
         waits_s: 0,
+        choices: Vec::new(),
     };
     let start = def.get("StartAt").and_then(Node::text)?.to_string();
     let states = def.get("States")?;
@@ -73,6 +74,7 @@ pub(super) fn map<'t>(b: &mut Builder<'_, 't>, r: &Res<'t>) -> Option<Src> {
     if m.tasks.is_empty() {
         return None;
     }
+    m.follow_choices(b);
     m.prune(b, &start);
     let mut src = b.new_source("step_functions", r.id, super::head(r.id, r.ty, r.line));
     src.class = Class::StateMachine;
@@ -122,6 +124,8 @@ struct Machine {
     /// Tasks that call the function, with each retrier's (interval s, attempts, rate, max delay s).
     tasks: Vec<(String, Vec<(u64, u64, f64, Option<u64>)>)>,
     waits_s: u64,
+    /// Choice states: name, line, and the states their rules and Default lead to.
+    choices: Vec<(String, u32, Vec<String>)>,
 }
 
 impl Machine {
@@ -217,24 +221,18 @@ impl Machine {
         s.set("type", kind, Some(format!("{owner} (line {})", st.line)));
         s.set("name", name, None);
         if ty == "Choice" {
-            let to = st.get("Default").and_then(Node::text).or_else(|| {
-                st.get("Choices")
-                    .and_then(Node::seq)
-                    .and_then(|c| c.first())
-                    .and_then(|c| c.get("Next"))
-                    .and_then(Node::text)
-            });
-            match to {
-                Some(n) => {
-                    b.note(
-                        st.line,
-                        format!(
-                            "{owner}: Choice states are not simulated; the execution follows `{}`",
-                            shown(n)
-                        ),
-                    );
-                    s.set("next", n, None);
-                }
+            // Its rules' targets, then the Default; which one is followed is decided once the
+            // whole machine is read (the first that reaches a task of this function).
+            let mut ways: Vec<String> = st
+                .get("Choices")
+                .and_then(Node::seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|c| c.get("Next").and_then(Node::text).map(String::from))
+                .collect();
+            ways.extend(st.get("Default").and_then(Node::text).map(String::from));
+            match ways.first() {
+                Some(n) => s.set("next", n.as_str(), None),
                 None => {
                     b.note(
                         st.line,
@@ -244,6 +242,9 @@ impl Machine {
                     );
                     s.set("end", true, None);
                 }
+            }
+            if !ways.is_empty() {
+                self.choices.push((name.to_string(), st.line, ways));
             }
         } else if !matches!(kind, "succeed" | "fail") {
             match (st.get("Next").and_then(Node::text), st.get("End")) {
@@ -403,30 +404,51 @@ impl Machine {
         toml::Value::Array(list)
     }
 
+    /// Each Choice (shown as a Pass) follows the first of its ways that reaches a task of this
+    /// function, else its first way; said in a note either way.
+    fn follow_choices(&mut self, b: &mut Builder) {
+        for (name, line, ways) in std::mem::take(&mut self.choices) {
+            let chosen = ways
+                .iter()
+                .find(|w| {
+                    let reached = self.reached_from(w);
+                    self.tasks.iter().any(|(t, _)| reached.contains(t))
+                })
+                .unwrap_or(&ways[0])
+                .clone();
+            if let Some(s) = self.states.iter_mut().find(|s| state_name(s) == name) {
+                s.set("next", chosen.as_str(), None);
+            }
+            b.note(
+                line,
+                format!(
+                    "{}: state `{}`: Choice states are not simulated; the execution follows `{}` (of {})",
+                    self.owner,
+                    shown(&name),
+                    shown(&chosen),
+                    ways.iter().map(|w| format!("`{}`", shown(w))).collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    }
+
     /// Drops states nothing reaches any more (a Catch target of a task shown as a Pass).
-    fn prune(&mut self, b: &mut Builder, start: &str) {
-        let name = |s: &Section| {
-            s.get("name")
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
+    /// Every state reachable from `start` (next, catch, branches, item processor).
+    fn reached_from(&self, start: &str) -> Vec<String> {
         let mut reached: Vec<String> = vec![start.to_string()];
         let mut i = 0;
         while i < reached.len() {
             let here = reached[i].clone();
             i += 1;
-            let Some(s) = self.states.iter().find(|s| name(s) == here) else {
+            let Some(s) = self.states.iter().find(|s| state_name(s) == here) else {
                 continue;
             };
             let mut next: Vec<String> = Vec::new();
             for key in ["next", "item_processor_start_at"] {
                 next.extend(s.get(key).and_then(|v| v.as_str()).map(String::from));
             }
-            for key in ["branches"] {
-                if let Some(a) = s.get(key).and_then(|v| v.as_array()) {
-                    next.extend(a.iter().filter_map(|v| v.as_str().map(String::from)));
-                }
+            if let Some(a) = s.get("branches").and_then(|v| v.as_array()) {
+                next.extend(a.iter().filter_map(|v| v.as_str().map(String::from)));
             }
             if let Some(a) = s.get("catch").and_then(|v| v.as_array()) {
                 next.extend(
@@ -440,9 +462,14 @@ impl Machine {
                 }
             }
         }
+        reached
+    }
+
+    fn prune(&mut self, b: &mut Builder, start: &str) {
+        let reached = self.reached_from(start);
         let (owner, line) = (self.owner.clone(), self.line);
         self.states.retain(|s| {
-            let n = name(s);
+            let n = state_name(s);
             let keep = reached.contains(&n);
             if !keep {
                 b.note(
@@ -457,4 +484,11 @@ impl Machine {
         });
         self.tasks.retain(|(t, _)| reached.contains(t));
     }
+}
+
+fn state_name(s: &Section) -> String {
+    s.get("name")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string()
 }
