@@ -418,10 +418,10 @@ pub fn stream_blocks_shard(s: &Scenario, run: &Run) -> Vec<Finding> {
         let mut expired = 0u32;
         for e in run.trace() {
             match &e.kind {
-                Trace::ShardBlocked { shard, .. } if shards.contains(shard) => {
-                    if !since.iter().any(|(s, _)| s == shard) {
-                        since.push((*shard, e.at.as_ms()));
-                    }
+                Trace::ShardBlocked { shard, .. }
+                    if shards.contains(shard) && !since.iter().any(|(s, _)| s == shard) =>
+                {
+                    since.push((*shard, e.at.as_ms()));
                 }
                 Trace::CheckpointAdvanced {
                     shard,
@@ -605,7 +605,13 @@ mod tests {
         check_for(90_000, rule, function, source, count)
     }
 
-    fn check_for(horizon_s: u64, rule: Rule, function: &str, source: &str, count: u32) -> Vec<Finding> {
+    fn check_for(
+        horizon_s: u64,
+        rule: Rule,
+        function: &str,
+        source: &str,
+        count: u32,
+    ) -> Vec<Finding> {
         let text = format!(
             "format_version = 1\nid = \"t\"\ntitle = \"t\"\nhorizon_s = {horizon_s}\n[function]\nname = \"Fn\"\npoison_items = [1]\n{function}\n[[sources]]\n{source}\n[[workload]]\nsource = \"src\"\ncount = {count}\n"
         );
@@ -620,9 +626,20 @@ mod tests {
 
     #[test]
     fn reserved_zero_shows_events_failing_without_an_attempt() {
-        let f = check(reserved_zero, "reserved_concurrency = 0", "kind = \"s3\"\nid = \"src\"", 3);
+        let f = check(
+            reserved_zero,
+            "reserved_concurrency = 0",
+            "kind = \"s3\"\nid = \"src\"",
+            3,
+        );
         assert_eq!((f[0].row, observed(&f)), ("L-RESERVED", "0 handler runs; 0 invokes throttled; 3 asynchronous events failed at once as ZeroReservedConcurrency"));
-        assert!(check(reserved_zero, "reserved_concurrency = 1", "kind = \"s3\"\nid = \"src\"", 3).is_empty());
+        assert!(check(
+            reserved_zero,
+            "reserved_concurrency = 1",
+            "kind = \"s3\"\nid = \"src\"",
+            3
+        )
+        .is_empty());
     }
 
     const SQS: &str = "kind = \"sqs\"\nid = \"src\"\nqueue = \"Q\"\nbatch_size = 10\nmaximum_batching_window_s = 1\nvisibility_timeout_s = 30";
@@ -632,20 +649,40 @@ mod tests {
         let f = check(visibility_timeout, "timeout_s = 25", SQS, 10);
         assert_eq!((f[0].subject.as_str(), f[0].row), ("Q", "L-SQS-CFG"));
         assert!(f[0].problem.contains("= 151 s"), "{}", f[0].problem);
-        assert!(observed(&f).starts_with("messages became visible again "), "{}", observed(&f));
-        assert_eq!(f[0].observed.as_ref().unwrap().at_ms, 30_000, "one visibility timeout after the receive");
+        assert!(
+            observed(&f).starts_with("messages became visible again "),
+            "{}",
+            observed(&f)
+        );
+        assert_eq!(
+            f[0].observed.as_ref().unwrap().at_ms,
+            30_000,
+            "one visibility timeout after the receive"
+        );
         // 6 × 4 s + the 1 s window = 25 s ≤ 30 s.
         assert!(check(visibility_timeout, "timeout_s = 4", SQS, 10).is_empty());
     }
 
     #[test]
     fn whole_batch_redelivery_counts_messages_that_did_not_fail() {
-        let f = check_for(100, sqs_batch_without_partial_response, "timeout_s = 5", SQS, 10);
+        let f = check_for(
+            100,
+            sqs_batch_without_partial_response,
+            "timeout_s = 5",
+            SQS,
+            10,
+        );
         // One batch of ten with one poison message: the nine others come back with it after
         // each receive, and are received and delivered again at once (at 30, 60 and 90 s).
         assert_eq!(observed(&f), "27 times a message that had not failed became visible again with its batch; 27 handler deliveries went to messages that had not failed before");
         let rbif = format!("{SQS}\nfunction_response_types = [\"ReportBatchItemFailures\"]");
-        assert!(check(sqs_batch_without_partial_response, "timeout_s = 5", &rbif, 10).is_empty());
+        assert!(check(
+            sqs_batch_without_partial_response,
+            "timeout_s = 5",
+            &rbif,
+            10
+        )
+        .is_empty());
     }
 
     #[test]
@@ -653,20 +690,38 @@ mod tests {
         let low = format!("{SQS}\nmax_receive_count = 2\ndead_letter_queue = \"DLQ\"");
         let f = check(sqs_max_receive_count, "timeout_s = 5", &low, 10);
         assert_eq!(f[0].rule, "sqs-max-receive-count");
-        assert_eq!(observed(&f), "10 messages moved to the DLQ, 9 of them not poison");
+        assert_eq!(
+            observed(&f),
+            "10 messages moved to the DLQ, 9 of them not poison"
+        );
         let ok = format!("{SQS}\nmax_receive_count = 5\ndead_letter_queue = \"DLQ\"");
         assert!(check(sqs_max_receive_count, "timeout_s = 5", &ok, 10).is_empty());
         let f = check(sqs_max_receive_count, "timeout_s = 5", SQS, 10);
         assert_eq!(f[0].rule, "sqs-no-redrive-policy");
-        assert!(observed(&f).starts_with("one message was received "), "{}", observed(&f));
+        assert!(
+            observed(&f).starts_with("one message was received "),
+            "{}",
+            observed(&f)
+        );
     }
 
     #[test]
     fn maximum_concurrency_above_reserved_shows_throttles() {
         let one = "kind = \"sqs\"\nid = \"src\"\nbatch_size = 1\nmaximum_concurrency = 5";
-        let f = check(sqs_maximum_concurrency_above_reserved, "reserved_concurrency = 1\nduration = { distribution = \"fixed\", ms = 2000 }", one, 10);
+        let f = check(
+            sqs_maximum_concurrency_above_reserved,
+            "reserved_concurrency = 1\nduration = { distribution = \"fixed\", ms = 2000 }",
+            one,
+            10,
+        );
         assert!(observed(&f).contains("throttled"), "{}", observed(&f));
-        assert!(check(sqs_maximum_concurrency_above_reserved, "reserved_concurrency = 5", one, 10).is_empty());
+        assert!(check(
+            sqs_maximum_concurrency_above_reserved,
+            "reserved_concurrency = 5",
+            one,
+            10
+        )
+        .is_empty());
     }
 
     #[test]
@@ -674,25 +729,51 @@ mod tests {
         let k = "kind = \"kinesis\"\nid = \"src\"\nstarting_position = \"TRIM_HORIZON\"\nbatch_size = 1";
         let f = check(stream_blocks_shard, "timeout_s = 5", k, 3);
         assert_eq!(f[0].row, "L-KIN-FAIL");
-        assert!(observed(&f).starts_with("a shard was blocked for 23 h 59 min; 2 records expired"), "{}", observed(&f));
+        assert!(
+            observed(&f).starts_with("a shard was blocked for 23 h 59 min; 2 records expired"),
+            "{}",
+            observed(&f)
+        );
         let with_dest = format!("{k}\non_failure = {{ kind = \"sqs\", name = \"failed\" }}");
         assert!(check(stream_blocks_shard, "timeout_s = 5", &with_dest, 3).is_empty());
     }
 
     #[test]
     fn async_without_failure_target_counts_discarded_events() {
-        let f = check(async_without_failure_target, "timeout_s = 5", "kind = \"s3\"\nid = \"src\"", 3);
+        let f = check(
+            async_without_failure_target,
+            "timeout_s = 5",
+            "kind = \"s3\"\nid = \"src\"",
+            3,
+        );
         assert_eq!(observed(&f), "1 event was discarded after 3 attempts");
         let dlq = "timeout_s = 5\n[async]\ndead_letter_queue = { kind = \"sqs\", name = \"dlq\" }";
-        assert!(check(async_without_failure_target, dlq, "kind = \"s3\"\nid = \"src\"", 3).is_empty());
+        assert!(check(
+            async_without_failure_target,
+            dlq,
+            "kind = \"s3\"\nid = \"src\"",
+            3
+        )
+        .is_empty());
     }
 
     #[test]
     fn api_timeout_below_the_function_timeout_is_shown_on_a_fork() {
-        let f = check(api_timeout_below_function, "timeout_s = 60", "kind = \"api_gateway\"\nid = \"src\"", 1);
+        let f = check(
+            api_timeout_below_function,
+            "timeout_s = 60",
+            "kind = \"api_gateway\"\nid = \"src\"",
+            1,
+        );
         let o = f[0].observed.as_ref().unwrap();
         assert!(o.what_if);
         assert_eq!(o.text, "when a request's run lasts to the function's timeout (a fork of this run): the client got 504 after 29 s and the function ran on to 1 min 00 s");
-        assert!(check(api_timeout_below_function, "timeout_s = 29", "kind = \"api_gateway\"\nid = \"src\"", 1).is_empty());
+        assert!(check(
+            api_timeout_below_function,
+            "timeout_s = 29",
+            "kind = \"api_gateway\"\nid = \"src\"",
+            1
+        )
+        .is_empty());
     }
 }

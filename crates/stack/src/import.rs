@@ -1091,25 +1091,25 @@ impl<'s, 't> Builder<'s, 't> {
                         );
                     }
                 }
-                "AWS::ApiGatewayV2::Integration" => {
-                    if self.node_is_this_function(r.prop("IntegrationUri")) {
-                        let head = head(r.id, r.ty, r.line);
-                        let api_id = r.prop("ApiId").map(|n| self.eval(n));
-                        let websocket = api_id
-                            .and_then(|v| v.resource(|id| st.res(id).is_some()))
-                            .and_then(|(id, _)| st.res(&id))
-                            .and_then(|a| a.prop("ProtocolType"))
-                            .and_then(Node::text)
-                            == Some("WEBSOCKET");
-                        self.api(
-                            r.id,
-                            r.id,
-                            head,
-                            r.props,
-                            true,
-                            websocket.then_some("websocket"),
-                        );
-                    }
+                "AWS::ApiGatewayV2::Integration"
+                    if self.node_is_this_function(r.prop("IntegrationUri")) =>
+                {
+                    let head = head(r.id, r.ty, r.line);
+                    let api_id = r.prop("ApiId").map(|n| self.eval(n));
+                    let websocket = api_id
+                        .and_then(|v| v.resource(|id| st.res(id).is_some()))
+                        .and_then(|(id, _)| st.res(&id))
+                        .and_then(|a| a.prop("ProtocolType"))
+                        .and_then(Node::text)
+                        == Some("WEBSOCKET");
+                    self.api(
+                        r.id,
+                        r.id,
+                        head,
+                        r.props,
+                        true,
+                        websocket.then_some("websocket"),
+                    );
                 }
                 "AWS::CloudFront::Distribution" => self.cloudfront(r),
                 "AWS::Serverless::StateMachine" | "AWS::StepFunctions::StateMachine" => {

@@ -231,10 +231,7 @@ pub fn read(text: &str) -> Result<Node, ReadError> {
     let mut nodes = 0usize;
     let mut root: Option<Node> = None;
     let mut documents = 0;
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| {
             let line = Some(e.marker().line() as u32);
             // The scanner has its own limit on `[[[[...` nesting; say it as ours is said.

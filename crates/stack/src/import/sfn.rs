@@ -116,13 +116,16 @@ pub(super) fn map<'t>(b: &mut Builder<'_, 't>, r: &Res<'t>) -> Option<Src> {
     Some(src)
 }
 
+/// A retrier's (IntervalSeconds, MaxAttempts, BackoffRate, MaxDelaySeconds), for the horizon.
+type RetrySpan = (u64, u64, f64, Option<u64>);
+
 struct Machine {
     owner: String,
     line: u32,
     subs: Vec<(String, String)>,
     states: Vec<Section>,
     /// Tasks that call the function, with each retrier's (interval s, attempts, rate, max delay s).
-    tasks: Vec<(String, Vec<(u64, u64, f64, Option<u64>)>)>,
+    tasks: Vec<(String, Vec<RetrySpan>)>,
     waits_s: u64,
     /// Choice states: name, line, and the states their rules and Default lead to.
     choices: Vec<(String, u32, Vec<String>)>,
