@@ -6,7 +6,7 @@
 //! (API Gateway's timeout needs a slow request), the rule forks the run with one fault — "what if
 //! this attempt ran to its timeout" — and reports the fork.
 
-use lambdascope_sim::scenario::{Behaviour, DurationDist, Source};
+use lambdascope_sim::scenario::{error_matches, Behaviour, DurationDist, Source, StateDef};
 use lambdascope_sim::time::format_duration_ms;
 use lambdascope_sim::topology::Topology;
 use lambdascope_sim::trace::{Disposition, FailureCondition, InvocationId, Trace};
@@ -72,6 +72,7 @@ pub const RULES: &[Rule] = &[
     stream_blocks_shard,
     async_without_failure_target,
     api_timeout_below_function,
+    state_machine_task_without_throttle_retry,
 ];
 
 fn topo(run: &Run) -> &Topology {
@@ -85,8 +86,12 @@ fn sources_of(run: &Run) -> Vec<(InvocationId, usize)> {
     let mut out = Vec::new();
     for e in run.trace() {
         match &e.kind {
+            // A state machine's task calls start at their state's box.
             Trace::EventCreated { inv, source, .. } => {
-                if let Some(i) = t.sources.iter().position(|(n, _)| n == source) {
+                let at_source = t.sources.iter().position(|(n, _)| n == source);
+                if let Some(i) =
+                    at_source.or_else(|| t.states.iter().position(|s| s.contains(source)))
+                {
                     out.push((*inv, i));
                 }
             }
@@ -588,6 +593,78 @@ pub fn api_timeout_below_function(s: &Scenario, run: &Run) -> Vec<Finding> {
     out
 }
 
+/// A Task calling the function with no retrier for Lambda's throttle: Step Functions has no
+/// retry of its own, so one `Lambda.TooManyRequestsException` fails the state (SFN-ERR; AWS's
+/// best practice is a retrier for Lambda's service exceptions, SFN-BP). A default run is rarely
+/// throttled, so the rule forks the run with Lambda throttling the task's first call.
+pub fn state_machine_task_without_throttle_retry(s: &Scenario, run: &Run) -> Vec<Finding> {
+    const THROTTLE: &str = "Lambda.TooManyRequestsException";
+    let map = sources_of(run);
+    let mut out = Vec::new();
+    for (i, src) in s.file.sources.iter().enumerate() {
+        let Source::StepFunctions(m) = src else {
+            continue;
+        };
+        for st in &m.states {
+            let StateDef::Task(t) = st else { continue };
+            if t.retry
+                .iter()
+                .any(|r| error_matches(&r.error_equals, THROTTLE))
+            {
+                continue;
+            }
+            // The first call of this machine's tasks, throttled for a moment on a fork.
+            let start = run.trace().iter().find_map(|e| match &e.kind {
+                Trace::Throttled { inv, .. } | Trace::AttemptStarted { inv, .. }
+                    if source_of(&map, *inv) == Some(i) =>
+                {
+                    Some(e.at)
+                }
+                _ => None,
+            });
+            let seen = start.and_then(|at| {
+                let fork = run.fork(
+                    SimTime(at.as_ms().saturating_sub(1)),
+                    Input::Throttle { for_ms: 2 },
+                );
+                let label = |n| fork.timeline().topology.node(n).label.clone();
+                fork.trace().iter().find_map(|e| match &e.kind {
+                    Trace::Disposed {
+                        disposition: Disposition::ExecutionFailed { error, state },
+                        ..
+                    } if error == THROTTLE => Some((
+                        e.at.as_ms(),
+                        format!("the execution failed in `{state}` with {THROTTLE}"),
+                    )),
+                    Trace::Caught {
+                        error, state, next, ..
+                    } if error == THROTTLE => Some((
+                        e.at.as_ms(),
+                        format!(
+                            "`{}` failed at once with {THROTTLE} and its Catch went to `{}`",
+                            label(*state),
+                            label(*next)
+                        ),
+                    )),
+                    _ => None,
+                })
+            });
+            out.push(Finding {
+                rule: "state-machine-task-without-throttle-retry",
+                subject: format!("{}.{}", m.state_machine, t.name),
+                row: "SFN-ERR",
+                problem: format!("Task `{}` has no retrier for {THROTTLE}: Step Functions does not retry by itself, so one throttle fails the state (AWS recommends retrying Lambda's service exceptions, SFN-BP)", t.name),
+                observed: seen.map(|(at, text)| Observed {
+                    text: format!("when Lambda throttles the first call (a fork of this run): {text}"),
+                    at_ms: at,
+                    what_if: true,
+                }),
+            });
+        }
+    }
+    out
+}
+
 fn slow_by_default(f: &lambdascope_sim::scenario::Function) -> bool {
     matches!(f.behaviour, Behaviour::TimeOut)
         || match f.duration {
@@ -753,6 +830,33 @@ mod tests {
             dlq,
             "kind = \"s3\"\nid = \"src\"",
             3
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_task_without_a_throttle_retrier_fails_on_a_throttled_fork() {
+        let sfn = "kind = \"step_functions\"\nid = \"src\"\nstate_machine = \"Flow\"\nstart_at = \"Charge\"\n[[sources.states]]\ntype = \"task\"\nname = \"Charge\"\nend = true";
+        let f = check_for(
+            60,
+            state_machine_task_without_throttle_retry,
+            "timeout_s = 5",
+            sfn,
+            1,
+        );
+        assert_eq!(
+            (f[0].subject.as_str(), f[0].row),
+            ("Flow.Charge", "SFN-ERR")
+        );
+        assert_eq!(observed(&f), "when Lambda throttles the first call (a fork of this run): the execution failed in `Charge` with Lambda.TooManyRequestsException");
+        let retried =
+            format!("{sfn}\nretry = [{{ error_equals = [\"Lambda.TooManyRequestsException\"] }}]");
+        assert!(check_for(
+            60,
+            state_machine_task_without_throttle_retry,
+            "timeout_s = 5",
+            &retried,
+            1
         )
         .is_empty());
     }
