@@ -4,6 +4,8 @@
 //! lambdascope run FILE [--seed N] [--until DURATION] [--format text|json]
 //! lambdascope check FILE...
 //! lambdascope trace FILE [--seed N] [--until DURATION]
+//! lambdascope import TEMPLATE [--function ID] [--out DIR]
+//! lambdascope advise FILE [--function ID] [--seed N] [--format text|json]
 //! ```
 //! Errors go to stderr with exit code 1 (2 for usage errors).
 
@@ -13,6 +15,8 @@ use std::process::ExitCode;
 use lambdascope_sim::report::Report;
 use lambdascope_sim::time::parse_duration;
 use lambdascope_sim::{Scenario, Sim, SimTime};
+
+mod stack;
 
 const USAGE: &str = "\
 usage:
@@ -25,6 +29,13 @@ usage:
   lambdascope lesson FILE...
       plan lessons against the bundled scenarios (the scenarios folder beside the lessons folder):
       when each beat starts and is reached, and each question's computed answer
+  lambdascope import TEMPLATE [--function ID] [--out DIR]
+      read an AWS SAM or CloudFormation template (YAML or JSON) and write one scenario per Lambda
+      function (or only ID): to stdout, or as DIR/<scenario-id>.toml. What the template says that
+      cannot be mapped is listed on stderr with its line
+  lambdascope advise FILE [--function ID] [--seed N] [--format text|json]
+      FILE is a template or a scenario (.toml): simulate it and print findings, each with the
+      logical id, the fact sheet's row and what happened in the run
 
 DURATION is a whole number with ms, s, m or h (e.g. 90s, 5m); it defaults to the scenario's horizon_s.
 The seed defaults to 1. The same FILE, seed and DURATION always give the same output.";
@@ -54,6 +65,8 @@ struct Options {
     seed: u64,
     until: Option<SimTime>,
     json: bool,
+    function: Option<String>,
+    out: Option<String>,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, Failure> {
@@ -62,6 +75,8 @@ fn parse_options(args: &[String]) -> Result<Options, Failure> {
         seed: 1,
         until: None,
         json: false,
+        function: None,
+        out: None,
     };
     let mut i = 0;
     while i < args.len() {
@@ -99,6 +114,14 @@ fn parse_options(args: &[String]) -> Result<Options, Failure> {
                         )))
                     }
                 };
+                i += 1;
+            }
+            "--function" => {
+                o.function = Some(value(i)?);
+                i += 1;
+            }
+            "--out" => {
+                o.out = Some(value(i)?);
                 i += 1;
             }
             "-h" | "--help" => return Err(Failure::Usage("help".into())),
@@ -228,6 +251,8 @@ fn try_main(args: &[String]) -> Result<(), Failure> {
                 }
             }
         }
+        "import" => stack::import(&o, &mut out)?,
+        "advise" => stack::advise(&o, &mut out)?,
         other => return Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
     out.flush().map_err(io)

@@ -200,3 +200,154 @@ fn lesson_prints_beats_and_computed_answers() {
         "{text}"
     );
 }
+
+fn template(name: &str) -> String {
+    format!(
+        "{}/../stack/tests/templates/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn import_writes_scenarios_that_check_and_run() {
+    let dir = std::env::temp_dir().join(format!("lambdascope-import-{}", std::process::id()));
+    let out = bin()
+        .args(["import", &template("combined-shop.yaml"), "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8(out.stdout).unwrap();
+    for id in [
+        "place-order",
+        "fulfil-order",
+        "track-activity",
+        "store-receipt",
+    ] {
+        assert!(listed.contains(&format!("{id}.toml")), "{listed}");
+        let file = dir.join(format!("{id}.toml"));
+        let check = bin().arg("check").arg(&file).output().unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    let run = bin()
+        .args(["run", "--format", "json"])
+        .arg(dir.join("fulfil-order.toml"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(v["scenario"], "fulfil-order");
+    // Sixty messages in batches of ten; the batch holding the poison message keeps coming back.
+    assert_eq!(v["totals"]["events"], 60, "{}", v["totals"]);
+    assert_eq!(v["totals"]["redeliveries"], 50, "{}", v["totals"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn import_to_stdout_is_the_scenario_and_unmapped_settings_go_to_stderr() {
+    let out = bin()
+        .args([
+            "import",
+            &template("cfn-mapping-conditions.yaml"),
+            "--function",
+            "RunJob",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# RunJob.Timeout (line 35)\ntimeout_s = 20\n"),
+        "{text}"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(
+            "cfn-mapping-conditions.yaml: line 66: `JobsTable` (AWS::Glue::Table) is not read"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("RunJob: line 10: parameter `WorkerTimeout` taken at its default `20`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn advise_prints_findings_with_logical_ids_rows_and_the_run() {
+    let out = bin()
+        .args(["advise", &template("sqs-orders.yaml")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("ProcessOrders (line 30): scenario process-orders, seed 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  sqs-visibility-timeout — OrdersQueue (line 18) [L-SQS-CFG]\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "In this run: 10 messages moved to the DLQ, 9 of them not poison (from 1 min 30 s)"
+        ),
+        "{text}"
+    );
+
+    let json = bin()
+        .args([
+            "advise",
+            &template("s3-thumbnails.yaml"),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let f = &v["functions"][0]["findings"][0];
+    assert_eq!(f["rule"], "async-without-failure-target");
+    assert_eq!(f["subject"], "MakeThumbnail (line 10)");
+    assert_eq!(f["row"], "L-ASYNC-REC");
+    assert_eq!(
+        f["observed"]["text"],
+        "1 event was discarded after 3 attempts"
+    );
+}
+
+#[test]
+fn advise_reads_a_scenario_file_too() {
+    let out = bin()
+        .args(["advise", &scenario("kinesis-poison-blocks-shard.toml")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("stream-unbounded-retries — clicks [L-KIN-FAIL]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_template_without_a_function_is_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("lambdascope-nofn-{}.yaml", std::process::id()));
+    std::fs::write(&dir, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n").unwrap();
+    let out = bin().arg("import").arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.ends_with("no Lambda function in the template: lambdascope imports AWS::Serverless::Function and AWS::Lambda::Function resources\n"), "{err}");
+    std::fs::remove_file(&dir).unwrap();
+}
