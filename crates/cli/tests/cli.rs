@@ -140,12 +140,12 @@ fn check_accepts_all_bundled_and_names_problems_with_lines() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("line 5: function.timeout_s: 1000 is out of range: allowed 1–900"),
+        err.contains("line 5: function.timeout_s: must be a whole number of seconds from 1 to 900 (got 1000) — L-TIMEOUT"),
         "{err}"
     );
     assert!(
         err.contains(
-            "line 10: sources[0].integration_timeout_ms: 45000 is out of range: allowed 50–30000"
+            "line 10: sources[0].integration_timeout_ms: must be from 50 to 30000 (got 45000): an HTTP API's integration timeout"
         ),
         "{err}"
     );
