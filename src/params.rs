@@ -166,7 +166,7 @@ pub fn params_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<Param> {
         // Optional fields the file leaves unset (absent from the written table), from the
         // table's declaration.
         if let Some(info) = file.field_info(&table) {
-            for f in table_fields(&info) {
+            for f in table_fields(&info, t) {
                 if f.default_text().as_deref() == Some("") && !t.contains_key(f.key) {
                     fields.push((format!("{table}.{}", f.key), Value::String(String::new())));
                 }
@@ -210,11 +210,21 @@ pub fn params_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<Param> {
     out
 }
 
-/// The fields a table's declaration lists (a tagged table's: the variant's own).
-fn table_fields(info: &FieldInfo) -> &'static [FieldInfo] {
-    match info.spec {
+/// The fields a table's declaration lists (a tagged table's: those of the variant `table` is).
+fn table_fields(info: &FieldInfo, table: &toml::Table) -> &'static [FieldInfo] {
+    let spec = match info.spec {
+        ValueSpec::Optional(inner) => *inner,
+        spec => spec,
+    };
+    match spec {
         ValueSpec::Table(fields) => fields,
-        ValueSpec::Optional(ValueSpec::Table(fields)) => fields,
+        ValueSpec::Tagged { tag, variants, .. } => {
+            let word = table.get(tag).and_then(|w| w.as_str());
+            variants
+                .iter()
+                .find(|v| Some(v.word) == word)
+                .map_or(&[][..], |v| v.fields)
+        }
         _ => &[],
     }
 }
@@ -506,6 +516,70 @@ count = 2
         assert_eq!(s.file.async_config.retry_delays_s, vec![30, 90]);
         let ps = params_for(&s.file, &NodeKind::EventQueue);
         assert_eq!(find(&ps, "async.retry_delays_s").value, "30, 90");
+    }
+
+    /// Every editable field the core declares for a source kind is offered in that source's
+    /// panel: a field added to the format shows up here with no change to the app.
+    #[test]
+    fn every_declared_scalar_field_of_every_source_kind_is_offered() {
+        let text = r#"
+format_version = 1
+id = "all"
+title = "All kinds"
+[[sources]]
+kind = "api_gateway"
+id = "a"
+[[sources]]
+kind = "cloudfront"
+id = "b"
+[[sources]]
+kind = "custom"
+id = "c"
+[[sources]]
+kind = "s3"
+id = "d"
+[[sources]]
+kind = "sns"
+id = "e"
+[[sources]]
+kind = "event_bridge"
+id = "f"
+[[sources]]
+kind = "sqs"
+id = "g"
+[[sources]]
+kind = "kinesis"
+id = "h"
+starting_position = "LATEST"
+[[sources]]
+kind = "dynamodb_streams"
+id = "i"
+starting_position = "LATEST"
+"#;
+        let f = Scenario::parse("all.toml", text).unwrap().file;
+        let topo =
+            lambdascope_sim::topology::Topology::of(&Scenario::from_file(f.clone()).unwrap());
+        for (index, src) in f.sources.iter().enumerate() {
+            let node = topo
+                .nodes
+                .iter()
+                .find(|n| matches!(&n.kind, NodeKind::Source { index: i, .. } if *i == index))
+                .unwrap();
+            let offered = params_for(&f, &node.kind);
+            let variant = lambdascope_sim::scenario::Source::VARIANTS
+                .iter()
+                .find(|v| v.word == src.kind_name())
+                .unwrap();
+            for info in variant.fields {
+                if skipped(info.key) || kind_of_field(info).is_none() {
+                    continue;
+                }
+                let path = format!("sources[{index}].{}", info.key);
+                let p = offered.iter().find(|p| p.path == path);
+                assert!(p.is_some(), "{path} is not offered");
+                assert_eq!(p.unwrap().row, info.row, "{path}");
+            }
+        }
     }
 
     #[test]
