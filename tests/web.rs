@@ -183,7 +183,10 @@ async fn selecting_a_box_opens_its_panel_and_refuses_an_out_of_range_value() {
     let field = q(&host, "[data-path='function.timeout_s'] input");
     let input: HtmlInputElement = field.clone().dyn_into().unwrap();
     assert_eq!(input.value(), "3");
-    assert!(text(&host, "[data-path='function.timeout_s'] .ls-field-hint").contains("1–900"));
+    assert_eq!(
+        text(&host, "[data-path='function.timeout_s'] .ls-field-hint"),
+        "default 3 · allowed 1–900 · L-TIMEOUT"
+    );
     input.set_value("901");
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
@@ -192,7 +195,10 @@ async fn selecting_a_box_opens_its_panel_and_refuses_an_out_of_range_value() {
         .unwrap();
     settle().await;
     let err = text(&host, "[data-path='function.timeout_s'] .ls-field-error");
-    assert!(err.contains("1–900"), "refused with the reason: {err}");
+    assert!(
+        err.starts_with("must be a whole number of seconds from 1 to 900 (got 901)"),
+        "refused with the reason: {err}"
+    );
     // A valid value is accepted and re-runs the scenario from the start.
     input.set_value("1");
     field
@@ -254,7 +260,7 @@ async fn a_bad_inline_scenario_is_explained_and_the_default_still_plays() {
     let host = mount(&[("data-toml", "format_version = 1\nid = \"x\"\ntitle = \"x\"\n[function]\ntimeout_s = 901\n[[sources]]\nkind = \"s3\"\nid = \"u\"\n")]).await;
     let notice = text(&host, ".ls-notice");
     assert!(
-        notice.contains("function.timeout_s") && notice.contains("1–900"),
+        notice.contains("function.timeout_s: must be a whole number of seconds from 1 to 900"),
         "{notice}"
     );
     assert_eq!(
