@@ -70,9 +70,10 @@ export async function styled(host) {
 /**
  * The player `sel` on `page` (attributes `attrs`) against the same player on a bare page, in a
  * column as wide: its height there and here, within 1.3×. The bare page is written into `siteDir`
- * (served at `url`): a script makes the player, since the policy allows no inline style.
+ * (served at `url`, the site's copy of dist/ at `embed`): a script makes the player, since the
+ * policy allows no inline style.
  */
-export async function fitsColumn(browser, page, { siteDir, url, sel, attrs }) {
+export async function fitsColumn(browser, page, { siteDir, url, sel, attrs, embed = 'lambdascope/embed.js' }) {
   const full = async (p, s) => {
     await p.locator(`${s} .ls-side .ls-log`).waitFor();
     await p.waitForTimeout(500);
@@ -89,7 +90,7 @@ main.append(el);
 `);
   fs.writeFileSync(path.join(siteDir, 'bare.html'), `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A bare page</title>
-<script src="bare.js" defer></script><script type="module" src="lambdascope/embed.js"></script></head>
+<script src="bare.js" defer></script><script type="module" src="${embed}"></script></head>
 <body><main></main></body></html>`);
   const bare = await browser.newPage({ viewport: page.viewportSize() });
   await bare.goto(`${url}bare.html?w=${Math.round(here.width)}&attrs=${encodeURIComponent(JSON.stringify(attrs))}`);

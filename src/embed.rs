@@ -241,6 +241,16 @@ pub fn start_embed_page() {
                         get("theme").filter(|t| matches!(t.as_str(), "light" | "dark" | "auto"))
                     {
                         let _ = html.set_attribute("data-ls-theme", &t);
+                        // The frame's canvas follows too: Chrome paints a frame whose colour
+                        // scheme differs from its host's opaque (white corners on a dark page).
+                        let scheme = if t == "auto" {
+                            "light dark"
+                        } else {
+                            t.as_str()
+                        };
+                        if let Some(h) = html.dyn_ref::<web_sys::HtmlElement>() {
+                            let _ = h.style().set_property("color-scheme", scheme);
+                        }
                     }
                 }
                 _ => {}
