@@ -60,10 +60,11 @@ test('a Furo page: players styled, as tall as on a bare page, following the them
   await toggle.click();
   assert.equal(await page.evaluate(() => document.body.dataset.theme), 'light');
   await until(async () => (await darkness(page)).every((d) => d === false), 'every player light');
-  // `auto` is no marker: the players follow the system again (light here; the frames keep the
-  // last theme their host told them until it tells them another).
+  // Furo's `auto` is no marker: every player follows the system again (light here), the frames
+  // too (embed.js tells them `auto`).
   await toggle.click();
   assert.equal(await page.evaluate(() => document.body.dataset.theme), 'auto');
+  await until(async () => (await darkness(page)).every((d) => d === false), 'every player on the system theme');
   await keysStayIn(page, page.locator('article [data-lambdascope]').first(), ['ArrowRight', 'ArrowRight', ' ', ' ', 'End', 'Home', 'n']);
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
   assert.deepEqual(problems, []);

@@ -80,10 +80,12 @@ function hostTheme() {
 }
 // Iframe embeds cannot see the host page: tell each one the host's theme, now and whenever the
 // host toggles it (issue 14), with the message the player already understands.
-let sentTheme = null;
+// A marker that goes away (VitePress's light mode is no class at all) sends 'auto': the frame
+// goes back to its own setting or the system's.
+let sentTheme = 'auto';
 function forwardTheme(force) {
-  const theme = hostTheme();
-  if (!theme || (theme === sentTheme && !force)) return;
+  const theme = hostTheme() ?? 'auto';
+  if (theme === sentTheme && !force) return;
   sentTheme = theme;
   for (const frame of document.querySelectorAll(FRAMES)) {
     frame.contentWindow?.postMessage({ type: 'lambdascope:theme', theme }, '*');
