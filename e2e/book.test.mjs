@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serve, launch, watchConsole, shot, ROOT } from './lib.mjs';
+import { serve, launch, watchConsole, shot, until, ROOT } from './lib.mjs';
 
 const BOOK = path.join(ROOT, 'examples', 'book', 'book');
 let server, browser;
@@ -22,7 +22,9 @@ test('a book page with two blocks gets two players, one opening at the chosen mo
   const problems = watchConsole(page);
   await page.goto(server.url + 'async.html');
   const players = page.locator('.lambdascope-embed');
-  await page.waitForFunction(() => document.querySelectorAll('.lambdascope-embed .ls-diagram .ls-node').length > 0 && document.querySelectorAll('.lambdascope-embed .ls-clock').length === 2, null, { timeout: 15000 });
+  // (Each player is in its element's shadow root: locators look inside, querySelector does not.)
+  await until(async () => (await page.locator('.lambdascope-embed .ls-diagram .ls-node').count()) > 0
+    && (await page.locator('.lambdascope-embed .ls-clock').count()) === 2, 'two players', 15000);
   assert.equal(await players.count(), 2);
   // The second block says at = "62s": that player lands paused at 1:02.000.
   const clock = players.nth(1).locator('.ls-clock');
@@ -40,7 +42,7 @@ test('an inline scenario block runs the scenario written in the book', async () 
   const problems = watchConsole(page);
   await page.goto(server.url + 'sync.html');
   await page.waitForSelector('.lambdascope-embed .ls-diagram .ls-node', { timeout: 15000 });
-  const text = await page.locator('.lambdascope-embed').textContent();
+  const text = await page.locator('.lambdascope-embed .ls-player').textContent();
   assert.match(text, /API Gateway/);
   await page.screenshot({ path: shot('book-sync.png') });
   assert.deepEqual(problems, []);

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { serve, launch, watchConsole, shot, ROOT, DIST } from './lib.mjs';
+import { serve, launch, watchConsole, shot, until, ROOT, DIST } from './lib.mjs';
 
 /**
  * The app's own policy: scripts only from itself (no inline script), WebAssembly allowed, no
@@ -33,7 +33,8 @@ before(async () => {
   }));
   const appOrigin = app.url.replace(/\/$/, '');
   hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-host-'));
-  for (const f of fs.readdirSync(path.join(ROOT, 'e2e', 'fixtures'))) {
+  // (The host pages; the docs-site sources in subdirectories are the docs-*.test.mjs files'.)
+  for (const f of fs.readdirSync(path.join(ROOT, 'e2e', 'fixtures')).filter((f) => path.extname(f))) {
     const text = fs.readFileSync(path.join(ROOT, 'e2e', 'fixtures', f), 'utf8');
     fs.writeFileSync(path.join(hostDir, f), text.replaceAll('{{APP}}', app.url));
   }
@@ -78,8 +79,11 @@ async function assertClean(page, problems, dialogs) {
 
 const clock = (loc) => loc.locator('.ls-clock').evaluate((e) => e.firstChild.textContent.trim());
 const playing = (loc) => loc.locator('.ls-player').getAttribute('data-ls-playing');
-const ready = (page, sel, n = 1) => page.waitForFunction(([sel, n]) => document.querySelectorAll(`${sel} .ls-diagram .ls-node`).length > 0
-  && document.querySelectorAll(`${sel} .ls-player`).length === n, [sel, n], { timeout: 20000 });
+// Players on host pages live in shadow roots: Playwright's locators look inside them,
+// document.querySelector does not.
+const ready = (page, sel, n = 1) => until(async () => (await page.locator(`${sel} .ls-diagram .ls-node`).count()) > 0
+  && (await page.locator(`${sel} .ls-player`).count()) === n, `${n} players in ${sel}`);
+const playingIs = (loc, value) => until(async () => (await playing(loc)) === value, `data-ls-playing=${value}`);
 
 async function download(page, button) {
   // The buttons live in the Share & export menu: open it first.
@@ -99,7 +103,8 @@ async function copyLink(player) {
 
 /** Everything a viewer sees of one moment: clock, boxes, tokens, log and injected faults. */
 async function moment(player) {
-  return player.evaluate((root) => ({
+  // (A host page's player is in its element's shadow root.)
+  return player.evaluate((host, root = host.shadowRoot ?? host) => ({
     clock: root.querySelector('.ls-clock').textContent,
     playing: root.querySelector('.ls-player').dataset.lsPlaying,
     boxes: [...root.querySelectorAll('.ls-diagram .ls-node')].map((n) => n.getAttribute('class') + '|' + n.textContent).join('\n'),
@@ -130,14 +135,15 @@ test('three script embeds on one docs page run independently and leave the host 
     assert.equal(await p.locator('.ls-strip, .ls-side, select[data-ls=picker]').count(), 0);
   }
   // Each player has its own ids: three arrowhead markers, no duplicates.
-  const ids = await page.evaluate(() => [...document.querySelectorAll('.ls-player [id]')].map((e) => e.id));
+  const ids = await page.locator('.ls-player [id]').evaluateAll((els) => els.map((e) => e.id));
   assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids}`);
   // The host's styles are untouched, and host rules do not restyle the players' buttons.
   const looks = await page.evaluate(() => {
     const cs = (sel, p) => getComputedStyle(document.querySelector(sel))[p];
     return { font: cs('body', 'fontFamily'), ink: cs('body', 'color'), h1: cs('h1', 'color'), p: cs('#intro', 'marginTop'),
-      bodyMargin: cs('body', 'marginTop'), box: cs('#intro', 'boxSizing'), btn: cs('#a .ls-btn', 'backgroundColor') };
+      bodyMargin: cs('body', 'marginTop'), box: cs('#intro', 'boxSizing') };
   });
+  looks.btn = await page.locator('#a .ls-btn').first().evaluate((e) => getComputedStyle(e).backgroundColor);
   assert.deepEqual(looks, { font: 'Georgia, serif', ink: 'rgb(10, 20, 30)', h1: 'rgb(120, 0, 0)', p: '12px', bodyMargin: '24px', box: 'content-box', btn: 'rgb(255, 255, 255)' });
   await page.screenshot({ path: shot('embed-three.png'), fullPage: false });
   // A docs site that adds an element later (client-side navigation) gets a fourth player.
@@ -164,7 +170,7 @@ test('under prefers-reduced-motion an embed never starts by itself, even when sc
   // Asked to, it plays: event by event.
   await page.locator('#c .ls-player').focus();
   await page.keyboard.press(' ');
-  await page.waitForFunction(() => document.querySelector('#c .ls-clock').firstChild.textContent.trim() !== '0:00.000');
+  await until(async () => (await clock(page.locator('#c'))) !== '0:00.000', 'C to move');
   await assertClean(page, problems, dialogs);
   await close();
 });
@@ -181,8 +187,9 @@ test('every rule of the player stylesheet is scoped to lambdascope classes', () 
   }
   assert.ok(selectors.length > 100, `parsed ${selectors.length} rules`);
   const unscoped = selectors.flatMap((s) => s.split(',')).map((s) => s.trim())
-    // Each selector must start at a lambdascope element: an `ls-` class, or the app's own page.
-    .filter((s) => !/^(\.ls-[\w-]+|body\.ls-page\b|body > \.ls-crash$)/.test(s));
+    // Each selector must start at a lambdascope element: an `ls-` class, the app's own page, or
+    // the host of a player's shadow root (`:host` matches nothing else).
+    .filter((s) => !/^(\.ls-[\w-]+|body\.ls-page\b|body > \.ls-crash$|:host$)/.test(s));
   assert.deepEqual(unscoped, []);
 });
 
@@ -223,12 +230,12 @@ test('an embedded player pauses while off-screen or in a hidden tab and resumes 
   await ready(page, '[data-lambdascope]', 3);
   const c = page.locator('#c');
   // C starts below the fold: it waits.
-  await page.waitForFunction(() => document.querySelector('#c .ls-player').dataset.lsPlaying === 'false');
+  await playingIs(c, 'false');
   const t0 = await clock(c);
   await page.waitForTimeout(400);
   assert.equal(await clock(c), t0, 'off-screen: the clock stands still');
   await c.scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => document.querySelector('#c .ls-player').dataset.lsPlaying === 'true');
+  await playingIs(c, 'true');
   await page.waitForTimeout(300);
   assert.notEqual(await clock(c), t0, 'on screen: it plays');
   // A hidden tab (emulated: Playwright's headless tabs are always visible).
@@ -237,14 +244,14 @@ test('an embedded player pauses while off-screen or in a hidden tab and resumes 
     document.dispatchEvent(new Event('visibilitychange'));
   }, hidden);
   await setHidden(true);
-  await page.waitForFunction(() => document.querySelector('#c .ls-player').dataset.lsPlaying === 'false');
+  await playingIs(c, 'false');
   await setHidden(false);
-  await page.waitForFunction(() => document.querySelector('#c .ls-player').dataset.lsPlaying === 'true');
+  await playingIs(c, 'true');
   // Scrolled away again: paused again. A player the user paused stays paused when seen.
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForFunction(() => document.querySelector('#c .ls-player').dataset.lsPlaying === 'false');
+  await playingIs(c, 'false');
   await c.scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => document.querySelector('#c .ls-player').dataset.lsPlaying === 'true');
+  await playingIs(c, 'true');
   await c.locator('.ls-player').focus();
   await page.keyboard.press(' ');
   assert.equal(await playing(c), 'false');
@@ -542,8 +549,7 @@ test('hostile inline scenarios: markup shows as text, errors name line, field an
 
 test('hostile embed attributes on a host page: reported inside each widget, nothing runs, the widgets work', async () => {
   const { page, problems, dialogs, close } = await open(host.url + 'hostile.html');
-  await page.waitForFunction(() => document.querySelectorAll('.ls-player .ls-diagram .ls-node').length > 0
-    && document.querySelectorAll('.ls-player').length === 3, null, { timeout: 20000 });
+  await ready(page, '', 3);
   const x1 = await page.locator('#x1 [data-ls=problems]').textContent();
   for (const a of ['data-lambdascope', 'data-seed', 'data-at', 'data-faults', 'data-speed', 'data-filter', 'data-theme']) {
     assert.match(x1, new RegExp(`attribute \`${a}\``), a);

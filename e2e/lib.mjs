@@ -77,3 +77,15 @@ export function shot(name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   return path.join(SHOTS, name);
 }
+
+/**
+ * Waits until `check()` (async) is true, polling every 50 ms; throws naming `what` after
+ * `timeout` ms. For conditions inside players' shadow roots, which page.waitForFunction's
+ * document.querySelector cannot see (Playwright's locators can).
+ */
+export async function until(check, what = 'a condition', timeout = 30_000) {
+  for (const end = Date.now() + timeout; !(await check());) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

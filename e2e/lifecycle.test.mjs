@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, watchConsole, shot, siteWith } from './lib.mjs';
+import { serve, launch, watchConsole, shot, siteWith, until } from './lib.mjs';
 
 let server, browser, site;
 before(async () => {
@@ -53,7 +53,8 @@ test('players removed by a single-page navigation are destroyed: DOM and interva
         <p>Between the players.</p>
         <div data-lambdascope="sqs-happy-path"></div>`;
     }, n);
-    await page.waitForFunction(() => document.querySelectorAll('#content .ls-player .ls-stage svg').length === 2, null, { timeout: 30_000 });
+    // (Each player lives in its element's shadow root: a locator looks inside, querySelector not.)
+    await until(async () => (await page.locator('#content .ls-player .ls-stage svg').count()) === 2);
     await page.waitForTimeout(600);
   };
   const leave = async () => {

@@ -11,8 +11,9 @@
 //!   The host sets the iframe's height; `embed.js` does that for every
 //!   `iframe[data-lambdascope-frame]` on its page;
 //! * **themed like its host**: `theme=light|dark` forces a scheme; `auto` follows the host page's
-//!   dark-mode marker (mdBook, Docusaurus, VitePress, MkDocs Material), else the system. An iframe's
-//!   host can switch it live by posting `{ type: "lambdascope:theme", theme: "dark" }`.
+//!   dark-mode marker (mdBook, Docusaurus, VitePress, MkDocs Material, Sphinx's Furo: the table
+//!   [`THEME_MARKERS`]), watched live, else the system. An iframe's host can switch it live by
+//!   posting `{ type: "lambdascope:theme", theme: "dark" }` (`embed.js` does, from the same table).
 //!
 //! [`mount`] is exported to JavaScript as `mount()`, for single-page docs sites that add
 //! `[data-lambdascope]` elements after load (`embed.js` calls it from a `MutationObserver`).
@@ -118,24 +119,43 @@ pub fn app_base() -> String {
     if is_app_page() {
         return here;
     }
-    if let Some(b) = js_sys::Reflect::get(&win, &"lambdascopeBase".into())
-        .ok()
-        .and_then(|v| v.as_string())
-    {
+    if let Some(b) = global_string("lambdascopeBase") {
         return b;
     }
-    let css = doc
-        .and_then(|d| {
-            d.query_selector("link[rel=stylesheet][href*='lambdascope.css']")
-                .ok()
-                .flatten()
-        })
-        .and_then(|l| l.dyn_into::<web_sys::HtmlLinkElement>().ok())
-        .map(|l| l.href());
-    match css {
+    match doc.as_ref().and_then(page_stylesheet) {
         Some(href) => share_link::base_dir(&href).to_string(),
         None => here,
     }
+}
+
+/// A string that a loader left on the global object (`embed.js` sets `lambdascopeBase` and
+/// `lambdascopeStyles`).
+fn global_string(name: &str) -> Option<String> {
+    let win = web_sys::window()?;
+    js_sys::Reflect::get(&win, &name.into()).ok()?.as_string()
+}
+
+/// The player's stylesheet as linked by the page itself (the mdBook loader links it in `<head>`).
+fn page_stylesheet(doc: &web_sys::Document) -> Option<String> {
+    doc.query_selector("link[rel=stylesheet][href*='lambdascope.css']")
+        .ok()
+        .flatten()
+        .and_then(|l| l.dyn_into::<web_sys::HtmlLinkElement>().ok())
+        .map(|l| l.href())
+}
+
+/// The address of the player's stylesheet, to link inside each player's shadow root: the one
+/// beside `embed.js` (it says where), else the one the page links, else `lambdascope.css` beside
+/// the page.
+pub fn stylesheet_href() -> String {
+    global_string("lambdascopeStyles")
+        .or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .as_ref()
+                .and_then(page_stylesheet)
+        })
+        .unwrap_or_else(|| "lambdascope.css".into())
 }
 
 /// Marks the page as an iframe embed (transparent background) and, inside a frame, starts the
@@ -221,6 +241,16 @@ pub fn start_embed_page() {
                         get("theme").filter(|t| matches!(t.as_str(), "light" | "dark" | "auto"))
                     {
                         let _ = html.set_attribute("data-ls-theme", &t);
+                        // The frame's canvas follows too: Chrome paints a frame whose colour
+                        // scheme differs from its host's opaque (white corners on a dark page).
+                        let scheme = if t == "auto" {
+                            "light dark"
+                        } else {
+                            t.as_str()
+                        };
+                        if let Some(h) = html.dyn_ref::<web_sys::HtmlElement>() {
+                            let _ = h.style().set_property("color-scheme", scheme);
+                        }
                     }
                 }
                 _ => {}
@@ -347,12 +377,7 @@ pub fn use_dark(theme: Theme) -> bool {
                 let opts = web_sys::MutationObserverInit::new();
                 opts.set_attributes(true);
                 let filter = js_sys::Array::new();
-                for a in [
-                    "class",
-                    "data-theme",
-                    "data-ls-theme",
-                    "data-md-color-scheme",
-                ] {
+                for a in theme_attributes() {
                     filter.push(&a.into());
                 }
                 opts.set_attribute_filter(&filter);
@@ -385,49 +410,71 @@ pub fn resolve_dark(theme: Theme, host: (Option<bool>, Option<bool>), system: bo
     })
 }
 
+/// Where the common docs generators put their dark-mode marker, in the order they are asked:
+/// (element, attribute, value, dark). The first row whose element has that attribute with that
+/// value decides; `class` means a class of that name, `*` any value. `static/embed.js` holds
+/// the same table for iframe embeds (pages that never load the WebAssembly) as
+/// `THEME_MARKERS`; a test checks that the two agree.
+pub const THEME_MARKERS: &[(&str, &str, &str, bool)] = &[
+    // Docusaurus, Starlight and many others. (`auto`, Furo's third state, is no marker.)
+    ("html", "data-theme", "dark", true),
+    ("html", "data-theme", "light", false),
+    // Sphinx's Furo toggles it on <body>.
+    ("body", "data-theme", "dark", true),
+    ("body", "data-theme", "light", false),
+    // MkDocs Material: `slate` is its dark scheme, any other (`default`) a light one.
+    ("body", "data-md-color-scheme", "slate", true),
+    ("body", "data-md-color-scheme", "*", false),
+    ("html", "data-md-color-scheme", "slate", true),
+    ("html", "data-md-color-scheme", "*", false),
+    // VitePress, Tailwind sites.
+    ("html", "class", "dark", true),
+    // mdBook's themes.
+    ("html", "class", "coal", true),
+    ("html", "class", "navy", true),
+    ("html", "class", "ayu", true),
+    ("html", "class", "light", false),
+    ("html", "class", "rust", false),
+];
+
+/// The attributes a host's theme lives in: what to watch for a live toggle.
+fn theme_attributes() -> Vec<&'static str> {
+    let mut names = vec!["data-ls-theme"];
+    for (_, attr, _, _) in THEME_MARKERS {
+        if !names.contains(attr) {
+            names.push(attr);
+        }
+    }
+    names
+}
+
 /// (theme set by a host message, dark mode of the host page) as far as the DOM tells.
 fn host_theme() -> (Option<bool>, Option<bool>) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return (None, None);
     };
     let html = doc.document_element();
-    let attr =
-        |el: &Option<web_sys::Element>, a: &str| el.as_ref().and_then(|e| e.get_attribute(a));
-    let message = match attr(&html, "data-ls-theme").as_deref() {
+    let message = match html
+        .as_ref()
+        .and_then(|h| h.get_attribute("data-ls-theme"))
+        .as_deref()
+    {
         Some("dark") => Some(true),
         Some("light") => Some(false),
         _ => None,
     };
-    let class = |c: &str| html.as_ref().is_some_and(|h| h.class_list().contains(c));
     let body = doc.body().map(web_sys::Element::from);
-    // A `data-theme` of "auto" (Furo's third state) means "follow the system": no marker.
-    let named = |t: String| match t.as_str() {
-        "dark" => Some(true),
-        "light" => Some(false),
-        _ => None,
-    };
-    let page = if let Some(t) = attr(&html, "data-theme").and_then(named) {
-        // Docusaurus, Starlight, many others.
-        Some(t)
-    } else if let Some(t) = attr(&body, "data-theme").and_then(named) {
-        // Sphinx's Furo toggles it on <body>.
-        Some(t)
-    } else if let Some(s) =
-        attr(&body, "data-md-color-scheme").or(attr(&html, "data-md-color-scheme"))
-    {
-        // MkDocs Material: `slate` is its dark scheme.
-        Some(s == "slate")
-    } else if class("dark") {
-        // VitePress, Tailwind sites.
-        Some(true)
-    } else if ["coal", "navy", "ayu"].iter().any(|c| class(c)) {
-        // mdBook's dark themes.
-        Some(true)
-    } else if ["light", "rust"].iter().any(|c| class(c)) {
-        Some(false)
-    } else {
-        None
-    };
+    let page = THEME_MARKERS.iter().find_map(|(on, attr, value, dark)| {
+        let el = if *on == "html" { &html } else { &body };
+        let el = el.as_ref()?;
+        let found = if *attr == "class" {
+            el.class_list().contains(value)
+        } else {
+            el.get_attribute(attr)
+                .is_some_and(|v| *value == "*" || v == *value)
+        };
+        found.then_some(*dark)
+    });
     (message, page)
 }
 

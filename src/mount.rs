@@ -1,7 +1,7 @@
 //! Mounting and the crash overlay.
 //!
-//! Every element with a `data-lambdascope` attribute gets its own independent player. The
-//! attribute's value is a bundled scenario id; `data-seed`, `data-at` (ms), `data-faults`,
+//! Every `<lambdascope-player>` element and every element with a `data-lambdascope` attribute
+//! gets its own independent player. The attribute's value is a bundled scenario id; `data-seed`, `data-at` (ms), `data-faults`,
 //! `data-speed`, `data-filter`, `data-lesson`, `data-beat`, `data-link` (a whole share query),
 //! `data-toml` (an inline scenario), `data-controls`, `data-theme` and `data-autoplay` are optional
 //! (read by [`crate::share_link::from_attributes`]). A page without one gets a player appended to
@@ -9,19 +9,35 @@
 //! URL's query string and fragment say the same things as a share link
 //! ([`crate::share_link::from_url`]) and win over the attributes.
 //!
+//! **On a host page, a player lives in its element's shadow root** (issue 14), with the player's
+//! stylesheet linked inside it: the host's rules cannot reach in (MkDocs Material's
+//! `.md-typeset ul`, `figure`, `details` rules turned the service strip into a tall list), ours
+//! cannot leak out, and nothing depends on `<head>` (Material's instant navigation replaces it,
+//! which left every player after an in-site click unstyled). The app's own page and the `?embed`
+//! page are ours, so their player stays in the page. A player whose element leaves the document
+//! is destroyed ([`sweep`]); the instant it showed is remembered under its page and attributes,
+//! and it opens there when its element (or one like it, after a back navigation) returns.
+//!
 //! A panic replaces nothing and blanks nothing: the hook lays an overlay over each player saying
 //! what happened (Yew stops updating after a panic, so the overlay is plain DOM).
 
 use lambdascope_sim::share::{percent_encode, ScenarioRef};
+use lambdascope_sim::SimTime;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element};
+use web_sys::{Document, Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::components::player::{Player, PlayerProps};
 use crate::share_link::{self, Request};
 
 /// Attribute that marks (and, once mounted, tags) a player's root element.
 pub const ATTR: &str = "data-lambdascope";
+/// The element form of a player; it reads the same `data-*` attributes (`embed.js` defines it).
+pub const TAG: &str = "lambdascope-player";
 const MOUNTED: &str = "data-lambdascope-mounted";
+/// The class of the element a player is drawn into inside its host's shadow root.
+const SHADOW_ROOT_CLASS: &str = "ls-shadow";
+/// Marks the `<div>` made inside a host element that cannot carry a shadow root itself.
+const INNER_HOST: &str = "data-ls-host";
 
 /// Props for one mount point: its attributes, overridden by `overrides` (query parameters as
 /// key/value pairs, e.g. `[("t", "5000")]`).
@@ -95,31 +111,121 @@ pub fn mount_new() -> u32 {
     })
 }
 
+/// An embedded player: the element the page gave it, the element it is drawn into (inside the
+/// host's shadow root, or the host itself on the app's own pages), and where its instant is
+/// remembered.
+struct Mounted {
+    host: Element,
+    root: Element,
+    memory: Option<String>,
+    handle: yew::AppHandle<Player>,
+}
+
 thread_local! {
-    /// Every embedded player and its element (issue 14: a single-page docs site replaces its
-    /// content on every in-site click; a player whose element left the page kept its DOM,
-    /// listeners and timers alive, +5,688 nodes and 3–4 intervals a round trip).
-    static MOUNTED_PLAYERS: std::cell::RefCell<Vec<(Element, yew::AppHandle<Player>)>> =
+    /// Every embedded player (issue 14: a single-page docs site replaces its content on every
+    /// in-site click; a player whose element left the page kept its DOM, listeners and timers
+    /// alive, +5,688 nodes and 3–4 intervals a round trip).
+    static MOUNTED_PLAYERS: std::cell::RefCell<Vec<Mounted>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    /// The instant each destroyed player showed, by [`memory_key`], newest last.
+    static REMEMBERED: std::cell::RefCell<Vec<(String, u64)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// How many destroyed players' instants are kept (a long session in a big docs site must not
+/// grow without bound).
+const REMEMBER_AT_MOST: usize = 64;
+
 /// Destroys every embedded player whose element is no longer in the document: its components
-/// unmount (their effects clean up: observers, intervals, listeners) and its run is freed. The
-/// element loses its mounted mark, so if a single-page site puts it back it is mounted afresh.
+/// unmount (their effects clean up: observers, intervals, listeners), its run is freed and the
+/// element it was drawn into leaves the shadow root. The instant it showed is remembered, and the
+/// host loses its mounted mark, so if a single-page site puts it back it is mounted afresh there.
 /// Returns how many were destroyed.
 pub fn sweep() -> u32 {
-    let gone: Vec<(Element, yew::AppHandle<Player>)> = MOUNTED_PLAYERS.with(|m| {
+    let gone: Vec<Mounted> = MOUNTED_PLAYERS.with(|m| {
         let mut m = m.borrow_mut();
-        let (gone, kept): (Vec<_>, Vec<_>) = m.drain(..).partition(|(el, _)| !el.is_connected());
+        let (gone, kept): (Vec<_>, Vec<_>) = m.drain(..).partition(|p| !p.host.is_connected());
         *m = kept;
         gone
     });
     let n = gone.len() as u32;
-    for (el, handle) in gone {
-        handle.destroy();
-        let _ = el.remove_attribute(MOUNTED);
+    for p in gone {
+        if let (Some(key), Some(at)) = (p.memory, shown_instant(&p.root)) {
+            remember(key, at);
+        }
+        p.handle.destroy();
+        if p.root != p.host {
+            p.root.remove();
+        }
+        let _ = p.host.remove_attribute(MOUNTED);
     }
     n
+}
+
+/// The instant a player shows (its root's `data-ls-at`, in ms).
+fn shown_instant(root: &Element) -> Option<u64> {
+    root.query_selector(".ls-player[data-ls-at]")
+        .ok()
+        .flatten()?
+        .get_attribute("data-ls-at")?
+        .parse()
+        .ok()
+}
+
+fn remember(key: String, at: u64) {
+    REMEMBERED.with(|r| {
+        let mut r = r.borrow_mut();
+        r.retain(|(k, _)| *k != key);
+        r.push((key, at));
+        let over = r.len().saturating_sub(REMEMBER_AT_MOST);
+        r.drain(..over);
+    });
+}
+
+fn recall(key: &str) -> Option<u64> {
+    REMEMBERED.with(|r| r.borrow().iter().find(|(k, _)| k == key).map(|(_, at)| *at))
+}
+
+/// Where a player's instant is remembered: the page's path, the host's tag and `data-*`
+/// attributes, and how many hosts with the same ones come before it on the page. The same
+/// element put back, or a new one made from the same page after a back navigation, has the
+/// same key.
+fn memory_key(doc: &Document, el: &Element) -> String {
+    let signature = |e: &Element| {
+        let mut s = e.tag_name().to_ascii_lowercase();
+        for name in e.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+            if name.starts_with("data-") && name != MOUNTED {
+                s.push_str(&format!(
+                    " {name}={}",
+                    e.get_attribute(&name).unwrap_or_default()
+                ));
+            }
+        }
+        s
+    };
+    let mine = signature(el);
+    let before = hosts(doc)
+        .iter()
+        .take_while(|h| *h != el)
+        .filter(|h| signature(h) == mine)
+        .count();
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    format!("{path} #{before} {mine}")
+}
+
+/// Every player element of the page, mounted or not, in document order.
+fn hosts(doc: &Document) -> Vec<Element> {
+    let mut out = Vec::new();
+    if let Ok(list) = doc.query_selector_all(&format!("{TAG}, [{ATTR}]")) {
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                out.push(el);
+            }
+        }
+    }
+    out
 }
 
 /// `app_page` renders the app's own page (one player, the URL its request).
@@ -127,16 +233,10 @@ fn mount_roots(or_create: bool, app_page: fn(Element, crate::components::app::Ap
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return 0;
     };
-    let mut roots = Vec::new();
-    if let Ok(list) = doc.query_selector_all(&format!("[{ATTR}]")) {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                if !el.has_attribute(MOUNTED) {
-                    roots.push(el);
-                }
-            }
-        }
-    }
+    let mut roots: Vec<Element> = hosts(&doc)
+        .into_iter()
+        .filter(|el| !el.has_attribute(MOUNTED))
+        .collect();
     if roots.is_empty()
         && or_create
         && doc
@@ -161,19 +261,134 @@ fn mount_roots(or_create: bool, app_page: fn(Element, crate::components::app::Ap
         crate::embed::start_embed_page();
     }
     let n = roots.len() as u32;
-    for el in roots {
-        let _ = el.set_attribute(MOUNTED, "");
-        let _ = el.class_list().add_1("ls-root");
-        let props = props_with(&el, page.clone());
-        if page.as_ref().is_some_and(|r| !r.view.embed) {
+    for host in roots {
+        let _ = host.set_attribute(MOUNTED, "");
+        let Some(page) = &page else {
+            mount_in_shadow(&doc, host);
+            continue;
+        };
+        // The app's own page, or its `?embed` page in a frame: the page is ours, the player
+        // stays in it.
+        let _ = host.class_list().add_1("ls-root");
+        let props = props_with(&host, Some(page.clone()));
+        if !page.view.embed {
             // The app's own page: the player, the lessons and the comparison (issue 5).
-            app_page(el, crate::components::app::AppProps { player: props });
+            app_page(host, crate::components::app::AppProps { player: props });
         } else {
-            let handle = yew::Renderer::<Player>::with_root_and_props(el.clone(), props).render();
-            MOUNTED_PLAYERS.with(|m| m.borrow_mut().push((el, handle)));
+            let handle = yew::Renderer::<Player>::with_root_and_props(host.clone(), props).render();
+            let root = host.clone();
+            MOUNTED_PLAYERS.with(|m| {
+                m.borrow_mut().push(Mounted {
+                    host,
+                    root,
+                    memory: None,
+                    handle,
+                })
+            });
         }
     }
     n
+}
+
+/// Mounts a host page's player into its element's shadow root, at the instant it showed last
+/// if it was here before.
+fn mount_in_shadow(doc: &Document, host: Element) {
+    let memory = memory_key(doc, &host);
+    let root = shadow_mount_point(doc, &host).unwrap_or_else(|| {
+        // No shadow root to be had: drawn in the page, as before issue 14.
+        let _ = host.class_list().add_1("ls-root");
+        host.clone()
+    });
+    let mut req = share_link::from_attributes(&|a| host.get_attribute(a));
+    if let Some(at) = recall(&memory) {
+        req.state.t = Some(SimTime(at));
+    }
+    let handle =
+        yew::Renderer::<Player>::with_root_and_props(root.clone(), props_from(req)).render();
+    MOUNTED_PLAYERS.with(|m| {
+        m.borrow_mut().push(Mounted {
+            host,
+            root,
+            memory: Some(memory),
+            handle,
+        })
+    });
+}
+
+/// A fresh element to draw a player into, inside `host`'s shadow root (made on first use, with
+/// the player's stylesheet linked in it; kept, with its loaded sheet, when a swept host returns).
+fn shadow_mount_point(doc: &Document, host: &Element) -> Option<Element> {
+    let shadow = shadow_of(doc, host)?;
+    if shadow
+        .query_selector("link[data-ls-css]")
+        .ok()
+        .flatten()
+        .is_none()
+    {
+        let link = doc.create_element("link").ok()?;
+        link.set_attribute("rel", "stylesheet").ok()?;
+        link.set_attribute("href", &crate::embed::stylesheet_href())
+            .ok()?;
+        link.set_attribute("data-ls-css", "").ok()?;
+        shadow.append_child(&link).ok()?;
+    }
+    let root = doc.create_element("div").ok()?;
+    root.set_class_name(&format!("ls-root {SHADOW_ROOT_CLASS}"));
+    // Not shown until its stylesheet applies: the sheet's `display: block !important` is what
+    // shows it (a link in a shadow root does not hold up rendering, and an unstyled player is a
+    // page-high column of huge glyphs). A CSSOM write, which CSP does not govern.
+    if let Some(h) = root.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = h.style().set_property("display", "none");
+    }
+    shadow.append_child(&root).ok()?;
+    Some(root)
+}
+
+/// `host`'s shadow root, attached on first use. Only some elements can carry one (a custom
+/// element, `div`, `section`, `p`, `span`…); inside any other (`figure`, `li`, `td`) a `div` does.
+fn shadow_of(doc: &Document, host: &Element) -> Option<ShadowRoot> {
+    let init = ShadowRootInit::new(ShadowRootMode::Open);
+    if let Some(s) = host.shadow_root() {
+        return Some(s);
+    }
+    if let Ok(s) = host.attach_shadow(&init) {
+        return Some(s);
+    }
+    let inner = match host
+        .query_selector(&format!(":scope > [{INNER_HOST}]"))
+        .ok()
+        .flatten()
+    {
+        Some(inner) => inner,
+        None => {
+            let inner = doc.create_element("div").ok()?;
+            inner.set_attribute(INNER_HOST, "").ok()?;
+            host.append_child(&inner).ok()?;
+            inner
+        }
+    };
+    inner
+        .shadow_root()
+        .or_else(|| inner.attach_shadow(&init).ok())
+}
+
+/// The element a mounted host's player is drawn into: inside its shadow root (or its inner
+/// host's), else the host itself.
+fn drawn_into(host: &Element) -> Element {
+    let in_shadow = |h: &Element| {
+        h.shadow_root()?
+            .query_selector(&format!(".{SHADOW_ROOT_CLASS}"))
+            .ok()
+            .flatten()
+    };
+    in_shadow(host)
+        .or_else(|| {
+            host.query_selector(&format!(":scope > [{INNER_HOST}]"))
+                .ok()
+                .flatten()
+                .and_then(|i| in_shadow(&i))
+        })
+        .unwrap_or_else(|| host.clone())
 }
 
 /// Installs the panic hook that shows the crash overlay.
@@ -194,7 +409,7 @@ pub fn show_crash(message: &str) {
     if let Ok(list) = doc.query_selector_all(&format!("[{MOUNTED}]")) {
         for i in 0..list.length() {
             if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                roots.push(el);
+                roots.push(drawn_into(&el));
             }
         }
     }

@@ -1,5 +1,5 @@
 // lambdascope loader: one module script that mounts an independent player into every
-// [data-lambdascope] element of the page.
+// <lambdascope-player> and [data-lambdascope] element of the page.
 //
 //   <div data-lambdascope="async-retries-dlq" data-at="62000"></div>
 //   <script type="module" src="https://example.org/lambdascope/embed.js"></script>
@@ -7,21 +7,23 @@
 // It is a file, not an inline script, so pages with a strict Content-Security-Policy
 // (script-src 'self' 'wasm-unsafe-eval') can use it; the app's own index.html loads through it too.
 // It also
-//   * adds the player's stylesheet (lambdascope.css, beside this file) unless the page has it;
+//   * tells the players where their stylesheet is (lambdascope.css, beside this file): each
+//     player links it inside its own shadow root, so nothing depends on the page's <head>;
 //   * fetches the WebAssembly only once a player is within 400 px of the viewport;
 //   * mounts players into elements added later (single-page docs sites), and destroys those
 //     whose element was removed;
 //   * sizes iframe embeds on this page: an <iframe data-lambdascope-frame src=".../?embed&...">
-//     gets the height its player posts ({ type: "lambdascope:resize", height }).
+//     gets the height its player posts ({ type: "lambdascope:resize", height }), and tells them
+//     the host page's theme ({ type: "lambdascope:theme", theme }).
 const base = new URL('./', import.meta.url);
 // Share links made by these players point at the full app beside this file.
 globalThis.lambdascopeBase ??= base.href;
+globalThis.lambdascopeStyles = new URL('lambdascope.css', base).href;
 
-if (!document.querySelector('link[rel="stylesheet"][href*="lambdascope.css"]')) {
-  const css = document.createElement('link');
-  css.rel = 'stylesheet';
-  css.href = new URL('lambdascope.css', base).href;
-  document.head.append(css);
+// The element form of a player, <lambdascope-player data-lambdascope="…" data-at="…">: the same
+// data-* attributes and the same player as the <div> form (both are drawn in a shadow root).
+if (!customElements.get('lambdascope-player')) {
+  customElements.define('lambdascope-player', class LambdascopePlayer extends HTMLElement {});
 }
 
 // Iframe embeds. A frame posts its height whenever it changes; one that loaded before this
@@ -46,39 +48,52 @@ function watchFrames() {
 }
 watchFrames();
 
-// The host page's own dark-mode marker, where the common generators put it (the same rules as
-// the player's `host_theme`): 'dark', 'light', or null to let each frame follow the system.
+// Where the common docs generators put their dark-mode marker, in the order they are asked:
+// [element, attribute, value, theme]; the first row whose element has that attribute with that
+// value decides ("class": a class of that name; "*": any value). The player reads the same table
+// (THEME_MARKERS in src/embed.rs; a test checks they agree).
+const THEME_MARKERS = [
+  ["html", "data-theme", "dark", "dark"],
+  ["html", "data-theme", "light", "light"],
+  ["body", "data-theme", "dark", "dark"],
+  ["body", "data-theme", "light", "light"],
+  ["body", "data-md-color-scheme", "slate", "dark"],
+  ["body", "data-md-color-scheme", "*", "light"],
+  ["html", "data-md-color-scheme", "slate", "dark"],
+  ["html", "data-md-color-scheme", "*", "light"],
+  ["html", "class", "dark", "dark"],
+  ["html", "class", "coal", "dark"],
+  ["html", "class", "navy", "dark"],
+  ["html", "class", "ayu", "dark"],
+  ["html", "class", "light", "light"],
+  ["html", "class", "rust", "light"]
+];
+// 'dark', 'light', or null to let each frame follow the system.
 function hostTheme() {
-  const html = document.documentElement;
-  const body = document.body;
-  const named = (t) => (t === 'dark' || t === 'light' ? t : null);
-  const scheme = body?.getAttribute('data-md-color-scheme') ?? html.getAttribute('data-md-color-scheme');
-  return named(html.getAttribute('data-theme'))
-    ?? named(body?.getAttribute('data-theme'))
-    ?? (scheme ? (scheme === 'slate' ? 'dark' : 'light') : null)
-    ?? (html.classList.contains('dark') ? 'dark' : null)
-    ?? (['coal', 'navy', 'ayu'].some((c) => html.classList.contains(c)) ? 'dark' : null)
-    ?? (['light', 'rust'].some((c) => html.classList.contains(c)) ? 'light' : null);
+  for (const [on, attr, value, theme] of THEME_MARKERS) {
+    const el = on === 'html' ? document.documentElement : document.body;
+    if (!el) continue;
+    const v = attr === 'class' ? (el.classList.contains(value) ? value : null) : el.getAttribute(attr);
+    if (v !== null && (value === '*' || v === value)) return theme;
+  }
+  return null;
 }
 // Iframe embeds cannot see the host page: tell each one the host's theme, now and whenever the
 // host toggles it (issue 14), with the message the player already understands.
-let sentTheme = null;
+// A marker that goes away (VitePress's light mode is no class at all) sends 'auto': the frame
+// goes back to its own setting or the system's.
+let sentTheme = 'auto';
 function forwardTheme(force) {
-  const theme = hostTheme();
-  if (!theme || (theme === sentTheme && !force)) return;
+  const theme = hostTheme() ?? 'auto';
+  if (theme === sentTheme && !force) return;
   sentTheme = theme;
   for (const frame of document.querySelectorAll(FRAMES)) {
     frame.contentWindow?.postMessage({ type: 'lambdascope:theme', theme }, '*');
   }
 }
-new MutationObserver(() => forwardTheme(false)).observe(document.documentElement, {
-  attributes: true, subtree: false, attributeFilter: ['class', 'data-theme', 'data-md-color-scheme'],
-});
-if (document.body) {
-  new MutationObserver(() => forwardTheme(false)).observe(document.body, {
-    attributes: true, attributeFilter: ['class', 'data-theme', 'data-md-color-scheme'],
-  });
-}
+const themeWatch = { attributes: true, attributeFilter: [...new Set(THEME_MARKERS.map((m) => m[1]))] };
+new MutationObserver(() => forwardTheme(false)).observe(document.documentElement, themeWatch);
+if (document.body) new MutationObserver(() => forwardTheme(false)).observe(document.body, themeWatch);
 
 // Two bundles: lambdascope-app (player, lessons, comparison) and lambdascope-player (the player
 // alone, a sixth smaller). Only the app's own page asking for the lessons or the comparison needs
@@ -97,7 +112,7 @@ function bundle() {
     : 'lambdascope-player';
 }
 
-const SELECTOR = '[data-lambdascope]:not([data-lambdascope-mounted])';
+const SELECTOR = 'lambdascope-player:not([data-lambdascope-mounted]), [data-lambdascope]:not([data-lambdascope-mounted])';
 let started = null;
 // The first call loads the app (its start function mounts every player on the page); later
 // calls mount players added since. Pages with only iframes never download it.

@@ -419,7 +419,8 @@ fn player_inner(p: &InnerProps) -> Html {
     html! {
         <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),
                 if dark { "ls-theme-dark" } else { "ls-theme-light" }, format!("ls-controls-{}", p.view.controls.label()))}
-             ref={root.clone()} tabindex="0" onkeydown={on_key} aria-label="lambdascope player: press ? for keyboard shortcuts" data-ls-playing={pb.cursor.playing.to_string()}>
+             ref={root.clone()} tabindex="0" onkeydown={on_key} aria-label="lambdascope player: press ? for keyboard shortcuts" data-ls-playing={pb.cursor.playing.to_string()}
+             data-ls-at={pb.cursor.at.as_ms().to_string()}>
             <header class="ls-head">
                 <div class="ls-brand"><span class="ls-logo" aria-hidden="true">{"λ"}</span><span class="ls-name">{"lambdascope"}</span></div>
                 {p.children.clone()}
