@@ -496,7 +496,7 @@ count = 2
             &f,
             &NodeKind::Source {
                 index: 1,
-                kind: "s3".into(),
+                kind: lambdascope_sim::SourceKind::S3,
                 method: lambdascope_sim::Method::Asynchronous,
             },
         );
@@ -509,7 +509,7 @@ count = 2
             &f,
             &NodeKind::Source {
                 index: 0,
-                kind: "api_gateway".into(),
+                kind: lambdascope_sim::SourceKind::ApiGateway,
                 method: lambdascope_sim::Method::Synchronous,
             },
         );

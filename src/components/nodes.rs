@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::glyph::{glyph, glyph_label, method_badge};
 use super::Shared;
-use crate::layout::Rect;
+use crate::layout::{holds_messages, Rect};
 use crate::playback::Session;
 use lambdascope_sim::Scene;
 
@@ -185,7 +185,6 @@ fn corner(m: Option<Method>) -> &'static str {
     }
 }
 
-#[allow(unreachable_patterns)]
 fn role(kind: &NodeKind) -> &'static str {
     match kind {
         NodeKind::Caller { .. } => "caller",
@@ -202,7 +201,6 @@ fn role(kind: &NodeKind) -> &'static str {
         NodeKind::MappingOnFailure { .. } => "mapping-on-failure",
         NodeKind::State { .. } => "state",
         NodeKind::TaskTokenWorker { .. } => "worker",
-        _ => "other",
     }
 }
 
@@ -308,7 +306,7 @@ fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
 }
 
 fn is_queue(kind: &NodeKind) -> bool {
-    matches!(kind, NodeKind::Source { kind, .. } if kind == "sqs")
+    matches!(kind, NodeKind::Source { kind, .. } if holds_messages(*kind))
 }
 
 /// An SQS queue: visible messages wait; received ones are invisible until deleted or their

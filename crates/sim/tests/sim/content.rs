@@ -1,6 +1,6 @@
 //! Every bundled scenario parses, runs, and ends the way the fact sheet says.
 
-use lambdascope_sim::{Scenario, Sim};
+use lambdascope_sim::{Scenario, Sim, SourceKind};
 
 pub fn bundled() -> Vec<(String, String)> {
     crate::content_files::content_files("scenarios", &[])
@@ -46,6 +46,31 @@ fn every_bundled_scenario_reads_back_from_its_table() {
         let again = Scenario::parse(&name, &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
         assert_eq!(again, s, "{name}");
     }
+}
+
+/// Every source kind is shown by at least one bundled scenario, and `SourceKind::word` is the
+/// file format's own word for it (what the writer writes and the reader read). A new kind
+/// needs a bundled scenario (ARCHITECTURE.md, "Adding a source").
+#[test]
+fn every_source_kind_has_a_bundled_scenario_and_reads_by_its_word() {
+    let mut shown = std::collections::BTreeSet::new();
+    for (name, text) in bundled() {
+        let s = Scenario::parse(&name, &text).unwrap();
+        let table = s.to_table();
+        for (i, src) in s.file.sources.iter().enumerate() {
+            assert_eq!(
+                table["sources"][i]["kind"].as_str(),
+                Some(src.kind().word()),
+                "{name}: sources[{i}]"
+            );
+            shown.insert(src.kind());
+        }
+    }
+    let missing: Vec<_> = SourceKind::ALL
+        .iter()
+        .filter(|k| !shown.contains(k))
+        .collect();
+    assert!(missing.is_empty(), "no bundled scenario shows {missing:?}");
 }
 
 fn run_bundled(id: &str, seed: u64) -> Sim {
