@@ -84,14 +84,14 @@ impl Metric {
         }
     }
     /// The value for display.
-    pub fn show(self, v: u32) -> String {
+    pub fn show(self, v: u64) -> String {
         match self {
-            Metric::IteratorAge => lambdascope_sim::time::format_duration_ms(v as u64),
+            Metric::IteratorAge => lambdascope_sim::time::format_duration_ms(v),
             _ => v.to_string(),
         }
     }
     /// The value at one scene: a running total for counts, the level for levels.
-    pub fn read(self, scene: &Scene, dlq_nodes: &[usize]) -> u32 {
+    pub fn read(self, scene: &Scene, dlq_nodes: &[usize]) -> u64 {
         let c = &scene.counters;
         match self {
             Metric::Invocations => c.invocations,
@@ -99,22 +99,26 @@ impl Metric {
             Metric::Throttles => c.throttles,
             Metric::Retries => c.retries,
             Metric::Duplicates => c.duplicates,
-            Metric::Concurrency => scene.concurrency_in_use,
+            Metric::Concurrency => u64::from(scene.concurrency_in_use),
             // Lambda's event queue plus SQS messages and stream records not yet read.
             Metric::QueueDepth => {
-                scene.queue_depth + scene.nodes.iter().map(|n| n.visible).sum::<u32>()
+                u64::from(scene.queue_depth)
+                    + scene
+                        .nodes
+                        .iter()
+                        .map(|n| u64::from(n.visible))
+                        .sum::<u64>()
             }
             Metric::IteratorAge => scene
                 .nodes
                 .iter()
                 .filter_map(|n| n.iterator_age_ms)
                 .max()
-                .unwrap_or(0)
-                .min(u32::MAX as u64) as u32,
+                .unwrap_or(0),
             Metric::DlqDepth => dlq_nodes
                 .iter()
                 .filter_map(|i| scene.nodes.get(*i))
-                .map(|n| n.stacked)
+                .map(|n| u64::from(n.stacked))
                 .sum(),
         }
     }
@@ -171,7 +175,7 @@ impl Metrics {
         let xs: Vec<f64> = (0..=SAMPLES)
             .map(|i| end * i as f64 / SAMPLES as f64)
             .collect();
-        let readings: Vec<Vec<u32>> = xs
+        let readings: Vec<Vec<u64>> = xs
             .iter()
             .map(|x| {
                 let scene = tl.scene_at(session.map.to_sim(*x));

@@ -86,6 +86,7 @@ pub mod share;
 pub mod source_kind;
 pub mod time;
 pub mod topology;
+pub mod totals;
 pub mod trace;
 pub mod world;
 
@@ -95,5 +96,6 @@ pub use scene::{Scene, Timeline};
 pub use source_kind::SourceKind;
 pub use time::SimTime;
 pub use topology::{Node, NodeKind, Topology};
+pub use totals::Totals;
 pub use trace::{Disposition, Input, Trace, TraceEvent};
-pub use world::{Retention, Sim, Totals};
+pub use world::{Retention, Sim};

@@ -1558,7 +1558,7 @@ mod properties {
             let c = &s.counters;
             let n = &s.nodes[q];
             assert_eq!(
-                n.visible + n.in_flight + c.deleted + c.moved_to_dlq + c.expired,
+                u64::from(n.visible + n.in_flight) + c.deleted + c.moved_to_dlq + c.expired,
                 c.events,
                 "at {t} ms"
             );
@@ -1789,9 +1789,8 @@ pub mod content {
             let mut sim = Sim::new(&s, 1);
             sim.run();
             assert!(sim.totals().batches > 0, "{name}: no batch");
-            for (i, e) in sim.trace().iter().enumerate() {
+            for i in 0..sim.trace().len() {
                 assert!(!narrate::sentence(sim.topology(), sim.trace(), i).is_empty());
-                assert_eq!(Trace::KIND_NAMES[e.kind.kind_index()], e.kind.kind_name());
             }
             let tl = Timeline::new(sim.topology().clone(), sim.trace().to_vec());
             let _ = tl.scene_at(SimTime(sim.horizon().as_ms() / 2));

@@ -959,9 +959,8 @@ mod content {
             assert_eq!(format!("{}.toml", s.id()), name);
             let mut sim = Sim::new(&s, 1);
             sim.run();
-            for (i, e) in sim.trace().iter().enumerate() {
+            for i in 0..sim.trace().len() {
                 assert!(!narrate::sentence(sim.topology(), sim.trace(), i).is_empty());
-                assert_eq!(Trace::KIND_NAMES[e.kind.kind_index()], e.kind.kind_name());
             }
             let a = lambdascope_sim::Run::new(&s, 3, Vec::new());
             let b = lambdascope_sim::Run::new(&s, 3, Vec::new());

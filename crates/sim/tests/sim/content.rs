@@ -33,6 +33,12 @@ fn every_bundled_scenario_parses_and_runs() {
             sim.totals().invocations > 0,
             "{name} produced no invocations"
         );
+        // A kind's name is serde's tag for it in the trace JSON (lessons and the CLI's
+        // `trace` output use the same words).
+        for e in sim.trace() {
+            let table = toml::Value::try_from(&e.kind).unwrap();
+            assert_eq!(table["kind"].as_str(), Some(e.kind.kind_name()), "{name}");
+        }
     }
 }
 
