@@ -1,5 +1,6 @@
 //! Every bundled scenario parses, runs, and ends the way the fact sheet says.
 
+use crate::common::run_bundled;
 use lambdascope_sim::{Scenario, Sim, SourceKind};
 
 pub fn bundled() -> Vec<(String, String)> {
@@ -77,17 +78,6 @@ fn every_source_kind_has_a_bundled_scenario_and_reads_by_its_word() {
         .filter(|k| !shown.contains(k))
         .collect();
     assert!(missing.is_empty(), "no bundled scenario shows {missing:?}");
-}
-
-fn run_bundled(id: &str, seed: u64) -> Sim {
-    let (_, text) = bundled()
-        .into_iter()
-        .find(|(n, _)| n == &format!("{id}.toml"))
-        .unwrap_or_else(|| panic!("{id}.toml missing"));
-    let s = Scenario::parse(id, &text).unwrap();
-    let mut sim = Sim::new(&s, seed);
-    sim.run();
-    sim
 }
 
 fn dispositions(sim: &Sim) -> Vec<lambdascope_sim::Disposition> {
