@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::function::{ScalingBudget, ScalingView};
 use crate::idmap::IdMap;
 
 use serde::Serialize;
@@ -137,6 +138,9 @@ pub struct Scene {
     pub queue_depth: u32,
     pub concurrency_in_use: u32,
     pub flashes: Vec<Flash>,
+    /// The function's scaling budget: new environments it may create now, and its refill
+    /// (L-SCALING). What a learner watching a burst's 429s needs to see.
+    pub scaling: ScalingView,
     /// Running totals up to the scene's instant (the same fold as the run's own totals).
     pub counters: Totals,
     /// Batches polled by event source mappings and not yet answered.
@@ -176,6 +180,8 @@ struct Fold {
     live: IdMap<InvocationId, (NodeId, bool)>,
     nodes: Vec<NodeView>,
     counters: Totals,
+    /// The scaling bucket, taken from at each on-demand `EnvironmentCreated`.
+    scaling: ScalingBudget,
     /// Messages and records in a queue or shard: (node, in flight).
     items: IdMap<InvocationId, (NodeId, bool)>,
     /// Batches and when their answer reaches the mapping (None: not answered yet).
@@ -242,6 +248,7 @@ impl Timeline {
         };
         let mut fold = Fold {
             nodes: vec![NodeView::default(); tl.topology.nodes.len()],
+            scaling: ScalingBudget::full(tl.topology.scaling_rate_per_10s),
             ..Fold::default()
         };
         tl.keyframes.push((0, fold.clone()));
@@ -390,6 +397,7 @@ impl Timeline {
             queue_depth: fold.queue_depth,
             concurrency_in_use,
             flashes,
+            scaling: fold.scaling.view(t),
             counters: fold.counters,
             batches: fold
                 .batches
@@ -520,6 +528,10 @@ impl Timeline {
                     );
                 }
                 fold.envs[idx].provisioned = *provisioned;
+                // Provisioned environments are not created by scaling (L-RESERVED).
+                if !*provisioned {
+                    fold.scaling.take(e.at);
+                }
             }
             Trace::AttemptStarted {
                 inv,

@@ -85,6 +85,9 @@ pub struct Topology {
     pub states: Vec<Vec<NodeId>>,
     /// Per source index: its task-token worker (Step Functions with `.waitForTaskToken`).
     pub task_token_workers: Vec<Option<NodeId>>,
+    /// The account's scaling rate (`account.scaling_rate_per_10s`, L-SCALING): with the trace's
+    /// `EnvironmentCreated` events it gives the scene the budget left at any instant.
+    pub scaling_rate_per_10s: u32,
 }
 
 impl Topology {
@@ -400,6 +403,7 @@ impl Topology {
             esm_on_failure,
             states,
             task_token_workers: workers,
+            scaling_rate_per_10s: f.account.scaling_rate_per_10s,
         }
     }
 

@@ -329,6 +329,10 @@ impl Sim {
     pub fn queue_depth(&self) -> u32 {
         self.queue_depth
     }
+    /// The scaling budget now, as the engine holds it (the scene rebuilds it from the trace).
+    pub fn scaling(&self) -> crate::function::ScalingView {
+        self.envs.scaling_at(self.now)
+    }
     /// Invocations not yet disposed, or still running after their disposal.
     pub fn live_invocations(&self) -> usize {
         self.invocations.len()
