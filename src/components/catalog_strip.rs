@@ -104,6 +104,7 @@ pub fn legend(p: &LegendProps) -> Html {
                 {g(Glyph::GaveUp, "caller gave up (504)")}
                 {g(Glyph::DeliveryFailed, "source could not reach Lambda")}
                 {g(Glyph::Rejected, "payload too large (413)")}
+                {super::scaling::legend_entry()}
                 {mark("ls-mk-error", "timeline: a function error")}
                 {mark("ls-mk-retry", "timeline: a retry scheduled")}
                 {mark("ls-mk-throttle", "timeline: a throttle")}

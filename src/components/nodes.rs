@@ -253,7 +253,8 @@ fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
         count(EnvPhase::Busy),
         count(EnvPhase::Idle),
     );
-    let (cw, ch, gap, top) = (22.0, 15.0, 4.0, 52.0);
+    let (scaling, scaling_words) = super::scaling::row(&scene.scaling, w, 58.0);
+    let (cw, ch, gap, top) = (22.0, 15.0, 4.0, 52.0 + super::scaling::ROW_H);
     let cols = (((w - 16.0 + gap) / (cw + gap)).floor() as usize).max(1);
     let rows = (((h - top - 20.0 + gap) / (ch + gap)).floor() as usize).max(1);
     let cap = cols * rows;
@@ -298,11 +299,12 @@ fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
         .is_some_and(|r| scene.concurrency_in_use >= r);
     let html = html! { <>
         <text x="8" y="45" class={classes!("ls-small", full.then_some("ls-limit-hit"))}>{format!("in use {} of {limit}", scene.concurrency_in_use)}</text>
+        {scaling}
         {cells}
         {more}
         <text x="8" y={format!("{:.1}", h - 7.0)} class="ls-small">{format!("init {init} · busy {busy} · idle {idle}")}</text>
     </> };
-    (html, format!("{} environments: {init} initialising, {busy} busy, {idle} idle; concurrency {} of {limit}", envs.len(), scene.concurrency_in_use))
+    (html, format!("{} environments: {init} initialising, {busy} busy, {idle} idle; concurrency {} of {limit}; {scaling_words}", envs.len(), scene.concurrency_in_use))
 }
 
 fn is_queue(kind: &NodeKind) -> bool {
