@@ -112,7 +112,9 @@ pub fn node_box(p: &NodeProps) -> Html {
                 format!("{} received", view.stacked),
             )
         }
-        _ => (Html::default(), String::new()),
+        NodeKind::Source { .. } | NodeKind::TaskTokenWorker { .. } => {
+            (Html::default(), String::new())
+        }
     };
     let badge = p
         .method
