@@ -4,110 +4,97 @@
 //! rows the core implements).
 
 use lambdascope_sim::topology::{NodeKind, Topology};
-use lambdascope_sim::Method;
+use lambdascope_sim::{Method, SourceKind};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Service {
-    /// The scenario's `kind` for this source (`api_gateway`, `s3`, ...).
-    pub kind: &'static str,
+    /// The kind it describes (its invocation methods are `kind.methods()`).
+    pub kind: SourceKind,
     pub name: &'static str,
-    /// Invocation methods it can use; the first is the usual one.
-    pub methods: &'static [Method],
     pub what: &'static str,
     pub invokes: &'static str,
     pub on_error: &'static str,
 }
 
-const SYNC: &[Method] = &[Method::Synchronous];
-const ASYNC: &[Method] = &[Method::Asynchronous];
-const POLL: &[Method] = &[Method::Polling];
-const EITHER: &[Method] = &[Method::Synchronous, Method::Asynchronous];
+/// Every kind's entry, in [`SourceKind::ALL`]'s order (the catalog strip's).
+pub fn services() -> impl Iterator<Item = &'static Service> {
+    SourceKind::ALL.iter().map(|k| service(*k))
+}
 
-pub const SERVICES: [Service; 10] = [
-    Service {
-        kind: "api_gateway",
-        name: "API Gateway",
-        methods: SYNC,
-        what: "The HTTP front door (REST, HTTP and WebSocket APIs).",
-        invokes: "Synchronously: the client waits while API Gateway invokes the function and waits for its answer, up to the integration timeout (29 s for REST by default; HTTP APIs at most 30 s).",
-        on_error: "No retries, by API Gateway or Lambda. The client sees 502 when the function throws, 500 when Lambda throttles, 504 when the integration times out — and the function keeps running after a 504.",
-    },
-    Service {
-        kind: "cloudfront",
-        name: "CloudFront",
-        methods: SYNC,
-        what: "The CDN; Lambda@Edge functions run on viewer or origin requests and responses.",
-        invokes: "Synchronously, in the request path: the viewer waits. Viewer triggers have 5 s, origin triggers 30 s.",
-        on_error: "No retries. The viewer gets 503 when the function throws (Lambda execution error), is throttled or times out (Lambda limit exceeded), and 502 when its generated response is invalid or over the size limit (Lambda validation error).",
-    },
-    Service {
-        kind: "custom",
-        name: "Your code (SDK)",
-        methods: EITHER,
-        what: "Your own program calling the Invoke API through an AWS SDK or the CLI.",
-        invokes: "You choose: RequestResponse (synchronous: you wait for the result) or Event (asynchronous: 202 at once, Lambda queues the event).",
-        on_error: "Synchronous: Lambda never retries; the SDK retries throttles (3 attempts in all) but not function errors, and a client read timeout re-sends — the handler can run twice. Event: Lambda's asynchronous retries apply.",
-    },
-    Service {
-        kind: "s3",
-        name: "S3",
-        methods: ASYNC,
-        what: "Object storage; an upload or delete emits an event notification.",
-        invokes: "Asynchronously: S3 hands the event to Lambda's internal queue and gets 202; it does not wait for the function.",
-        on_error: "Lambda retries a failing event twice (about 1 min, then 2 min later), then sends it to the DLQ or on-failure destination, or drops it. Notifications are at-least-once: sometimes twice.",
-    },
-    Service {
-        kind: "event_bridge",
-        name: "EventBridge",
-        methods: ASYNC,
-        what: "An event bus; a rule matches events and sends them to targets.",
-        invokes: "Asynchronously, through Lambda's internal queue.",
-        on_error: "EventBridge retries only delivery failures (up to 185 times or 24 h) and has its own target DLQ for those; function errors are Lambda's asynchronous retries.",
-    },
-    Service {
-        kind: "sns",
-        name: "SNS",
-        methods: ASYNC,
-        what: "A pub/sub topic fanning a message out to subscribers.",
-        invokes: "Asynchronously, through Lambda's internal queue.",
-        on_error: "SNS retries only while Lambda cannot be reached; once Lambda has the event, function errors are Lambda's asynchronous retries (twice, then DLQ or destination).",
-    },
-    Service {
-        kind: "sqs",
-        name: "SQS",
-        methods: POLL,
-        what: "A message queue (standard or FIFO).",
-        invokes: "By polling: Lambda's event source mapping receives batches and invokes the function synchronously with each batch.",
-        on_error: "The whole batch becomes visible again after the visibility timeout; after max receive count SQS (not Lambda) moves a message to the queue's own DLQ. Partial batch responses return only the failed messages.",
-    },
-    Service {
-        kind: "dynamodb_streams",
-        name: "DynamoDB Streams",
-        methods: POLL,
-        what: "The change log of a DynamoDB table, in shards.",
-        invokes: "By polling each shard about four times a second; each batch, from one shard, is one synchronous invocation.",
-        on_error: "The batch is retried and its shard blocked until it succeeds, runs out of retries or the records expire (24 h); bisecting the batch isolates a bad record.",
-    },
-    Service {
-        kind: "kinesis",
-        name: "Kinesis",
-        methods: POLL,
-        what: "A data stream of records in shards, ordered per partition key.",
-        invokes: "By polling each shard about once a second; each batch is one synchronous invocation (more per shard with a parallelization factor).",
-        on_error: "The failing batch is retried while its shard is blocked — by default until the records expire. Other shards keep flowing; IteratorAge grows.",
-    },
-    Service {
-        kind: "step_functions",
-        name: "Step Functions",
-        methods: SYNC,
-        what: "A state machine calling the function from Task states, in sequence, Parallel or Map.",
-        invokes: "Synchronously (lambda:invoke): the Task waits for the result.",
-        on_error: "No retry unless the state has a Retry field (interval, max attempts, backoff); then a Catch can route the error. A timeout surfaces as Lambda.Unknown, a throttle as Lambda.TooManyRequestsException.",
-    },
-];
-
-pub fn service(kind: &str) -> Option<&'static Service> {
-    SERVICES.iter().find(|s| s.kind == kind)
+/// What the catalog says about a kind of source.
+pub fn service(kind: SourceKind) -> &'static Service {
+    match kind {
+        SourceKind::ApiGateway => &Service {
+            kind: SourceKind::ApiGateway,
+            name: "API Gateway",
+            what: "The HTTP front door (REST, HTTP and WebSocket APIs).",
+            invokes: "Synchronously: the client waits while API Gateway invokes the function and waits for its answer, up to the integration timeout (29 s for REST by default; HTTP APIs at most 30 s).",
+            on_error: "No retries, by API Gateway or Lambda. The client sees 502 when the function throws, 500 when Lambda throttles, 504 when the integration times out — and the function keeps running after a 504.",
+        },
+        SourceKind::Cloudfront => &Service {
+            kind: SourceKind::Cloudfront,
+            name: "CloudFront",
+            what: "The CDN; Lambda@Edge functions run on viewer or origin requests and responses.",
+            invokes: "Synchronously, in the request path: the viewer waits. Viewer triggers have 5 s, origin triggers 30 s.",
+            on_error: "No retries. The viewer gets 503 when the function throws (Lambda execution error), is throttled or times out (Lambda limit exceeded), and 502 when its generated response is invalid or over the size limit (Lambda validation error).",
+        },
+        SourceKind::Custom => &Service {
+            kind: SourceKind::Custom,
+            name: "Your code (SDK)",
+            what: "Your own program calling the Invoke API through an AWS SDK or the CLI.",
+            invokes: "You choose: RequestResponse (synchronous: you wait for the result) or Event (asynchronous: 202 at once, Lambda queues the event).",
+            on_error: "Synchronous: Lambda never retries; the SDK retries throttles (3 attempts in all) but not function errors, and a client read timeout re-sends — the handler can run twice. Event: Lambda's asynchronous retries apply.",
+        },
+        SourceKind::S3 => &Service {
+            kind: SourceKind::S3,
+            name: "S3",
+            what: "Object storage; an upload or delete emits an event notification.",
+            invokes: "Asynchronously: S3 hands the event to Lambda's internal queue and gets 202; it does not wait for the function.",
+            on_error: "Lambda retries a failing event twice (about 1 min, then 2 min later), then sends it to the DLQ or on-failure destination, or drops it. Notifications are at-least-once: sometimes twice.",
+        },
+        SourceKind::EventBridge => &Service {
+            kind: SourceKind::EventBridge,
+            name: "EventBridge",
+            what: "An event bus; a rule matches events and sends them to targets.",
+            invokes: "Asynchronously, through Lambda's internal queue.",
+            on_error: "EventBridge retries only delivery failures (up to 185 times or 24 h) and has its own target DLQ for those; function errors are Lambda's asynchronous retries.",
+        },
+        SourceKind::Sns => &Service {
+            kind: SourceKind::Sns,
+            name: "SNS",
+            what: "A pub/sub topic fanning a message out to subscribers.",
+            invokes: "Asynchronously, through Lambda's internal queue.",
+            on_error: "SNS retries only while Lambda cannot be reached; once Lambda has the event, function errors are Lambda's asynchronous retries (twice, then DLQ or destination).",
+        },
+        SourceKind::Sqs => &Service {
+            kind: SourceKind::Sqs,
+            name: "SQS",
+            what: "A message queue (standard or FIFO).",
+            invokes: "By polling: Lambda's event source mapping receives batches and invokes the function synchronously with each batch.",
+            on_error: "The whole batch becomes visible again after the visibility timeout; after max receive count SQS (not Lambda) moves a message to the queue's own DLQ. Partial batch responses return only the failed messages.",
+        },
+        SourceKind::DynamodbStreams => &Service {
+            kind: SourceKind::DynamodbStreams,
+            name: "DynamoDB Streams",
+            what: "The change log of a DynamoDB table, in shards.",
+            invokes: "By polling each shard about four times a second; each batch, from one shard, is one synchronous invocation.",
+            on_error: "The batch is retried and its shard blocked until it succeeds, runs out of retries or the records expire (24 h); bisecting the batch isolates a bad record.",
+        },
+        SourceKind::Kinesis => &Service {
+            kind: SourceKind::Kinesis,
+            name: "Kinesis",
+            what: "A data stream of records in shards, ordered per partition key.",
+            invokes: "By polling each shard about once a second; each batch is one synchronous invocation (more per shard with a parallelization factor).",
+            on_error: "The failing batch is retried while its shard is blocked — by default until the records expire. Other shards keep flowing; IteratorAge grows.",
+        },
+        SourceKind::StepFunctions => &Service {
+            kind: SourceKind::StepFunctions,
+            name: "Step Functions",
+            what: "A state machine calling the function from Task states, in sequence, Parallel or Map.",
+            invokes: "Synchronously (lambda:invoke): the Task waits for the result.",
+            on_error: "No retry unless the state has a Retry field (interval, max attempts, backoff); then a Catch can route the error. A timeout surfaces as Lambda.Unknown, a throttle as Lambda.TooManyRequestsException.",
+        },
+    }
 }
 
 /// CSS modifier and short label for a method (colour, pattern and shape are in the CSS/SVG).
@@ -133,7 +120,6 @@ pub fn method_blurb(m: Method) -> &'static str {
     }
 }
 
-// The core is adding node kinds (pollers, Step Functions); the catch-all keeps them drawable.
 /// What happens to a failing asynchronous event under these settings (L-ASYNC-ERR, L-ASYNC-CFG):
 /// the event queue's "On error" text, computed from the scenario rather than fixed (issue 11:
 /// with `maximum_retry_attempts = 0` the panel still said "retried twice").
@@ -179,13 +165,12 @@ pub fn async_on_error(a: &lambdascope_sim::scenario::AsyncConfig) -> String {
 
 /// What a box of the diagram is, for the side panel: (title, what it is, how it invokes / what
 /// it does, what happens on error).
-#[allow(unreachable_patterns)]
 pub fn describe(kind: &NodeKind) -> (&'static str, &'static str, &'static str, &'static str) {
     match kind {
-        NodeKind::Source { kind, .. } => match service(kind) {
-            Some(s) => (s.name, s.what, s.invokes, s.on_error),
-            None => ("Source", "A service that invokes the function.", "", ""),
-        },
+        NodeKind::Source { kind, .. } => {
+            let s = service(*kind);
+            (s.name, s.what, s.invokes, s.on_error)
+        }
         NodeKind::Caller { .. } => (
             "Caller",
             "Whoever waits on a synchronous front door: an HTTP client or a browser.",
@@ -264,7 +249,6 @@ pub fn describe(kind: &NodeKind) -> (&'static str, &'static str, &'static str, &
             "It calls Step Functions back with success or failure, and heartbeats to keep the task alive.",
             "A missed heartbeat or the task timeout fails the task (States.HeartbeatTimeout / States.Timeout).",
         ),
-        _ => ("Part of the invocation path", "A stage between a source and the function.", "", ""),
     }
 }
 
@@ -302,17 +286,17 @@ mod tests {
 
     #[test]
     fn ten_distinct_services_covering_all_three_methods() {
-        let mut kinds: Vec<&str> = SERVICES.iter().map(|s| s.kind).collect();
-        kinds.sort();
-        kinds.dedup();
-        assert_eq!(kinds.len(), 10);
+        let mut names: Vec<&str> = services().map(|s| s.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 10);
         for m in [Method::Synchronous, Method::Asynchronous, Method::Polling] {
-            assert!(SERVICES.iter().any(|s| s.methods.contains(&m)), "{m:?}");
+            assert!(services().any(|s| s.kind.methods().contains(&m)), "{m:?}");
         }
-        for s in SERVICES {
+        for s in services() {
             assert!(
                 !s.what.is_empty() && !s.invokes.is_empty() && !s.on_error.is_empty(),
-                "{}",
+                "{:?}",
                 s.kind
             );
         }
@@ -322,7 +306,6 @@ mod tests {
 /// The invocation method a box belongs to, for colour and the method filter: callers and
 /// sources their own; the event queue and the asynchronous destinations asynchronous; the
 /// function none (every method reaches it).
-#[allow(unreachable_patterns)]
 pub fn node_method(topo: &Topology, kind: &NodeKind) -> Option<Method> {
     match kind {
         NodeKind::Caller { of_source } => topo.nodes.iter().find_map(|n| match &n.kind {
@@ -340,7 +323,7 @@ pub fn node_method(topo: &Topology, kind: &NodeKind) -> Option<Method> {
         | NodeKind::QueueDlq { .. }
         | NodeKind::MappingOnFailure { .. } => Some(Method::Polling),
         NodeKind::State { .. } | NodeKind::TaskTokenWorker { .. } => Some(Method::Synchronous),
-        _ => None,
+        NodeKind::Function => None,
     }
 }
 

@@ -17,7 +17,9 @@ use std::rc::Rc;
 use lambdascope_sim::report::Report;
 use lambdascope_sim::scenario::{Behaviour, ScenarioFile};
 use lambdascope_sim::trace::Message;
-use lambdascope_sim::{Disposition, Input, Method, Run, Scenario, SimTime, TimedInput, Trace};
+use lambdascope_sim::{
+    Disposition, Input, Method, Run, Scenario, SimTime, SourceKind, TimedInput, Trace,
+};
 use yew::Reducible;
 
 use crate::playback::{speed_step, Cursor, Session, TimeMap, GAP_MIN_MS};
@@ -130,7 +132,7 @@ pub fn scenario(method: Method, fault: Fault) -> Result<Scenario, String> {
     let template = Scenario::parse("compare template", TEMPLATE).map_err(|e| e.to_string())?;
     let mut file: ScenarioFile = template.file;
     file.sources
-        .retain(|s| s.method() == method && s.kind_name() != "step_functions");
+        .retain(|s| s.method() == method && s.kind() != SourceKind::StepFunctions);
     let source = file
         .sources
         .first()
@@ -305,7 +307,7 @@ pub fn summarize(method: Method, scenario: &Scenario, run: &Run) -> Summary {
             .file
             .sources
             .first()
-            .map(|s| s.label())
+            .map(|s| s.kind().label())
             .unwrap_or(""),
         events: firsts.len(),
         handler_runs: report.totals.handler_runs,
@@ -542,7 +544,7 @@ mod tests {
                 .iter()
                 .map(|m| scenario(*m, fault).unwrap())
                 .collect();
-            let kinds: Vec<&str> = s.iter().map(|x| x.file.sources[0].kind_name()).collect();
+            let kinds: Vec<&str> = s.iter().map(|x| x.file.sources[0].kind().word()).collect();
             assert_eq!(kinds, ["api_gateway", "s3", "sqs"]);
             for x in &s {
                 assert_eq!(x.file.sources.len(), 1);

@@ -10,6 +10,7 @@
 
 use lambdascope_sim::topology::{NodeKind, Topology};
 use lambdascope_sim::trace::NodeId;
+use lambdascope_sim::SourceKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Orientation {
@@ -98,8 +99,6 @@ pub const COLUMNS: usize = 6;
 /// The function's column.
 pub const FUNCTION_COLUMN: usize = 4;
 
-// The core may add node kinds: they land in Lambda's column until placed.
-#[allow(unreachable_patterns)]
 /// Column (wide) or row (narrow) of a node.
 pub fn column(kind: &NodeKind) -> usize {
     match kind {
@@ -113,8 +112,9 @@ pub fn column(kind: &NodeKind) -> usize {
         | NodeKind::QueueDlq { .. }
         | NodeKind::MappingOnFailure { .. }
         | NodeKind::TaskTokenWorker { .. } => 5,
-        // The event queue, event source mappings, EventBridge's target DLQ, later kinds.
-        _ => 3,
+        NodeKind::EventQueue
+        | NodeKind::EventSourceMapping { .. }
+        | NodeKind::DeliveryDlq { .. } => 3,
     }
 }
 
@@ -124,13 +124,29 @@ const MARGIN: f64 = 16.0;
 const COL_GAP: f64 = 56.0;
 const ROW_GAP: f64 = 18.0;
 
-#[allow(unreachable_patterns)]
+/// Whether a source's box shows the messages it holds (visible and in flight) under its name,
+/// which needs a taller box.
+pub fn holds_messages(kind: SourceKind) -> bool {
+    match kind {
+        SourceKind::Sqs => true,
+        // A stream's records are drawn in its shard boxes; the others hold nothing.
+        SourceKind::ApiGateway
+        | SourceKind::Cloudfront
+        | SourceKind::Custom
+        | SourceKind::S3
+        | SourceKind::EventBridge
+        | SourceKind::Sns
+        | SourceKind::DynamodbStreams
+        | SourceKind::Kinesis
+        | SourceKind::StepFunctions => false,
+    }
+}
+
 /// Box height of a node: the function and the queue have insides to show.
 fn box_h(kind: &NodeKind) -> f64 {
     match kind {
         NodeKind::Caller { .. } => 52.0,
-        // An SQS queue shows its visible and in-flight messages too.
-        NodeKind::Source { kind, .. } if kind == "sqs" => 80.0,
+        NodeKind::Source { kind, .. } if holds_messages(*kind) => 80.0,
         NodeKind::Source { .. } => 64.0,
         NodeKind::EventQueue => 150.0,
         NodeKind::EventSourceMapping { .. } => 104.0,
@@ -144,7 +160,6 @@ fn box_h(kind: &NodeKind) -> f64 {
         | NodeKind::DeliveryDlq { .. }
         | NodeKind::QueueDlq { .. }
         | NodeKind::MappingOnFailure { .. } => 74.0,
-        _ => 96.0,
     }
 }
 
@@ -609,17 +624,23 @@ fn align_lane(
     }
 }
 
-#[allow(unreachable_patterns)]
 fn narrow_h(kind: &NodeKind) -> f64 {
     match kind {
         NodeKind::Function => 170.0,
         NodeKind::EventQueue => 130.0,
         NodeKind::EventSourceMapping { .. } => 96.0,
         NodeKind::Caller { .. } => 54.0,
-        NodeKind::Source { kind, .. } if kind == "sqs" => 80.0,
+        NodeKind::Source { kind, .. } if holds_messages(*kind) => 80.0,
         NodeKind::State { .. } => 44.0,
         NodeKind::Shard { .. } => 74.0,
-        _ => 64.0,
+        NodeKind::Source { .. }
+        | NodeKind::OnSuccess
+        | NodeKind::OnFailure
+        | NodeKind::DeadLetterQueue
+        | NodeKind::DeliveryDlq { .. }
+        | NodeKind::QueueDlq { .. }
+        | NodeKind::MappingOnFailure { .. }
+        | NodeKind::TaskTokenWorker { .. } => 64.0,
     }
 }
 

@@ -32,10 +32,13 @@ pub enum Metric {
     QueueDepth,
     DlqDepth,
     IteratorAge,
+    /// New environments Lambda may create now: the scaling budget (L-SCALING), shown when a run
+    /// uses it up far enough to see (a burst's 429s then come with the dip that explains them).
+    ScalingBudget,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 9] = [
+    pub const ALL: [Metric; 10] = [
         Metric::Invocations,
         Metric::Errors,
         Metric::Throttles,
@@ -45,6 +48,7 @@ impl Metric {
         Metric::QueueDepth,
         Metric::DlqDepth,
         Metric::IteratorAge,
+        Metric::ScalingBudget,
     ];
 
     pub fn title(self) -> &'static str {
@@ -58,6 +62,7 @@ impl Metric {
             Metric::QueueDepth => "Waiting events",
             Metric::DlqDepth => "DLQ depth",
             Metric::IteratorAge => "Iterator age",
+            Metric::ScalingBudget => "New environments left",
         }
     }
     pub fn kind(self) -> MetricKind {
@@ -81,17 +86,18 @@ impl Metric {
             Metric::QueueDepth => "ls-c-queue",
             Metric::DlqDepth => "ls-c-dlq",
             Metric::IteratorAge => "ls-c-age",
+            Metric::ScalingBudget => "ls-c-scale",
         }
     }
     /// The value for display.
-    pub fn show(self, v: u32) -> String {
+    pub fn show(self, v: u64) -> String {
         match self {
-            Metric::IteratorAge => lambdascope_sim::time::format_duration_ms(v as u64),
+            Metric::IteratorAge => lambdascope_sim::time::format_duration_ms(v),
             _ => v.to_string(),
         }
     }
     /// The value at one scene: a running total for counts, the level for levels.
-    pub fn read(self, scene: &Scene, dlq_nodes: &[usize]) -> u32 {
+    pub fn read(self, scene: &Scene, dlq_nodes: &[usize]) -> u64 {
         let c = &scene.counters;
         match self {
             Metric::Invocations => c.invocations,
@@ -99,23 +105,28 @@ impl Metric {
             Metric::Throttles => c.throttles,
             Metric::Retries => c.retries,
             Metric::Duplicates => c.duplicates,
-            Metric::Concurrency => scene.concurrency_in_use,
+            Metric::Concurrency => u64::from(scene.concurrency_in_use),
             // Lambda's event queue plus SQS messages and stream records not yet read.
             Metric::QueueDepth => {
-                scene.queue_depth + scene.nodes.iter().map(|n| n.visible).sum::<u32>()
+                u64::from(scene.queue_depth)
+                    + scene
+                        .nodes
+                        .iter()
+                        .map(|n| u64::from(n.visible))
+                        .sum::<u64>()
             }
             Metric::IteratorAge => scene
                 .nodes
                 .iter()
                 .filter_map(|n| n.iterator_age_ms)
                 .max()
-                .unwrap_or(0)
-                .min(u32::MAX as u64) as u32,
+                .unwrap_or(0),
             Metric::DlqDepth => dlq_nodes
                 .iter()
                 .filter_map(|i| scene.nodes.get(*i))
-                .map(|n| n.stacked)
+                .map(|n| u64::from(n.stacked))
                 .sum(),
+            Metric::ScalingBudget => u64::from(scene.scaling.left),
         }
     }
 }
@@ -171,7 +182,7 @@ impl Metrics {
         let xs: Vec<f64> = (0..=SAMPLES)
             .map(|i| end * i as f64 / SAMPLES as f64)
             .collect();
-        let readings: Vec<Vec<u32>> = xs
+        let readings: Vec<Vec<u64>> = xs
             .iter()
             .map(|x| {
                 let scene = tl.scene_at(session.map.to_sim(*x));
@@ -186,10 +197,20 @@ impl Metrics {
             .nodes
             .iter()
             .any(|n| matches!(n.kind, NodeKind::Shard { .. }));
+        // The scaling budget only when some sample finds it below a tenth short of full: one
+        // cold start refills in 10 ms, and a flat line at 1,000 says nothing.
+        let budget_used = |k: usize| {
+            let full = u64::from(topo.scaling_rate_per_10s);
+            readings.iter().any(|r| r[k] * 10 < full * 9)
+        };
         let series = Metric::ALL
             .iter()
             .enumerate()
-            .filter(|(_, m)| has_shards || **m != Metric::IteratorAge)
+            .filter(|(k, m)| match m {
+                Metric::IteratorAge => has_shards,
+                Metric::ScalingBudget => budget_used(*k),
+                _ => true,
+            })
             .map(|(k, m)| {
                 let values: Vec<f64> = match m.kind() {
                     MetricKind::Level => readings.iter().map(|r| r[k] as f64).collect(),
@@ -291,6 +312,32 @@ mod tests {
         assert_eq!(dlq.values[0], 0.0);
         assert!(m.latency.is_empty(), "S3 has no waiting caller");
         assert_eq!(m.xs.len(), SAMPLES + 1);
+    }
+
+    /// The budget's chart is the scene's `scaling.left`: the scaling-rate scenario's 1,100
+    /// callers use it up at once (L-SCALING), a single request does not show it at all.
+    #[test]
+    fn the_scaling_budget_is_charted_when_a_burst_uses_it() {
+        let b = crate::scenarios::by_id("scaling-rate").unwrap();
+        let session = Session::new(1, None, b.scenario, 1, Vec::new());
+        let m = Metrics::of(&session);
+        let budget = m
+            .series
+            .iter()
+            .find(|x| x.metric == Metric::ScalingBudget)
+            .expect("charted");
+        assert_eq!(budget.values[0], 1000.0);
+        assert_eq!(budget.max, 1000.0);
+        let low = budget.values.iter().copied().fold(f64::MAX, f64::min);
+        assert!(low < 100.0, "the burst empties it: lowest sample {low}");
+        let tl = session.timeline();
+        for (x, v) in m.xs.iter().zip(&budget.values) {
+            let scene = tl.scene_at(session.map.to_sim(*x));
+            assert_eq!(*v, f64::from(scene.scaling.left));
+        }
+        let one = crate::scenarios::by_id("apigw-happy-path").unwrap();
+        let m = Metrics::of(&Session::new(1, None, one.scenario, 1, Vec::new()));
+        assert!(m.series.iter().all(|x| x.metric != Metric::ScalingBudget));
     }
 
     #[test]

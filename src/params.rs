@@ -99,7 +99,6 @@ fn show(v: &Value) -> String {
 }
 
 /// The tables (as paths) whose fields belong to a box of the diagram.
-#[allow(unreachable_patterns)]
 fn tables_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<String> {
     let workloads_of = |i: usize| -> Vec<String> {
         let id = file
@@ -128,7 +127,8 @@ fn tables_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<String> {
         NodeKind::Caller { of_source } => workloads_of(*of_source),
         NodeKind::EventSourceMapping { of_source }
         | NodeKind::Shard { of_source, .. }
-        | NodeKind::QueueDlq { of_source } => {
+        | NodeKind::QueueDlq { of_source }
+        | NodeKind::DeliveryDlq { of_source } => {
             vec![format!("sources[{of_source}]")]
         }
         NodeKind::MappingOnFailure { of_source } => {
@@ -149,7 +149,8 @@ fn tables_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<String> {
                 .map(|j| vec![format!("sources[{of_source}].states[{j}]")])
                 .unwrap_or_default()
         }
-        _ => Vec::new(),
+        // The worker's settings live in its task's `callback` table (the task's box edits them).
+        NodeKind::TaskTokenWorker { .. } => Vec::new(),
     }
 }
 
@@ -463,7 +464,7 @@ count = 2
             &f,
             &NodeKind::Source {
                 index: 1,
-                kind: "s3".into(),
+                kind: lambdascope_sim::SourceKind::S3,
                 method: lambdascope_sim::Method::Asynchronous,
             },
         );
@@ -476,7 +477,7 @@ count = 2
             &f,
             &NodeKind::Source {
                 index: 0,
-                kind: "api_gateway".into(),
+                kind: lambdascope_sim::SourceKind::ApiGateway,
                 method: lambdascope_sim::Method::Synchronous,
             },
         );
@@ -568,7 +569,7 @@ starting_position = "LATEST"
             let offered = params_for(&f, &node.kind);
             let variant = lambdascope_sim::scenario::Source::VARIANTS
                 .iter()
-                .find(|v| v.word == src.kind_name())
+                .find(|v| v.word == src.kind().word())
                 .unwrap();
             for info in variant.fields {
                 if skipped(info.key) || kind_of_field(info).is_none() {

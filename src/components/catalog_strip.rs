@@ -3,39 +3,39 @@
 //! legend of token shapes and glyphs.
 
 use lambdascope_sim::scene::Glyph;
-use lambdascope_sim::Method;
+use lambdascope_sim::{Method, SourceKind};
 use yew::prelude::*;
 
 use super::glyph::{glyph, method_badge};
-use crate::catalog::{method_class, Service, SERVICES};
+use crate::catalog::{method_class, services, Service};
 
 #[derive(Properties, PartialEq)]
 pub struct StripProps {
     /// Source kinds the current scenario uses.
-    pub used: Vec<String>,
+    pub used: Vec<SourceKind>,
     pub filter: Option<Method>,
-    pub picked: Option<&'static str>,
+    pub picked: Option<SourceKind>,
     pub on_pick: Callback<&'static Service>,
 }
 
 #[function_component(CatalogStrip)]
 pub fn catalog_strip(p: &StripProps) -> Html {
-    let items: Html = SERVICES
-        .iter()
+    let items: Html = services()
         .map(|s| {
-            let m = s.methods[0];
-            let used = p.used.iter().any(|u| u == s.kind);
-            let dim = p.filter.is_some_and(|f| !s.methods.contains(&f));
+            let methods = s.kind.methods();
+            let m = methods[0];
+            let used = p.used.contains(&s.kind);
+            let dim = p.filter.is_some_and(|f| !methods.contains(&f));
             let cb = p.on_pick.clone();
-            let methods = s.methods.iter().map(|m| m.label()).collect::<Vec<_>>().join(" or ");
+            let said = methods.iter().map(|m| m.label()).collect::<Vec<_>>().join(" or ");
             html! {
                 <li>
                     <button type="button" class={classes!("ls-svc", method_class(m), used.then_some("ls-used"), dim.then_some("ls-dimmed"), (p.picked == Some(s.kind)).then_some("ls-on"))}
-                        data-kind={s.kind} aria-pressed={(p.picked == Some(s.kind)).to_string()}
-                        aria-label={format!("{}: invokes Lambda {methods}{}", s.name, if used { ", in this scenario" } else { "" })}
+                        data-kind={s.kind.word()} aria-pressed={(p.picked == Some(s.kind)).to_string()}
+                        aria-label={format!("{}: invokes Lambda {said}{}", s.name, if used { ", in this scenario" } else { "" })}
                         onclick={Callback::from(move |_: MouseEvent| cb.emit(s))}>
                         <svg class="ls-svc-badge" viewBox="0 0 96 14" aria-hidden="true">
-                            { for s.methods.iter().enumerate().map(|(i, m)| method_badge(*m, 7.0 + 44.0 * i as f64, 7.0)) }
+                            { for methods.iter().enumerate().map(|(i, m)| method_badge(*m, 7.0 + 44.0 * i as f64, 7.0)) }
                         </svg>
                         <span class="ls-svc-name">{s.name}</span>
                         <span class="ls-svc-used">{if used { "in this scenario" } else { methods_short(s) }}</span>
@@ -52,7 +52,7 @@ pub fn catalog_strip(p: &StripProps) -> Html {
 }
 
 fn methods_short(s: &Service) -> &'static str {
-    match s.methods {
+    match s.kind.methods() {
         [Method::Synchronous] => "synchronous",
         [Method::Asynchronous] => "asynchronous",
         [Method::Polling] => "polling",
@@ -104,6 +104,7 @@ pub fn legend(p: &LegendProps) -> Html {
                 {g(Glyph::GaveUp, "caller gave up (504)")}
                 {g(Glyph::DeliveryFailed, "source could not reach Lambda")}
                 {g(Glyph::Rejected, "payload too large (413)")}
+                {super::scaling::legend_entry()}
                 {mark("ls-mk-error", "timeline: a function error")}
                 {mark("ls-mk-retry", "timeline: a retry scheduled")}
                 {mark("ls-mk-throttle", "timeline: a throttle")}

@@ -17,6 +17,7 @@ pub mod nodes;
 pub mod panel;
 pub mod player;
 pub mod question;
+pub mod scaling;
 pub mod scrubber;
 pub mod share;
 pub mod stage;

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::glyph::{glyph, glyph_label, method_badge};
 use super::Shared;
-use crate::layout::Rect;
+use crate::layout::{holds_messages, Rect};
 use crate::playback::Session;
 use lambdascope_sim::Scene;
 
@@ -112,7 +112,9 @@ pub fn node_box(p: &NodeProps) -> Html {
                 format!("{} received", view.stacked),
             )
         }
-        _ => (Html::default(), String::new()),
+        NodeKind::Source { .. } | NodeKind::TaskTokenWorker { .. } => {
+            (Html::default(), String::new())
+        }
     };
     let badge = p
         .method
@@ -185,7 +187,6 @@ fn corner(m: Option<Method>) -> &'static str {
     }
 }
 
-#[allow(unreachable_patterns)]
 fn role(kind: &NodeKind) -> &'static str {
     match kind {
         NodeKind::Caller { .. } => "caller",
@@ -202,7 +203,6 @@ fn role(kind: &NodeKind) -> &'static str {
         NodeKind::MappingOnFailure { .. } => "mapping-on-failure",
         NodeKind::State { .. } => "state",
         NodeKind::TaskTokenWorker { .. } => "worker",
-        _ => "other",
     }
 }
 
@@ -255,7 +255,8 @@ fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
         count(EnvPhase::Busy),
         count(EnvPhase::Idle),
     );
-    let (cw, ch, gap, top) = (22.0, 15.0, 4.0, 52.0);
+    let (scaling, scaling_words) = super::scaling::row(&scene.scaling, w, 58.0);
+    let (cw, ch, gap, top) = (22.0, 15.0, 4.0, 52.0 + super::scaling::ROW_H);
     let cols = (((w - 16.0 + gap) / (cw + gap)).floor() as usize).max(1);
     let rows = (((h - top - 20.0 + gap) / (ch + gap)).floor() as usize).max(1);
     let cap = cols * rows;
@@ -300,15 +301,16 @@ fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
         .is_some_and(|r| scene.concurrency_in_use >= r);
     let html = html! { <>
         <text x="8" y="45" class={classes!("ls-small", full.then_some("ls-limit-hit"))}>{format!("in use {} of {limit}", scene.concurrency_in_use)}</text>
+        {scaling}
         {cells}
         {more}
         <text x="8" y={format!("{:.1}", h - 7.0)} class="ls-small">{format!("init {init} · busy {busy} · idle {idle}")}</text>
     </> };
-    (html, format!("{} environments: {init} initialising, {busy} busy, {idle} idle; concurrency {} of {limit}", envs.len(), scene.concurrency_in_use))
+    (html, format!("{} environments: {init} initialising, {busy} busy, {idle} idle; concurrency {} of {limit}; {scaling_words}", envs.len(), scene.concurrency_in_use))
 }
 
 fn is_queue(kind: &NodeKind) -> bool {
-    matches!(kind, NodeKind::Source { kind, .. } if kind == "sqs")
+    matches!(kind, NodeKind::Source { kind, .. } if holds_messages(*kind))
 }
 
 /// An SQS queue: visible messages wait; received ones are invisible until deleted or their

@@ -78,14 +78,14 @@ pub fn panel(p: &PanelProps) -> Html {
                     .file
                     .sources
                     .iter()
-                    .any(|src| src.kind_name() == s.kind)
+                    .any(|src| src.kind() == s.kind)
             })
             .collect();
         return html! {
             <section class="ls-panel" aria-label={format!("{}: how it invokes Lambda", s.name)}>
                 {close_btn}
                 <h2>{s.name}</h2>
-                <p class="ls-panel-sub">{ for s.methods.iter().map(|m| method_tag(*m)) }</p>
+                <p class="ls-panel-sub">{ for s.kind.methods().iter().map(|m| method_tag(*m)) }</p>
                 <dl>
                     <dt>{"What it is"}</dt><dd>{s.what}</dd>
                     <dt>{"How it invokes Lambda"}</dt><dd>{s.invokes}</dd>

@@ -2,7 +2,7 @@
 //! derives the scene at the cursor, and lays out the pieces. Keyboard shortcuts are handled on
 //! the player's own element, so they act only while it has focus.
 
-use lambdascope_sim::{Method, Scenario, SimTime};
+use lambdascope_sim::{Method, Scenario, SimTime, SourceKind};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -332,13 +332,7 @@ fn player_inner(p: &InnerProps) -> Html {
     };
 
     let s = &pb.session;
-    let used: Vec<String> = s
-        .scenario
-        .file
-        .sources
-        .iter()
-        .map(|x| x.kind_name().to_string())
-        .collect();
+    let used: Vec<SourceKind> = s.scenario.file.sources.iter().map(|x| x.kind()).collect();
     let picker = picker(&bundled, s.bundled, &s.scenario, load_bundled.clone());
     // On a narrow player the summary is folded to two lines; a tap unfolds it (CSS does the
     // folding, so a wide player always shows it whole).

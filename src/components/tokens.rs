@@ -80,7 +80,6 @@ const TRAIL: f64 = 0.3;
 /// How long (screen ms, the playback axis) a landing pulse lasts.
 const PULSE_SCREEN_MS: f64 = 180.0;
 
-#[allow(unreachable_patterns)]
 fn style_of(message: &Message) -> (Shape, Colour, Option<String>) {
     match message {
         Message::Request => (Shape::Capsule, Colour::Sync, None),
@@ -128,7 +127,6 @@ fn style_of(message: &Message) -> (Shape, Colour, Option<String>) {
         }
         Message::TaskToken => (Shape::Capsule, Colour::Neutral, None),
         Message::Callback { .. } => (Shape::Answer, Colour::Ok, None),
-        _ => (Shape::Capsule, Colour::Poll, None),
     }
 }
 

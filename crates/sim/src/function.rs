@@ -12,6 +12,8 @@
 //!   continuously and not banked beyond one bucket (L-SCALING [D]).
 //! * Over either limit the invoke is throttled with a reason (L-THROTTLE-EXC [D]); the code never runs.
 
+use serde::Serialize;
+
 use crate::scenario::{Account, Behaviour, DurationDist, Function};
 use crate::time::SimTime;
 use crate::trace::{AttemptOutcome, EnvId, ThrottleReason};
@@ -39,16 +41,92 @@ pub struct Environments {
     pub busy: u32,
     limit: u32,
     limit_is_reserved: bool,
-    /// Scaling bucket in 1/10,000ths of an environment; refills by `rate` per ms.
-    bucket: u64,
-    bucket_cap: u64,
-    rate: u64,
-    bucket_at: SimTime,
+    scaling: ScalingBudget,
+}
+
+/// One environment in the scaling bucket's units: its refill is then `per_10s` units per ms,
+/// exact in integers (10 s = 10,000 ms).
+const ENV_UNITS: u64 = 10_000;
+
+/// The scaling-rate bucket (L-SCALING [D], §4): `per_10s` new execution environments per 10 s,
+/// refilled continuously, never banked beyond `per_10s`. The engine takes from it when it creates
+/// an on-demand environment; the scene replays the same takes from the trace's
+/// `EnvironmentCreated { provisioned: false }` events to show what is left at any instant.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScalingBudget {
+    /// In 1/10,000ths of an environment, as of `at`.
+    units: u64,
+    per_10s: u64,
+    at: SimTime,
+}
+
+/// What the scaling budget looks like at one instant (for the diagram and the legend).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ScalingView {
+    /// New environments Lambda may create right now.
+    pub left: u32,
+    /// The rate: this many environments per 10 s, refilled continuously, and also the most the
+    /// bucket holds (unused rate is not banked beyond it).
+    pub per_10s: u32,
+    /// Until one more environment is allowed (0 when one is, or the bucket is full).
+    pub next_in_ms: u64,
+    /// Until the bucket is full again (0 when it is).
+    pub full_in_ms: u64,
+}
+
+impl ScalingBudget {
+    /// A full bucket at time zero.
+    pub fn full(per_10s: u32) -> ScalingBudget {
+        let per_10s = u64::from(per_10s);
+        ScalingBudget {
+            units: per_10s * ENV_UNITS,
+            per_10s,
+            at: SimTime::ZERO,
+        }
+    }
+
+    fn cap(&self) -> u64 {
+        self.per_10s * ENV_UNITS
+    }
+
+    /// Units at `now`: what was left plus the refill since, up to the cap.
+    fn units_at(&self, now: SimTime) -> u64 {
+        self.units
+            .saturating_add(now.since(self.at).saturating_mul(self.per_10s))
+            .min(self.cap())
+    }
+
+    /// Takes one new environment's worth at `now`, if the bucket holds it.
+    pub fn take(&mut self, now: SimTime) -> bool {
+        self.units = self.units_at(now);
+        self.at = now;
+        if self.units < ENV_UNITS {
+            return false;
+        }
+        self.units -= ENV_UNITS;
+        true
+    }
+
+    pub fn view(&self, now: SimTime) -> ScalingView {
+        let units = self.units_at(now);
+        // Whole milliseconds until `target` units, rounded up (the refill is per ms).
+        let until = |target: u64| target.saturating_sub(units).div_ceil(self.per_10s.max(1));
+        let next = if units >= ENV_UNITS || units == self.cap() {
+            0
+        } else {
+            until(ENV_UNITS)
+        };
+        ScalingView {
+            left: u32::try_from(units / ENV_UNITS).unwrap_or(u32::MAX),
+            per_10s: u32::try_from(self.per_10s).unwrap_or(u32::MAX),
+            next_in_ms: next,
+            full_in_ms: until(self.cap()),
+        }
+    }
 }
 
 impl Environments {
     pub fn new(account: &Account, function: &Function) -> Environments {
-        let rate = account.scaling_rate_per_10s as u64;
         // A reservation is this function's own; without one it shares the account's unreserved
         // pool with the other functions, whatever they are using (L-RESERVED [D]).
         let (limit, limit_is_reserved) = match function.reserved_concurrency {
@@ -67,10 +145,7 @@ impl Environments {
             busy: 0,
             limit,
             limit_is_reserved,
-            bucket: rate * 10_000,
-            bucket_cap: rate * 10_000,
-            rate,
-            bucket_at: SimTime::ZERO,
+            scaling: ScalingBudget::full(account.scaling_rate_per_10s),
         }
     }
 
@@ -110,11 +185,9 @@ impl Environments {
             self.busy += 1;
             return Ok((id, false, false));
         }
-        self.refill(now);
-        if self.bucket < 10_000 {
+        if !self.scaling.take(now) {
             return Err(ThrottleReason::FunctionInvocationRateLimitExceeded);
         }
-        self.bucket -= 10_000;
         let id = EnvId(self.envs.len() as u32);
         self.envs.push(Env {
             provisioned: false,
@@ -122,6 +195,10 @@ impl Environments {
         });
         self.busy += 1;
         Ok((id, true, true))
+    }
+
+    pub fn scaling_at(&self, now: SimTime) -> ScalingView {
+        self.scaling.view(now)
     }
 
     pub fn release(&mut self, id: EnvId) {
@@ -135,12 +212,6 @@ impl Environments {
                 self.idle_on_demand.push(id);
             }
         }
-    }
-
-    fn refill(&mut self, now: SimTime) {
-        let elapsed = now.since(self.bucket_at);
-        self.bucket = (self.bucket + elapsed.saturating_mul(self.rate)).min(self.bucket_cap);
-        self.bucket_at = now;
     }
 }
 
@@ -385,6 +456,32 @@ mod tests {
         // 100 environments per second come back: 10 ms per environment.
         assert!(envs.acquire(SimTime(10), false).is_ok());
         assert!(envs.acquire(SimTime(10), false).is_err());
+    }
+
+    /// What the scene shows: whole environments left, and when the next one and a full bucket
+    /// come back (10 ms per environment at 1,000 per 10 s).
+    #[test]
+    fn the_budget_view_counts_what_is_left_and_when_it_refills() {
+        let mut b = ScalingBudget::full(1000);
+        assert_eq!(
+            b.view(SimTime(0)),
+            ScalingView {
+                left: 1000,
+                per_10s: 1000,
+                next_in_ms: 0,
+                full_in_ms: 0
+            }
+        );
+        for _ in 0..1000 {
+            assert!(b.take(SimTime(40)));
+        }
+        assert!(!b.take(SimTime(40)));
+        let v = b.view(SimTime(45));
+        assert_eq!((v.left, v.next_in_ms, v.full_in_ms), (0, 5, 9_995));
+        let v = b.view(SimTime(5_040));
+        assert_eq!((v.left, v.next_in_ms, v.full_in_ms), (500, 0, 5_000));
+        // Never banked beyond the rate.
+        assert_eq!(b.view(SimTime(60_000)).left, 1000);
     }
 
     #[test]

@@ -552,8 +552,6 @@ fn outcome_name(o: &AttemptOutcome) -> &'static str {
         AttemptOutcome::FunctionError { .. } => "function_error",
         AttemptOutcome::TimedOut => "timed_out",
         AttemptOutcome::ResponseTooLarge { .. } => "response_too_large",
-        #[allow(unreachable_patterns)]
-        _ => "other",
     }
 }
 
@@ -657,8 +655,14 @@ pub fn measure(run: &Run, m: &Measure) -> Option<String> {
             Disposition::SentToFailureTarget { targets, .. } => targets.join("+"),
             Disposition::Discarded { .. } => "discarded".into(),
             // Polling and Step Functions dispositions are named by their label.
-            #[allow(unreachable_patterns)]
-            other => other.label().to_string(),
+            other @ (Disposition::Deleted { .. }
+            | Disposition::MovedToDlq { .. }
+            | Disposition::Processed { .. }
+            | Disposition::Expired { .. }
+            | Disposition::NotRead { .. }
+            | Disposition::Caught { .. }
+            | Disposition::Abandoned { .. }
+            | Disposition::ExecutionFailed { .. }) => other.label().to_string(),
         }),
         Measure::Count { of } => Some(
             trace

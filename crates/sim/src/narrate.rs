@@ -2,6 +2,7 @@
 //! live region and the Markdown transcript all use this one generator.
 
 use crate::scene::Timeline;
+use crate::source_kind::SourceKind;
 use crate::time::{format_duration_ms, SimTime};
 use crate::topology::{NodeKind, Topology};
 use crate::trace::*;
@@ -22,15 +23,13 @@ pub fn sentence(topo: &Topology, trace: &[TraceEvent], i: usize) -> String {
     let e = &trace[i];
     let name = |n: NodeId| topo.node(n).label.clone();
     match &e.kind {
-        Trace::EventCreated { inv, event, source, duplicate: false, payload_bytes } if polling_or_sfn(topo, *source) => {
+        Trace::EventCreated { inv, event, source, duplicate: false, payload_bytes } if let Some(item) = own_item(topo, *source) => {
             let node = topo.node(*source);
-            match &node.kind {
-                NodeKind::Source { kind, .. } if kind == "sqs" => {
-                    format!("A producer sends message #{} to {} ({}; invocation {}).", event.0, node.detail, bytes(*payload_bytes), inv.0)
-                }
-                NodeKind::Source { kind, .. } if kind == "step_functions" => format!("Step Functions starts execution {} of {}.", inv.0, node.detail),
-                NodeKind::State { name, .. } => format!("Task state {name} calls the function: invocation {}.", inv.0),
-                _ => format!("A producer writes record #{} to {} ({}; invocation {}).", event.0, node.detail, bytes(*payload_bytes), inv.0),
+            match item {
+                Item::Message => format!("A producer sends message #{} to {} ({}; invocation {}).", event.0, node.detail, bytes(*payload_bytes), inv.0),
+                Item::Record => format!("A producer writes record #{} to {} ({}; invocation {}).", event.0, node.detail, bytes(*payload_bytes), inv.0),
+                Item::Execution => format!("Step Functions starts execution {} of {}.", inv.0, node.detail),
+                Item::Task(name) => format!("Task state {name} calls the function: invocation {}.", inv.0),
             }
         }
         Trace::EventCreated { inv, event, source, duplicate, payload_bytes } => {
@@ -396,14 +395,31 @@ fn receives(items: &[BatchItem]) -> String {
     }
 }
 
-/// Items of queues, streams and state machines get their own sentences.
-fn polling_or_sfn(topo: &Topology, node: NodeId) -> bool {
+/// What a new item of a queue, stream or state machine is, for its own sentence.
+enum Item<'a> {
+    Message,
+    Record,
+    Execution,
+    Task(&'a str),
+}
+
+/// Items of queues, streams and state machines get their own sentences; other sources' events
+/// (`None`) are "produced".
+fn own_item(topo: &Topology, node: NodeId) -> Option<Item<'_>> {
     match &topo.node(node).kind {
-        NodeKind::Source { method, kind, .. } => {
-            *method == crate::scenario::Method::Polling || kind == "step_functions"
-        }
-        NodeKind::State { .. } => true,
-        _ => false,
+        NodeKind::Source { kind, .. } => match kind {
+            SourceKind::Sqs => Some(Item::Message),
+            SourceKind::Kinesis | SourceKind::DynamodbStreams => Some(Item::Record),
+            SourceKind::StepFunctions => Some(Item::Execution),
+            SourceKind::ApiGateway
+            | SourceKind::Cloudfront
+            | SourceKind::Custom
+            | SourceKind::S3
+            | SourceKind::EventBridge
+            | SourceKind::Sns => None,
+        },
+        NodeKind::State { name, .. } => Some(Item::Task(name)),
+        _ => None,
     }
 }
 

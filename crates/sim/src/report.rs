@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::topology::Topology;
+use crate::totals::Totals;
 use crate::trace::*;
-use crate::world::Totals;
 
 /// Version of the JSON report layout (documented in the README).
 pub const REPORT_FORMAT_VERSION: u32 = 1;

@@ -173,7 +173,7 @@ pub struct Run {
     timeline: Timeline,
     /// (trace length at the keyframe, world at that point).
     keyframes: Vec<(usize, Sim)>,
-    totals: crate::world::Totals,
+    totals: crate::totals::Totals,
     budget: Budget,
     stopped: Option<BudgetStop>,
 }
@@ -321,7 +321,7 @@ impl Run {
     pub fn stopped_early(&self) -> Option<BudgetStop> {
         self.stopped
     }
-    pub fn totals(&self) -> &crate::world::Totals {
+    pub fn totals(&self) -> &crate::totals::Totals {
         &self.totals
     }
     /// World states kept for forking (for determinism tests).

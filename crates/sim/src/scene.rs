@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::function::{ScalingBudget, ScalingView};
 use crate::idmap::IdMap;
 
 use serde::Serialize;
@@ -17,6 +18,7 @@ use serde::Serialize;
 use crate::scenario::Method;
 use crate::time::SimTime;
 use crate::topology::{NodeKind, Topology};
+use crate::totals::Totals;
 use crate::trace::*;
 
 /// Keyframe spacing in trace events: bounds the work of one `scene_at`.
@@ -112,32 +114,6 @@ pub struct NodeView {
     pub active: u32,
 }
 
-/// Running totals up to the scene's instant.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Counters {
-    pub events: u32,
-    pub invocations: u32,
-    pub duplicates: u32,
-    pub handler_runs: u32,
-    pub cold_starts: u32,
-    pub function_errors: u32,
-    pub throttles: u32,
-    pub retries: u32,
-    pub succeeded: u32,
-    pub errors_returned: u32,
-    pub failed_to_target: u32,
-    pub discarded: u32,
-    pub batches: u32,
-    pub deleted: u32,
-    pub moved_to_dlq: u32,
-    pub processed: u32,
-    pub expired: u32,
-    pub not_read: u32,
-    pub caught: u32,
-    pub abandoned: u32,
-    pub executions_failed: u32,
-}
-
 /// A batch on its way or running: one token (or environment) standing for a group of items.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BatchView {
@@ -162,7 +138,11 @@ pub struct Scene {
     pub queue_depth: u32,
     pub concurrency_in_use: u32,
     pub flashes: Vec<Flash>,
-    pub counters: Counters,
+    /// The function's scaling budget: new environments it may create now, and its refill
+    /// (L-SCALING). What a learner watching a burst's 429s needs to see.
+    pub scaling: ScalingView,
+    /// Running totals up to the scene's instant (the same fold as the run's own totals).
+    pub counters: Totals,
     /// Batches polled by event source mappings and not yet answered.
     pub batches: Vec<BatchView>,
 }
@@ -199,7 +179,9 @@ struct Fold {
     /// Live invocations: (source node, duplicate).
     live: IdMap<InvocationId, (NodeId, bool)>,
     nodes: Vec<NodeView>,
-    counters: Counters,
+    counters: Totals,
+    /// The scaling bucket, taken from at each on-demand `EnvironmentCreated`.
+    scaling: ScalingBudget,
     /// Messages and records in a queue or shard: (node, in flight).
     items: IdMap<InvocationId, (NodeId, bool)>,
     /// Batches and when their answer reaches the mapping (None: not answered yet).
@@ -266,6 +248,7 @@ impl Timeline {
         };
         let mut fold = Fold {
             nodes: vec![NodeView::default(); tl.topology.nodes.len()],
+            scaling: ScalingBudget::full(tl.topology.scaling_rate_per_10s),
             ..Fold::default()
         };
         tl.keyframes.push((0, fold.clone()));
@@ -414,6 +397,7 @@ impl Timeline {
             queue_depth: fold.queue_depth,
             concurrency_in_use,
             flashes,
+            scaling: fold.scaling.view(t),
             counters: fold.counters,
             batches: fold
                 .batches
@@ -475,7 +459,7 @@ impl Timeline {
 
     fn apply(&self, fold: &mut Fold, i: usize) {
         let e = &self.trace[i];
-        let c = &mut fold.counters;
+        fold.counters.count(&e.kind);
         match &e.kind {
             Trace::EventCreated {
                 inv,
@@ -483,12 +467,6 @@ impl Timeline {
                 duplicate,
                 ..
             } => {
-                c.invocations += 1;
-                if *duplicate {
-                    c.duplicates += 1;
-                } else {
-                    c.events += 1;
-                }
                 fold.live.insert(*inv, (*source, *duplicate));
                 if let Some((caller, Method::Synchronous)) = self.callers.get(source) {
                     let waiter = caller.unwrap_or(*source);
@@ -550,19 +528,19 @@ impl Timeline {
                     );
                 }
                 fold.envs[idx].provisioned = *provisioned;
+                // Provisioned environments are not created by scaling (L-RESERVED).
+                if !*provisioned {
+                    fold.scaling.take(e.at);
+                }
             }
             Trace::AttemptStarted {
                 inv,
                 attempt,
                 env,
-                cold,
                 init_ends,
                 ends,
+                ..
             } => {
-                c.handler_runs += 1;
-                if *cold {
-                    c.cold_starts += 1;
-                }
                 fold.timers.remove(inv);
                 if let Some(slot) = fold.envs.get_mut(env.0 as usize) {
                     *slot = EnvFold {
@@ -575,22 +553,17 @@ impl Timeline {
                     };
                 }
             }
-            Trace::AttemptFinished { env, outcome, .. } => {
-                if !outcome.is_success() {
-                    c.function_errors += 1;
-                }
+            Trace::AttemptFinished { env, .. } => {
                 if let Some(slot) = fold.envs.get_mut(env.0 as usize) {
                     slot.inv = None;
                 }
             }
-            Trace::Throttled { .. } => c.throttles += 1,
             Trace::RetryScheduled {
                 inv,
                 next_try,
                 due,
                 reason,
             } => {
-                c.retries += 1;
                 if *due > e.at {
                     fold.timers.insert(
                         *inv,
@@ -606,20 +579,6 @@ impl Timeline {
                 self.stream_records_wait(fold, *inv);
             }
             Trace::Disposed { inv, disposition } => {
-                match disposition {
-                    Disposition::Succeeded { .. } => c.succeeded += 1,
-                    Disposition::ErrorReturned { .. } => c.errors_returned += 1,
-                    Disposition::SentToFailureTarget { .. } => c.failed_to_target += 1,
-                    Disposition::Discarded { .. } => c.discarded += 1,
-                    Disposition::Deleted { .. } => c.deleted += 1,
-                    Disposition::MovedToDlq { .. } => c.moved_to_dlq += 1,
-                    Disposition::Processed { .. } => c.processed += 1,
-                    Disposition::Expired { .. } => c.expired += 1,
-                    Disposition::NotRead { .. } => c.not_read += 1,
-                    Disposition::Caught { .. } => c.caught += 1,
-                    Disposition::Abandoned { .. } => c.abandoned += 1,
-                    Disposition::ExecutionFailed { .. } => c.executions_failed += 1,
-                }
                 fold.timers.remove(inv);
                 if let Some((node, in_flight)) = fold.items.remove(inv) {
                     let n = &mut fold.nodes[node.0 as usize];
@@ -645,7 +604,8 @@ impl Timeline {
                     }
                 }
             }
-            Trace::PayloadRejected { .. }
+            Trace::Throttled { .. }
+            | Trace::PayloadRejected { .. }
             | Trace::CallerGaveUp { .. }
             | Trace::DeliveryFailed { .. }
             | Trace::InputApplied { .. } => {}
@@ -665,7 +625,6 @@ impl Timeline {
                 items,
                 ..
             } => {
-                c.batches += 1;
                 for i in items {
                     if let Some((node, in_flight)) = fold.items.get_mut(&i.inv) {
                         if !*in_flight {

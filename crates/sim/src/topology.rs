@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::scenario::{Method, Scenario, Source};
+use crate::source_kind::SourceKind;
 use crate::trace::NodeId;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -11,10 +12,10 @@ use crate::trace::NodeId;
 pub enum NodeKind {
     /// Whoever waits on a synchronous front door: an HTTP client, a CloudFront viewer.
     Caller { of_source: usize },
-    /// An invoking service (or your code); `kind` is the scenario's source kind.
+    /// An invoking service (or your code).
     Source {
         index: usize,
-        kind: String,
+        kind: SourceKind,
         method: Method,
     },
     /// Lambda's internal event queue for asynchronous invocation (L-ASYNC).
@@ -85,6 +86,9 @@ pub struct Topology {
     pub states: Vec<Vec<NodeId>>,
     /// Per source index: its task-token worker (Step Functions with `.waitForTaskToken`).
     pub task_token_workers: Vec<Option<NodeId>>,
+    /// The account's scaling rate (`account.scaling_rate_per_10s`, L-SCALING): with the trace's
+    /// `EnvironmentCreated` events it gives the scene the budget left at any instant.
+    pub scaling_rate_per_10s: u32,
 }
 
 impl Topology {
@@ -148,11 +152,11 @@ impl Topology {
             };
             let node = add(
                 format!("source:{}", src.id()),
-                src.label().into(),
+                src.kind().label().into(),
                 detail,
                 NodeKind::Source {
                     index: i,
-                    kind: src.kind_name().into(),
+                    kind: src.kind(),
                     method: src.method(),
                 },
             );
@@ -404,6 +408,7 @@ impl Topology {
             esm_on_failure,
             states,
             task_token_workers: workers,
+            scaling_rate_per_10s: f.account.scaling_rate_per_10s,
         }
     }
 

@@ -562,102 +562,76 @@ impl Trace {
             | Trace::ReadThrottled { .. } => None,
         }
     }
+}
+
+/// Declares [`TraceKind`] and the kind's name, index and list from one list of `Variant =>
+/// "name"` pairs, so the three cannot disagree; `Trace::kind`'s match is exhaustive, so a new
+/// trace variant does not compile until it is listed here.
+macro_rules! trace_kinds {
+    ($($v:ident => $name:literal,)*) => {
+        /// A trace event's kind without its fields (aggregate counters index by it).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum TraceKind {
+            $($v,)*
+        }
+
+        impl Trace {
+            /// Number of kinds (the length of [`Trace::KIND_NAMES`] and of
+            /// [`crate::Totals::by_kind`]). Serde and `Default` cover arrays up to 32, so the
+            /// enum stays at or below 32 kinds.
+            pub const KIND_COUNT: usize = [$($name,)*].len();
+            /// Each kind's snake_case name, indexed by [`Trace::kind_index`]: serde's tag for
+            /// it in the trace JSON, and the word lessons use (`until = { event = "..." }`).
+            pub const KIND_NAMES: [&'static str; Trace::KIND_COUNT] = [$($name,)*];
+
+            /// The kind of this entry.
+            pub fn kind(&self) -> TraceKind {
+                match self {
+                    $(Trace::$v { .. } => TraceKind::$v,)*
+                }
+            }
+        }
+    };
+}
+
+trace_kinds! {
+    EventCreated => "event_created",
+    Sent => "sent",
+    Enqueued => "enqueued",
+    Dequeued => "dequeued",
+    EnvironmentCreated => "environment_created",
+    AttemptStarted => "attempt_started",
+    AttemptFinished => "attempt_finished",
+    Throttled => "throttled",
+    PayloadRejected => "payload_rejected",
+    RetryScheduled => "retry_scheduled",
+    CallerGaveUp => "caller_gave_up",
+    DeliveryFailed => "delivery_failed",
+    Disposed => "disposed",
+    InputApplied => "input_applied",
+    Stored => "stored",
+    BatchPolled => "batch_polled",
+    ItemFailuresReported => "item_failures_reported",
+    VisibleAgain => "visible_again",
+    ShardBlocked => "shard_blocked",
+    BatchBisected => "batch_bisected",
+    CheckpointAdvanced => "checkpoint_advanced",
+    PollersScaled => "pollers_scaled",
+    ReadThrottled => "read_throttled",
+    StateEntered => "state_entered",
+    StateExited => "state_exited",
+    Caught => "caught",
+    CallbackReceived => "callback_received",
+}
+
+impl Trace {
+    /// Index of the kind, for aggregate counters: its place in [`Trace::KIND_NAMES`].
+    pub fn kind_index(&self) -> usize {
+        self.kind() as usize
+    }
 
     /// Short snake_case name of the kind (lesson conditions, aggregates, filters).
     pub fn kind_name(&self) -> &'static str {
-        match self {
-            Trace::EventCreated { .. } => "event_created",
-            Trace::Sent { .. } => "sent",
-            Trace::Enqueued { .. } => "enqueued",
-            Trace::Dequeued { .. } => "dequeued",
-            Trace::EnvironmentCreated { .. } => "environment_created",
-            Trace::AttemptStarted { .. } => "attempt_started",
-            Trace::AttemptFinished { .. } => "attempt_finished",
-            Trace::Throttled { .. } => "throttled",
-            Trace::PayloadRejected { .. } => "payload_rejected",
-            Trace::RetryScheduled { .. } => "retry_scheduled",
-            Trace::CallerGaveUp { .. } => "caller_gave_up",
-            Trace::DeliveryFailed { .. } => "delivery_failed",
-            Trace::Disposed { .. } => "disposed",
-            Trace::InputApplied { .. } => "input_applied",
-            Trace::Stored { .. } => "stored",
-            Trace::BatchPolled { .. } => "batch_polled",
-            Trace::ItemFailuresReported { .. } => "item_failures_reported",
-            Trace::VisibleAgain { .. } => "visible_again",
-            Trace::ShardBlocked { .. } => "shard_blocked",
-            Trace::BatchBisected { .. } => "batch_bisected",
-            Trace::CheckpointAdvanced { .. } => "checkpoint_advanced",
-            Trace::PollersScaled { .. } => "pollers_scaled",
-            Trace::ReadThrottled { .. } => "read_throttled",
-            Trace::StateEntered { .. } => "state_entered",
-            Trace::StateExited { .. } => "state_exited",
-            Trace::Caught { .. } => "caught",
-            Trace::CallbackReceived { .. } => "callback_received",
-        }
+        Trace::KIND_NAMES[self.kind_index()]
     }
-
-    /// Index of the kind, for aggregate counters. Must match [`Trace::KIND_NAMES`].
-    pub fn kind_index(&self) -> usize {
-        match self {
-            Trace::EventCreated { .. } => 0,
-            Trace::Sent { .. } => 1,
-            Trace::Enqueued { .. } => 2,
-            Trace::Dequeued { .. } => 3,
-            Trace::EnvironmentCreated { .. } => 4,
-            Trace::AttemptStarted { .. } => 5,
-            Trace::AttemptFinished { .. } => 6,
-            Trace::Throttled { .. } => 7,
-            Trace::PayloadRejected { .. } => 8,
-            Trace::RetryScheduled { .. } => 9,
-            Trace::CallerGaveUp { .. } => 10,
-            Trace::DeliveryFailed { .. } => 11,
-            Trace::Disposed { .. } => 12,
-            Trace::InputApplied { .. } => 13,
-            Trace::Stored { .. } => 14,
-            Trace::BatchPolled { .. } => 15,
-            Trace::ItemFailuresReported { .. } => 16,
-            Trace::VisibleAgain { .. } => 17,
-            Trace::ShardBlocked { .. } => 18,
-            Trace::BatchBisected { .. } => 19,
-            Trace::CheckpointAdvanced { .. } => 20,
-            Trace::PollersScaled { .. } => 21,
-            Trace::ReadThrottled { .. } => 22,
-            Trace::StateEntered { .. } => 23,
-            Trace::StateExited { .. } => 24,
-            Trace::Caught { .. } => 25,
-            Trace::CallbackReceived { .. } => 26,
-        }
-    }
-    /// Number of kinds (the length of [`Trace::KIND_NAMES`] and of `Totals::by_kind`). Serde and
-    /// `Default` cover arrays up to 32, so the enum stays at or below 32 kinds.
-    pub const KIND_COUNT: usize = 27;
-    pub const KIND_NAMES: [&'static str; Trace::KIND_COUNT] = [
-        "event_created",
-        "sent",
-        "enqueued",
-        "dequeued",
-        "environment_created",
-        "attempt_started",
-        "attempt_finished",
-        "throttled",
-        "payload_rejected",
-        "retry_scheduled",
-        "caller_gave_up",
-        "delivery_failed",
-        "disposed",
-        "input_applied",
-        "stored",
-        "batch_polled",
-        "item_failures_reported",
-        "visible_again",
-        "shard_blocked",
-        "batch_bisected",
-        "checkpoint_advanced",
-        "pollers_scaled",
-        "read_throttled",
-        "state_entered",
-        "state_exited",
-        "caught",
-        "callback_received",
-    ];
 }

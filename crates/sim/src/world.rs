@@ -9,14 +9,14 @@
 //! [`crate::invoke::asynchronous`], and the function/concurrency model in [`crate::function`].
 //! This file owns the dispatch (one `match` on the closed [`Happening`] enum) and the workload.
 
-use serde::Serialize;
-
 use crate::agenda::Agenda;
 use crate::function::Environments;
 use crate::rng::Rng;
-use crate::scenario::{Method, Pattern, Scenario, Source};
+use crate::scenario::{Method, Pattern, Scenario};
+use crate::source_kind::SourceKind;
 use crate::time::SimTime;
 use crate::topology::Topology;
+use crate::totals::Totals;
 use crate::trace::*;
 
 /// How much of the trace to keep.
@@ -26,50 +26,6 @@ pub enum Retention {
     Full,
     /// Only the [`Totals`]: for million-invocation benchmarks where memory must stay bounded.
     Aggregates,
-}
-
-/// Counters kept whatever the retention.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Totals {
-    /// Invocations created (including duplicate deliveries).
-    pub invocations: u64,
-    /// Distinct events produced by sources.
-    pub events: u64,
-    /// Handler runs.
-    pub handler_runs: u64,
-    pub cold_starts: u64,
-    pub throttles: u64,
-    pub function_errors: u64,
-    pub retries: u64,
-    pub duplicates: u64,
-    pub peak_concurrency: u32,
-    pub succeeded: u64,
-    pub error_returned: u64,
-    pub sent_to_failure_target: u64,
-    pub discarded: u64,
-    /// SQS messages deleted after their batch succeeded.
-    pub deleted: u64,
-    /// SQS messages moved to the queue's dead-letter queue.
-    pub moved_to_dlq: u64,
-    /// Stream records passed by the checkpoint after success.
-    pub processed: u64,
-    /// Messages or records gone past their retention.
-    pub expired: u64,
-    /// Stream records never read (LATEST / AT_TIMESTAMP).
-    pub not_read: u64,
-    /// Step Functions tasks whose error a Catch handled.
-    pub caught: u64,
-    /// Lambda calls Step Functions stopped waiting for.
-    pub abandoned: u64,
-    /// Step Functions executions that failed.
-    pub executions_failed: u64,
-    /// Batches invoked by event source mappings (each one Lambda invocation).
-    pub batches: u64,
-    /// Messages or records handed to the function again (at-least-once delivery, L-ESM).
-    pub redeliveries: u64,
-    pub trace_events: u64,
-    /// Trace events per kind, indexed like [`Trace::KIND_NAMES`].
-    pub by_kind: [u64; Trace::KIND_COUNT],
 }
 
 /// Most events one step produces from a burst; the rest of the burst follows at the same instant,
@@ -374,6 +330,10 @@ impl Sim {
     pub fn queue_depth(&self) -> u32 {
         self.queue_depth
     }
+    /// The scaling budget now, as the engine holds it (the scene rebuilds it from the trace).
+    pub fn scaling(&self) -> crate::function::ScalingView {
+        self.envs.scaling_at(self.now)
+    }
     /// Invocations not yet disposed, or still running after their disposal.
     pub fn live_invocations(&self) -> usize {
         self.invocations.len()
@@ -664,23 +624,26 @@ impl Sim {
     ) -> InvocationId {
         let inv = self.new_invocation(source, payload_bytes, duplicate_of);
         let node = self.topo.sources[source].0;
-        match &self.scenario.file.sources[source] {
-            Source::ApiGateway(_) | Source::Cloudfront(_) => {
+        let src = &self.scenario.file.sources[source];
+        // Where a new event starts, by kind and without a catch-all: a new source kind does not
+        // compile until it says which invocation path its events take.
+        match src.kind() {
+            SourceKind::ApiGateway | SourceKind::Cloudfront => {
                 let caller = self.topo.sources[source]
                     .1
                     .expect("front doors have callers");
                 self.send(inv, caller, node, Message::Request, Leg::AtFrontDoor);
             }
-            Source::Custom(_)
-                if self.scenario.file.sources[source].method() == Method::Synchronous =>
-            {
+            SourceKind::Custom if src.method() == Method::Synchronous => {
                 self.sync_send_invoke(inv, 1);
             }
-            Source::Sqs(_) | Source::Kinesis(_) | Source::DynamodbStreams(_) => {
+            SourceKind::Sqs | SourceKind::Kinesis | SourceKind::DynamodbStreams => {
                 self.polling_item_created(inv, source)
             }
-            Source::StepFunctions(_) => self.sfn_execution_started(inv, source),
-            _ => self.async_source_created(inv, source),
+            SourceKind::StepFunctions => self.sfn_execution_started(inv, source),
+            SourceKind::Custom | SourceKind::S3 | SourceKind::Sns | SourceKind::EventBridge => {
+                self.async_source_created(inv, source)
+            }
         }
         inv
     }
@@ -784,48 +747,8 @@ impl Sim {
 
     /// Appends to the trace (or only counts, with aggregate retention).
     pub(crate) fn emit(&mut self, kind: Trace) {
-        let t = &mut self.totals;
-        t.trace_events += 1;
-        t.by_kind[kind.kind_index()] += 1;
-        match &kind {
-            Trace::EventCreated { duplicate, .. } => {
-                t.invocations += 1;
-                if *duplicate {
-                    t.duplicates += 1;
-                } else {
-                    t.events += 1;
-                }
-            }
-            Trace::AttemptStarted { cold, .. } => {
-                t.handler_runs += 1;
-                if *cold {
-                    t.cold_starts += 1;
-                }
-            }
-            Trace::AttemptFinished { outcome, .. } if !outcome.is_success() => {
-                t.function_errors += 1
-            }
-            Trace::Throttled { .. } => t.throttles += 1,
-            Trace::RetryScheduled { .. } => t.retries += 1,
-            Trace::Disposed { disposition, .. } => match disposition {
-                Disposition::Succeeded { .. } => t.succeeded += 1,
-                Disposition::ErrorReturned { .. } => t.error_returned += 1,
-                Disposition::SentToFailureTarget { .. } => t.sent_to_failure_target += 1,
-                Disposition::Discarded { .. } => t.discarded += 1,
-                Disposition::Deleted { .. } => t.deleted += 1,
-                Disposition::MovedToDlq { .. } => t.moved_to_dlq += 1,
-                Disposition::Processed { .. } => t.processed += 1,
-                Disposition::Expired { .. } => t.expired += 1,
-                Disposition::NotRead { .. } => t.not_read += 1,
-                Disposition::Caught { .. } => t.caught += 1,
-                Disposition::Abandoned { .. } => t.abandoned += 1,
-                Disposition::ExecutionFailed { .. } => t.executions_failed += 1,
-            },
-            _ => {}
-        }
-        if self.envs.busy > t.peak_concurrency {
-            t.peak_concurrency = self.envs.busy;
-        }
+        self.totals.count(&kind);
+
         if self.retention == Retention::Full {
             self.trace.push(TraceEvent { at: self.now, kind });
         }

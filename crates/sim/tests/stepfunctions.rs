@@ -11,6 +11,8 @@
 // The purity bans are for the library; tests read the bundled scenario files.
 #![allow(clippy::disallowed_methods)]
 
+#[path = "support/common.rs"]
+mod common;
 #[path = "support/content_files.rs"]
 mod content_files;
 #[path = "support/soak.rs"]
@@ -18,19 +20,10 @@ mod soak;
 
 use std::collections::BTreeMap;
 
+use common::*;
 use lambdascope_sim::scenario::{JitterStrategy, Retrier};
 use lambdascope_sim::trace::*;
 use lambdascope_sim::{narrate, Scenario, Sim, SimTime, Timeline};
-
-fn scenario(text: &str) -> Scenario {
-    Scenario::parse("test.toml", text).unwrap_or_else(|e| panic!("invalid test scenario:\n{e}"))
-}
-
-fn run(text: &str, seed: u64) -> Sim {
-    let mut sim = Sim::new(&scenario(text), seed);
-    sim.run();
-    sim
-}
 
 /// A state machine `sm` starting at `start`, with `states` (TOML `[[sources.states]]` tables).
 fn machine(function: &str, start: &str, states: &str) -> String {
@@ -49,17 +42,7 @@ fn task(name: &str, next: Option<&str>, extra: &str) -> String {
 
 /// The execution's final disposition and when (execution = invocation 0).
 fn execution(sim: &Sim) -> (u64, Disposition) {
-    disposition(sim, InvocationId(0)).expect("execution ended")
-}
-
-fn disposition(sim: &Sim, inv: InvocationId) -> Option<(u64, Disposition)> {
-    sim.trace().iter().find_map(|e| match &e.kind {
-        Trace::Disposed {
-            inv: i,
-            disposition,
-        } if *i == inv => Some((e.at.as_ms(), disposition.clone())),
-        _ => None,
-    })
+    disposition(sim, 0).expect("execution ended")
 }
 
 /// Task invocations per state name, in creation order.
@@ -89,10 +72,6 @@ fn entered(sim: &Sim, state: &str) -> Vec<u64> {
         .filter(|e| matches!(e.kind, Trace::StateEntered { state, .. } if state == node))
         .map(|e| e.at.as_ms())
         .collect()
-}
-
-fn count(sim: &Sim, pred: impl Fn(&Trace) -> bool) -> usize {
-    sim.trace().iter().filter(|e| pred(&e.kind)).count()
 }
 
 mod tasks {
@@ -127,7 +106,7 @@ mod tasks {
         );
         let v = tasks_of(&sim, "Validate")[0];
         assert_eq!(
-            disposition(&sim, v),
+            disposition(&sim, v.0),
             Some((
                 580,
                 Disposition::Succeeded {
@@ -166,7 +145,7 @@ mod tasks {
         );
         let t = tasks_of(&sim, "Validate")[0];
         assert_eq!(
-            disposition(&sim, t).unwrap().1,
+            disposition(&sim, t.0).unwrap().1,
             Disposition::ErrorReturned {
                 status: 429,
                 error: "Lambda.TooManyRequestsException".into()
@@ -231,7 +210,7 @@ mod tasks {
         let sim = run(&thrown, 1);
         let w = tasks_of(&sim, "Work")[0];
         assert_eq!(
-            disposition(&sim, w),
+            disposition(&sim, w.0),
             Some((
                 580,
                 Disposition::Caught {
@@ -357,7 +336,7 @@ mod retry {
         assert_eq!(retries, vec![(580, 1580), (1860, 3860), (4140, 8140)]);
         let c = tasks_of(&sim, "Charge")[0];
         assert_eq!(
-            disposition(&sim, c),
+            disposition(&sim, c.0),
             Some((
                 8420,
                 Disposition::Caught {
@@ -483,7 +462,7 @@ mod parallel_and_map {
         );
         let reserve = tasks_of(&sim, "Reserve")[0];
         assert_eq!(
-            disposition(&sim, reserve).map(|d| (d.0, d.1.label())),
+            disposition(&sim, reserve.0).map(|d| (d.0, d.1.label())),
             Some((580, "abandoned"))
         );
         let finished: Vec<u64> = sim
@@ -667,7 +646,7 @@ mod callback {
             1
         );
         let t = tasks_of(&sim, "Approve")[0];
-        assert_eq!(disposition(&sim, t).map(|d| d.0), Some(5660));
+        assert_eq!(disposition(&sim, t.0).map(|d| d.0), Some(5660));
     }
 
     /// SFN-HB: heartbeats restart the HeartbeatSeconds clock; without them the task fails with
@@ -937,24 +916,6 @@ mod content {
         crate::content_files::content_files("scenarios", &["stepfunctions-"])
     }
 
-    fn bundled(id: &str, seed: u64) -> Sim {
-        let (_, text) = files()
-            .into_iter()
-            .find(|(n, _)| n == &format!("{id}.toml"))
-            .unwrap_or_else(|| panic!("{id}.toml missing"));
-        run(&text, seed)
-    }
-
-    fn labels(sim: &Sim) -> BTreeMap<&'static str, usize> {
-        let mut m = BTreeMap::new();
-        for e in sim.trace() {
-            if let Trace::Disposed { disposition, .. } = &e.kind {
-                *m.entry(disposition.label()).or_default() += 1;
-            }
-        }
-        m
-    }
-
     #[test]
     fn every_step_functions_story_parses_runs_and_is_narrated() {
         let files = files();
@@ -964,9 +925,8 @@ mod content {
             assert_eq!(format!("{}.toml", s.id()), name);
             let mut sim = Sim::new(&s, 1);
             sim.run();
-            for (i, e) in sim.trace().iter().enumerate() {
+            for i in 0..sim.trace().len() {
                 assert!(!narrate::sentence(sim.topology(), sim.trace(), i).is_empty());
-                assert_eq!(Trace::KIND_NAMES[e.kind.kind_index()], e.kind.kind_name());
             }
             let a = lambdascope_sim::Run::new(&s, 3, Vec::new());
             let b = lambdascope_sim::Run::new(&s, 3, Vec::new());
@@ -979,13 +939,13 @@ mod content {
     fn bundled_step_functions_stories_match_the_fact_sheet() {
         for seed in [1, 2, 3, 42] {
             // SFN-LAMBDA: three tasks and the execution succeed.
-            let s = bundled("stepfunctions-sequence", seed);
-            assert_eq!(labels(&s), BTreeMap::from([("succeeded", 4)]));
+            let s = run_bundled("stepfunctions-sequence", seed);
+            assert_eq!(disposition_counts(&s), BTreeMap::from([("succeeded", 4)]));
 
             // SFN-ERR: 1 + 3 runs of Charge (2 s, 4 s, 8 s apart), then Catch → NotifyCustomer.
-            let s = bundled("stepfunctions-retry-catch", seed);
+            let s = run_bundled("stepfunctions-retry-catch", seed);
             assert_eq!(
-                labels(&s),
+                disposition_counts(&s),
                 BTreeMap::from([("caught", 1), ("succeeded", 2)])
             );
             let dues: Vec<u64> = s
@@ -999,9 +959,9 @@ mod content {
             assert_eq!(dues, vec![2000, 4000, 8000]);
 
             // SFN-PAR: fail fast; the other branch's invocation is abandoned but runs to its end.
-            let s = bundled("stepfunctions-parallel-fail-fast", seed);
+            let s = run_bundled("stepfunctions-parallel-fail-fast", seed);
             assert_eq!(
-                labels(&s),
+                disposition_counts(&s),
                 BTreeMap::from([
                     ("abandoned", 1),
                     ("error_returned", 1),
@@ -1011,13 +971,13 @@ mod content {
             assert_eq!(s.totals().handler_runs, 2);
 
             // SFN-MAP: 12 items, never more than 4 at once.
-            let s = bundled("stepfunctions-map", seed);
-            assert_eq!(labels(&s), BTreeMap::from([("succeeded", 13)]));
+            let s = run_bundled("stepfunctions-map", seed);
+            assert_eq!(disposition_counts(&s), BTreeMap::from([("succeeded", 13)]));
             assert!(s.totals().peak_concurrency <= 4);
 
             // SFN-HB: heartbeats keep the task alive until SendTaskSuccess.
-            let s = bundled("stepfunctions-callback", seed);
-            assert_eq!(labels(&s), BTreeMap::from([("succeeded", 3)]));
+            let s = run_bundled("stepfunctions-callback", seed);
+            assert_eq!(disposition_counts(&s), BTreeMap::from([("succeeded", 3)]));
             assert!(
                 s.trace()
                     .iter()
@@ -1033,9 +993,9 @@ mod content {
             );
 
             // SFN-BP / SFN-JITTER: throttles are Lambda.TooManyRequestsException, retried with jitter.
-            let s = bundled("stepfunctions-throttle-retry", seed);
+            let s = run_bundled("stepfunctions-throttle-retry", seed);
             assert!(s.totals().throttles > 0);
-            assert_eq!(labels(&s), BTreeMap::from([("succeeded", 11)]));
+            assert_eq!(disposition_counts(&s), BTreeMap::from([("succeeded", 11)]));
         }
     }
 }

@@ -224,8 +224,6 @@ impl Sim {
                 ..Invocation::new(first, source, self.now, bytes)
             },
         );
-        self.totals.batches += 1;
-        self.totals.redeliveries += deliveries.iter().filter(|d| **d > 1).count() as u64;
         self.polling.batches.insert(
             batch,
             Batch {

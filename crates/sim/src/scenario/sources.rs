@@ -276,33 +276,4 @@ impl Source {
             Source::StepFunctions(_) => Method::Synchronous,
         }
     }
-    /// The file format's word for this source's kind (`kind = "sqs"`).
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Source::ApiGateway(_) => "api_gateway",
-            Source::Cloudfront(_) => "cloudfront",
-            Source::Custom(_) => "custom",
-            Source::S3(_) => "s3",
-            Source::Sns(_) => "sns",
-            Source::EventBridge(_) => "event_bridge",
-            Source::Sqs(_) => "sqs",
-            Source::Kinesis(_) => "kinesis",
-            Source::DynamodbStreams(_) => "dynamodb_streams",
-            Source::StepFunctions(_) => "step_functions",
-        }
-    }
-    pub fn label(&self) -> &'static str {
-        match self {
-            Source::ApiGateway(_) => "API Gateway",
-            Source::Cloudfront(_) => "CloudFront",
-            Source::Custom(_) => "Your code",
-            Source::S3(_) => "S3",
-            Source::Sns(_) => "SNS",
-            Source::EventBridge(_) => "EventBridge",
-            Source::Sqs(_) => "SQS",
-            Source::Kinesis(_) => "Kinesis",
-            Source::DynamodbStreams(_) => "DynamoDB Streams",
-            Source::StepFunctions(_) => "Step Functions",
-        }
-    }
 }

@@ -289,7 +289,6 @@ impl Sim {
             if got.is_empty() {
                 // Everything it looked at went to the DLQ: nothing to invoke.
                 self.polling.batches.remove(&batch);
-                self.totals.batches -= 1;
                 self.retire_batch_invocation(batch);
                 continue;
             }
@@ -338,13 +337,11 @@ impl Sim {
         let Some(b) = self.polling.batches.get_mut(&batch) else {
             return;
         };
-        let redelivered = got.iter().filter(|(_, r)| *r > 1).count() as u64;
         for (inv, receive) in got {
             b.items.push(inv);
             b.deliveries.push(receive);
         }
         let max = b.deliveries.iter().copied().max().unwrap_or(1);
-        self.totals.redeliveries += redelivered;
         if let Some(s) = self.invocations.get_mut(&batch) {
             s.attempts = max - 1;
         }

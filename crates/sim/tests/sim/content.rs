@@ -1,6 +1,7 @@
 //! Every bundled scenario parses, runs, and ends the way the fact sheet says.
 
-use lambdascope_sim::{Scenario, Sim};
+use crate::common::run_bundled;
+use lambdascope_sim::{Scenario, Sim, SourceKind};
 
 pub fn bundled() -> Vec<(String, String)> {
     crate::content_files::content_files("scenarios", &[])
@@ -33,6 +34,12 @@ fn every_bundled_scenario_parses_and_runs() {
             sim.totals().invocations > 0,
             "{name} produced no invocations"
         );
+        // A kind's name is serde's tag for it in the trace JSON (lessons and the CLI's
+        // `trace` output use the same words).
+        for e in sim.trace() {
+            let table = toml::Value::try_from(&e.kind).unwrap();
+            assert_eq!(table["kind"].as_str(), Some(e.kind.kind_name()), "{name}");
+        }
     }
 }
 
@@ -48,15 +55,29 @@ fn every_bundled_scenario_reads_back_from_its_table() {
     }
 }
 
-fn run_bundled(id: &str, seed: u64) -> Sim {
-    let (_, text) = bundled()
-        .into_iter()
-        .find(|(n, _)| n == &format!("{id}.toml"))
-        .unwrap_or_else(|| panic!("{id}.toml missing"));
-    let s = Scenario::parse(id, &text).unwrap();
-    let mut sim = Sim::new(&s, seed);
-    sim.run();
-    sim
+/// Every source kind is shown by at least one bundled scenario, and `SourceKind::word` is the
+/// file format's own word for it (what the writer writes and the reader read). A new kind
+/// needs a bundled scenario (ARCHITECTURE.md, "Adding a source").
+#[test]
+fn every_source_kind_has_a_bundled_scenario_and_reads_by_its_word() {
+    let mut shown = std::collections::BTreeSet::new();
+    for (name, text) in bundled() {
+        let s = Scenario::parse(&name, &text).unwrap();
+        let table = s.to_table();
+        for (i, src) in s.file.sources.iter().enumerate() {
+            assert_eq!(
+                table["sources"][i]["kind"].as_str(),
+                Some(src.kind().word()),
+                "{name}: sources[{i}]"
+            );
+            shown.insert(src.kind());
+        }
+    }
+    let missing: Vec<_> = SourceKind::ALL
+        .iter()
+        .filter(|k| !shown.contains(k))
+        .collect();
+    assert!(missing.is_empty(), "no bundled scenario shows {missing:?}");
 }
 
 fn dispositions(sim: &Sim) -> Vec<lambdascope_sim::Disposition> {

@@ -14,6 +14,7 @@
 // Tests read the bundled scenario files; the purity bans (clippy.toml) are for the library.
 #![allow(clippy::disallowed_methods)]
 
+#[path = "../support/common.rs"]
 mod common;
 #[path = "../support/content_files.rs"]
 mod content_files;

@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration-test binaries (`sim`, `polling`, `stepfunctions`; each
+//! includes this file with `#[path]`, beside `content_files.rs`, which `run_bundled` needs).
 #![allow(dead_code)]
+
+use std::collections::BTreeMap;
 
 use lambdascope_sim::trace::*;
 use lambdascope_sim::{Scenario, Sim, SimTime};
@@ -68,6 +71,35 @@ pub fn count(sim: &Sim, pred: impl Fn(&Trace) -> bool) -> usize {
 
 pub fn first_at(sim: &Sim, pred: impl Fn(&Trace) -> bool) -> Option<SimTime> {
     sim.trace().iter().find(|e| pred(&e.kind)).map(|e| e.at)
+}
+
+/// When each matching event happened, in ms.
+pub fn times(sim: &Sim, pred: impl Fn(&Trace) -> bool) -> Vec<u64> {
+    sim.trace()
+        .iter()
+        .filter(|e| pred(&e.kind))
+        .map(|e| e.at.as_ms())
+        .collect()
+}
+
+/// How many invocations ended each way, by disposition label.
+pub fn disposition_counts(sim: &Sim) -> BTreeMap<&'static str, usize> {
+    let mut m = BTreeMap::new();
+    for e in sim.trace() {
+        if let Trace::Disposed { disposition, .. } = &e.kind {
+            *m.entry(disposition.label()).or_default() += 1;
+        }
+    }
+    m
+}
+
+/// The bundled scenario `content/scenarios/{id}.toml`, run to its horizon.
+pub fn run_bundled(id: &str, seed: u64) -> Sim {
+    let (_, text) = crate::content_files::content_files("scenarios", &[id])
+        .into_iter()
+        .find(|(n, _)| n == &format!("{id}.toml"))
+        .unwrap_or_else(|| panic!("{id}.toml missing"));
+    run(&text, seed)
 }
 
 /// A scenario with one source and a function, as TOML. `extra` is appended verbatim.
