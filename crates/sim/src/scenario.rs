@@ -56,7 +56,7 @@ declare! {
         /// One paragraph saying what the scenario shows.
         pub summary: String = String::new(),
         /// How far to simulate, in seconds (at most 30 days).
-        #[field(range(1, MAX_HORIZON_S as i128))]
+        #[field(range(1, MAX_HORIZON_S as i64))]
         pub horizon_s: u64 = 600,
         /// The diagram's pace.
         pub network: Network = Network::default(),

@@ -141,7 +141,7 @@ declare! {
         #[field(row("L-KIN-PARAM"))]
         pub starting_position: StartingPosition,
         /// StartingPositionTimestamp, for AT_TIMESTAMP, in simulated milliseconds.
-        #[field(range(0, MAX_HORIZON_S as i128 * 1000), row("L-KIN-PARAM"))]
+        #[field(range(0, MAX_HORIZON_S as i64 * 1000), row("L-KIN-PARAM"))]
         pub starting_position_timestamp_ms: Option<u64> = None,
         /// ParallelizationFactor: 1, 1–10 (L-KIN-PARAM [D]).
         #[field(range(1, 10), row("L-KIN-PARAM"))]

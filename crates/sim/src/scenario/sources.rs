@@ -171,7 +171,7 @@ declare! {
         pub topic: String = "notifications".into(),
         /// Lambda cannot be reached from SNS for this long from the start (a server-side
         /// delivery failure); SNS's delivery policy retries meanwhile (SNS-RETRY [D]).
-        #[field(range(0, MAX_HORIZON_S as i128 * 1000), row("SNS-RETRY"))]
+        #[field(range(0, MAX_HORIZON_S as i64 * 1000), row("SNS-RETRY"))]
         pub unreachable_for_ms: u64 = 0,
         /// The subscription's redrive policy: an SQS queue that receives messages SNS could
         /// not deliver once its delivery policy is used up (SNS-RETRY [D], §6). Unset = they are
@@ -198,7 +198,7 @@ declare! {
         #[field(row("EB-RETRY"))]
         pub dead_letter_queue: Option<String> = None,
         /// Lambda cannot be reached from EventBridge for this long from the start.
-        #[field(range(0, MAX_HORIZON_S as i128 * 1000))]
+        #[field(range(0, MAX_HORIZON_S as i64 * 1000))]
         pub unreachable_for_ms: u64 = 0,
         /// First delivery-retry wait: exponential backoff with jitter (EB-RETRY [D]). [U]
         #[field(range(1, 3_600_000), row("EB-RETRY"), undocumented)]

@@ -109,7 +109,7 @@ declare! {
     /// The worker that received a task token (from the function) and answers Step Functions.
     pub struct Callback {
         /// The worker answers this long after the function handed it the token (function end).
-        #[field(range(0, MAX_HORIZON_S as i128 * 1000))]
+        #[field(range(0, MAX_HORIZON_S as i64 * 1000))]
         pub after_ms: u64,
         /// `success` (SendTaskSuccess) or `failure` (SendTaskFailure with `error`).
         pub outcome: CallbackOutcome = CallbackOutcome::Success,
@@ -278,7 +278,7 @@ declare! {
         /// Whether the execution ends after this state.
         pub end: bool = false,
         /// How long it waits.
-        #[field(range(0, MAX_HORIZON_S as i128))]
+        #[field(range(0, MAX_HORIZON_S as i64))]
         pub seconds: u64,
     }
 }

@@ -26,7 +26,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Table, Value};
 
-use super::schema::{check_choice, check_number, check_whole, quoted, FieldInfo, ValueSpec};
+use super::schema::{quoted, toml_limit, FieldInfo, ValueSpec};
 use super::{ScenarioError, ScenarioErrors};
 
 /// A value of the document with its byte span.
@@ -103,8 +103,6 @@ pub(crate) trait TomlField: Sized {
     fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self>;
     /// The TOML for this value; `None` leaves the key out (an unset option).
     fn write(&self) -> Option<Value>;
-    /// The declared single-value checks (a range, allowed words): `(path, message)` problems.
-    fn check(&self, _path: &str, _info: &FieldInfo, _e: &mut Vec<(String, String)>) {}
 }
 
 /// How a value is shown after "got" in a message.
@@ -149,7 +147,10 @@ fn integer(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option
 macro_rules! toml_integer {
     ($($t:ty),*) => {$(
         impl TomlField for $t {
-            const SPEC: ValueSpec = ValueSpec::Whole { min: <$t>::MIN as i128, max: <$t>::MAX as i128 };
+            const SPEC: ValueSpec = ValueSpec::Whole {
+                min: toml_limit(<$t>::MIN as i128),
+                max: toml_limit(<$t>::MAX as i128),
+            };
             fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
                 let n = integer(v, path, r, info)?;
                 match <$t>::try_from(n) {
@@ -165,9 +166,6 @@ macro_rules! toml_integer {
                 // TOML integers are i64; a larger u64 cannot be written (and validation refuses
                 // such values anyway).
                 i64::try_from(*self).ok().map(Value::Integer)
-            }
-            fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
-                check_whole(*self as i128, path, info, e);
             }
         }
     )*};
@@ -195,9 +193,6 @@ impl TomlField for f64 {
     }
     fn write(&self) -> Option<Value> {
         Some(Value::Float(*self))
-    }
-    fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
-        check_number(*self, path, info, e);
     }
 }
 
@@ -231,9 +226,6 @@ impl TomlField for String {
     fn write(&self) -> Option<Value> {
         Some(Value::String(self.clone()))
     }
-    fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
-        check_choice(self, path, info, e);
-    }
 }
 
 impl<T: TomlField> TomlField for Option<T> {
@@ -243,11 +235,6 @@ impl<T: TomlField> TomlField for Option<T> {
     }
     fn write(&self) -> Option<Value> {
         self.as_ref().and_then(T::write)
-    }
-    fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
-        if let Some(x) = self {
-            x.check(path, info, e);
-        }
     }
 }
 
@@ -268,11 +255,6 @@ impl<T: TomlField> TomlField for Vec<T> {
     }
     fn write(&self) -> Option<Value> {
         Some(Value::Array(self.iter().filter_map(T::write).collect()))
-    }
-    fn check(&self, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
-        for (i, x) in self.iter().enumerate() {
-            x.check(&format!("{path}[{i}]"), info, e);
-        }
     }
 }
 

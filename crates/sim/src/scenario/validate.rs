@@ -39,7 +39,7 @@ pub(crate) fn check_uniform(
 /// the rules that relate fields, each AWS's own, with the sheet row it comes from.
 pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
     let mut e: Vec<(String, String)> = Vec::new();
-    s.check_fields("", &mut e);
+    schema::check_table(ScenarioFile::FIELDS, &s.to_table(), "", &mut e);
     if s.format_version != FORMAT_VERSION {
         e.push((
             "format_version".into(),

@@ -22,7 +22,7 @@ declare! {
         /// `burst` or `rate`.
         pub pattern: Pattern = Pattern::Burst,
         /// When the first event is produced.
-        #[field(range(0, MAX_HORIZON_S as i128 * 1000))]
+        #[field(range(0, MAX_HORIZON_S as i64 * 1000))]
         pub at_ms: u64 = 0,
         /// Events per burst.
         #[field(range(1, 1_000_000))]
@@ -31,13 +31,13 @@ declare! {
         #[field(range(1, 100_000))]
         pub repeat: u64 = 1,
         /// Time between bursts (at least 1 when `repeat` > 1).
-        #[field(range(0, MAX_HORIZON_S as i128 * 1000))]
+        #[field(range(0, MAX_HORIZON_S as i64 * 1000))]
         pub every_ms: u64 = 0,
         /// Events per second, for `pattern = "rate"`.
         #[field(range(0, 100_000))]
         pub rate_per_s: u64 = 0,
         /// How long a rate lasts, for `pattern = "rate"`.
-        #[field(range(0, MAX_HORIZON_S as i128))]
+        #[field(range(0, MAX_HORIZON_S as i64))]
         pub duration_s: u64 = 0,
         /// Request payload size: sync limit 6 MB, async 1 MB (L-INVOKE [D]).
         #[field(range(0, 64 * 1024 * 1024), row("L-INVOKE"))]
