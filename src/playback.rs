@@ -101,6 +101,24 @@ pub struct Gap {
     pub screen_at: f64,
     /// Simulated time the screen leaves out.
     pub skipped_ms: u64,
+    /// Screen time it is shown in: [`GAP_SHOWN_MS`], less for a stretch that repeats the one
+    /// before it ([`repeat_shown_ms`]).
+    pub shown_ms: f64,
+}
+
+/// Screen time of the `n`-th (1-based) idle stretch in a row of stretches of about the same
+/// length: [`GAP_SHOWN_MS`] over `n`. A pattern that repeats — SNS retrying a delivery every 20 s
+/// for 23 days (SNS-RETRY), a message coming back after each visibility timeout — is shown in
+/// full the first time and ever faster after, so 100,000 repeats take about 24 s of screen time
+/// (2 s × the harmonic number), not 55 hours; the clock keeps AWS time throughout.
+pub fn repeat_shown_ms(n: u32) -> f64 {
+    GAP_SHOWN_MS as f64 / n.max(1) as f64
+}
+
+/// Whether two idle stretches are "about the same length" (within 10 %, so jitter still counts
+/// as a repeat).
+fn similar(a_ms: u64, b_ms: u64) -> bool {
+    a_ms.abs_diff(b_ms) * 10 <= a_ms.max(b_ms)
 }
 
 /// A stretch of simulated time on the screen axis.
@@ -232,35 +250,65 @@ impl TimeMap {
         }
         // By start (gaps and slow stretches never overlap); the program's one numeric sort.
         lambdascope_sim::order::sort_by_u64_key(&mut pieces, |p| p.0);
+        // Each idle stretch's place in its row of similar stretches (1 = not a repeat). What
+        // lies between two stretches of one row (the retry's hop, a short quiet moment) is a
+        // repeat too and is shown as much faster as the stretch before it ([`repeat_shown_ms`]);
+        // what follows the row's last stretch (the DLQ at the end of 23 days) plays in full.
+        let mut places: Vec<u32> = Vec::new();
+        let mut row = (0u64, 0u32);
+        for &(a, b, piece) in &pieces {
+            if piece == Piece::Gap {
+                row = if similar(row.0, b - a) {
+                    (b - a, row.1 + 1)
+                } else {
+                    (b - a, 1)
+                };
+                places.push(row.1);
+            }
+        }
         let mut knots = vec![(0u64, 0.0f64)];
-        let mut out = Vec::new();
+        let mut out: Vec<Gap> = Vec::new();
         let mut last = (0u64, 0.0f64);
+        let mut gap_index = 0usize;
         for (a, b, piece) in pieces {
+            // Screen ms per simulated ms between the previous stretch and the next: 1/n inside a
+            // row, where the next stretch repeats the previous one (the n-th).
+            let in_row = match (gap_index.checked_sub(1), places.get(gap_index)) {
+                (Some(prev), Some(&next)) if next >= 2 => places[prev] as f64,
+                _ => 1.0,
+            };
             // Overlapping pieces (never produced by a real run) keep the first one's time.
             let a = a.max(last.0);
             if b <= a {
+                if piece == Piece::Gap {
+                    gap_index += 1;
+                }
                 continue;
             }
-            let screen_a = last.1 + (a - last.0) as f64 * quiet;
+            let screen_a = last.1 + (a - last.0) as f64 * quiet / in_row;
             if a > last.0 {
                 knots.push((a, screen_a));
             }
             let screen_b = match piece {
                 Piece::Gap => {
+                    let place = places.get(gap_index).copied().unwrap_or(1);
+                    gap_index += 1;
                     if b - a < GAP_MIN_MS {
                         // A gap cut short by a slow stretch before it: quiet time.
                         screen_a + (b - a) as f64 * quiet
                     } else {
+                        let shown = repeat_shown_ms(place);
                         out.push(Gap {
                             from: SimTime(a),
                             to: SimTime(b),
                             screen_at: screen_a,
-                            skipped_ms: (b - a) - GAP_SHOWN_MS,
+                            skipped_ms: ((b - a) as f64 - shown).max(0.0) as u64,
+                            shown_ms: shown,
                         });
-                        screen_a + GAP_SHOWN_MS as f64
+                        screen_a + shown
                     }
                 }
-                Piece::Slow(rate) => screen_a + (b - a) as f64 * rate,
+                Piece::Slow(rate) => screen_a + (b - a) as f64 * rate / in_row,
             };
             knots.push((b, screen_b));
             last = (b, screen_b);
@@ -825,6 +873,66 @@ impl Reducible for Playback {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A row of similar idle stretches is shown ever shorter: the n-th in GAP_SHOWN_MS / n.
+    #[test]
+    fn repeated_idle_stretches_are_shown_ever_shorter() {
+        // 100 stretches of 20 s, 10 ms apart, then one of 60 s (not a repeat: full again).
+        let mut gaps: Vec<(SimTime, SimTime)> = (0..100u64)
+            .map(|i| (SimTime(i * 20_010), SimTime(i * 20_010 + 20_000)))
+            .collect();
+        let t = 100 * 20_010;
+        gaps.push((SimTime(t), SimTime(t + 60_000)));
+        let map = TimeMap::new(&gaps, SimTime(t + 60_000));
+        assert_eq!(map.gaps.len(), 101);
+        assert_eq!(map.gaps[0].shown_ms, 2_000.0);
+        assert_eq!(map.gaps[1].shown_ms, 1_000.0);
+        assert_eq!(map.gaps[99].shown_ms, 20.0);
+        assert_eq!(map.gaps[100].shown_ms, 2_000.0);
+        assert_eq!(map.gaps[1].skipped_ms, 19_000);
+        // Screen time: the harmonic row (2 s × H(100) ≈ 10.4 s), what lies between, the last 2 s.
+        let h100: f64 = (1..=100).map(|n| 1.0 / n as f64).sum();
+        // The 10 ms between two stretches of the row play at 1/n of the quiet rate too.
+        let between: f64 = (1..=99).map(|n| 10.0 / n as f64).sum::<f64>() + 10.0;
+        let want = 2_000.0 * h100 + between + 2_000.0;
+        assert!(
+            (map.end_screen() - want).abs() < 1.0,
+            "{} vs {want}",
+            map.end_screen()
+        );
+        // The map stays a strictly increasing function both ways.
+        let mid = SimTime(50 * 20_010 + 7_000);
+        assert_eq!(map.to_sim(map.to_screen(mid)), mid);
+    }
+
+    /// SNS-RETRY: a message SNS cannot deliver is retried for about 23 days (100,015 attempts).
+    /// The run plays in well under a minute of screen time, and the scrubber draws a bounded
+    /// number of idle bands.
+    #[test]
+    fn a_23_day_delivery_policy_is_watchable() {
+        let text = format!(
+            "format_version = 1\nid = \"sns-23-days\"\ntitle = \"t\"\nhorizon_s = {}\n[[sources]]\nkind = \"sns\"\nid = \"topic\"\nunreachable_for_ms = {}\ndead_letter_queue = \"undelivered\"\n[[workload]]\nsource = \"topic\"\n",
+            24 * 86_400,
+            25 * 86_400_000u64
+        );
+        let scenario = Scenario::parse("t.toml", &text).unwrap();
+        let session = Session::new(1, None, scenario, 1, Vec::new());
+        assert!(
+            session.map.gaps.len() > 99_000,
+            "{}",
+            session.map.gaps.len()
+        );
+        let screen_s = session.map.end_screen() / 1000.0;
+        assert!(screen_s < 60.0, "{screen_s} s of screen time");
+        let end = session.map.end_screen();
+        let drawn = session
+            .map
+            .gaps
+            .iter()
+            .filter(|g| g.shown_ms / end >= 0.001)
+            .count();
+        assert!(drawn < 1_000, "{drawn} bands");
+    }
 
     #[test]
     fn a_minute_gap_shows_as_two_seconds_and_round_trips() {

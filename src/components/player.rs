@@ -439,7 +439,7 @@ fn player_inner(p: &InnerProps) -> Html {
                         <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} />
                     </div>
                     </div>
-                    {gap_note(&s.map, pb.cursor.at)}
+                    {crate::components::stage::gap_note(&s.map, pb.cursor.at)}
                     if *full && chrome {
                         <Legend />
                         <Inject session={session.clone()} at={pb.cursor.at} on_inject={on_inject} next_event={pb.next_event()}
@@ -471,22 +471,6 @@ fn player_inner(p: &InnerProps) -> Html {
 /// A diagram is never drawn larger than this many CSS px per layout unit (small ones would
 /// otherwise fill a wide screen with giant boxes).
 const MAX_SCALE: f64 = 1.3;
-
-/// While the cursor is inside a compressed idle stretch, say so (the clock keeps AWS time).
-fn gap_note(map: &crate::playback::TimeMap, at: SimTime) -> Html {
-    let gap = map.gaps.iter().find(|g| g.from < at && at < g.to);
-    html! {
-        <p class="ls-gapnote" aria-live="off">
-            { for gap.map(|g| format!(
-                "Nothing moves from {} to {}: +{} of idle time pass in {} on screen; the clock keeps real AWS time.",
-                crate::playback::format_clock(g.from),
-                crate::playback::format_clock(g.to),
-                lambdascope_sim::time::format_duration_ms(g.skipped_ms),
-                lambdascope_sim::time::format_duration_ms(crate::playback::GAP_SHOWN_MS),
-            )) }
-        </p>
-    }
-}
 
 /// The scenario picker, grouped by invocation method.
 fn picker(

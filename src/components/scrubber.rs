@@ -79,28 +79,22 @@ fn marks(p: &MarksProps) -> Html {
             html! { <span class={classes!("ls-mk", class)} ~style={format!("left:{}", pct(x))} title={format!("{what} at {}", format_clock(at))} /> }
         })
         .collect();
-    // Label a band only if it is wide enough and clear of the previous label.
-    let w = crate::playback::GAP_SHOWN_MS as f64;
+    // Label a band only if it is wide enough and clear of the previous label. Bands under a
+    // thousandth of the bar (a long row of repeats, each shown ever shorter) are not drawn one
+    // by one: they are under a pixel, and a 23-day run has 100,000 of them.
     let mut last_label = f64::NEG_INFINITY;
-    let labelled: Vec<bool> = s
-        .map
-        .gaps
-        .iter()
-        .map(|g| {
-            let centre = (g.screen_at + w / 2.0) / end;
-            let ok = w / end >= 0.03 && centre - last_label >= 0.09;
-            if ok {
-                last_label = centre;
-            }
-            ok
-        })
-        .collect();
     let gaps: Html = s
         .map
         .gaps
         .iter()
-        .zip(labelled)
-        .map(|(g, labelled)| {
+        .filter(|g| g.shown_ms / end >= 0.001)
+        .map(|g| {
+            let w = g.shown_ms;
+            let centre = (g.screen_at + w / 2.0) / end;
+            let labelled = w / end >= 0.03 && centre - last_label >= 0.09;
+            if labelled {
+                last_label = centre;
+            }
             html! {
                 <span class="ls-gapband" ~style={format!("left:{};width:{}", pct(g.screen_at), pct(w))}
                       title={format!("idle from {} to {}: shown compressed", format_clock(g.from), format_clock(g.to))}>

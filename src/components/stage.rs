@@ -70,7 +70,7 @@ pub fn gap_note(map: &TimeMap, at: SimTime) -> Html {
                 format_clock(g.from),
                 format_clock(g.to),
                 lambdascope_sim::time::format_duration_ms(g.skipped_ms),
-                lambdascope_sim::time::format_duration_ms(crate::playback::GAP_SHOWN_MS),
+                lambdascope_sim::time::format_duration_ms(g.shown_ms.round().max(1.0) as u64),
             )) }
         </p>
     }
