@@ -15,8 +15,8 @@ use lambdascope_stack::import::{import, Import, Imported};
 use lambdascope_stack::intrinsic::Note;
 use lambdascope_stack::yaml::{ReadError, MAX_TEMPLATE_BYTES};
 
-/// The template a first-time visitor can try: a small shop with four functions (an API, a queue
-/// worker, a stream processor, an upload handler), a parameter taken at its default and a
+/// The template a first-time visitor can try: a small shop with four functions (a queue worker,
+/// an API, a stream processor, an upload handler), a parameter taken at its default and a
 /// setting that is not simulated. It is one of the importer's own test templates, so it is known
 /// to import, play and get advice (`crates/stack/tests/templates/combined-shop.expected`).
 pub const SAMPLE_NAME: &str = "combined-shop.yaml";
@@ -233,13 +233,13 @@ mod tests {
         let names: Vec<&str> = t.functions.iter().map(|f| f.function.as_str()).collect();
         assert_eq!(
             names,
-            ["PlaceOrder", "FulfilOrder", "TrackActivity", "StoreReceipt"]
+            ["FulfilOrder", "PlaceOrder", "TrackActivity", "StoreReceipt"]
         );
         for f in &t.functions {
             assert!(playable(f).is_ok(), "{}", f.function);
         }
         // What the page lists as not mapped, with lines.
-        let place = &t.functions[0];
+        let place = &t.functions[1];
         let lines: Vec<String> = notes(&t.notes, &place.notes)
             .iter()
             .map(|n| n.to_string())
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn findings_name_the_template_and_the_moment_they_show() {
         let t = sample();
-        let fulfil = &t.functions[1];
+        let fulfil = &t.functions[0];
         let f = advice(fulfil, playable(fulfil).unwrap(), SEED);
         let rows: Vec<(&str, &str, Option<u64>)> = f
             .iter()
@@ -275,7 +275,7 @@ mod tests {
                 ),
                 (
                     "sqs-batch-without-partial-response",
-                    "FulfilOrder.Events.Orders (line 52)",
+                    "FulfilOrder.Events.Orders (line 39)",
                     Some(30_000)
                 ),
                 (
@@ -294,7 +294,7 @@ mod tests {
     #[test]
     fn a_what_if_moment_is_a_link_to_its_fork() {
         let t = sample();
-        let place = &t.functions[0];
+        let place = &t.functions[1];
         let s = playable(place).unwrap();
         let f = advice(place, s, SEED);
         let m = f[0].moment.as_ref().unwrap();
@@ -385,7 +385,7 @@ mod tests {
     #[test]
     fn a_scenario_from_the_address_is_a_function_without_a_template() {
         let t = sample();
-        let s = playable(&t.functions[1]).unwrap();
+        let s = playable(&t.functions[0]).unwrap();
         let text = crate::share_link::scenario_toml(s);
         let f = from_link(&text);
         assert_eq!(f.function, "FulfilOrder");

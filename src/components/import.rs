@@ -252,8 +252,9 @@ pub fn import_view(p: &ImportProps) -> Html {
     {
         let play = play.clone();
         use_effect_with(goto.visit, move |visit| {
+            // After the reopened player's first frame is laid out (its rest arrives then).
             if *visit > 0 {
-                focus_player(&play);
+                crate::hooks::after_paint(move || focus_player(&play));
             }
         });
     }
@@ -358,9 +359,18 @@ fn focus_player(play: &NodeRef) {
     let opts = web_sys::FocusOptions::new();
     opts.set_prevent_scroll(true);
     let _ = el.focus_with_options(&opts);
-    let view = web_sys::ScrollIntoViewOptions::new();
-    view.set_block(web_sys::ScrollLogicalPosition::Nearest);
-    el.scroll_into_view_with_scroll_into_view_options(&view);
+    // Its top into view when it is above the window or low in it (on a phone the player is taller
+    // than the window and the advice, where the click was, is below it).
+    let top = el.get_bounding_client_rect().top();
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    if top < 0.0 || top > height * 0.5 {
+        let view = web_sys::ScrollIntoViewOptions::new();
+        view.set_block(web_sys::ScrollLogicalPosition::Start);
+        el.scroll_into_view_with_scroll_into_view_options(&view);
+    }
 }
 
 #[derive(Properties, PartialEq)]
