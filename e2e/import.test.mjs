@@ -148,6 +148,10 @@ test('the sample plays with its advice beside it; a finding seeks the player to 
   assert.match(await page.locator('.ls-import-what').textContent(), /^The scenario in this page's address/);
   assert.equal(await clock(page), '0:30.040');
   assert.equal(await page.locator('.ls-finding').count(), 1);
+  // From there, another template can still be imported.
+  await page.locator('[data-ls="edit"]').click();
+  await page.locator('[data-ls="sample"]').click();
+  await page.waitForFunction(() => /^combined-shop\.yaml: 4 functions$/.test(document.querySelector('.ls-import-what')?.textContent ?? ''));
   await assertClean(s);
   await s.close();
 });
@@ -206,7 +210,7 @@ test('bad templates get a clear error with their line; hostile text stays text',
   assert.equal(await page.locator('.ls-import img, .ls-import script, .ls-import-bar b, .ls-advice b').count(), 0, 'no markup from the template');
   await page.screenshot({ path: shot('import-hostile.png'), fullPage: true });
   // A file that reads fine replaces it (the file picker).
-  await page.locator('button:text("Edit the template")').click();
+  await page.locator('[data-ls="edit"]').click();
   await page.locator('[data-ls="file"]').setInputFiles({ name: 'shop.yaml', mimeType: 'application/yaml', buffer: Buffer.from(SAMPLE) });
   await page.waitForFunction(() => /^shop\.yaml: 4 functions$/.test(document.querySelector('.ls-import-what')?.textContent ?? ''));
   await assertClean(s);

@@ -441,10 +441,12 @@ fn outcome(p: &OutcomeProps) -> Html {
             <div class="ls-import-bar">
                 <p class="ls-import-what">{what}</p>
                 {picker.unwrap_or_default()}
-                if matches!(p.origin, Origin::Template(_)) {
-                    <button type="button" class="ls-btn" onclick={p.on_edit.clone()} aria-expanded={p.editing.to_string()}>
-                        {if p.editing { "Hide the template" } else { "Edit the template" }}</button>
-                }
+                <button type="button" class="ls-btn" onclick={p.on_edit.clone()} aria-expanded={p.editing.to_string()} data-ls="edit">
+                    {match (&p.origin, p.editing) {
+                        (_, true) => "Hide the template",
+                        (Origin::Template(_), false) => "Edit the template",
+                        (Origin::Link(_), false) => "Import a template",
+                    }}</button>
             </div>
             {body}
         </div>
