@@ -18,6 +18,8 @@
 //! * [`share_link`]: share links and embed options from URLs and attributes, and back (pure).
 //! * [`embed`]: embedding in other pages: visibility, the iframe resize protocol, host themes.
 //! * [`export`]: the trace as JSON, the frame as a standalone SVG, the transcript as Markdown.
+//! * [`import_view`]: the Import view's logic: a SAM or CloudFormation template → its functions'
+//!   scenarios and advice, each finding with its moment (pure; full app only).
 //! * [`components`] and [`hooks`]: the Yew function components and hooks.
 
 pub mod announce;
@@ -28,6 +30,7 @@ pub mod course;
 pub mod embed;
 pub mod export;
 pub mod hooks;
+pub mod import_view;
 pub mod keymap;
 pub mod layout;
 pub mod metrics;

@@ -1,6 +1,6 @@
-//! The app page: the player, the lessons and the comparison, chosen by the URL fragment
-//! (`#lessons`, `#lesson=ID&beat=N`, `#compare`, `#compare=FAULT`; anything else is the player
-//! and its own share-link parameters). Only the app's own page mounts this; embeds on other
+//! The app page: the player, the lessons, the comparison and the Import view, chosen by the URL
+//! fragment (`#lessons`, `#lesson=ID&beat=N`, `#compare`, `#compare=FAULT`, `#import`; anything
+//! else is the player and its own share-link parameters). Only the app's own page mounts this; embeds on other
 //! pages (`[data-lambdascope]`) get the plain player.
 
 use lambdascope_sim::share::ShareState;
@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::compare::CompareView;
+use super::import::ImportView;
 use super::lesson::Lessons;
 use super::player::{Player, PlayerProps};
 use crate::compare::Fault;
@@ -28,6 +29,8 @@ pub enum Route {
     },
     /// The fault to compare, and what was wrong with the link's `compare` if it named none.
     Compare(Fault, Option<String>),
+    /// Your own stack: a template pasted or dropped, its diagram and advice (issue 13).
+    Import,
 }
 
 /// Reads a fragment (with or without `#`). Lesson ids and beats go through the core's link
@@ -55,6 +58,10 @@ pub fn route(hash: &str) -> Route {
             .to_string()
         });
         return Route::Compare(Fault::from_slug(v).unwrap_or(Fault::FunctionError), problem);
+    }
+    // The Import view keeps its scenario in the address's query (`?z=…#import`).
+    if keys.iter().any(|(k, _)| *k == "import") {
+        return Route::Import;
     }
     // A link that names a scenario is a player link, even if it remembers the lesson it came from.
     let scenario = keys
@@ -167,6 +174,7 @@ pub fn site_nav(p: &NavProps) -> Html {
             {link("#", "player", "Explore")}
             {link("#lessons", "lessons", "Lessons")}
             {link("#compare", "compare", "Compare")}
+            {link("#import", "import", "Your stack")}
         </nav>
     }
 }
@@ -306,12 +314,18 @@ pub fn app(p: &AppProps) -> Html {
                 </div>
             }
         }
+        Route::Import => html! {
+            <div class="ls-app">
+                <header class="ls-site">{brand()}<SiteNav here="import" /></header>
+                <ImportView search={current_search()} />
+            </div>
+        },
     }
 }
 
 /// The app page in the player-only bundle (`lambdascope-player`, which embeds and the explore
-/// page load): the explore view alone. It has no lessons and no comparison; when the URL asks for
-/// them it loads the page again, and the loader (`static/embed.js`, which reads the URL the same
+/// page load): the explore view alone. It has no lessons, no comparison and no Import view; when
+/// the URL asks for them it loads the page again, and the loader (`static/embed.js`, which reads the URL the same
 /// way as [`route`]) then fetches the full app instead.
 #[function_component(PlayerPage)]
 pub fn player_page(p: &AppProps) -> Html {
@@ -405,6 +419,9 @@ mod tests {
             route("#compare=poison"),
             Route::Compare(Fault::Poison, None)
         );
+        assert_eq!(route("#import"), Route::Import);
+        assert_eq!(route("?import"), Route::Import);
+        assert_eq!(route("#import&z=abc"), Route::Import);
     }
 
     /// Issue 12: a bad `lesson`, `beat` or `compare` is not obeyed, and the notice names it.
@@ -452,5 +469,41 @@ mod tests {
                 Some("URL parameter `compare`: `meteor<b>` is not a fault: allowed none, function-error, throttle, timeout, poison; here is function-error.".into())
             )
         );
+    }
+
+    /// `static/embed.js` loads the player-only bundle unless the URL asks for another view, read
+    /// as [`route`] reads it, and the player bundle reloads the page for any view but the player:
+    /// a view whose key the loader does not know would reload forever. Every route's key (the
+    /// match below has no catch-all, so a new view must name one) is in the loader's rule.
+    #[test]
+    fn the_loader_fetches_the_full_app_for_every_view_but_the_player() {
+        fn key(r: &Route) -> Option<&'static str> {
+            match r {
+                Route::Player => None,
+                Route::Lessons { .. } => Some("lessons"),
+                Route::Compare(..) => Some("compare"),
+                Route::Import => Some("import"),
+            }
+        }
+        let js = include_str!("../../static/embed.js");
+        let rule = js
+            .split("function bundle()")
+            .nth(1)
+            .and_then(|rest| rest.split("\n}\n").next())
+            .expect("embed.js has its bundle() rule");
+        for example in [
+            route("#lessons"),
+            route("#compare"),
+            route("#import"),
+            route(""),
+        ] {
+            if let Some(k) = key(&example) {
+                assert_eq!(route(&format!("#{k}")), example);
+                assert!(
+                    rule.contains(&format!("has('{k}')")),
+                    "embed.js's bundle() does not ask for the full app on `#{k}`"
+                );
+            }
+        }
     }
 }

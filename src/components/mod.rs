@@ -9,6 +9,7 @@ pub mod controls;
 pub mod diagram;
 pub mod glyph;
 pub mod help;
+pub mod import;
 pub mod inject;
 pub mod lesson;
 pub mod log;

@@ -195,7 +195,11 @@ fn write_text(
             Some(ob) => writeln!(
                 out,
                 "    {}: {} (from {})",
-                if ob.what_if { "What if" } else { "In this run" },
+                if ob.what_if.is_some() {
+                    "What if"
+                } else {
+                    "In this run"
+                },
                 ob.text,
                 SimTime(ob.at_ms)
             )?,

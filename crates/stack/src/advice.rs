@@ -10,7 +10,7 @@ use lambdascope_sim::scenario::{error_matches, Behaviour, DurationDist, Source, 
 use lambdascope_sim::time::format_duration_ms;
 use lambdascope_sim::topology::Topology;
 use lambdascope_sim::trace::{Disposition, FailureCondition, InvocationId, Trace};
-use lambdascope_sim::{Input, Method, Run, Scenario, SimTime, TraceEvent};
+use lambdascope_sim::{Input, Method, Run, Scenario, SimTime, TimedInput, TraceEvent};
 use serde::Serialize;
 
 /// One piece of advice.
@@ -34,8 +34,10 @@ pub struct Observed {
     pub text: String,
     /// The first simulated moment it shows (what a player seeks to).
     pub at_ms: u64,
-    /// True when this was seen on a fork of the run with one injected fault, not the run itself.
-    pub what_if: bool,
+    /// The one fault injected on a fork of the run when this was seen there, not in the run
+    /// itself: `Run::new(scenario, seed, vec![fault])` is that fork (what a player shows, given
+    /// the fault as a share link's `in`).
+    pub what_if: Option<TimedInput>,
 }
 
 /// `1 event was…` / `3 events were…`.
@@ -158,7 +160,7 @@ pub fn reserved_zero(s: &Scenario, run: &Run) -> Vec<Finding> {
             zero.len()
         ),
         at_ms: at,
-        what_if: false,
+        what_if: None,
     });
     vec![Finding {
         rule: "reserved-concurrency-zero",
@@ -222,7 +224,7 @@ pub fn visibility_timeout(s: &Scenario, run: &Run) -> Vec<Finding> {
                     if during > 0 { format!("; {during} of them while the run holding them continued") } else { String::new() }
                 ),
                 at_ms: at,
-                what_if: false,
+                what_if: None,
             }),
         });
     }
@@ -278,7 +280,7 @@ pub fn sqs_batch_without_partial_response(s: &Scenario, run: &Run) -> Vec<Findin
                     extra_runs
                 ),
                 at_ms: at,
-                what_if: false,
+                what_if: None,
             }),
         });
     }
@@ -321,7 +323,7 @@ pub fn sqs_max_receive_count(s: &Scenario, run: &Run) -> Vec<Finding> {
                     observed: first_at(moved.iter().map(|(e, _)| *e)).map(|at| Observed {
                         text: format!("{} to the DLQ, {healthy} of them not poison", count(moved.len(), "message moved", "messages moved")),
                         at_ms: at,
-                        what_if: false,
+                        what_if: None,
                     }),
                 });
             }
@@ -349,7 +351,7 @@ pub fn sqs_max_receive_count(s: &Scenario, run: &Run) -> Vec<Finding> {
                     observed: receives.map(|(at, n)| Observed {
                         text: format!("one message was received {n} times in this run and is still in the queue"),
                         at_ms: at,
-                        what_if: false,
+                        what_if: None,
                     }),
                 });
             }
@@ -394,7 +396,7 @@ pub fn sqs_maximum_concurrency_above_reserved(s: &Scenario, run: &Run) -> Vec<Fi
             observed: first_at(throttled.iter().copied()).map(|at| Observed {
                 text: count(throttled.len(), "batch invoke was throttled", "batch invokes were throttled"),
                 at_ms: at,
-                what_if: false,
+                what_if: None,
             }),
         });
     }
@@ -471,7 +473,7 @@ pub fn stream_blocks_shard(s: &Scenario, run: &Run) -> Vec<Finding> {
             observed: longest.map(|(from, span)| Observed {
                 text: format!("a shard was blocked for {}; {expired} records expired unprocessed", secs(span)),
                 at_ms: from,
-                what_if: false,
+                what_if: None,
             }),
         });
     }
@@ -519,7 +521,7 @@ pub fn async_without_failure_target(s: &Scenario, run: &Run) -> Vec<Finding> {
         observed: first_at(discarded.iter().map(|(e, _)| *e)).map(|at| Observed {
             text: format!("{} after {attempts} attempts", count(discarded.len(), "event was discarded", "events were discarded")),
             at_ms: at,
-            what_if: false,
+            what_if: None,
         }),
     }]
 }
@@ -554,7 +556,7 @@ pub fn api_timeout_below_function(s: &Scenario, run: &Run) -> Vec<Finding> {
                 .collect()
         };
         let mut seen = gave_up(run);
-        let mut what_if = false;
+        let mut what_if = None;
         if seen.is_empty() && !slow_by_default(f) {
             // The first attempt of a request from this API, made to run to the function's timeout.
             let start = run.trace().iter().find_map(|e| match &e.kind {
@@ -562,12 +564,13 @@ pub fn api_timeout_below_function(s: &Scenario, run: &Run) -> Vec<Finding> {
                 _ => None,
             });
             if let Some(at) = start {
-                let fork = run.fork(
-                    SimTime(at.as_ms().saturating_sub(1)),
-                    Input::TimeOutNextAttempt,
-                );
+                let fault = TimedInput {
+                    at: SimTime(at.as_ms().saturating_sub(1)),
+                    input: Input::TimeOutNextAttempt,
+                };
+                let fork = run.fork(fault.at, fault.input.clone());
                 seen = gave_up(&fork);
-                what_if = true;
+                what_if = Some(fault);
             }
         }
         out.push(Finding {
@@ -580,13 +583,13 @@ pub fn api_timeout_below_function(s: &Scenario, run: &Run) -> Vec<Finding> {
                 secs(timeout_ms)
             ),
             observed: seen.first().map(|(at, waited)| Observed {
-                text: if what_if {
+                text: if what_if.is_some() {
                     format!("when a request's run lasts to the function's timeout (a fork of this run): the client got 504 after {} and the function ran on to {}", secs(*waited), secs(timeout_ms))
                 } else {
                     format!("{} requests got 504 after {} while the function ran on", seen.len(), secs(*waited))
                 },
                 at_ms: *at,
-                what_if,
+                what_if: what_if.clone(),
             }),
         });
     }
@@ -622,11 +625,12 @@ pub fn state_machine_task_without_throttle_retry(s: &Scenario, run: &Run) -> Vec
                 }
                 _ => None,
             });
-            let seen = start.and_then(|at| {
-                let fork = run.fork(
-                    SimTime(at.as_ms().saturating_sub(1)),
-                    Input::Throttle { for_ms: 2 },
-                );
+            let fault = start.map(|at| TimedInput {
+                at: SimTime(at.as_ms().saturating_sub(1)),
+                input: Input::Throttle { for_ms: 2 },
+            });
+            let seen = fault.as_ref().and_then(|fault| {
+                let fork = run.fork(fault.at, fault.input.clone());
                 let label = |n| fork.timeline().topology.node(n).label.clone();
                 fork.trace().iter().find_map(|e| match &e.kind {
                     Trace::Disposed {
@@ -657,7 +661,7 @@ pub fn state_machine_task_without_throttle_retry(s: &Scenario, run: &Run) -> Vec
                 observed: seen.map(|(at, text)| Observed {
                     text: format!("when Lambda throttles the first call (a fork of this run): {text}"),
                     at_ms: at,
-                    what_if: true,
+                    what_if: fault.clone(),
                 }),
             });
         }
@@ -689,12 +693,16 @@ mod tests {
         source: &str,
         count: u32,
     ) -> Vec<Finding> {
+        let s = scenario(horizon_s, function, source, count);
+        let run = Run::new(&s, 1, Vec::new());
+        rule(&s, &run)
+    }
+
+    fn scenario(horizon_s: u64, function: &str, source: &str, count: u32) -> Scenario {
         let text = format!(
             "format_version = 1\nid = \"t\"\ntitle = \"t\"\nhorizon_s = {horizon_s}\n[function]\nname = \"Fn\"\npoison_items = [1]\n{function}\n[[sources]]\n{source}\n[[workload]]\nsource = \"src\"\ncount = {count}\n"
         );
-        let s = Scenario::parse("t.toml", &text).unwrap_or_else(|e| panic!("{e}"));
-        let run = Run::new(&s, 1, Vec::new());
-        rule(&s, &run)
+        Scenario::parse("t.toml", &text).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn observed(f: &[Finding]) -> &str {
@@ -870,7 +878,7 @@ mod tests {
             1,
         );
         let o = f[0].observed.as_ref().unwrap();
-        assert!(o.what_if);
+        assert!(o.what_if.is_some());
         assert_eq!(o.text, "when a request's run lasts to the function's timeout (a fork of this run): the client got 504 after 29 s and the function ran on to 1 min 00 s");
         assert!(check(
             api_timeout_below_function,
@@ -879,5 +887,26 @@ mod tests {
             1
         )
         .is_empty());
+    }
+
+    /// A what-if finding names its fault: a run with that fault from the start (what the Import
+    /// view hands the player, as a share link's faults) shows the finding at the same instant.
+    #[test]
+    fn a_what_if_fault_replayed_from_the_start_shows_the_finding_at_its_instant() {
+        let api = "kind = \"api_gateway\"\nid = \"src\"";
+        let s = scenario(90_000, "timeout_s = 60", api, 1);
+        let run = Run::new(&s, 1, Vec::new());
+        let f = api_timeout_below_function(&s, &run);
+        let o = f[0].observed.as_ref().unwrap();
+        let fault = o.what_if.clone().unwrap();
+        assert_eq!(fault.input, Input::TimeOutNextAttempt);
+        let gave_up = |r: &Run| {
+            r.trace()
+                .iter()
+                .find(|e| matches!(e.kind, Trace::CallerGaveUp { .. }))
+                .map(|e| e.at.as_ms())
+        };
+        assert_eq!(gave_up(&run), None, "the run itself shows nothing");
+        assert_eq!(gave_up(&Run::new(&s, 1, vec![fault])), Some(o.at_ms));
     }
 }

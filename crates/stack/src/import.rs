@@ -1169,11 +1169,27 @@ impl<'s, 't> Builder<'s, 't> {
                 );
             }
         }
+        // The subscription's redrive policy: the SQS queue that gets what SNS could not deliver
+        // once its delivery policy is used up (SNS-RETRY). CloudFormation takes it as a mapping
+        // or as JSON text, as a queue's RedrivePolicy.
         if let Some(r) = redrive {
-            self.note(
-                r.line,
-                format!("{owner}.RedrivePolicy: the subscription's dead-letter queue (for messages SNS cannot deliver, SNS-RETRY) is not expressible in a scenario yet; not mapped"),
-            );
+            let rp = self.json_or_map(r);
+            match rp.get("deadLetterTargetArn") {
+                Some(arn) => {
+                    let what = format!("{owner}.RedrivePolicy.deadLetterTargetArn");
+                    if let Some((t, _)) = self.target(arn, &what) {
+                        s.section.set(
+                            "dead_letter_queue",
+                            t.name,
+                            Some(Self::from(owner, "RedrivePolicy.deadLetterTargetArn", arn, "")),
+                        );
+                    }
+                }
+                None => self.note(
+                    r.line,
+                    format!("{owner}.RedrivePolicy has no deadLetterTargetArn: SNS needs the queue's ARN there; no dead-letter queue mapped"),
+                ),
+            }
         }
         self.async_source(s);
     }
@@ -1369,7 +1385,12 @@ impl<'s, 't> Builder<'s, 't> {
     /// CloudFormation takes a queue's RedrivePolicy as a mapping or as JSON text (whose values
     /// are then said to be on the property's line).
     fn json_or_map(&mut self, n: &Node) -> Node {
-        if n.map().is_some() {
+        // A mapping, unless it is an intrinsic call (`!Sub '{"deadLetterTargetArn": ...}'`)
+        // whose value is the JSON text.
+        let intrinsic = n
+            .single()
+            .is_some_and(|(k, _)| k == "Ref" || k.starts_with("Fn::"));
+        if n.map().is_some() && !intrinsic {
             return n.clone();
         }
         match self.eval(n) {

@@ -42,7 +42,7 @@ fn render(name: &str, text: &str) -> String {
             let observed = match &finding.observed {
                 Some(o) => format!(
                     "{}{} @ {} ms",
-                    if o.what_if { "what if: " } else { "" },
+                    if o.what_if.is_some() { "what if: " } else { "" },
                     o.text,
                     o.at_ms
                 ),
