@@ -18,10 +18,12 @@
 //! * [`share_link`]: share links and embed options from URLs and attributes, and back (pure).
 //! * [`embed`]: embedding in other pages: visibility, the iframe resize protocol, host themes.
 //! * [`export`]: the trace as JSON, the frame as a standalone SVG, the transcript as Markdown.
-//! * [`bench`]: `benchSim`, a debug export `scripts/bench-sim --wasm` times the shipped bundle with.
+//! * `bench` (feature `bench` only): `benchSim`, the debug export `scripts/bench-sim --wasm` times
+//!   the player bundle with.
 //! * [`components`] and [`hooks`]: the Yew function components and hooks.
 
 pub mod announce;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod catalog;
 pub mod compare;
