@@ -262,7 +262,7 @@ fn draw(
     else {
         return;
     };
-    let dpr = web_sys::window()
+    let dpr = crate::hooks::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .max(1.0);
     let vw = layout.width.round().max(1.0);
