@@ -28,9 +28,8 @@ if (!document.querySelector('link[rel="stylesheet"][href*="lambdascope.css"]')) 
 // view: while the bundle loads for a URL that asks for something else (a scenario, a lesson, an
 // embed), the page says it is loading instead of showing the wrong diagram.
 if (document.body?.classList.contains('ls-page') && (location.search || location.hash)) {
-  const [first, ...rest] = document.querySelectorAll('.ls-prerendered');
-  first?.replaceWith(Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' }));
-  for (const el of rest) el.remove();
+  document.querySelector('.ls-prerendered-box')
+    ?.replaceWith(Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' }));
 }
 
 // Iframe embeds. A frame posts its height whenever it changes; one that loaded before this

@@ -65,6 +65,24 @@ pub struct PlayerProps {
 /// The player's padding and the stage's border, both sides: the stage's content width is the
 /// host's less this (`lambdascope.css`; `e2e/prerender.test.mjs` checks the first frame agrees).
 const CHROME_PX: f64 = 26.0;
+/// From this viewport width a player with all its controls keeps a side column of this width
+/// (360 px and the 12 px gap) beside the stage (`lambdascope.css`, `.ls-body`).
+const SIDE_COLUMN_FROM_PX: f64 = 1100.0;
+const SIDE_COLUMN_PX: f64 = 372.0;
+
+/// The stage's width before it has been measured: the host's less the chrome around the stage
+/// (0 when the host's width is unknown).
+fn first_stage_width(host_width: f64, controls: ControlsMode) -> f64 {
+    if host_width <= 0.0 {
+        return 0.0;
+    }
+    let viewport = crate::hooks::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let side = controls == ControlsMode::Full && viewport >= SIDE_COLUMN_FROM_PX;
+    (host_width - CHROME_PX - if side { SIDE_COLUMN_PX } else { 0.0 }).max(1.0)
+}
 
 /// The scenario to open with (its index in `scenarios::FILES` if bundled), and why it is not the
 /// one asked for (if so). Parses only that one scenario: the rest wait for the first paint.
@@ -199,7 +217,10 @@ fn player_inner(p: &InnerProps) -> Html {
         });
     }
     let stage = use_node_ref();
-    let width = use_width(stage.clone(), (p.host_width - CHROME_PX).max(0.0));
+    let width = use_width(
+        stage.clone(),
+        first_stage_width(p.host_width, p.view.controls),
+    );
     let orientation = Orientation::for_width(width);
     let session = Shared(pb.session.clone());
     let layout = use_memo((session.clone(), orientation), |(s, o)| {

@@ -225,7 +225,10 @@ fn bench_record_carries_totals_and_the_trace_digest() {
     let full_json = full.bench_json(1.5);
     let agg_json = agg.bench_json(1.5);
     assert!(full_json.starts_with("{\"secs\":1.5,"), "{full_json}");
-    assert!(full_json.contains(&format!("\"digest\":\"{digest}\"")), "{full_json}");
+    assert!(
+        full_json.contains(&format!("\"digest\":\"{digest}\"")),
+        "{full_json}"
+    );
     assert!(agg_json.contains("\"digest\":null"), "{agg_json}");
     let totals = |j: &str| j[j.find("\"totals\":").unwrap()..].to_string();
     assert_eq!(totals(&full_json), totals(&agg_json));
