@@ -41,8 +41,9 @@ test('an inline scenario block runs the scenario written in the book', async () 
   const page = await context.newPage();
   const problems = watchConsole(page);
   await page.goto(server.url + 'sync.html');
-  await page.waitForSelector('.lambdascope-embed .ls-diagram .ls-node', { timeout: 15000 });
-  const text = await page.locator('.lambdascope-embed .ls-player').textContent();
+  // The live player (the chapter also carries its prerendered frame until then).
+  await page.waitForSelector('.lambdascope-embed[data-lambdascope-mounted] .ls-diagram .ls-node', { timeout: 15000 });
+  const text = await page.locator('.lambdascope-embed[data-lambdascope-mounted]').textContent();
   assert.match(text, /API Gateway/);
   await page.screenshot({ path: shot('book-sync.png') });
   assert.deepEqual(problems, []);
@@ -54,6 +55,7 @@ test("a book player's Copy link opens the full app beside the book, at the same 
   const page = await context.newPage();
   const problems = watchConsole(page);
   await page.goto(server.url + 'async.html');
+  await page.waitForFunction(() => document.querySelectorAll('.lambdascope-embed[data-lambdascope-mounted] .ls-legend').length === 2);
   const player = page.locator('.lambdascope-embed').nth(1);
   await player.locator('.ls-clock').waitFor();
   await player.locator('details.ls-share summary').click();

@@ -1,5 +1,5 @@
 // Writes FILE.gz (gzip -9) and FILE.br (brotli, quality 11) beside every servable file of a
-// directory, for static hosts that serve precompressed files (issue 16): nginx `gzip_static on`
+// directory tree, for static hosts that serve precompressed files (issue 16): nginx `gzip_static on`
 // plus `brotli_static on`, Caddy `file_server { precompressed br gzip }`, Netlify and Cloudflare
 // Pages compress on their own. Usage: node scripts/precompress.mjs DIR
 import fs from 'node:fs';
@@ -12,9 +12,11 @@ if (!dir) {
   process.exit(2);
 }
 const SERVABLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.svg', '.json', '.md']);
-for (const name of fs.readdirSync(dir)) {
-  const file = path.join(dir, name);
-  if (!fs.statSync(file).isFile() || !SERVABLE.has(path.extname(name))) continue;
+// Every file below DIR (the book's output keeps the player in a subdirectory).
+const files = (d) => fs.readdirSync(d, { withFileTypes: true })
+  .flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)]));
+for (const file of files(dir)) {
+  if (!SERVABLE.has(path.extname(file))) continue;
   const body = fs.readFileSync(file);
   fs.writeFileSync(`${file}.gz`, zlib.gzipSync(body, { level: 9 }));
   fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(body, {

@@ -37,7 +37,7 @@ pub fn page_request() -> Option<Request> {
     if !is_app_page() {
         return None;
     }
-    let loc = web_sys::window()?.location();
+    let loc = crate::hooks::window()?.location();
     Some(share_link::from_url(
         &loc.search().unwrap_or_default(),
         &loc.hash().unwrap_or_default(),
@@ -55,7 +55,9 @@ const STATE_KEYS: &[&str] = &[
 /// A page opened with a fragment link (`#s=…`) keeps its state in the fragment, any other in the
 /// query. Does nothing when the address would not change.
 pub fn replace_address(state: &str) {
-    let Some(win) = web_sys::window() else { return };
+    let Some(win) = crate::hooks::window() else {
+        return;
+    };
     let loc = win.location();
     let (path, search, hash) = (
         loc.pathname().unwrap_or_default(),
@@ -85,7 +87,7 @@ pub fn replace_address(state: &str) {
 
 /// Whether this page is lambdascope's own (`<body class="ls-page">`), whose URL speaks to it.
 pub fn is_app_page() -> bool {
-    web_sys::window()
+    crate::hooks::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
         .is_some_and(|b| b.class_list().contains("ls-page"))
@@ -93,7 +95,7 @@ pub fn is_app_page() -> bool {
 
 /// Whether this page runs inside a frame.
 pub fn in_frame() -> bool {
-    let Some(win) = web_sys::window() else {
+    let Some(win) = crate::hooks::window() else {
         return false;
     };
     match win.parent() {
@@ -106,7 +108,7 @@ pub fn in_frame() -> bool {
 /// directory `embed.js` was loaded from (it sets `globalThis.lambdascopeBase`), else the
 /// directory of the player's stylesheet, else this page.
 pub fn app_base() -> String {
-    let Some(win) = web_sys::window() else {
+    let Some(win) = crate::hooks::window() else {
         return String::new();
     };
     let loc = win.location();
@@ -161,7 +163,9 @@ pub fn stylesheet_href() -> String {
 /// Marks the page as an iframe embed (transparent background) and, inside a frame, starts the
 /// resize protocol and listens for theme messages from the host.
 pub fn start_embed_page() {
-    let Some(win) = web_sys::window() else { return };
+    let Some(win) = crate::hooks::window() else {
+        return;
+    };
     let Some(doc) = win.document() else { return };
     if let Some(b) = doc.body() {
         let _ = b.class_list().add_1("ls-embed");
@@ -306,7 +310,7 @@ pub fn use_visible(node: NodeRef) -> bool {
     {
         let tab = tab.clone();
         use_effect_with((), move |_| {
-            let doc = web_sys::window().and_then(|w| w.document());
+            let doc = crate::hooks::window().and_then(|w| w.document());
             let cb = Closure::<dyn FnMut()>::new(move || tab.set(tab_visible()));
             if let Some(d) = &doc {
                 let _ = d.add_event_listener_with_callback(
@@ -329,7 +333,7 @@ pub fn use_visible(node: NodeRef) -> bool {
 }
 
 fn tab_visible() -> bool {
-    web_sys::window()
+    crate::hooks::window()
         .and_then(|w| w.document())
         .is_none_or(|d| d.visibility_state() != web_sys::VisibilityState::Hidden)
 }
@@ -370,7 +374,7 @@ pub fn use_dark(theme: Theme) -> bool {
     {
         let host = host.clone();
         use_effect_with((), move |_| {
-            let doc = web_sys::window().and_then(|w| w.document());
+            let doc = crate::hooks::window().and_then(|w| w.document());
             let cb = Closure::<dyn FnMut()>::new(move || host.set(host_theme()));
             let observer = web_sys::MutationObserver::new(cb.as_ref().unchecked_ref()).ok();
             if let (Some(o), Some(d)) = (&observer, &doc) {
@@ -450,7 +454,7 @@ fn theme_attributes() -> Vec<&'static str> {
 
 /// (theme set by a host message, dark mode of the host page) as far as the DOM tells.
 fn host_theme() -> (Option<bool>, Option<bool>) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(doc) = crate::hooks::window().and_then(|w| w.document()) else {
         return (None, None);
     };
     let html = doc.document_element();

@@ -218,7 +218,7 @@ mod browser {
 
     /// The frame on screen in `player` as a standalone SVG document, with `caption` under it.
     pub fn frame_svg(player: &Element, caption: &str) -> Result<String, String> {
-        let win = web_sys::window().ok_or("no window")?;
+        let win = crate::hooks::window().ok_or("no window")?;
         let doc = win.document().ok_or("no document")?;
         let svg = player
             .query_selector(".ls-diagram")
@@ -348,7 +348,7 @@ mod browser {
 
     /// Offers `text` as a file download (a Blob URL, revoked a minute later).
     pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-        let doc = web_sys::window()
+        let doc = crate::hooks::window()
             .and_then(|w| w.document())
             .ok_or("no document")?;
         let parts = js_sys::Array::of1(&text.into());

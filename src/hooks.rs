@@ -22,7 +22,7 @@ pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
         let id = Rc::new(Cell::new(0i32));
         let slot: FrameSlot = Rc::new(RefCell::new(None));
         if *active {
-            if let Some(window) = web_sys::window() {
+            if let Some(window) = window() {
                 let (stopped2, id2, slot2, window2) =
                     (stopped.clone(), id.clone(), slot.clone(), window.clone());
                 *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
@@ -47,7 +47,7 @@ pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
         }
         move || {
             stopped.set(true);
-            if let Some(w) = web_sys::window() {
+            if let Some(w) = window() {
                 let _ = w.cancel_animation_frame(id.get());
             }
             // Break the closure ↔ slot cycle.
@@ -56,8 +56,35 @@ pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
     });
 }
 
+/// The browser window, or `None` when there is none: during the build-time prerender (issue 16),
+/// where the components run natively under Yew's server renderer and every browser call would
+/// panic. Whatever a component reads through it while rendering falls back to what a page
+/// without scripts would show (no stored progress, light theme, motion allowed).
+pub fn window() -> Option<web_sys::Window> {
+    #[cfg(target_arch = "wasm32")]
+    let w = web_sys::window();
+    #[cfg(not(target_arch = "wasm32"))]
+    let w = None;
+    w
+}
+
+/// A `style` *property* value (`~style={css(...)}`: set through the CSSOM, which the page's CSP
+/// allows, where a `style` attribute would need 'unsafe-inline'). Natively, in the build-time
+/// prerender, no JavaScript value can be made, and Yew's server renderer leaves properties out
+/// anyway: the prerendered frame has no inline styles either.
+pub fn css(text: String) -> JsValue {
+    #[cfg(target_arch = "wasm32")]
+    let v = JsValue::from(text);
+    #[cfg(not(target_arch = "wasm32"))]
+    let v = {
+        drop(text);
+        JsValue::UNDEFINED
+    };
+    v
+}
+
 fn media_matches(query: &str) -> bool {
-    web_sys::window()
+    window()
         .and_then(|w| w.match_media(query).ok().flatten())
         .is_some_and(|m| m.matches())
 }
@@ -69,7 +96,7 @@ pub fn use_media_query(query: &'static str) -> bool {
     {
         let state = state.clone();
         use_effect_with(query, move |query| {
-            let mql = web_sys::window().and_then(|w| w.match_media(query).ok().flatten());
+            let mql = window().and_then(|w| w.match_media(query).ok().flatten());
             let listener = Closure::<dyn FnMut(web_sys::MediaQueryListEvent)>::new(
                 move |e: web_sys::MediaQueryListEvent| state.set(e.matches()),
             );
@@ -91,10 +118,12 @@ pub fn use_media_query(query: &'static str) -> bool {
     *state
 }
 
-/// The content width of an element in CSS px, following resizes (0 before the first layout).
+/// The content width of an element in CSS px, following resizes; `first` until the first
+/// layout has been observed (0: unknown). The observer reports after the first render has been
+/// painted, so a good `first` is what keeps that frame from being drawn for the wrong width.
 #[hook]
-pub fn use_width(node: NodeRef) -> f64 {
-    let width = use_state_eq(|| 0.0f64);
+pub fn use_width(node: NodeRef, first: f64) -> f64 {
+    let width = use_state_eq(|| first);
     {
         let width = width.clone();
         use_effect_with(node, move |node| {
@@ -133,7 +162,7 @@ pub fn next_instance() -> u32 {
 
 /// Marks a moment for the benchmark (`performance.mark`), ignoring failure.
 pub fn perf_mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+    if let Some(p) = window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
     }
 }
@@ -147,7 +176,7 @@ pub fn perf_mark(name: &str) {
 pub fn after_paint(f: impl FnOnce() + 'static) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsValue;
-    let Some(w) = web_sys::window() else { return };
+    let Some(w) = window() else { return };
     let w2 = w.clone();
     let frame = Closure::once_into_js(move || {
         let scheduler = js_sys::Reflect::get(&w2, &JsValue::from_str("scheduler")).ok();

@@ -20,9 +20,13 @@
 //! * [`export`]: the trace as JSON, the frame as a standalone SVG, the transcript as Markdown.
 //! * [`import_view`]: the Import view's logic: a SAM or CloudFormation template → its functions'
 //!   scenarios and advice, each finding with its moment (pure; full app only).
+//! * `bench` (feature `bench` only): `benchSim`, the debug export `scripts/bench-sim --wasm` times
+//!   the player bundle with.
 //! * [`components`] and [`hooks`]: the Yew function components and hooks.
 
 pub mod announce;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod catalog;
 pub mod compare;
 pub mod components;

@@ -60,7 +60,10 @@ pub fn props_with(el: &Element, page: Option<Request>) -> PlayerProps {
         req.view = page.view;
         req.problems.extend(page.problems);
     }
-    props_from(req)
+    PlayerProps {
+        host_width: el.get_bounding_client_rect().width(),
+        ..props_from(req)
+    }
 }
 
 /// Props for a player from a request alone (the app page's own player, when the URL changes).
@@ -81,6 +84,7 @@ pub fn props_from(req: Request) -> PlayerProps {
         problems: req.problems.iter().map(|p| p.to_string().into()).collect(),
         link: st,
         children: Default::default(),
+        host_width: 0.0,
     }
 }
 

@@ -26,6 +26,14 @@ if (!customElements.get('lambdascope-player')) {
   customElements.define('lambdascope-player', class LambdascopePlayer extends HTMLElement {});
 }
 
+// The app page's prerendered first frame (issue 16, scripts/post-build) is the default explore
+// view: while the bundle loads for a URL that asks for something else (a scenario, a lesson, an
+// embed), the page says it is loading instead of showing the wrong diagram.
+if (document.body?.classList.contains('ls-page') && (location.search || location.hash)) {
+  document.querySelector('.ls-prerendered-box')
+    ?.replaceWith(Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' }));
+}
+
 // Iframe embeds. A frame posts its height whenever it changes; one that loaded before this
 // script could listen is asked again ({ type: "lambdascope:measure" }).
 const FRAMES = 'iframe[data-lambdascope-frame]';

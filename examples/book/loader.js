@@ -4,10 +4,16 @@
 (function () {
   var here = document.currentScript && document.currentScript.src;
   var base = (here ? here.replace(/[^/]*$/, '') : './') + 'lambdascope/';
-  var css = document.createElement('link');
-  css.rel = 'stylesheet';
-  css.href = base + 'lambdascope.css';
-  document.head.appendChild(css);
+  // Share links made by these players open the full app beside the player (which the player
+  // would otherwise find from this stylesheet's address, hashed by mdBook when book.toml links it).
+  window.lambdascopeBase = window.lambdascopeBase || base;
+  // book.toml's additional-css already links it (for the prerendered frames); other books may not.
+  if (!document.querySelector('link[rel="stylesheet"][href*="lambdascope/lambdascope"]')) {
+    var css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = base + 'lambdascope.css';
+    document.head.appendChild(css);
+  }
   // The player-only bundle: a book's players need no lessons or comparison (a sixth smaller).
   import(base + 'lambdascope-player.js')
     .then(function (m) { return m.default({ module_or_path: base + 'lambdascope-player_bg.wasm' }); })

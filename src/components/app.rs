@@ -106,20 +106,20 @@ fn page_route(hash: &str) -> Route {
 
 /// The query string (`?lesson=ID&beat=N` links written by the share code land on the lesson too).
 fn current_search() -> String {
-    web_sys::window()
+    crate::hooks::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default()
 }
 
 /// This page's path, without its query or fragment.
 fn current_path() -> String {
-    web_sys::window()
+    crate::hooks::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default()
 }
 
 fn current_hash() -> String {
-    web_sys::window()
+    crate::hooks::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
 }
@@ -132,7 +132,7 @@ fn use_hash() -> String {
         let hash = hash.clone();
         use_effect_with((), move |_| {
             let cb = Closure::<dyn FnMut()>::new(move || hash.set(current_hash()));
-            let w = web_sys::window();
+            let w = crate::hooks::window();
             if let Some(w) = &w {
                 let _ =
                     w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
@@ -193,7 +193,10 @@ fn explore_view(page: &PlayerProps, hash: &str) -> Html {
     let mut props = if fragment.is_empty() {
         page.clone()
     } else {
-        crate::mount::props_from(crate::share_link::from_url(&current_search(), hash))
+        PlayerProps {
+            host_width: page.host_width,
+            ..crate::mount::props_from(crate::share_link::from_url(&current_search(), hash))
+        }
     };
     // Where the learner left off, as stored: no lesson is parsed on the first paint's path (and
     // the player-only bundle has no lesson parser). `load_progress` has already dropped unknown
@@ -248,7 +251,7 @@ pub fn app(p: &AppProps) -> Html {
         let back = {
             let (explore, back) = (explore.clone(), back.clone());
             Callback::from(move |_: MouseEvent| {
-                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                if let Some(h) = crate::hooks::window().and_then(|w| w.history().ok()) {
                     let url = format!("{}{back}", current_path());
                     let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
                 }
@@ -283,7 +286,7 @@ pub fn app(p: &AppProps) -> Html {
                     // query, like the links the share menu copies), so a reload or a copied URL
                     // lands here. replaceState fires no hashchange: the view stays until the URL
                     // is changed.
-                    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                    if let Some(h) = crate::hooks::window().and_then(|w| w.history().ok()) {
                         let here = format!("{}?{}", current_path(), st.to_query());
                         let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&here));
                     }
@@ -299,7 +302,7 @@ pub fn app(p: &AppProps) -> Html {
         }
         Route::Compare(fault, problem) => {
             let on_fault = Callback::from(|f: Fault| {
-                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                if let Some(h) = crate::hooks::window().and_then(|w| w.history().ok()) {
                     let _ = h.replace_state_with_url(
                         &JsValue::NULL,
                         "",
@@ -332,7 +335,7 @@ pub fn player_page(p: &AppProps) -> Html {
     let hash = use_hash();
     let r = page_route(&hash);
     if r != Route::Player {
-        if let Some(w) = web_sys::window() {
+        if let Some(w) = crate::hooks::window() {
             let _ = w.location().reload();
         }
         return html! { <p class="ls-loading">{"Loading…"}</p> };

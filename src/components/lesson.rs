@@ -28,7 +28,7 @@ pub struct LessonsProps {
 }
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    crate::hooks::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
 /// What local storage says (nothing, if storage is unavailable or holds something else),
@@ -55,7 +55,7 @@ fn save_progress(p: &Progress) {
 
 /// Puts `fragment` in the address bar without a navigation (no `hashchange`, no history entry).
 fn show_in_url(fragment: &str) {
-    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+    if let Some(h) = crate::hooks::window().and_then(|w| w.history().ok()) {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
     }
 }

@@ -29,7 +29,7 @@ pub struct NarratorProps {
 }
 
 fn now_ms() -> f64 {
-    web_sys::window()
+    crate::hooks::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }

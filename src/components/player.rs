@@ -54,6 +54,34 @@ pub struct PlayerProps {
     /// Shown in the header after the brand (the app page puts its Lessons / Compare links here).
     #[prop_or_default]
     pub children: Html,
+    /// The width of the element the player is mounted in, CSS px (0: unknown). The first frame is
+    /// laid out for it, narrow or wide, before the stage's own width has been observed: drawn
+    /// wide and then narrow, a phone's first frame moved everything under the diagram (a layout
+    /// shift of 0.87, issue 16). The build-time prerender sets it for the frame it draws.
+    #[prop_or_default]
+    pub host_width: f64,
+}
+
+/// The player's padding and the stage's border, both sides: the stage's content width is the
+/// host's less this (`lambdascope.css`; `e2e/prerender.test.mjs` checks the first frame agrees).
+const CHROME_PX: f64 = 26.0;
+/// From this viewport width a player with all its controls keeps a side column of this width
+/// (360 px and the 12 px gap) beside the stage (`lambdascope.css`, `.ls-body`).
+const SIDE_COLUMN_FROM_PX: f64 = 1100.0;
+const SIDE_COLUMN_PX: f64 = 372.0;
+
+/// The stage's width before it has been measured: the host's less the chrome around the stage
+/// (0 when the host's width is unknown).
+fn first_stage_width(host_width: f64, controls: ControlsMode) -> f64 {
+    if host_width <= 0.0 {
+        return 0.0;
+    }
+    let viewport = crate::hooks::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let side = controls == ControlsMode::Full && viewport >= SIDE_COLUMN_FROM_PX;
+    (host_width - CHROME_PX - if side { SIDE_COLUMN_PX } else { 0.0 }).max(1.0)
 }
 
 /// The scenario to open with (its index in `scenarios::FILES` if bundled), and why it is not the
@@ -105,7 +133,7 @@ pub fn player(props: &PlayerProps) -> Html {
     });
     match &start.1 {
         Some(s) => {
-            html! { <PlayerInner start={s.clone()} start_index={start.0} notice={start.2.clone()} seed={props.seed} at_ms={props.at_ms} {instance}
+            html! { <PlayerInner start={s.clone()} start_index={start.0} notice={start.2.clone()} seed={props.seed} at_ms={props.at_ms} {instance} host_width={props.host_width}
             link={props.link.clone()} view={props.view} problems={props.problems.clone()}>{props.children.clone()}</PlayerInner> }
         }
         None => {
@@ -126,6 +154,7 @@ struct InnerProps {
     view: crate::share_link::ViewOptions,
     problems: Vec<AttrValue>,
     children: Html,
+    host_width: f64,
 }
 
 #[function_component(PlayerInner)]
@@ -188,7 +217,10 @@ fn player_inner(p: &InnerProps) -> Html {
         });
     }
     let stage = use_node_ref();
-    let width = use_width(stage.clone());
+    let width = use_width(
+        stage.clone(),
+        first_stage_width(p.host_width, p.view.controls),
+    );
     let orientation = Orientation::for_width(width);
     let session = Shared(pb.session.clone());
     let layout = use_memo((session.clone(), orientation), |(s, o)| {
@@ -433,7 +465,7 @@ fn player_inner(p: &InnerProps) -> Html {
                     <Scrubber session={session.clone()} at={pb.cursor.at} screen={pb.cursor.screen} on_seek={on_seek_screen} />
                     }
                     <div class="ls-stage" ref={stage}>
-                    <div class="ls-canvas-wrap" ~style={format!("max-width:{:.0}px", layout.width * MAX_SCALE)}>
+                    <div class="ls-canvas-wrap" ~style={crate::hooks::css(format!("max-width:{:.0}px", layout.width * MAX_SCALE))}>
                         <Diagram session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} selected={*selected}
                             filter={*filter} instance={p.instance} on_select={on_select} />
                         <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} />

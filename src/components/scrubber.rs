@@ -76,7 +76,7 @@ fn marks(p: &MarksProps) -> Html {
         })
         .map(|(x, k, at)| {
             let (class, what) = marker_class(k);
-            html! { <span class={classes!("ls-mk", class)} ~style={format!("left:{}", pct(x))} title={format!("{what} at {}", format_clock(at))} /> }
+            html! { <span class={classes!("ls-mk", class)} ~style={crate::hooks::css(format!("left:{}", pct(x)))} title={format!("{what} at {}", format_clock(at))} /> }
         })
         .collect();
     // Label a band only if it is wide enough and clear of the previous label. Bands under a
@@ -96,7 +96,7 @@ fn marks(p: &MarksProps) -> Html {
                 last_label = centre;
             }
             html! {
-                <span class="ls-gapband" ~style={format!("left:{};width:{}", pct(g.screen_at), pct(w))}
+                <span class="ls-gapband" ~style={crate::hooks::css(format!("left:{};width:{}", pct(g.screen_at), pct(w)))}
                       title={format!("idle from {} to {}: shown compressed", format_clock(g.from), format_clock(g.to))}>
                     if labelled { <span class={classes!("ls-gaplabel", edge_class((g.screen_at + w / 2.0) / end))}>{format!("+{}", format_duration_ms(g.skipped_ms))}</span> }
                 </span>
@@ -107,7 +107,7 @@ fn marks(p: &MarksProps) -> Html {
         .inputs()
         .iter()
         .map(|i| {
-            html! { <span class="ls-mk-input" ~style={format!("left:{}", pct(s.map.to_screen(i.at)))} title={format!("fault injected at {}: the run forked here", format_clock(i.at))} /> }
+            html! { <span class="ls-mk-input" ~style={crate::hooks::css(format!("left:{}", pct(s.map.to_screen(i.at))))} title={format!("fault injected at {}: the run forked here", format_clock(i.at))} /> }
         })
         .collect();
     html! { <>{gaps}{ticks}{inputs}</> }
@@ -153,9 +153,9 @@ pub fn scrubber(p: &ScrubberProps) -> Html {
              aria-valuetext={format!("{} of {}", format_clock(p.at), format_clock(end_sim))}
              onpointerdown={down} onpointermove={moved} ref={root}>
             <div class="ls-track" ref={track}>
-                <div class="ls-fill" ~style={format!("width:{at_pct}")} />
+                <div class="ls-fill" ~style={crate::hooks::css(format!("width:{at_pct}"))} />
                 <Marks session={p.session.clone()} />
-                <div class="ls-handle" ~style={format!("left:{at_pct}")} />
+                <div class="ls-handle" ~style={crate::hooks::css(format!("left:{at_pct}"))} />
             </div>
         </div>
     }

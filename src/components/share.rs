@@ -93,7 +93,7 @@ impl Now {
 /// Copies `text`; `done(true)` once copied, `done(false)` if the browser refused (no Clipboard
 /// API outside secure contexts, a denied permission, an iframe without `clipboard-write`).
 fn copy_text(text: &str, done: Callback<bool>) {
-    let clipboard = web_sys::window()
+    let clipboard = crate::hooks::window()
         .map(|w| w.navigator())
         .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
         .filter(|c| !c.is_undefined() && !c.is_null())

@@ -36,7 +36,7 @@ pub struct StageProps {
 pub fn stage(p: &StageProps) -> Html {
     let dark = use_media_query("(prefers-color-scheme: dark)");
     let node = use_node_ref();
-    let width = use_width(node.clone());
+    let width = use_width(node.clone(), 0.0);
     let orientation = Orientation::for_width(width);
     let layout = use_memo((p.session.clone(), orientation), |(s, o)| {
         Layout::of(&s.timeline().topology, *o)
@@ -48,7 +48,7 @@ pub fn stage(p: &StageProps) -> Html {
     html! {
         <>
             <div class="ls-stage" ref={node}>
-                <div class="ls-canvas-wrap" ~style={format!("max-width:{:.0}px", layout.width * p.max_scale)}>
+                <div class="ls-canvas-wrap" ~style={crate::hooks::css(format!("max-width:{:.0}px", layout.width * p.max_scale))}>
                     <Diagram session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
                         selected={p.selected} filter={None} instance={p.instance} on_select={p.on_select.clone()} />
                     <TokenLayer session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}

@@ -64,7 +64,7 @@ pub fn tour_view(p: &TourProps) -> Html {
         // it; give it to Continue so the keyboard keeps working in the lesson.
         let cont = continue_ref.clone();
         use_effect_with((tour.phase, tour.beat, tour.visit), move |_| {
-            let doc = web_sys::window().and_then(|w| w.document());
+            let doc = crate::hooks::window().and_then(|w| w.document());
             let lost = doc
                 .as_ref()
                 .and_then(|d| d.active_element())
@@ -295,7 +295,7 @@ pub fn tour_view(p: &TourProps) -> Html {
 /// Scrolls the window by the least amount that shows all of `node` (its top, if it is taller than
 /// the window); does nothing when it is already in view.
 fn bring_into_view(node: &NodeRef) {
-    let (Some(el), Some(w)) = (node.cast::<web_sys::Element>(), web_sys::window()) else {
+    let (Some(el), Some(w)) = (node.cast::<web_sys::Element>(), crate::hooks::window()) else {
         return;
     };
     let r = el.get_bounding_client_rect();

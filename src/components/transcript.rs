@@ -85,7 +85,7 @@ pub fn transcript(p: &TranscriptProps) -> Html {
 /// URL revoked once the browser has taken the file.
 pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
-    let window = web_sys::window().ok_or("no window")?;
+    let window = crate::hooks::window().ok_or("no window")?;
     let doc = window.document().ok_or("no document")?;
     let parts = js_sys::Array::of1(&text.into());
     let opts = web_sys::BlobPropertyBag::new();

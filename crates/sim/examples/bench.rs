@@ -197,7 +197,14 @@ fn peak_rss_mb() -> Option<f64> {
 }
 
 fn main() {
-    let wanted: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--toml CASE`: print the case's scenario (the WebAssembly side runs the same text);
+    // `--json CASE`: one JSON line instead of the table.
+    let mode = match args.first().map(String::as_str) {
+        Some("--toml") | Some("--json") => Some(args.remove(0)),
+        _ => None,
+    };
+    let wanted = args;
     let mut all = cases();
     all.extend(polling_cases());
     let names: Vec<&str> = all.iter().map(|c| c.name).collect();
@@ -211,11 +218,19 @@ fn main() {
         .into_iter()
         .filter(|c| wanted.is_empty() || wanted.iter().any(|w| w == c.name))
     {
+        if mode.as_deref() == Some("--toml") {
+            print!("{}", case.toml);
+            continue;
+        }
         let scenario = Scenario::parse(case.name, &case.toml).expect("bench scenario is valid");
         let started = Instant::now();
         let mut sim = Sim::with_retention(&scenario, 1, case.retention);
         sim.run();
         let secs = started.elapsed().as_secs_f64();
+        if mode.as_deref() == Some("--json") {
+            println!("{}", sim.bench_json(secs));
+            continue;
+        }
         let t = sim.totals();
         println!(
             "{:<16} {:>10} invocations {:>11} trace events {:>10} handler runs in {:>6.2} s: {:>6.2} M events/s, {:>8.0} invocations/s, peak RSS {:>6.1} MB ({} retention, {} kept)",

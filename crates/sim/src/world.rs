@@ -323,6 +323,22 @@ impl Sim {
     pub fn totals(&self) -> &Totals {
         &self.totals
     }
+    /// The benchmark's record of a finished run, one JSON line: how long it took (`secs`, measured
+    /// by the caller: the core has no clock), the trace events, the totals as their `Debug` text
+    /// (integers only, so the same on every target) and, when the trace was kept, its
+    /// [`crate::rng::trace_digest`]. `scripts/bench-sim --wasm` compares the native line
+    /// (`examples/bench.rs --json`) with the shipped WebAssembly's (`benchSim` in the app).
+    pub fn bench_json(&self, secs: f64) -> String {
+        let digest = match self.trace.as_slice() {
+            [] => "null".to_string(),
+            trace => format!("\"{:016x}\"", crate::rng::trace_digest(trace)),
+        };
+        format!(
+            "{{\"secs\":{secs},\"trace_events\":{},\"digest\":{digest},\"totals\":{:?}}}",
+            self.totals.trace_events,
+            format!("{:?}", self.totals),
+        )
+    }
     /// Execution environments currently initialising or running a handler.
     pub fn concurrency_in_use(&self) -> u32 {
         self.envs.busy

@@ -211,3 +211,26 @@ fn share_link_round_trip_reproduces_the_trace() {
         );
     }
 }
+
+/// The benchmark's record (issue 16: `scripts/bench-sim --wasm` compares it across targets):
+/// the same totals whether or not the trace is kept, and the digest only when it is.
+#[test]
+fn bench_record_carries_totals_and_the_trace_digest() {
+    let s = scenario(&busy_async());
+    let mut full = Sim::with_retention(&s, 3, lambdascope_sim::Retention::Full);
+    full.run();
+    let mut agg = Sim::with_retention(&s, 3, lambdascope_sim::Retention::Aggregates);
+    agg.run();
+    let digest = format!("{:016x}", lambdascope_sim::rng::trace_digest(full.trace()));
+    let full_json = full.bench_json(1.5);
+    let agg_json = agg.bench_json(1.5);
+    assert!(full_json.starts_with("{\"secs\":1.5,"), "{full_json}");
+    assert!(
+        full_json.contains(&format!("\"digest\":\"{digest}\"")),
+        "{full_json}"
+    );
+    assert!(agg_json.contains("\"digest\":null"), "{agg_json}");
+    let totals = |j: &str| j[j.find("\"totals\":").unwrap()..].to_string();
+    assert_eq!(totals(&full_json), totals(&agg_json));
+    assert!(totals(&full_json).contains(&format!("trace_events: {}", full.trace().len())));
+}
