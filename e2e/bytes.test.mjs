@@ -29,7 +29,7 @@ test('bundles stay within their byte budgets, and ship precompressed', () => {
     assert.deepEqual(zlib.gunzipSync(fs.readFileSync(`${file}.gz`)), body);
     assert.deepEqual(zlib.brotliDecompressSync(fs.readFileSync(`${file}.br`)), body);
   }
-  for (const name of ['index.html', 'embed.js', 'lambdascope.css', 'lambdascope-player.js', 'lambdascope-app.js']) {
+  for (const name of ['index.html', 'embed.js', 'lambdascope.css', 'lambdascope-player.js', 'lambdascope-app.js', 'lambdascope-import.js']) {
     assert.ok(fs.existsSync(path.join(DIST, `${name}.gz`)) && fs.existsSync(path.join(DIST, `${name}.br`)), `${name}.gz and .br`);
   }
 });

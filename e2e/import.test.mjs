@@ -86,7 +86,7 @@ test('the sample plays with its advice beside it; a finding seeks the player to 
   const { page } = s;
   await page.waitForSelector('[data-ls="sample"]');
   assert.match(await page.locator('.ls-private').textContent(), /^Nothing leaves your browser\./);
-  assert.deepEqual(await wasmFetched(page), ['/lambdascope-app_bg.wasm'], 'the Import view is in the full app');
+  assert.deepEqual(await wasmFetched(page), ['/lambdascope-import_bg.wasm'], 'the Import view is a bundle of its own');
   await page.locator('[data-ls="sample"]').click();
   await page.waitForSelector('.ls-import-play .ls-diagram .ls-node');
   // Four functions to pick from; the first plays at once.
@@ -242,17 +242,22 @@ test('on a phone (390 px) the advice is below the player and nothing scrolls sid
   await s.close();
 });
 
-test('the player-only pages fetch the player bundle; the way into the Import view loads the full app', async () => {
+test('the player-only pages fetch the player bundle; the way into the Import view loads its own bundle, and back', async () => {
   const s = await open('');
   const { page } = s;
   await page.waitForSelector('.ls-diagram .ls-node');
   assert.deepEqual(await wasmFetched(page), ['/lambdascope-player_bg.wasm']);
   // The player bundle has no Import view: its link reloads the page, and the loader fetches the
-  // full app.
+  // Import view's bundle.
   const wasm = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
   await page.locator('.ls-sitenav a:text("Your stack")').click();
   await page.waitForSelector('[data-ls="sample"]');
+  assert.deepEqual(wasm, ['/lambdascope-import_bg.wasm']);
+  // And its way into the lessons loads the full app (which has no Import view either).
+  wasm.length = 0;
+  await page.locator('.ls-sitenav a:text("Lessons")').click();
+  await page.waitForSelector('.ls-course, .ls-lesson');
   assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm']);
   // An embed page (`?embed`) stays on the player bundle.
   const e = await open('?embed&s=overview');

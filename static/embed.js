@@ -103,12 +103,13 @@ const themeWatch = { attributes: true, attributeFilter: [...new Set(THEME_MARKER
 new MutationObserver(() => forwardTheme(false)).observe(document.documentElement, themeWatch);
 if (document.body) new MutationObserver(() => forwardTheme(false)).observe(document.body, themeWatch);
 
-// Two bundles: lambdascope-app (player, lessons, comparison, import) and lambdascope-player (the
-// player alone, a sixth smaller). Only the app's own page asking for the lessons, the comparison
-// or the Import view needs the first. This reads the URL as `route()` in src/components/app.rs
-// does (a test there checks every view's key is here): the fragment, or the query when there is
-// none; `compare` or `import`, or `lesson`/`lessons` without a scenario. (The player bundle
-// reloads the page when its URL changes to one of those, so this choice is made again.)
+// Three bundles: lambdascope-app (player, lessons, comparison), lambdascope-import (the Import
+// view: template reader, importer, advice) and lambdascope-player (the player alone, a sixth
+// smaller than the app). Only the app's own page asking for the lessons or the comparison needs
+// the first, only `import` the second. This reads the URL as `route()` in
+// src/components/app.rs does (a test there checks every view's key is here): the fragment, or
+// the query when there is none; `compare`, or `lesson`/`lessons` without a scenario. (Each
+// bundle reloads the page when its URL changes to another's view, so this choice is made again.)
 function bundle() {
   if (!document.body.classList.contains('ls-page')) return 'lambdascope-player';
   const url = location.hash.replace(/^#/, '') || location.search.replace(/^\?/, '');
@@ -116,7 +117,8 @@ function bundle() {
   const has = (k) => keys.includes(k);
   if (has('embed')) return 'lambdascope-player';
   const scenario = ['s', 'scenario', 'z', 'toml'].some(has);
-  return has('compare') || has('import') || (!scenario && (has('lessons') || has('lesson')))
+  if (has('import')) return 'lambdascope-import';
+  return has('compare') || (!scenario && (has('lessons') || has('lesson')))
     ? 'lambdascope-app'
     : 'lambdascope-player';
 }

@@ -317,12 +317,33 @@ pub fn app(p: &AppProps) -> Html {
                 </div>
             }
         }
-        Route::Import => html! {
-            <div class="ls-app">
-                <header class="ls-site">{brand()}<SiteNav here="import" /></header>
-                <ImportView search={current_search()} />
-            </div>
-        },
+        // The Import view is a bundle of its own ([`ImportPage`]): load the page again and the
+        // loader fetches it.
+        Route::Import => reload(),
+    }
+}
+
+/// Loads the page again (the loader, `static/embed.js`, then fetches the bundle its URL needs).
+fn reload() -> Html {
+    if let Some(w) = crate::hooks::window() {
+        let _ = w.location().reload();
+    }
+    html! { <p class="ls-loading">{"Loading…"}</p> }
+}
+
+/// The app page in the Import view's bundle (`lambdascope-import`): the Import view alone; any
+/// other view loads the page again, as [`PlayerPage`] does.
+#[function_component(ImportPage)]
+pub fn import_page(_: &AppProps) -> Html {
+    let hash = use_hash();
+    if page_route(&hash) != Route::Import {
+        return reload();
+    }
+    html! {
+        <div class="ls-app">
+            <header class="ls-site">{brand()}<SiteNav here="import" /></header>
+            <ImportView search={current_search()} />
+        </div>
     }
 }
 
@@ -333,12 +354,8 @@ pub fn app(p: &AppProps) -> Html {
 #[function_component(PlayerPage)]
 pub fn player_page(p: &AppProps) -> Html {
     let hash = use_hash();
-    let r = page_route(&hash);
-    if r != Route::Player {
-        if let Some(w) = crate::hooks::window() {
-            let _ = w.location().reload();
-        }
-        return html! { <p class="ls-loading">{"Loading…"}</p> };
+    if page_route(&hash) != Route::Player {
+        return reload();
     }
     explore_view(&p.player, &hash)
 }
@@ -504,7 +521,7 @@ mod tests {
                 assert_eq!(route(&format!("#{k}")), example);
                 assert!(
                     rule.contains(&format!("has('{k}')")),
-                    "embed.js's bundle() does not ask for the full app on `#{k}`"
+                    "embed.js's bundle() does not ask for that view's bundle on `#{k}`"
                 );
             }
         }
