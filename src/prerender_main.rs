@@ -2,14 +2,17 @@
 //! browser runs, through Yew's server-side renderer, into static pages, so a page shows the
 //! diagram before its WebAssembly has arrived, and without JavaScript at all.
 //!
-//! `lambdascope-prerender PAGE.html...` rewrites each page in place: every `[data-lambdascope]`
+//! `lambdascope-prerender [--preload BUNDLE] PAGE.html...` rewrites each page in place: every `[data-lambdascope]`
 //! element that is empty, or holds only the app page's `<p class="ls-loading">` line, gets its
 //! player's first frame as its attributes ask for it (scenario, seed, instant, controls...;
 //! read by the same `share_link::from_attributes` as the live mount). Each frame is drawn twice,
 //! wide and narrow, because the player picks its layout from its own width, which no server
 //! knows: `lambdascope.css` shows the one that fits the element (a container query). When the
 //! bundle starts, Yew's mount clears the element and draws the live player in the same task, so
-//! no frame without a diagram is painted in between. Run by `scripts/post-build` (the app page)
+//! no frame without a diagram is painted in between. With `--preload lambdascope/lambdascope-player`
+//! a page that got a frame also starts that bundle's download from its `<head>` (`BUNDLE.js` as a
+//! module, `BUNDLE_bg.wasm` for the glue's `fetch`), for pages whose bundle is known in advance:
+//! not the app page, where `embed.js` picks one of two by the URL. Run by `scripts/post-build` (the app page)
 //! and `scripts/build-book` (the book's chapters); built only with the `prerender` feature
 //! (Yew's `ssr`), natively, never into the browser bundles.
 
@@ -140,7 +143,14 @@ async fn prerender(page: &str) -> Result<(String, usize), String> {
     Ok((out, points.len()))
 }
 
-fn run(paths: &[String]) -> Result<(), String> {
+/// `<head>` links that start a bundle's download at once (`bundle`: its path without extension).
+fn preload_links(bundle: &str) -> String {
+    format!(
+        r#"<link rel="modulepreload" href="{bundle}.js"><link rel="preload" href="{bundle}_bg.wasm" as="fetch" type="application/wasm" crossorigin>"#
+    )
+}
+
+fn run(paths: &[String], preload: Option<&str>) -> Result<(), String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| e.to_string())?;
@@ -150,6 +160,12 @@ fn run(paths: &[String]) -> Result<(), String> {
             .block_on(tokio::task::LocalSet::new().run_until(prerender(&page)))
             .map_err(|e| format!("{path}: {e}"))?;
         if n > 0 {
+            let html = match preload {
+                Some(bundle) => {
+                    html.replacen("</head>", &format!("{}</head>", preload_links(bundle)), 1)
+                }
+                None => html,
+            };
             std::fs::write(path, html).map_err(|e| format!("{path}: {e}"))?;
             println!("lambdascope-prerender: {path}: {n} player(s)");
         }
@@ -158,12 +174,20 @@ fn run(paths: &[String]) -> Result<(), String> {
 }
 
 fn main() {
-    let paths: Vec<String> = std::env::args().skip(1).collect();
-    if paths.is_empty() {
-        eprintln!("usage: lambdascope-prerender PAGE.html...");
+    let mut paths: Vec<String> = std::env::args().skip(1).collect();
+    let preload = match paths.first().map(String::as_str) {
+        Some("--preload") if paths.len() > 1 => {
+            let bundle = paths.remove(1);
+            paths.remove(0);
+            Some(bundle)
+        }
+        _ => None,
+    };
+    if paths.is_empty() || paths[0].starts_with("--") {
+        eprintln!("usage: lambdascope-prerender [--preload BUNDLE] PAGE.html...");
         std::process::exit(2);
     }
-    if let Err(e) = run(&paths) {
+    if let Err(e) = run(&paths, preload.as_deref()) {
         eprintln!("lambdascope-prerender: {e}");
         std::process::exit(1);
     }
