@@ -43,7 +43,7 @@ test('an inline scenario block runs the scenario written in the book', async () 
   await page.goto(server.url + 'sync.html');
   // The live player (the chapter also carries its prerendered frame until then).
   await page.waitForSelector('.lambdascope-embed[data-lambdascope-mounted] .ls-diagram .ls-node', { timeout: 15000 });
-  const text = await page.locator('.lambdascope-embed[data-lambdascope-mounted]').textContent();
+  const text = await page.locator('.lambdascope-embed[data-lambdascope-mounted] .ls-root .ls-player').textContent();
   assert.match(text, /API Gateway/);
   await page.screenshot({ path: shot('book-sync.png') });
   assert.deepEqual(problems, []);
@@ -55,7 +55,8 @@ test("a book player's Copy link opens the full app beside the book, at the same 
   const page = await context.newPage();
   const problems = watchConsole(page);
   await page.goto(server.url + 'async.html');
-  await page.waitForFunction(() => document.querySelectorAll('.lambdascope-embed[data-lambdascope-mounted] .ls-legend').length === 2);
+  // (The players are in their elements' shadow roots: locators look inside, querySelector does not.)
+  await until(async () => (await page.locator('.lambdascope-embed[data-lambdascope-mounted] .ls-legend').count()) === 2, 'two live players', 30000);
   const player = page.locator('.lambdascope-embed').nth(1);
   await player.locator('.ls-clock').waitFor();
   await player.locator('details.ls-share summary').click();

@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serve, launch, watchConsole, shot, ROOT } from './lib.mjs';
+import { serve, launch, watchConsole, shot, until, ROOT } from './lib.mjs';
 
 let server, book, browser;
 before(async () => {
@@ -113,7 +113,8 @@ for (const [width, height] of [[412, 823], [1440, 900]]) {
     const problems = watchConsole(page);
     await page.addInitScript(SHIFTS);
     await page.goto(book.url + 'async.html');
-    await page.waitForFunction(() => document.querySelectorAll('[data-lambdascope-mounted] .ls-legend').length === 2);
+    // (The live players are in their elements' shadow roots: locators look inside.)
+    await until(async () => (await page.locator('[data-lambdascope-mounted] .ls-legend').count()) === 2, 'two live players', 30000);
     await page.waitForTimeout(500);
     assert.equal(await page.locator('.ls-prerendered').count(), 0);
     const cls = await page.evaluate(() => window.__cls);

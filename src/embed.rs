@@ -147,10 +147,12 @@ fn page_stylesheet(doc: &web_sys::Document) -> Option<String> {
 }
 
 /// The address of the player's stylesheet, to link inside each player's shadow root: the one
-/// beside `embed.js` (it says where), else the one the page links, else `lambdascope.css` beside
-/// the page.
+/// beside `embed.js` (it says where), else the one in the loader's folder (`lambdascopeBase`: a
+/// book's loader.js, whose page links a copy under a hashed name), else the one the page links,
+/// else `lambdascope.css` beside the page.
 pub fn stylesheet_href() -> String {
     global_string("lambdascopeStyles")
+        .or_else(|| global_string("lambdascopeBase").map(|b| format!("{b}lambdascope.css")))
         .or_else(|| {
             web_sys::window()
                 .and_then(|w| w.document())

@@ -331,6 +331,7 @@ fn mount_in_shadow(doc: &Document, host: Element) {
 /// the player's stylesheet linked in it; kept, with its loaded sheet, when a swept host returns).
 fn shadow_mount_point(doc: &Document, host: &Element) -> Option<Element> {
     let shadow = shadow_of(doc, host)?;
+    let mut new_link = None;
     if shadow
         .query_selector("link[data-ls-css]")
         .ok()
@@ -343,6 +344,7 @@ fn shadow_mount_point(doc: &Document, host: &Element) -> Option<Element> {
             .ok()?;
         link.set_attribute("data-ls-css", "").ok()?;
         shadow.append_child(&link).ok()?;
+        new_link = Some(link);
     }
     let root = doc.create_element("div").ok()?;
     root.set_class_name(&format!("ls-root {SHADOW_ROOT_CLASS}"));
@@ -353,7 +355,54 @@ fn shadow_mount_point(doc: &Document, host: &Element) -> Option<Element> {
         let _ = h.style().set_property("display", "none");
     }
     shadow.append_child(&root).ok()?;
+    if let Some(link) = new_link {
+        keep_still_until_styled(doc, host, &shadow, &link, &root);
+    }
     Some(root)
+}
+
+/// A host that carries its prerendered first frame (issue 16, `.ls-prerendered-box`, drawn at
+/// build time by the same components) keeps showing it through a `<slot>` until the live
+/// player's stylesheet has loaded, then drops the slot and the still: a shadow root hides its
+/// host's children, and the live player stays hidden until its sheet applies, so without this
+/// the frame would blink out (a layout shift and a blank box) between the two. Meanwhile the live
+/// root is laid out at the host's width but with no height and unseen (the sheet shows it the
+/// moment it applies, which may be a frame before its `load` event: both would stack then).
+fn keep_still_until_styled(
+    doc: &Document,
+    host: &Element,
+    shadow: &ShadowRoot,
+    link: &Element,
+    root: &Element,
+) {
+    let Ok(Some(still)) = host.query_selector(":scope > .ls-prerendered-box") else {
+        return;
+    };
+    let Ok(slot) = doc.create_element("slot") else {
+        return;
+    };
+    let Some(live) = root.dyn_ref::<web_sys::HtmlElement>().cloned() else {
+        return;
+    };
+    if shadow.append_child(&slot).is_err() {
+        return;
+    }
+    // Full width (its layout follows it) but no height and unseen.
+    let style = live.style();
+    let _ = style.set_property("height", "0");
+    let _ = style.set_property("overflow", "hidden");
+    let _ = style.set_property("visibility", "hidden");
+    let done = wasm_bindgen::closure::Closure::once_into_js(move || {
+        slot.remove();
+        still.remove();
+        let style = live.style();
+        for p in ["height", "overflow", "visibility"] {
+            let _ = style.remove_property(p);
+        }
+    });
+    for event in ["load", "error"] {
+        let _ = link.add_event_listener_with_callback(event, done.unchecked_ref());
+    }
 }
 
 /// `host`'s shadow root, attached on first use. Only some elements can carry one (a custom
