@@ -91,7 +91,10 @@ fn marks(p: &MarksProps) -> Html {
         .map(|g| {
             let w = g.shown_ms;
             let centre = (g.screen_at + w / 2.0) / end;
-            let labelled = w / end >= 0.03 && centre - last_label >= 0.09;
+            // A repeat of the stretch before it (shown shorter) keeps its band and title but no
+            // label: "+29 s" after "+28 s" after "+27 s" only crowds the bar on a phone.
+            let first_of_row = w >= crate::playback::GAP_SHOWN_MS as f64;
+            let labelled = first_of_row && w / end >= 0.03 && centre - last_label >= 0.09;
             if labelled {
                 last_label = centre;
             }
