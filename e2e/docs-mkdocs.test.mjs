@@ -124,13 +124,15 @@ test('five round trips by instant navigation leave the DOM, intervals and memory
   const grew = (r, k) => r.last[k] - r.baseline[k];
   console.log('control', control.baseline, control.last, '\nwith players', ours.baseline, ours.rounds);
   // Twenty players were mounted and destroyed; each is ~700 DOM nodes while it lives. What may
-  // stay of one: its element and shadow root in the page Material keeps, and the element Yew drew
-  // into (Yew never removes an app root's event delegation; ARCHITECTURE.md).
-  assert.ok(grew(ours, 'nodes') - grew(control, 'nodes') <= 20 * 5,
+  // stay of one: the two nodes of its shadow root (its stylesheet link and the emptied element
+  // Yew drew into) inside the old page Material keeps. Yew's event delegation goes with the app
+  // (vendor/yew is patched for it): measured +40 nodes and +35 KB for 20 players, from +60 and
+  // +61 KB with upstream Yew.
+  assert.ok(grew(ours, 'nodes') - grew(control, 'nodes') <= 20 * 3,
     `DOM nodes: +${grew(ours, 'nodes')} with players, +${grew(control, 'nodes')} without`);
   assert.equal(ours.last.intervals, ours.baseline.intervals, 'no interval outlives its player');
   assert.equal(ours.last.intervals, control.last.intervals);
-  assert.ok(grew(ours, 'heap') - grew(control, 'heap') < 20 * 10_000,
+  assert.ok(grew(ours, 'heap') - grew(control, 'heap') < 20 * 3_000,
     `JS heap: +${grew(ours, 'heap')} B with players, +${grew(control, 'heap')} B without`);
   // Freed runs are reused: at most two 64 KB pages more than after the warm-up trip.
   assert.ok(grew(ours, 'wasm') <= 2 * 65_536, `WebAssembly memory: ${ours.baseline.wasm} B, then ${ours.rounds.map((r) => r.wasm)}`);
