@@ -392,16 +392,32 @@ fn keep_still_until_styled(
     let _ = style.set_property("height", "0");
     let _ = style.set_property("overflow", "hidden");
     let _ = style.set_property("visibility", "hidden");
+    // Swapped two frames after the sheet loads: by then the live player has drawn its first
+    // frame and its layout effects (the stage measuring its width) have run, so the frame that
+    // replaces the still is its final one (on a loaded machine one frame was not always enough:
+    // a layout shift of 0.33 at 412 px).
     let done = wasm_bindgen::closure::Closure::once_into_js(move || {
-        slot.remove();
-        still.remove();
-        let style = live.style();
-        for p in ["height", "overflow", "visibility"] {
-            let _ = style.remove_property(p);
-        }
+        next_frame(move || {
+            next_frame(move || {
+                slot.remove();
+                still.remove();
+                let style = live.style();
+                for p in ["height", "overflow", "visibility"] {
+                    let _ = style.remove_property(p);
+                }
+            })
+        })
     });
     for event in ["load", "error"] {
         let _ = link.add_event_listener_with_callback(event, done.unchecked_ref());
+    }
+}
+
+/// Runs `f` before the next frame is painted.
+fn next_frame(f: impl FnOnce() + 'static) {
+    let cb = wasm_bindgen::closure::Closure::once_into_js(f);
+    if let Some(w) = crate::hooks::window() {
+        let _ = w.request_animation_frame(cb.unchecked_ref());
     }
 }
 
