@@ -2,7 +2,7 @@
 //! its waiting events and retry countdowns, the function with its execution environments and
 //! concurrency, and the destinations and DLQs where failed events stack up.
 
-use lambdascope_sim::scene::{EnvPhase, NodeView, FLASH_MS};
+use lambdascope_sim::scene::{EnvPhase, NodeView, RetryTimer, FLASH_MS};
 use lambdascope_sim::time::format_duration_ms;
 use lambdascope_sim::topology::NodeKind;
 use lambdascope_sim::trace::{NodeId, RetryReason};
@@ -416,7 +416,14 @@ fn mapping_inside(p: &NodeProps, view: &NodeView, w: f64, h: f64) -> (Html, Stri
 fn queue_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
     let scene = &p.scene;
     let waiting = scene.queue_depth;
-    let timers = &scene.retry_timers;
+    // Only the retries Lambda's internal queue holds (L-ASYNC-ERR): an SNS or EventBridge
+    // delivery retry happens in that service, before the queue; an SDK, mapping or Step Functions
+    // retry is its caller's.
+    let timers: Vec<&RetryTimer> = scene
+        .retry_timers
+        .iter()
+        .filter(|t| in_lambdas_queue(t.reason))
+        .collect();
     let per_row = (((w - 16.0) / 11.0).floor() as u32).max(1);
     let shown = waiting.min(per_row);
     let slots: Html = (0..shown).map(|i| html! { <rect class="ls-slot" x={format!("{:.1}", 8.0 + 11.0 * i as f64)} y="41" width="9" height="6" rx="3" /> }).collect();
@@ -451,6 +458,19 @@ fn queue_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
             timers.len()
         ),
     )
+}
+
+/// Whether a retry waits in Lambda's internal queue for asynchronous invocation.
+fn in_lambdas_queue(reason: RetryReason) -> bool {
+    match reason {
+        RetryReason::FunctionError | RetryReason::Throttled => true,
+        RetryReason::SdkThrottleRetry
+        | RetryReason::DeliveryFailed
+        | RetryReason::ClientReadTimeout
+        | RetryReason::EsmThrottled
+        | RetryReason::StreamBatchFailed
+        | RetryReason::StateRetry => false,
+    }
 }
 
 /// A retry countdown: `42 s`, `1 min 05 s`, `850 ms`.
