@@ -9,7 +9,6 @@
 //! is allowed: a refused value shows the core's reason ("must be a whole number of seconds from 1
 //! to 900 (got 901) — L-TIMEOUT").
 
-use lambdascope_sim::scenario::schema::field_at;
 use lambdascope_sim::scenario::{FieldInfo, ScenarioFile, ValueSpec};
 use lambdascope_sim::topology::NodeKind;
 use lambdascope_sim::{Budget, Scenario};
@@ -100,8 +99,7 @@ fn show(v: &Value) -> String {
 }
 
 /// The tables (as paths) whose fields belong to a box of the diagram.
-/// `root` is `file` written as a table (its caller has it already).
-fn tables_for(file: &ScenarioFile, root: &Value, kind: &NodeKind) -> Vec<String> {
+fn tables_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<String> {
     let workloads_of = |i: usize| -> Vec<String> {
         let id = file
             .sources
@@ -140,7 +138,8 @@ fn tables_for(file: &ScenarioFile, root: &Value, kind: &NodeKind) -> Vec<String>
             of_source, name, ..
         } => {
             // The state's table in the source's `states` array, found by name.
-            let states = get(root, &parse_path(&format!("sources[{of_source}].states")))
+            let root = to_value(file);
+            let states = get(&root, &parse_path(&format!("sources[{of_source}].states")))
                 .and_then(|v| v.as_array());
             states
                 .and_then(|a| {
@@ -158,11 +157,8 @@ fn tables_for(file: &ScenarioFile, root: &Value, kind: &NodeKind) -> Vec<String>
 /// The editable fields of one box, with their current values, defaults and ranges.
 pub fn params_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<Param> {
     let root = to_value(file);
-    // Declarations looked up in the table written once here (`ScenarioFile::field_info` writes
-    // the file on every call: once per field of the box, every render of the panel).
-    let info_at = |path: &str| field_at(ScenarioFile::FIELDS, &root, path);
     let mut out = Vec::new();
-    for table in tables_for(file, &root, kind) {
+    for table in tables_for(file, kind) {
         let Some(Value::Table(t)) = get(&root, &parse_path(&table)) else {
             continue;
         };
@@ -170,7 +166,7 @@ pub fn params_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<Param> {
         flatten(&table, &Value::Table(t.clone()), &mut fields);
         // Optional fields the file leaves unset (absent from the written table), from the
         // table's declaration.
-        if let Some(info) = info_at(&table) {
+        if let Some(info) = file.field_info(&table) {
             for f in table_fields(&info, t) {
                 if f.default_text().as_deref() == Some("") && !t.contains_key(f.key) {
                     fields.push((format!("{table}.{}", f.key), Value::String(String::new())));
@@ -187,7 +183,7 @@ pub fn params_for(file: &ScenarioFile, kind: &NodeKind) -> Vec<Param> {
             {
                 continue;
             }
-            let Some(info) = info_at(&path) else {
+            let Some(info) = file.field_info(&path) else {
                 continue;
             };
             let Some(kind) = kind_of_field(&info) else {
