@@ -1,4 +1,4 @@
-// End-to-end tests of the release build in dist/ (run `trunk build --release` first), in headless
+// End-to-end tests of the release build in dist/ (run `scripts/build` first), in headless
 // Chromium through Playwright. Every test also fails on any page error, console error or warning,
 // or failed request. Screenshots go to target/e2e/ (look at them: a blank page can pass a DOM test).
 import { test, before, after } from 'node:test';

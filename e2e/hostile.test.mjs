@@ -1,4 +1,4 @@
-// Issue 12, items 3 and 4, against the release build in dist/ (`trunk build --release` first):
+// Issue 12, items 3 and 4, against the release build in dist/ (`scripts/build` first):
 //
 // * every export of a hostile inline scenario (e2e/fixtures/hostile-scenario.toml: markup in its
 //   title, names and error type) is inert: the Markdown transcript, the trace JSON, the SVG frame
@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { serve, launch, watchConsole, shot, ROOT, siteWith } from './lib.mjs';
+import { serve, launch, watchConsole, shot, ROOT, siteWith, until } from './lib.mjs';
 
 const APP_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
   + "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'";
@@ -30,6 +30,10 @@ before(async () => {
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>data-t</title>
 <script type="module" src="embed.js"></script></head>
 <body><div id="p" data-lambdascope="overview" data-t="soon" data-controls="minimal"></div></body></html>`,
+    'two.html': `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>two players</title>
+<script type="module" src="embed.js"></script></head>
+<body><div id="a" data-lambdascope="overview"></div><div id="b" data-lambdascope="sqs-partial-batch"></div></body></html>`,
   }, 'ls-hostile-');
   app = await serve(site.dir, (file) => (file.endsWith('.html') ? { 'Content-Security-Policy': APP_CSP } : {}));
   browser = await launch();
@@ -273,4 +277,49 @@ test('every export of a hostile inline scenario is inert', async () => {
   await blank.close();
   await assertClean(s);
   await s.close();
+});
+
+// Issue 16: the release bundles abort on a panic without its message (scripts/release-env), so the
+// crash overlay comes from the page's error event: a real trap in the shipped WebAssembly (an
+// invalid allocation request to its own allocator, which aborts) must cover every player on the
+// page with the card; the host page's own errors, its own WebAssembly's traps included, must not.
+test('a trap in the player shows the crash card over every player; the host page\'s own errors do not', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(app.url + 'two.html');
+  const cards = () => page.evaluate(() => ['a', 'b'].map((id) => {
+    const card = document.getElementById(id).shadowRoot?.querySelector('.ls-crash');
+    return card ? { role: card.getAttribute('role'), text: card.innerText } : null;
+  }));
+  await until(() => page.evaluate(() => ['a', 'b'].every((id) =>
+    document.getElementById(id).shadowRoot?.querySelector('.ls-diagram .ls-node'))), 'both players drawn');
+
+  // The host's own failures: a plain error, and a trap in a module of its own (compiled from bytes:
+  // (module (func (export "f") unreachable))).
+  await page.evaluate(() => {
+    setTimeout(() => { throw new Error('the host page failed'); });
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0,
+      7, 5, 1, 1, 102, 0, 0, 10, 5, 1, 3, 0, 0, 11]);
+    const own = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    setTimeout(() => own.exports.f());
+  });
+  await until(() => errors.length === 2, 'the host page\'s two errors');
+  assert.deepEqual(await cards(), [null, null], 'the host page\'s errors are not the player\'s');
+
+  // Ours: the glue is already loaded, so `default()` hands back the running instance's exports.
+  await page.evaluate(async () => {
+    const glue = await import('./lambdascope-player.js');
+    const wasm = await glue.default();
+    setTimeout(() => wasm.__wbindgen_malloc(1, 3));   // alignment 3: the allocator aborts
+  });
+  await until(async () => (await cards()).every(Boolean), 'a card over each player');
+  for (const card of await cards()) {
+    assert.equal(card.role, 'alert');
+    assert.match(card.text, /lambdascope stopped/);
+    assert.match(card.text, /an internal check failed \(WebAssembly: unreachable\)\nat http:\/\/127\.0\.0\.1:\d+\/lambdascope-player_bg\.wasm:wasm-function\[\d+\]:0x[0-9a-f]+/);
+  }
+  await page.screenshot({ path: shot('hostile-crash.png') });
+  await context.close();
 });

@@ -1,5 +1,5 @@
 // Issue 13, the Import view (`#import`, full app only), against the release build in dist/
-// (`trunk build --release` first): the sample template plays with its advice beside it, and a
+// (`scripts/build` first): the sample template plays with its advice beside it, and a
 // finding seeks the player to its moment (a what-if finding, on its fork); a pasted, dropped or
 // picked template that cannot be read gets its error with its line, as text; a phone gets one
 // column; the player-only pages still fetch the player bundle alone.

@@ -1,10 +1,10 @@
 // The lessons and the comparison (issue 5), end to end against the release build in dist/
-// (`trunk build --release` first). Every test also fails on any page error, console error or
+// (`scripts/build` first). Every test also fails on any page error, console error or
 // warning, or failed request. Screenshots go to target/e2e/ (look at them).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, watchConsole, shot } from './lib.mjs';
+import { serve, launch, watchConsole, shot, until } from './lib.mjs';
 
 let server, browser;
 before(async () => {
@@ -189,6 +189,9 @@ test('progress is kept: a reload resumes at the lesson and beat, paused', async 
   // → while a beat plays skips to its end; → at its end goes on.
   for (const [b, ph] of [[1, 'done'], [2, 'playing'], [2, 'done'], [3, 'playing'], [3, 'done'], [4, 'ask']]) {
     await page.keyboard.press('ArrowRight');
+    // The key is handled in the page's next task; read the state once it has settled.
+    await until(async () => (await beat(page)) === b && (await phase(page)) === ph, `beat ${b} ${ph}`, 1_000)
+      .catch(() => {});
     assert.deepEqual([await beat(page), await phase(page)], [b, ph]);
   }
   // Reload: chapter 1, beat 4, asking, nothing moving.

@@ -4,6 +4,6 @@
 //! `static/embed.js` picks the bundle a page needs.
 
 fn main() {
-    lambdascope::mount::install_panic_hook();
+    lambdascope::mount::install_crash_handlers();
     lambdascope::mount::mount_import();
 }

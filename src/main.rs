@@ -1,6 +1,6 @@
 //! Entry point: the crash overlay first, then a player in every `[data-lambdascope]` element.
 
 fn main() {
-    lambdascope::mount::install_panic_hook();
+    lambdascope::mount::install_crash_handlers();
     lambdascope::mount::mount_all();
 }

@@ -18,8 +18,12 @@
 //! is destroyed ([`sweep`]); the instant it showed is remembered under its page and attributes,
 //! and it opens there when its element (or one like it, after a back navigation) returns.
 //!
-//! A panic replaces nothing and blanks nothing: the hook lays an overlay over each player saying
-//! what happened (Yew stops updating after a panic, so the overlay is plain DOM).
+//! A crash replaces nothing and blanks nothing: an overlay over each player says what happened
+//! (Yew stops updating after a panic, so the overlay is plain DOM). The release bundles abort on
+//! a panic without formatting its message (`-Cpanic=immediate-abort`, scripts/release-env: 21 KB
+//! gzip of the player), so no panic hook runs there: the abort is a WebAssembly trap, which
+//! reaches the page as an uncaught `WebAssembly.RuntimeError` ([`install_crash_handlers`] listens
+//! for it). Other builds (`trunk serve`, tests) still get the panic's own message from the hook.
 
 use lambdascope_sim::share::{percent_encode, ScenarioRef};
 use lambdascope_sim::SimTime;
@@ -468,13 +472,66 @@ fn drawn_into(host: &Element) -> Element {
         .unwrap_or_else(|| host.clone())
 }
 
-/// Installs the panic hook that shows the crash overlay.
-pub fn install_panic_hook() {
+/// Shows the crash overlay when the player stops: from the panic hook where the build keeps
+/// panic messages, and from the page's `error` / `unhandledrejection` events where a panic is an
+/// immediate trap (release bundles). The instance still runs after a trap (only the call that
+/// trapped was abandoned), and drawing the overlay touches no state the trapped call could have
+/// left half-changed: it reads the DOM and builds new elements.
+pub fn install_crash_handlers() {
     std::panic::set_hook(Box::new(|info| {
         let msg = info.to_string();
         web_sys::console::error_1(&format!("lambdascope: {msg}").into());
         show_crash(&msg);
     }));
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_error =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
+            let error = if let Some(e) = e.dyn_ref::<web_sys::ErrorEvent>() {
+                e.error()
+            } else if let Some(e) = e.dyn_ref::<web_sys::PromiseRejectionEvent>() {
+                e.reason()
+            } else {
+                return;
+            };
+            if let Some(message) = our_trap(&error) {
+                show_crash(&message);
+            }
+        });
+    for kind in ["error", "unhandledrejection"] {
+        let _ = window.add_event_listener_with_callback(kind, on_error.as_ref().unchecked_ref());
+    }
+    // Lives as long as the page: the listeners are the page's, for every player on it.
+    on_error.forget();
+}
+
+/// What the crash overlay says for `error` when it is a trap in this bundle's WebAssembly: its
+/// message and the first frames of its stack (function indices and offsets, enough to find the
+/// function in a build with names). A host page's own errors, its own WebAssembly's included,
+/// are not ours to report: a trap of ours came through our glue script (`lambdascope-….js`),
+/// whose name is in its stack.
+fn our_trap(error: &wasm_bindgen::JsValue) -> Option<String> {
+    let error = error.dyn_ref::<js_sys::WebAssembly::RuntimeError>()?;
+    let stack = js_sys::Reflect::get(error, &"stack".into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    if !stack.contains("/lambdascope-") {
+        return None;
+    }
+    let frames: Vec<&str> = stack
+        .lines()
+        .filter(|l| l.contains("wasm-function"))
+        .take(4)
+        .map(str::trim)
+        .collect();
+    let message =
+        String::from(js_sys::Error::from(wasm_bindgen::JsValue::from(error.clone())).message());
+    Some(format!(
+        "an internal check failed (WebAssembly: {message})\n{}",
+        frames.join("\n")
+    ))
 }
 
 /// Lays the crash overlay over every mounted player (or the body).
