@@ -66,8 +66,12 @@ enum Colour {
 const LABEL_LIMIT: usize = 150;
 /// Above this many tokens, shapes are drawn from axis-aligned rectangles (a plus for a diamond,
 /// a hollow square for a ring, ...): a software rasterizer fills thousands of those in a few ms,
-/// where thousands of anti-aliased arcs cost 40 ms a frame (measured with 5,000 tokens).
-const CROWD: usize = 1500;
+/// where thousands of anti-aliased arcs cost 40 ms a frame (measured with 5,000 tokens). 400, not
+/// the 1,500 it was: on a phone (412 px, 1.75 device pixels per px, CPU 4× slower) 1,000 outlined
+/// capsules took 175 ms a frame, as rectangles 21 ms (issue 16); a crowd that size on a phone's
+/// diagram overlaps into bands anyway. (Filling each rectangle on its own with `fillRect` was
+/// slower, 29 ms: a thousand calls out of the wasm cost more than one path's scan conversion.)
+const CROWD: usize = 400;
 /// Token radius in layout units on a wide screen...
 const R: f64 = 7.0;
 /// ... and never less than this many CSS px on a narrow one (a phone shows the diagram at about
