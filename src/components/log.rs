@@ -27,7 +27,10 @@ pub fn event_log(p: &LogProps) -> Html {
     let seen = p.seen.min(tl.trace.len());
     let shown = |e: &lambdascope_sim::TraceEvent, all: bool| all || salience(e) == Salience::Major;
     // The rows change only when a new row arrives, not on every event the cursor passes (while
-    // playing, most are hops that the log does not show): build them once per newest row.
+    // playing, most are hops that the log does not show): build them once per newest row. Keyed
+    // by trace index, so a new row is one insertion and the oldest one removal: unkeyed, every
+    // row's time and sentence were rewritten each time (90 DOM writes a frame while a burst
+    // plays, issue 16).
     let newest = tl.trace[..seen].iter().rposition(|e| shown(e, *all));
     let rows = use_memo(
         (p.session.clone(), newest, *all, p.on_seek.clone()),
@@ -46,7 +49,7 @@ pub fn event_log(p: &LogProps) -> Html {
                     let (cb, at) = (on_seek.clone(), e.at);
                     let major = salience(e) == Salience::Major;
                     html! {
-                        <li data-index={i.to_string()} class={classes!("ls-log-row", format!("ls-k-{}", e.kind.kind_name()), (!major).then_some("ls-minor"))}>
+                        <li key={i} data-index={i.to_string()} class={classes!("ls-log-row", format!("ls-k-{}", e.kind.kind_name()), (!major).then_some("ls-minor"))}>
                             <button type="button" class="ls-log-time" onclick={Callback::from(move |_: MouseEvent| cb.emit(at))} title="Go to this moment">{format_clock(e.at)}</button>
                             <span class="ls-log-text">{sentence(&tl.topology, &tl.trace, i)}</span>
                         </li>
