@@ -30,13 +30,17 @@ pub struct StageProps {
     /// Say so under the diagram while the cursor is in a compressed idle stretch.
     #[prop_or(true)]
     pub gap_note: bool,
+    /// The stage's width until it has been measured (0: unknown, the wide layout): the first
+    /// frame's layout, which the observer's report may come frames after.
+    #[prop_or_default]
+    pub first_width: f64,
 }
 
 #[function_component(Stage)]
 pub fn stage(p: &StageProps) -> Html {
     let dark = use_media_query("(prefers-color-scheme: dark)");
     let node = use_node_ref();
-    let width = use_width(node.clone(), 0.0);
+    let width = use_width(node.clone(), p.first_width);
     let orientation = Orientation::for_width(width);
     let layout = use_memo((p.session.clone(), orientation), |(s, o)| {
         Layout::of(&s.timeline().topology, *o)
