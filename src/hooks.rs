@@ -111,6 +111,18 @@ pub mod assumed {
     }
 }
 
+/// A style set through [`css`] that a prerendered still needs too (issue 16): the `~style` value,
+/// and the `data-ls-style` attribute that carries the same text in the still. Yew's server
+/// renderer leaves properties out and a strict CSP refuses style attributes, so `embed.js`
+/// applies it through the CSSOM. In the browser there is no attribute.
+pub fn css_with_still(text: String) -> (JsValue, Option<AttrValue>) {
+    #[cfg(not(target_arch = "wasm32"))]
+    let still = Some(AttrValue::from(text.clone()));
+    #[cfg(target_arch = "wasm32")]
+    let still = None;
+    (css(text), still)
+}
+
 fn media_matches(query: &str) -> bool {
     #[cfg(not(target_arch = "wasm32"))]
     let m = assumed::get().media.contains(&query);

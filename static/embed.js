@@ -35,18 +35,23 @@ if (!customElements.get('lambdascope-player')) {
 // (its mount cleared the element, loading line and all) is dropped.
 {
   const appPage = document.body?.classList.contains('ls-page');
-  // The system's dark theme, as the player resolves `theme=auto` on the app page: stills are
-  // drawn light (the build has no system), and the class is all that differs.
-  const fitTheme = (root) => {
-    if (!matchMedia('(prefers-color-scheme: dark)').matches) return;
+  // What a still cannot carry itself: the style properties the components set (`data-ls-style`,
+  // e.g. the diagram's largest size), set here through the CSSOM, which a strict CSP allows
+  // where it refuses style attributes; and on the app page, the system's dark theme, as the
+  // player resolves `theme=auto` there (stills are drawn light, the class is all that differs).
+  const fit = (root) => {
+    for (const el of root.querySelectorAll('.ls-prerendered [data-ls-style]')) el.style.cssText = el.dataset.lsStyle;
+    if (!appPage || !matchMedia('(prefers-color-scheme: dark)').matches) return;
     for (const p of root.querySelectorAll('.ls-prerendered .ls-player.ls-theme-light')) p.classList.replace('ls-theme-light', 'ls-theme-dark');
   };
-  if (appPage && !(location.search || location.hash)) fitTheme(document);
+  if (!appPage || !(location.search || location.hash)) fit(document);
   if (appPage && (location.search || location.hash)) {
     const loading = Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' });
     document.querySelector('.ls-prerendered-box')?.replaceWith(loading);
     const name = stillName();
-    if (name && loading.isConnected) {
+    // Only a still the build drew (the list prerender wrote into this page): no request, no 404.
+    const drawn = document.querySelector('meta[name="lambdascope-stills"]')?.content.split(' ') ?? [];
+    if (name && drawn.includes(name) && loading.isConnected) {
       fetch(new URL(`stills/${name}.html`, base))
         .then((r) => (r.ok ? r.text() : null))
         .then((html) => {
@@ -55,7 +60,7 @@ if (!customElements.get('lambdascope-player')) {
           t.innerHTML = html;
           const still = t.content.firstElementChild;
           if (!still?.classList.contains('ls-prerendered-box')) return;
-          fitTheme(still);
+          fit(still);
           // As the live player marks the page for an embed (no page background or margin).
           if (name.startsWith('embed-')) document.body.classList.add('ls-embed');
           loading.replaceWith(still);

@@ -49,10 +49,12 @@ pub fn stage(p: &StageProps) -> Html {
         s.timeline().scene_at(*at)
     });
     let map = p.map.as_deref().unwrap_or(&p.session.map);
+    let (wrap_style, wrap_still) =
+        crate::hooks::css_with_still(format!("max-width:{:.0}px", layout.width * p.max_scale));
     html! {
         <>
             <div class="ls-stage" ref={node}>
-                <div class="ls-canvas-wrap" ~style={crate::hooks::css(format!("max-width:{:.0}px", layout.width * p.max_scale))}>
+                <div class="ls-canvas-wrap" ~style={wrap_style} data-ls-style={wrap_still}>
                     <Diagram session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
                         selected={p.selected} filter={None} instance={p.instance} on_select={p.on_select.clone()} />
                     <TokenLayer session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
