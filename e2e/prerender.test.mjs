@@ -153,30 +153,32 @@ const stillsAsked = (page) => {
   return asked;
 };
 
-// [address, what its still must show (given the visible frame), the frame's class at 412 and 1440 px]
+// [address, what its still must show (given the visible frame), [width, the frame shown]...]: a
+// phone, either side of where the stage turns narrow (a stage under 640 px: a minimal player's
+// element less 26 px, a lessons page's less 50), and a desktop.
 const STILLS = [
   ['?embed&s=async-retries-dlq', async (still, width) => {
     assert.equal(await still.locator('.ls-title').textContent(), 'Asynchronous: three attempts, then the dead-letter queue');
     assert.ok(await still.locator('[data-node="dlq"]').isVisible(), 'the scenario\'s own DLQ');
     assert.equal(await still.locator('.ls-node', { hasText: 'API Gateway' }).count(), 0, 'not the default scenario');
-    assert.equal(await still.locator('.ls-player').evaluate((e) => e.classList.contains('ls-narrow')), width < 640);
-  }, ['ls-pre-narrow', 'ls-pre-wide']],
+    assert.equal(await still.locator('.ls-player').evaluate((e) => e.classList.contains('ls-narrow')), width < 666);
+  }, [[412, 'ls-pre-narrow'], [660, 'ls-pre-narrow'], [672, 'ls-pre-wide'], [1440, 'ls-pre-wide']]],
   ['#lesson=async-retries&beat=2', async (still, width) => {
     assert.equal(await still.locator('.ls-lesson h2').textContent(), 'Asynchronous: two retries, then the dead-letter queue');
     assert.match(await still.locator('.ls-lesson').textContent(), /Beat 2 of 5/);
     assert.ok(await still.locator('.ls-node', { hasText: 'Dead-letter queue' }).isVisible());
     // The chapter list is open beside the lesson on a wide screen, folded on a phone.
     assert.equal(await still.locator('.ls-chapters details').evaluate((d) => d.open), width > 1100);
-  }, ['ls-pre-course-narrow', 'ls-pre-course-open']],
+  }, [[412, 'ls-pre-course-narrow'], [680, 'ls-pre-course-narrow'], [700, 'ls-pre-course-wide'], [1440, 'ls-pre-course-open']]],
   ['#lessons', async (still) => {
     assert.equal(await still.locator('.ls-lesson h2').textContent(), 'Three ways to invoke a function');
     assert.match(await still.locator('.ls-lesson').textContent(), /Beat 1 of 7/);
     assert.ok(await still.locator('.ls-node', { hasText: 'API Gateway' }).isVisible());
-  }, ['ls-pre-course-narrow', 'ls-pre-course-open']],
+  }, [[412, 'ls-pre-course-narrow'], [1440, 'ls-pre-course-open']]],
 ];
 
-for (const [address, check, classes] of STILLS) {
-  for (const [width, frame] of [[412, classes[0]], [1440, classes[1]]]) {
+for (const [address, check, frames] of STILLS) {
+  for (const [width, frame] of frames) {
     test(`${address} shows its own still before the WebAssembly, and the live page takes its place without a jump at ${width} px`, async () => {
       const context = await browser.newContext({ viewport: { width, height: 900 } });
       const page = await context.newPage();

@@ -107,7 +107,12 @@ enum View {
 
 /// One drawing of `view`, for `page` (the address, the media, the stage's width) and a host
 /// `host_width` wide (0: unknown, the wide layout).
-async fn draw(view: View, req: share_link::Request, host_width: f64, page: assumed::Page) -> String {
+async fn draw(
+    view: View,
+    req: share_link::Request,
+    host_width: f64,
+    page: assumed::Page,
+) -> String {
     assumed::set(page);
     let player = PlayerProps {
         host_width,
@@ -187,7 +192,11 @@ async fn prerender(page: &str, stills: Option<&Path>) -> Result<(String, usize),
     let mut copied = 0;
     for p in &points {
         let req = share_link::from_attributes(&attribute_reader(&p.attrs));
-        let view = if app_page { View::Explore } else { View::Player };
+        let view = if app_page {
+            View::Explore
+        } else {
+            View::Player
+        };
         let html = still(view, &req, player_frames(), &format!("{:?}", p.attrs)).await?;
         out.push_str(&page[copied..p.content.start]);
         out.push_str(&html);
@@ -197,7 +206,11 @@ async fn prerender(page: &str, stills: Option<&Path>) -> Result<(String, usize),
     if let Some(dir) = stills {
         let names = match &points[..] {
             [p] if app_page => write_stills(&p.attrs, dir).await?,
-            _ => return Err("--stills needs the app page (one player, <body class=\"ls-page\">)".into()),
+            _ => {
+                return Err(
+                    "--stills needs the app page (one player, <body class=\"ls-page\">)".into(),
+                )
+            }
         };
         out = out.replacen("</head>", &format!("{}</head>", stills_meta(&names)), 1);
     }
@@ -247,7 +260,13 @@ async fn write_stills(attrs: &[(String, String)], dir: &Path) -> Result<Vec<Stri
     for (file, _) in scenarios::FILES {
         let id = file.trim_end_matches(".toml");
         let search = format!("?embed&s={id}");
-        let html = still(View::Player, &page_req(&search, ""), player_frames(), &search).await?;
+        let html = still(
+            View::Player,
+            &page_req(&search, ""),
+            player_frames(),
+            &search,
+        )
+        .await?;
         written.push((format!("embed-{id}"), html));
     }
     let mut hashes = vec![("lessons".to_string(), "#lessons".to_string())];
@@ -373,5 +392,66 @@ mod tests {
         assert!(points[0].content.is_empty());
         assert_eq!(&page[points[1].content.clone()], PLACEHOLDER);
         assert_eq!(points[2].attrs[1].1, "id = \"mine\"\na < b &");
+    }
+
+    /// Every embed, lesson beat and `#lessons` gets its still, named as `embed.js` asks for it,
+    /// drawn for that address; the page lists them.
+    #[test]
+    fn writes_a_still_for_every_embed_and_lesson_beat_and_lists_them() {
+        let dir = std::env::temp_dir().join(format!("ls-stills-{}", std::process::id()));
+        let page = format!(
+            r#"<html><head></head><body class="ls-page"><div data-lambdascope="overview">{PLACEHOLDER}</div></body></html>"#
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let (html, n) = rt
+            .block_on(tokio::task::LocalSet::new().run_until(prerender(&page, Some(&dir))))
+            .unwrap();
+        assert_eq!(n, 1);
+        let beats: usize = course::chapters().iter().map(|l| l.beats.len()).sum();
+        let files = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(files, scenarios::FILES.len() + beats + 1);
+        let listed = html
+            .split(r#"<meta name="lambdascope-stills" content=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the page lists its stills");
+        assert_eq!(listed.split(' ').count(), files);
+        for name in [
+            "embed-async-retries-dlq",
+            "lessons",
+            "lesson-async-retries-2",
+        ] {
+            assert!(listed.split(' ').any(|n| n == name), "{name} is listed");
+        }
+        let read = |name: &str| std::fs::read_to_string(dir.join(format!("{name}.html"))).unwrap();
+        let embed = read("embed-async-retries-dlq");
+        assert_eq!(
+            embed.matches("ls-controls-minimal").count(),
+            2,
+            "wide and narrow, minimal controls"
+        );
+        assert!(embed.contains("Asynchronous: three attempts, then the dead-letter queue"));
+        let lesson = read("lesson-async-retries-2");
+        assert_eq!(lesson.matches("Beat 2 of 5").count(), 3, "three frames");
+        assert_eq!(
+            lesson.matches("<details open").count(),
+            1,
+            "the chapter list is open in the wide-screen frame only"
+        );
+        assert!(read("lessons").contains("Three ways to invoke a function"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// `embed.js` reads what the components read where it decides without them: the lessons'
+    /// stored progress (no lesson still when there is some) and the lessons page's media query.
+    #[test]
+    fn the_loader_and_the_css_agree_with_the_components() {
+        let js = include_str!("../static/embed.js");
+        assert!(js.contains(&format!("localStorage.getItem('{}')", course::PROGRESS_KEY)));
+        assert!(include_str!("components/lesson.rs")
+            .contains(&format!("use_media_query(\"{WIDE_COURSE}\")")));
+        assert!(include_str!("../static/lessons.css").contains(&format!("@media {WIDE_COURSE}")));
     }
 }
