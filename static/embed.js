@@ -26,42 +26,34 @@ if (!customElements.get('lambdascope-player')) {
   customElements.define('lambdascope-player', class LambdascopePlayer extends HTMLElement {});
 }
 
-// ---- Prerendered first frames (issue 16; src/prerender_main.rs, ARCHITECTURE.md) ----
-// The app page carries the default explore view's still. An address that asks for something else
-// gets, in its place, the still drawn at build time for exactly what it asks (stills/NAME.html,
-// by the same components), fetched now; until it arrives, and when there is none (a 404, a
-// file:// page, an address with a moment, seed or faults of its own), the page says it is
-// loading rather than show a wrong diagram. A still that arrives after the live player mounted
-// (its mount cleared the element, loading line and all) is dropped.
+// ---- Prerendered first frames (issue 16: ARCHITECTURE.md, src/prerender_main.rs) ----
+// The app page carries the default view's still. Another address gets the still drawn for
+// exactly what it asks (stills/NAME.html, if on the page's list), else the loading line; a still
+// that arrives after the live page mounted (which cleared the loading line) is dropped.
 {
   const appPage = document.body?.classList.contains('ls-page');
-  // What a still cannot carry itself: the style properties the components set (`data-ls-style`,
-  // e.g. the diagram's largest size), set here through the CSSOM, which a strict CSP allows
-  // where it refuses style attributes; and on the app page, the system's dark theme, as the
-  // player resolves `theme=auto` there (stills are drawn light, the class is all that differs).
+  // What a still cannot carry: the style properties the components set (data-ls-style, set via
+  // the CSSOM, which a strict CSP allows) and, on the app page, the system's dark theme.
   const fit = (root) => {
     for (const el of root.querySelectorAll('.ls-prerendered [data-ls-style]')) el.style.cssText = el.dataset.lsStyle;
     if (!appPage || !matchMedia('(prefers-color-scheme: dark)').matches) return;
-    for (const p of root.querySelectorAll('.ls-prerendered .ls-player.ls-theme-light')) p.classList.replace('ls-theme-light', 'ls-theme-dark');
+    for (const p of root.querySelectorAll('.ls-prerendered .ls-theme-light')) p.classList.replace('ls-theme-light', 'ls-theme-dark');
   };
   if (!appPage || !(location.search || location.hash)) fit(document);
-  if (appPage && (location.search || location.hash)) {
+  else {
     const loading = Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' });
     document.querySelector('.ls-prerendered-box')?.replaceWith(loading);
     const name = stillName();
-    // Only a still the build drew (the list prerender wrote into this page): no request, no 404.
     const drawn = document.querySelector('meta[name="lambdascope-stills"]')?.content.split(' ') ?? [];
     if (name && drawn.includes(name) && loading.isConnected) {
       fetch(new URL(`stills/${name}.html`, base))
         .then((r) => (r.ok ? r.text() : null))
         .then((html) => {
           if (!html || !loading.isConnected) return;
-          const t = document.createElement('template');
-          t.innerHTML = html;
-          const still = t.content.firstElementChild;
+          // The build's own markup (never user text), parsed inert.
+          const still = new DOMParser().parseFromString(html, 'text/html').body.firstElementChild;
           if (!still?.classList.contains('ls-prerendered-box')) return;
           fit(still);
-          // As the live player marks the page for an embed (no page background or margin).
           if (name.startsWith('embed-')) document.body.classList.add('ls-embed');
           loading.replaceWith(still);
         })
@@ -69,37 +61,26 @@ if (!customElements.get('lambdascope-player')) {
     }
   }
 }
-
-// The name of the still drawn for exactly what this address asks (the list and the reading of
-// each address are in src/prerender_main.rs's `write_stills`), or null. Strict on purpose: a
-// parameter that could change the first frame (t, seed, in, speed, filter, theme, autoplay, a
-// controls setting other than the embed's default, an inline scenario) or one it does not know
-// gets none. So does a reader who prefers reduced motion (the player starts paused then), and,
-// for the lessons, one with stored progress (the lessons page resumes it and ticks chapters).
+// The still for exactly what this address asks, or null: none for a parameter that could change
+// the first frame or one not known here, reduced motion, or (lessons) stored progress.
 function stillName() {
-  const pairs = (s) => s.replace(/^[?#]/, '').split('&').filter(Boolean)
-    .map((kv) => (kv.includes('=') ? [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] : [kv, '']));
+  if (matchMedia('(prefers-reduced-motion: reduce)').matches) return null;
+  const pairs = (s) => s.slice(1).split('&').filter(Boolean).map((kv) => [kv.split('=')[0], kv.slice(kv.split('=')[0].length + 1)]);
   const query = pairs(location.search);
   const fragment = pairs(location.hash);
-  if (matchMedia('(prefers-reduced-motion: reduce)').matches) return null;
-  // Every key once, each one allowed, each value as `ok` wants it.
   const only = (ps, ok) => new Set(ps.map(([k]) => k)).size === ps.length && ps.every(([k, v]) => ok[k]?.(v));
   const get = (ps, key) => ps.find(([k]) => k === key)?.[1];
   const id = (v) => /^[a-z0-9][a-z0-9-]{0,63}$/.test(v);
   const flag = (v) => v === '';
-  // `?embed&s=ID` (what the README shows), `controls=minimal` being an embed's default.
-  if (!fragment.length && get(query, 'embed') !== undefined
-    && only(query, { embed: flag, s: id, controls: (v) => v === 'minimal' }) && get(query, 's')) {
-    return `embed-${get(query, 's')}`;
-  }
-  // The lessons: in the fragment, or in the query when there is no fragment (as route() reads).
+  // `?embed&s=ID` (minimal controls are an embed's default).
+  if (!fragment.length && only(query, { embed: flag, s: id, controls: (v) => v === 'minimal' })
+    && get(query, 'embed') !== undefined && get(query, 's')) return `embed-${get(query, 's')}`;
+  // A lessons link, in the fragment or else the query (as route() reads it).
   const lessons = fragment.length ? (query.length ? [] : fragment) : query;
   if (!lessons.length || !only(lessons, { lessons: flag, lesson: id, beat: (v) => /^[1-9][0-9]{0,2}$/.test(v) })) return null;
   try {
     if (localStorage.getItem('lambdascope.progress') !== null) return null;
-  } catch {
-    // No storage (a sandboxed frame): the lessons page has no progress either.
-  }
+  } catch { /* no storage: no progress either */ }
   const lesson = get(lessons, 'lesson');
   if (lesson) return `lesson-${lesson}-${get(lessons, 'beat') ?? 1}`;
   return get(lessons, 'beat') === undefined ? 'lessons' : null;
