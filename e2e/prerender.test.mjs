@@ -12,7 +12,8 @@
 // * Other addresses get their own still (dist/stills/, drawn by the same prerender, fetched by
 //   embed.js): with the WebAssembly held back, an embed shows its scenario, a lesson link its
 //   lesson and beat, #lessons chapter 1; then the live page takes over with every diagram box
-//   where the still had it, no layout shift above 0.05 and no console error. An address whose
+//   where the still had it, no layout shift above 0.05 and no console error; a reader in dark
+//   mode gets a dark still, as the live player will be. An address whose
 //   first frame could differ from every still (a moment, a seed, full controls, stored lesson
 //   progress, reduced motion) gets the loading line, and so does one whose still is missing or
 //   arrives after the live page.
@@ -210,17 +211,19 @@ for (const [address, check, frames] of STILLS) {
   }
 }
 
-test('a reader in dark mode gets the still in the theme the live player picks', async () => {
-  const context = await browser.newContext({ viewport: { width: 412, height: 900 }, colorScheme: 'dark' });
-  const page = await context.newPage();
-  const release = await holdWasm(page);
-  await page.goto(server.url + '?embed&s=async-retries-dlq');
-  await page.locator('.ls-prerendered:visible .ls-player').waitFor();
-  assert.match(await page.locator('.ls-prerendered:visible .ls-player').getAttribute('class'), /\bls-theme-dark\b/);
-  release();
-  await page.waitForSelector('[data-lambdascope-mounted] .ls-player.ls-theme-dark');
-  await context.close();
-});
+for (const address of ['', '?embed&s=async-retries-dlq']) {
+  test(`a reader in dark mode gets the still of ${address || '/'} in the theme the live player picks`, async () => {
+    const context = await browser.newContext({ viewport: { width: 412, height: 900 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    const release = await holdWasm(page);
+    await page.goto(server.url + address);
+    await page.locator('.ls-prerendered:visible .ls-player').waitFor();
+    assert.match(await page.locator('.ls-prerendered:visible .ls-player').getAttribute('class'), /\bls-theme-dark\b/);
+    release();
+    await page.waitForSelector('[data-lambdascope-mounted] .ls-player.ls-theme-dark');
+    await context.close();
+  });
+}
 
 // Each of these could open on a frame no still shows: the loading line, and no still asked for.
 const NO_STILL = [
