@@ -105,8 +105,8 @@ enum View {
     Player,
 }
 
-/// One drawing of `view`, for `page` (the address, the media, the stage's width) and a host
-/// `host_width` wide (0: unknown, the wide layout).
+/// One drawing of `view`, for `page` (its address's fragment, the media queries that match) and
+/// a host `host_width` wide (0: unknown, the wide layout).
 async fn draw(
     view: View,
     req: share_link::Request,
@@ -143,7 +143,7 @@ async fn draw(
     out
 }
 
-/// One frame of a still: its class (which `lambdascope.css` shows when it fits), the host's width
+/// One frame of a still: its class (the stylesheets show the frame that fits), the host's width
 /// and what the page is taken to be.
 type Frame = (&'static str, f64, assumed::Page);
 
