@@ -9,6 +9,14 @@
 //   prerendered (default) diagram.
 // * The example book's chapter (scripts/build-book) carries each block's frame at its seed and
 //   instant, and hands over to its players the same way.
+// * Other addresses get their own still (dist/stills/, drawn by the same prerender, fetched by
+//   embed.js): with the WebAssembly held back, an embed shows its scenario, a lesson link its
+//   lesson and beat, #lessons chapter 1; then the live page takes over with every diagram box
+//   where the still had it, no layout shift above 0.05 and no console error; a reader in dark
+//   mode gets a dark still, as the live player will be. An address whose
+//   first frame could differ from every still (a moment, a seed, full controls, stored lesson
+//   progress, reduced motion) gets the loading line, and so does one whose still is missing or
+//   arrives after the live page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -123,3 +131,167 @@ for (const [width, height] of [[412, 823], [1440, 900]]) {
     await on.close();
   });
 }
+
+// ---- Stills for other addresses (dist/stills/*.html) ----
+
+// Holds every .wasm request until the returned function is called.
+async function holdWasm(page) {
+  let release;
+  const released = new Promise((r) => { release = r; });
+  await page.route('**/*.wasm', async (route) => { await released; await route.continue(); });
+  return release;
+}
+
+// Every visible diagram box under `scope`: its node id → its box's place on the page (px).
+const boxesIn = (page, scope) => page.locator(`${scope} .ls-diagram [data-node]`).evaluateAll((nodes) =>
+  Object.fromEntries(nodes.map((n) => [n.dataset.node, n.querySelector('.ls-box').getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0)
+    .map(([id, r]) => [id, [r.x, r.y, r.width, r.height].map(Math.round)])));
+
+const stillsAsked = (page) => {
+  const asked = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/stills/')) asked.push(r.url()); });
+  return asked;
+};
+
+// [address, what its still must show (given the visible frame), [width, the frame shown]...]: a
+// phone, either side of where the stage turns narrow (a stage under 640 px: a minimal player's
+// element less 26 px, a lessons page's less 50), and a desktop.
+const STILLS = [
+  ['?embed&s=async-retries-dlq', async (still, width) => {
+    assert.equal(await still.locator('.ls-title').textContent(), 'Asynchronous: three attempts, then the dead-letter queue');
+    assert.ok(await still.locator('[data-node="dlq"]').isVisible(), 'the scenario\'s own DLQ');
+    assert.equal(await still.locator('.ls-node', { hasText: 'API Gateway' }).count(), 0, 'not the default scenario');
+    assert.equal(await still.locator('.ls-player').evaluate((e) => e.classList.contains('ls-narrow')), width < 666);
+  }, [[412, 'ls-pre-narrow'], [660, 'ls-pre-narrow'], [672, 'ls-pre-wide'], [1440, 'ls-pre-wide']]],
+  ['#lesson=async-retries&beat=2', async (still, width) => {
+    assert.equal(await still.locator('.ls-lesson h2').textContent(), 'Asynchronous: two retries, then the dead-letter queue');
+    assert.match(await still.locator('.ls-lesson').textContent(), /Beat 2 of 5/);
+    assert.ok(await still.locator('.ls-node', { hasText: 'Dead-letter queue' }).isVisible());
+    // The chapter list is open beside the lesson on a wide screen, folded on a phone.
+    assert.equal(await still.locator('.ls-chapters details').evaluate((d) => d.open), width > 1100);
+  }, [[412, 'ls-pre-course-narrow'], [680, 'ls-pre-course-narrow'], [700, 'ls-pre-course-wide'], [1440, 'ls-pre-course-open']]],
+  ['#lessons', async (still) => {
+    assert.equal(await still.locator('.ls-lesson h2').textContent(), 'Three ways to invoke a function');
+    assert.match(await still.locator('.ls-lesson').textContent(), /Beat 1 of 7/);
+    assert.ok(await still.locator('.ls-node', { hasText: 'API Gateway' }).isVisible());
+  }, [[412, 'ls-pre-course-narrow'], [1440, 'ls-pre-course-open']]],
+];
+
+for (const [address, check, frames] of STILLS) {
+  for (const [width, frame] of frames) {
+    test(`${address} shows its own still before the WebAssembly, and the live page takes its place without a jump at ${width} px`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      const problems = watchConsole(page);
+      await page.addInitScript(SHIFTS);
+      const release = await holdWasm(page);
+      await page.goto(server.url + address);
+      const still = page.locator('.ls-prerendered:visible');
+      await still.locator('.ls-diagram .ls-node').first().waitFor();
+      assert.equal(await still.count(), 1, 'exactly one frame of the still is shown');
+      assert.equal(await still.getAttribute('class'), `ls-prerendered ${frame}`);
+      assert.equal(await page.locator('[data-lambdascope-mounted]').count(), 0, 'the WebAssembly is held back');
+      assert.equal(await page.locator('.ls-loading').count(), 0);
+      await check(still, width);
+      const before = await boxesIn(page, '.ls-prerendered:visible');
+      await page.screenshot({ path: shot(`prerender-still-${address.replace(/\W+/g, '-')}-${width}.png`) });
+
+      release();
+      await page.waitForSelector('[data-lambdascope-mounted] .ls-diagram .ls-node');
+      await page.waitForTimeout(800);
+      assert.equal(await page.locator('.ls-prerendered').count(), 0, 'the still is gone');
+      assert.deepEqual(await boxesIn(page, '[data-lambdascope-mounted]'), before, 'every box where the still had it');
+      const cls = await page.evaluate(() => window.__cls);
+      assert.ok(cls <= 0.05, `layout shift ${cls.toFixed(3)} > 0.05`);
+      await page.screenshot({ path: shot(`prerender-still-live-${address.replace(/\W+/g, '-')}-${width}.png`) });
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
+for (const address of ['', '?embed&s=async-retries-dlq']) {
+  test(`a reader in dark mode gets the still of ${address || '/'} in the theme the live player picks`, async () => {
+    const context = await browser.newContext({ viewport: { width: 412, height: 900 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    const release = await holdWasm(page);
+    await page.goto(server.url + address);
+    await page.locator('.ls-prerendered:visible .ls-player').waitFor();
+    assert.match(await page.locator('.ls-prerendered:visible .ls-player').getAttribute('class'), /\bls-theme-dark\b/);
+    release();
+    await page.waitForSelector('[data-lambdascope-mounted] .ls-player.ls-theme-dark');
+    await context.close();
+  });
+}
+
+// Each of these could open on a frame no still shows: the loading line, and no still asked for.
+const NO_STILL = [
+  ['?embed&s=async-retries-dlq&t=62000', {}, 'a moment'],
+  ['?embed&s=async-retries-dlq&seed=7', {}, 'a seed'],
+  ['?embed&s=async-retries-dlq&controls=full', {}, 'full controls'],
+  ['?embed&s=no-such-scenario', {}, 'an unknown scenario'],
+  ['#lesson=async-retries&beat=99', {}, 'a beat past the lesson\'s end'],
+  ['#lesson=async-retries&beat=2', { progress: true }, 'stored lesson progress'],
+  ['#lessons', { reducedMotion: 'reduce' }, 'reduced motion'],
+  ['?s=async-retries-dlq', {}, 'the explore view of another scenario'],
+];
+for (const [address, { progress, reducedMotion }, why] of NO_STILL) {
+  test(`${address} (${why}) gets the loading line, not a still`, async () => {
+    const context = await browser.newContext({ viewport: { width: 412, height: 900 }, reducedMotion });
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    if (progress) await page.addInitScript(`localStorage.setItem('lambdascope.progress', '{"current":"sqs"}')`);
+    const asked = stillsAsked(page);
+    const release = await holdWasm(page);
+    await page.goto(server.url + address);
+    await page.waitForTimeout(600);
+    assert.equal(await page.locator('.ls-prerendered').count(), 0);
+    assert.ok(await page.locator('.ls-loading').isVisible());
+    assert.deepEqual(asked, []);
+    release();
+    await page.waitForSelector('[data-lambdascope-mounted] .ls-diagram .ls-node');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('a missing or unreachable still leaves the loading line, silently', async () => {
+  for (const fail of [(r) => r.fulfill({ status: 404, body: '' }), (r) => r.abort('internetdisconnected')]) {
+    const context = await browser.newContext({ viewport: { width: 412, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(m.text())) errors.push(m.text()); });
+    const asked = stillsAsked(page);
+    await page.route('**/stills/**', fail);
+    const release = await holdWasm(page);
+    await page.goto(server.url + '?embed&s=async-retries-dlq');
+    await page.waitForTimeout(600);
+    assert.equal(asked.length, 1, 'the still was asked for');
+    assert.equal(await page.locator('.ls-prerendered').count(), 0);
+    assert.ok(await page.locator('.ls-loading').isVisible());
+    release();
+    await page.waitForSelector('[data-lambdascope-mounted] .ls-diagram .ls-node');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test('a still that arrives after the live page is never put in', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  let release;
+  const released = new Promise((r) => { release = r; });
+  const answered = new Promise((done) => page.route('**/stills/**', async (r) => { await released; await r.continue(); done(); }));
+  await page.goto(server.url + '#lesson=async-retries&beat=2');
+  await page.waitForSelector('[data-lambdascope-mounted] .ls-lesson .ls-diagram .ls-node');
+  release();
+  await answered;
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('.ls-prerendered').count(), 0, 'the late still was dropped');
+  assert.equal(await page.locator('.ls-lesson').count(), 1, 'one lesson on the page: the live one');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -83,10 +83,65 @@ pub fn css(text: String) -> JsValue {
     v
 }
 
+/// What the build-time prerender (issue 16, `src/prerender_main.rs`) tells the components about
+/// the page it draws for, where natively there is no browser to ask ([`window`] is `None`): the
+/// address's fragment and which media queries match. Native only, like the prerender (the
+/// browser bundles ask the browser); empty, so changing nothing, unless the prerender set it.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod assumed {
+    use std::cell::RefCell;
+
+    #[derive(Clone, Debug, Default)]
+    pub struct Page {
+        /// `location.hash` (`#lesson=sqs&beat=2`).
+        pub hash: String,
+        /// The media queries that match, as the components write them.
+        pub media: Vec<&'static str>,
+    }
+
+    thread_local!(static PAGE: RefCell<Page> = RefCell::new(Page::default()));
+
+    /// Draws what follows for `page`.
+    pub fn set(page: Page) {
+        PAGE.with(|p| *p.borrow_mut() = page);
+    }
+
+    pub fn get() -> Page {
+        PAGE.with(|p| p.borrow().clone())
+    }
+}
+
+/// A style set through [`css`] that a prerendered still needs too (issue 16): the `~style` value,
+/// and the `data-ls-style` attribute that carries the same text in the still. Yew's server
+/// renderer leaves properties out and a strict CSP refuses style attributes, so `embed.js`
+/// applies it through the CSSOM. In the browser there is no attribute.
+pub fn css_with_still(text: String) -> (JsValue, Option<AttrValue>) {
+    #[cfg(not(target_arch = "wasm32"))]
+    let still = Some(AttrValue::from(text.clone()));
+    #[cfg(target_arch = "wasm32")]
+    let still = None;
+    (css(text), still)
+}
+
 fn media_matches(query: &str) -> bool {
-    window()
+    #[cfg(not(target_arch = "wasm32"))]
+    let m = assumed::get().media.contains(&query);
+    #[cfg(target_arch = "wasm32")]
+    let m = window()
         .and_then(|w| w.match_media(query).ok().flatten())
-        .is_some_and(|m| m.matches())
+        .is_some_and(|m| m.matches());
+    m
+}
+
+/// The page address's fragment (with its `#`; empty when it has none).
+pub fn location_hash() -> String {
+    #[cfg(not(target_arch = "wasm32"))]
+    let h = assumed::get().hash;
+    #[cfg(target_arch = "wasm32")]
+    let h = window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    h
 }
 
 /// Whether a CSS media query matches, following changes (theme, reduced motion).

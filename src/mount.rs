@@ -58,16 +58,23 @@ pub fn props_for(el: &Element, overrides: &[(String, String)]) -> PlayerProps {
 
 /// Props for one mount point: its attributes, with the page URL's request (if any) laid over them.
 pub fn props_with(el: &Element, page: Option<Request>) -> PlayerProps {
-    let mut req = share_link::from_attributes(&|a| el.get_attribute(a));
+    PlayerProps {
+        host_width: el.get_bounding_client_rect().width(),
+        ..props_from(request_with(&|a| el.get_attribute(a), page))
+    }
+}
+
+/// A mount point's request: its attributes (`attr(name)` returns one), with the page URL's
+/// request (if any) laid over them. (Also how the build-time prerender reads the app page's
+/// element for each URL it draws a still for.)
+pub fn request_with(attr: &dyn Fn(&str) -> Option<String>, page: Option<Request>) -> Request {
+    let mut req = share_link::from_attributes(attr);
     if let Some(page) = page {
         share_link::merge(&mut req.state, page.state);
         req.view = page.view;
         req.problems.extend(page.problems);
     }
-    PlayerProps {
-        host_width: el.get_bounding_client_rect().width(),
-        ..props_from(req)
-    }
+    req
 }
 
 /// Props for a player from a request alone (the app page's own player, when the URL changes).

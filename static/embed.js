@@ -26,13 +26,66 @@ if (!customElements.get('lambdascope-player')) {
   customElements.define('lambdascope-player', class LambdascopePlayer extends HTMLElement {});
 }
 
-// The app page's prerendered first frame (issue 16, scripts/post-build) is the default explore
-// view: while the bundle loads for a URL that asks for something else (a scenario, a lesson, an
-// embed), the page says it is loading instead of showing the wrong diagram.
-if (document.body?.classList.contains('ls-page') && (location.search || location.hash)) {
-  document.querySelector('.ls-prerendered-box')
-    ?.replaceWith(Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' }));
+// ---- Prerendered first frames (issue 16: ARCHITECTURE.md, src/prerender_main.rs) ----
+// The app page carries the default view's still. Another address gets the still drawn for
+// exactly what it asks (stills/NAME.html, if on the page's list), else the loading line; a still
+// that arrives after the live page mounted (which cleared the loading line) is dropped.
+{
+  const appPage = document.body?.classList.contains('ls-page');
+  // What a still cannot carry: the style properties the components set (data-ls-style, set via
+  // the CSSOM, which a strict CSP allows) and, on the app page, the system's dark theme.
+  const fit = (root) => {
+    for (const el of root.querySelectorAll('.ls-prerendered [data-ls-style]')) el.style.cssText = el.dataset.lsStyle;
+    if (!appPage || !matchMedia('(prefers-color-scheme: dark)').matches) return;
+    for (const p of root.querySelectorAll('.ls-prerendered .ls-theme-light')) p.classList.replace('ls-theme-light', 'ls-theme-dark');
+  };
+  if (!appPage || !(location.search || location.hash)) fit(document);
+  else {
+    const loading = Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' });
+    document.querySelector('.ls-prerendered-box')?.replaceWith(loading);
+    const name = stillName();
+    const drawn = document.querySelector('meta[name="lambdascope-stills"]')?.content.split(' ') ?? [];
+    if (name && drawn.includes(name) && loading.isConnected) {
+      fetch(new URL(`stills/${name}.html`, base))
+        .then((r) => (r.ok ? r.text() : null))
+        .then((html) => {
+          if (!html || !loading.isConnected) return;
+          // The build's own markup (never user text), parsed inert.
+          const still = new DOMParser().parseFromString(html, 'text/html').body.firstElementChild;
+          if (!still?.classList.contains('ls-prerendered-box')) return;
+          fit(still);
+          if (name.startsWith('embed-')) document.body.classList.add('ls-embed');
+          loading.replaceWith(still);
+        })
+        .catch(() => {});
+    }
+  }
 }
+// The still for exactly what this address asks, or null: none for a parameter that could change
+// the first frame or one not known here, reduced motion, or (lessons) stored progress.
+function stillName() {
+  if (matchMedia('(prefers-reduced-motion: reduce)').matches) return null;
+  const pairs = (s) => s.slice(1).split('&').filter(Boolean).map((kv) => [kv.split('=')[0], kv.slice(kv.split('=')[0].length + 1)]);
+  const query = pairs(location.search);
+  const fragment = pairs(location.hash);
+  const only = (ps, ok) => new Set(ps.map(([k]) => k)).size === ps.length && ps.every(([k, v]) => ok[k]?.(v));
+  const get = (ps, key) => ps.find(([k]) => k === key)?.[1];
+  const id = (v) => /^[a-z0-9][a-z0-9-]{0,63}$/.test(v);
+  const flag = (v) => v === '';
+  // `?embed&s=ID` (minimal controls are an embed's default).
+  if (!fragment.length && only(query, { embed: flag, s: id, controls: (v) => v === 'minimal' })
+    && get(query, 'embed') !== undefined && get(query, 's')) return `embed-${get(query, 's')}`;
+  // A lessons link, in the fragment or else the query (as route() reads it).
+  const lessons = fragment.length ? (query.length ? [] : fragment) : query;
+  if (!lessons.length || !only(lessons, { lessons: flag, lesson: id, beat: (v) => /^[1-9][0-9]{0,2}$/.test(v) })) return null;
+  try {
+    if (localStorage.getItem('lambdascope.progress') !== null) return null;
+  } catch { /* no storage: no progress either */ }
+  const lesson = get(lessons, 'lesson');
+  if (lesson) return `lesson-${lesson}-${get(lessons, 'beat') ?? 1}`;
+  return get(lessons, 'beat') === undefined ? 'lessons' : null;
+}
+// ---- end of the prerendered frames ----
 
 // Iframe embeds. A frame posts its height whenever it changes; one that loaded before this
 // script could listen is asked again ({ type: "lambdascope:measure" }).

@@ -296,6 +296,7 @@ async fn mount_lessons(lesson: &str, beat: Option<usize>) -> Element {
         problems: Vec::new(),
         instance: 900,
         on_explore: yew::Callback::noop(),
+        host_width: 0.0,
     };
     yew::Renderer::<Lessons>::with_root_and_props(host.clone(), props).render();
     settle().await;

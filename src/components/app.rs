@@ -118,20 +118,14 @@ fn current_path() -> String {
         .unwrap_or_default()
 }
 
-fn current_hash() -> String {
-    crate::hooks::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
-}
-
 /// Follows `hashchange` (links between the views, the back button).
 #[hook]
 fn use_hash() -> String {
-    let hash = use_state_eq(current_hash);
+    let hash = use_state_eq(crate::hooks::location_hash);
     {
         let hash = hash.clone();
         use_effect_with((), move |_| {
-            let cb = Closure::<dyn FnMut()>::new(move || hash.set(current_hash()));
+            let cb = Closure::<dyn FnMut()>::new(move || hash.set(crate::hooks::location_hash()));
             let w = crate::hooks::window();
             if let Some(w) = &w {
                 let _ =
@@ -296,7 +290,7 @@ pub fn app(p: &AppProps) -> Html {
             html! {
                 <div class="ls-app">
                     <header class="ls-site">{brand()}<SiteNav here="lessons" /></header>
-                    <Lessons key={hash.clone()} lesson={lesson.map(AttrValue::from)} {beat} {problems} {instance} {on_explore} />
+                    <Lessons key={hash.clone()} lesson={lesson.map(AttrValue::from)} {beat} {problems} {instance} {on_explore} host_width={p.player.host_width} />
                 </div>
             }
         }

@@ -442,6 +442,8 @@ fn player_inner(p: &InnerProps) -> Html {
             }
         });
     }
+    let (wrap_style, wrap_still) =
+        crate::hooks::css_with_still(format!("max-width:{:.0}px", layout.width * MAX_SCALE));
     html! {
         <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),
                 if dark { "ls-theme-dark" } else { "ls-theme-light" }, format!("ls-controls-{}", p.view.controls.label()))}
@@ -465,7 +467,7 @@ fn player_inner(p: &InnerProps) -> Html {
                     <Scrubber session={session.clone()} at={pb.cursor.at} screen={pb.cursor.screen} on_seek={on_seek_screen} />
                     }
                     <div class="ls-stage" ref={stage}>
-                    <div class="ls-canvas-wrap" ~style={crate::hooks::css(format!("max-width:{:.0}px", layout.width * MAX_SCALE))}>
+                    <div class="ls-canvas-wrap" ~style={wrap_style} data-ls-style={wrap_still}>
                         <Diagram session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} selected={*selected}
                             filter={*filter} instance={p.instance} on_select={on_select} />
                         <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} />

@@ -30,13 +30,17 @@ pub struct StageProps {
     /// Say so under the diagram while the cursor is in a compressed idle stretch.
     #[prop_or(true)]
     pub gap_note: bool,
+    /// The stage's width until it has been measured (0: unknown, the wide layout): the first
+    /// frame's layout, which the observer's report may come frames after.
+    #[prop_or_default]
+    pub first_width: f64,
 }
 
 #[function_component(Stage)]
 pub fn stage(p: &StageProps) -> Html {
     let dark = use_media_query("(prefers-color-scheme: dark)");
     let node = use_node_ref();
-    let width = use_width(node.clone(), 0.0);
+    let width = use_width(node.clone(), p.first_width);
     let orientation = Orientation::for_width(width);
     let layout = use_memo((p.session.clone(), orientation), |(s, o)| {
         Layout::of(&s.timeline().topology, *o)
@@ -45,10 +49,12 @@ pub fn stage(p: &StageProps) -> Html {
         s.timeline().scene_at(*at)
     });
     let map = p.map.as_deref().unwrap_or(&p.session.map);
+    let (wrap_style, wrap_still) =
+        crate::hooks::css_with_still(format!("max-width:{:.0}px", layout.width * p.max_scale));
     html! {
         <>
             <div class="ls-stage" ref={node}>
-                <div class="ls-canvas-wrap" ~style={crate::hooks::css(format!("max-width:{:.0}px", layout.width * p.max_scale))}>
+                <div class="ls-canvas-wrap" ~style={wrap_style} data-ls-style={wrap_still}>
                     <Diagram session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
                         selected={p.selected} filter={None} instance={p.instance} on_select={p.on_select.clone()} />
                     <TokenLayer session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}

@@ -27,6 +27,9 @@ pub struct TourProps {
     #[prop_or_default]
     pub next: Option<(AttrValue, AttrValue)>,
     pub on_open: Callback<AttrValue>,
+    /// The stage's width until it has been measured ([`Stage`]'s `first_width`).
+    #[prop_or_default]
+    pub first_stage_width: f64,
 }
 
 #[function_component(TourView)]
@@ -278,7 +281,7 @@ pub fn tour_view(p: &TourProps) -> Html {
                     </div>
                 </div>
                 <div class="ls-lesson-stage" ref={stage_ref}>
-                    <Stage session={session.clone()} at={t.pb.cursor.at} instance={p.instance} />
+                    <Stage session={session.clone()} at={t.pb.cursor.at} instance={p.instance} first_width={p.first_stage_width} />
                 </div>
             </div>
             if *transcript {
