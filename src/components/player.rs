@@ -304,16 +304,21 @@ fn player_inner(p: &InnerProps) -> Html {
             });
         })
     };
+    // The same callback until the picked service changes: a new one every render made the
+    // service strip (ten buttons with their glyphs) render again every frame of playback.
     let on_pick = {
         let (selected, service) = (selected.clone(), service.clone());
-        Callback::from(move |s: &'static Service| {
-            selected.set(None);
-            service.set(if service.is_some_and(|x| x.kind == s.kind) {
-                None
-            } else {
-                Some(s)
-            });
-        })
+        use_callback(
+            service.map(|x| x.kind),
+            move |s: &'static Service, picked: &Option<SourceKind>| {
+                selected.set(None);
+                service.set(if *picked == Some(s.kind) {
+                    None
+                } else {
+                    Some(s)
+                });
+            },
+        )
     };
     let on_close = {
         let (selected, service) = (selected.clone(), service.clone());
@@ -490,7 +495,7 @@ fn player_inner(p: &InnerProps) -> Html {
                 if *full && chrome {
                     <aside class="ls-side">
                         <Panel session={session.clone()} bundled={(*bundled).clone()} node={*selected} service={*service} on_close={on_close} on_edit={on_edit} on_load={load_bundled} />
-                        <EventLog session={session.clone()} seen={scene.events_seen} on_seek={on_seek} />
+                        <EventLog session={session.clone()} seen={scene.events_seen} on_seek={on_seek} playing={pb.cursor.playing} />
                     </aside>
                 }
             </div>
