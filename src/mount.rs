@@ -533,8 +533,7 @@ fn our_trap(error: &wasm_bindgen::JsValue) -> Option<String> {
         .take(4)
         .map(str::trim)
         .collect();
-    let message =
-        String::from(js_sys::Error::from(wasm_bindgen::JsValue::from(error.clone())).message());
+    let message = String::from(error.message());
     Some(format!(
         "an internal check failed (WebAssembly: {message})\n{}",
         frames.join("\n")

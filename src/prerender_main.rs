@@ -118,28 +118,22 @@ async fn draw(
         host_width,
         ..mount::props_from(req)
     };
-    let mut out = String::new();
-    match view {
-        View::Explore => {
-            yew::LocalServerRenderer::<PlayerPage>::with_props(AppProps { player })
-                .hydratable(false)
-                .render_to_string(&mut out)
-                .await
-        }
-        View::App => {
-            yew::LocalServerRenderer::<App>::with_props(AppProps { player })
-                .hydratable(false)
-                .render_to_string(&mut out)
-                .await
-        }
-        View::Player => {
-            yew::LocalServerRenderer::<Player>::with_props(player)
-                .hydratable(false)
-                .render_to_string(&mut out)
-                .await
-        }
-    }
+    let out = match view {
+        View::Explore => render::<PlayerPage>(AppProps { player }).await,
+        View::App => render::<App>(AppProps { player }).await,
+        View::Player => render::<Player>(player).await,
+    };
     assumed::set(assumed::Page::default());
+    out
+}
+
+/// Component `C` with `props`, as HTML (not hydratable: the browser replaces it).
+async fn render<C: yew::BaseComponent>(props: C::Properties) -> String {
+    let mut out = String::new();
+    yew::LocalServerRenderer::<C>::with_props(props)
+        .hydratable(false)
+        .render_to_string(&mut out)
+        .await;
     out
 }
 

@@ -447,8 +447,7 @@ fn player_inner(p: &InnerProps) -> Html {
             }
         });
     }
-    let (wrap_style, wrap_still) =
-        crate::hooks::css_with_still(format!("max-width:{:.0}px", layout.width * MAX_SCALE));
+    let (wrap_style, wrap_still) = super::stage::canvas_wrap_style(layout.width * MAX_SCALE);
     html! {
         <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),
                 if dark { "ls-theme-dark" } else { "ls-theme-light" }, format!("ls-controls-{}", p.view.controls.label()))}

@@ -49,8 +49,7 @@ pub fn stage(p: &StageProps) -> Html {
         s.timeline().scene_at(*at)
     });
     let map = p.map.as_deref().unwrap_or(&p.session.map);
-    let (wrap_style, wrap_still) =
-        crate::hooks::css_with_still(format!("max-width:{:.0}px", layout.width * p.max_scale));
+    let (wrap_style, wrap_still) = canvas_wrap_style(layout.width * p.max_scale);
     html! {
         <>
             <div class="ls-stage" ref={node}>
@@ -64,6 +63,12 @@ pub fn stage(p: &StageProps) -> Html {
             if p.gap_note { {gap_note(map, p.at)} }
         </>
     }
+}
+
+/// The style of the `.ls-canvas-wrap` around a diagram and its tokens (the player's and a
+/// stage's): at most `max_width` CSS px wide; with the attribute that carries it in a still.
+pub fn canvas_wrap_style(max_width: f64) -> (wasm_bindgen::JsValue, Option<AttrValue>) {
+    crate::hooks::css_with_still(format!("max-width:{max_width:.0}px"))
 }
 
 /// While the cursor is inside a compressed idle stretch, say so (the clock keeps AWS time).

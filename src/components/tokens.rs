@@ -268,7 +268,8 @@ fn draw(
     // backing store, and every frame the browser copies the whole canvas to the screen, in
     // proportion to its pixels (a third as many as at 1.75 device pixels per px; on the phone
     // profile that copy took 8.8 ms of a 36 ms frame, issue 16).
-    let dpr = if scene.tokens.len() > CROWD {
+    let crowd = scene.tokens.len() > CROWD;
+    let dpr = if crowd {
         1.0
     } else {
         crate::hooks::window()
@@ -407,7 +408,6 @@ fn draw(
     }
     ctx.set_global_alpha(1.0);
     let ink = css(Colour::Ink, dark);
-    let crowd = scene.tokens.len() > CROWD;
     for ((dim, shape, colour), pts) in &buckets {
         ctx.set_global_alpha(if *dim { 0.15 } else { 1.0 });
         ctx.begin_path();
