@@ -162,7 +162,7 @@ test('stored progress is sanitised on read and written back clean; the banner of
   assert.ok(m, await start.textContent());
   const last = Number(m[1]);
   assert.ok(last >= 1 && last < 20, `beat ${last} of a short lesson, not 1000`);
-  assert.equal(await start.locator('a').getAttribute('href'), `#lesson=sqs&beat=${last}`);
+  assert.equal(await start.locator('a').getAttribute('href'), `lessons.html#lesson=sqs&beat=${last}`);
   assert.equal(
     await s.page.evaluate(() => localStorage.getItem('lambdascope.progress')),
     `v=1&current=sqs&label=chapter%209,%20SQS&at.sqs=${last - 1}&done=sqs`,

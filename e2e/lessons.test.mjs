@@ -214,7 +214,7 @@ test('progress is kept: a reload resumes at the lesson and beat, paused', async 
   await other.goto(server.url);
   await other.waitForSelector('.ls-player .ls-start a');
   assert.match(await other.locator('.ls-start a').textContent(), /continue chapter 1, Three ways to invoke a function, at beat 4/);
-  assert.equal(await other.locator('.ls-start a').getAttribute('href'), '#lesson=three-ways&beat=4');
+  assert.equal(await other.locator('.ls-start a').getAttribute('href'), 'lessons.html#lesson=three-ways&beat=4');
   await again.close();
   await other.close();
   assert.deepEqual([...problems2, ...problems3], []);
@@ -252,7 +252,7 @@ test('a deep link lands paused on its beat; explore freely hands over the same r
   await page.waitForSelector('.ls-lesson');
   assert.equal(await beat(page), 3);
   assert.equal(await clock(page), at);
-  assert.equal(page.url(), server.url + '#lesson=async-retries&beat=3', 'back to a clean lesson link');
+  assert.equal(page.url(), server.url + 'lessons.html#lesson=async-retries&beat=3', 'back to a clean lesson link');
   // The exploring URL opens the player at that instant.
   await page.goto(exploring.href);
   await page.waitForSelector('.ls-player .ls-controls');
@@ -328,7 +328,7 @@ test('narrow screens: lessons and comparison fit 360 px without sideways scrolli
   }
 });
 
-test('the explore page loads the player-only bundle; its way into the lessons loads the full app', async () => {
+test('the explore page loads the player-only bundle; its way into the lessons loads the full app on the lessons page', async () => {
   const { page, problems, close } = await open('');
   const wasm = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
@@ -336,18 +336,24 @@ test('the explore page loads the player-only bundle; its way into the lessons lo
   await page.waitForSelector('.ls-diagram .ls-node');
   const before = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
   assert.deepEqual(before, ['/lambdascope-player_bg.wasm'], 'the explore page downloads the player alone');
-  // "Start with chapter 1" changes the fragment; the player bundle has no lessons, so the page
-  // loads again and the loader fetches the full app, which opens the lesson at its first beat.
+  // "Start with chapter 1" goes to the lessons page (the player bundle has no lessons), which
+  // loads the full app; it opens the lesson at its first beat.
   await page.locator('.ls-start a').click();
   await page.waitForSelector('.ls-lesson .ls-diagram .ls-node');
+  assert.equal(new URL(page.url()).pathname, '/lessons.html');
   assert.equal(await beat(page), 1);
   assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm']);
-  // Within the full app the views switch without loading anything again.
+  // Within the lessons page the lessons and the comparison switch without loading anything again.
   await page.locator('.ls-sitenav a:text("Compare")').click();
   await page.waitForSelector('.ls-compare');
+  await page.locator('.ls-sitenav a:text("Lessons")').click();
+  await page.waitForSelector('.ls-lesson');
+  assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm']);
+  // Explore is the explore page again, with its own bundle.
   await page.locator('.ls-sitenav a:text("Explore")').click();
   await page.waitForSelector('.ls-player .ls-start a');
-  assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm']);
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm', '/lambdascope-player_bg.wasm']);
   // The reload can cut short the browser's own favicon fetch (net::ERR_ABORTED): not the app's.
   assert.deepEqual(problems.filter((p) => !/^request failed: .*\/favicon\.svg$/.test(p)), []);
   await close();

@@ -26,6 +26,30 @@ if (!customElements.get('lambdascope-player')) {
   customElements.define('lambdascope-player', class LambdascopePlayer extends HTMLElement {});
 }
 
+// ---- The app's pages: one per bundle (issue 16) ----
+// index.html (the player), lessons.html (the lessons and the comparison: the full app) and
+// import.html (the Import view) each preload their own bundle's wasm in their <head>, so its
+// download starts with the page's first round trip instead of after this script's. Each says
+// which bundle that is (<meta name="lambdascope-bundle">). An address that asks one page for a
+// view another page's bundle draws (an older link such as index.html#lessons, or a view's own
+// reload when its URL changed to another's view) is forwarded there before anything else runs.
+const PAGES = { 'lambdascope-player': './', 'lambdascope-app': 'lessons.html', 'lambdascope-import': 'import.html' };
+const pageBundle = document.body?.classList.contains('ls-page')
+  ? document.querySelector('meta[name="lambdascope-bundle"]')?.content ?? null : null;
+// A page's bare address opens its view: the lessons page the lessons (its still is drawn for
+// `#lessons`), the import page the Import view.
+const HOME = { 'lambdascope-app': '#lessons', 'lambdascope-import': '#import' };
+if (HOME[pageBundle] && !location.search && !location.hash) history.replaceState(null, '', HOME[pageBundle]);
+// The bundle this page loads: its own, when that draws the view the URL asks for (the full app
+// draws the player too: a lesson's "explore from here" stays on its page); null when the address
+// belongs to another page.
+const chosen = (() => {
+  const needed = bundle();
+  if (!pageBundle || needed === pageBundle) return needed;
+  return pageBundle === 'lambdascope-app' && needed === 'lambdascope-player' ? pageBundle : null;
+})();
+if (!chosen) location.replace(new URL(PAGES[bundle()], base).href + location.search + location.hash);
+
 // ---- Prerendered first frames (issue 16: ARCHITECTURE.md, src/prerender_main.rs) ----
 // The app page carries the default view's still. Another address gets the still drawn for
 // exactly what it asks (stills/NAME.html, if on the page's list), else the loading line; a still
@@ -39,7 +63,10 @@ if (!customElements.get('lambdascope-player')) {
     if (!appPage || !matchMedia('(prefers-color-scheme: dark)').matches) return;
     for (const p of root.querySelectorAll('.ls-prerendered .ls-theme-light')) p.classList.replace('ls-theme-light', 'ls-theme-dark');
   };
-  if (!appPage || !(location.search || location.hash)) fit(document);
+  // The page's own still is for its address alone: index.html's for no parameters at all,
+  // lessons.html's for `#lessons` (and no stored progress).
+  const own = pageBundle === 'lambdascope-app' ? stillName() === 'lessons' : !(location.search || location.hash);
+  if (!chosen) { /* forwarded: the next page draws its own */ } else if (!appPage || own) fit(document);
   else {
     const loading = Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' });
     document.querySelector('.ls-prerendered-box')?.replaceWith(loading);
@@ -181,11 +208,12 @@ let started = null;
 // The first call loads the app (its start function mounts every player on the page); later
 // calls mount players added since. Pages with only iframes never download it.
 function start() {
+  if (!chosen) return;   // forwarded to another page
   if (!started) {
     // Compile the WebAssembly while the glue script loads, not after it: the app's init accepts
     // a promise of a compiled module. (A server without the application/wasm type gets the
     // non-streaming compile.)
-    const name = bundle();
+    const name = chosen;
     const wasm = new URL(`${name}_bg.wasm`, base);
     const compiled = WebAssembly.compileStreaming(fetch(wasm))
       .catch(() => fetch(wasm).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
@@ -206,7 +234,7 @@ const near = new IntersectionObserver((entries) => {
 const watch = () => document.querySelectorAll(SELECTOR).forEach((el) => near.observe(el));
 
 // The app page (and any page that says so) loads at once.
-if (document.body.classList.contains('ls-page')) start();
+if (!chosen) { /* forwarded */ } else if (document.body.classList.contains('ls-page')) start();
 else watch();
 
 new MutationObserver((records) => {

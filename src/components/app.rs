@@ -151,35 +151,83 @@ pub struct AppProps {
     pub player: PlayerProps,
 }
 
+/// The app's pages, one per bundle (issue 16): each page preloads its own bundle's wasm, so a
+/// link to a view another bundle draws goes to that bundle's page (`static/embed.js` forwards an
+/// address that names the wrong page, so older `index.html#lessons` links still arrive).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Page {
+    /// `index.html` (or the directory): the player-only bundle, the explore view.
+    Explore,
+    /// `lessons.html`: the full app, for the lessons and the comparison.
+    Lessons,
+    /// `import.html`: the Import view's bundle.
+    Import,
+}
+
+impl Page {
+    /// The page's address, relative to the app's directory.
+    pub fn path(self) -> &'static str {
+        match self {
+            Page::Explore => "./",
+            Page::Lessons => "lessons.html",
+            Page::Import => "import.html",
+        }
+    }
+
+    /// The page whose bundle is meant for a view.
+    pub fn of(route: &Route) -> Page {
+        match route {
+            Route::Player => Page::Explore,
+            Route::Lessons { .. } | Route::Compare(..) => Page::Lessons,
+            Route::Import => Page::Import,
+        }
+    }
+
+    /// A link from this page to the view `fragment` names (without `#`): the fragment alone when
+    /// this page is that view's, else that view's page with it. (The explore view's own page is
+    /// the directory: a link there is `./`, with the fragment when there is one.)
+    pub fn link(self, fragment: &str) -> String {
+        let to = Page::of(&route(fragment));
+        match (to == self, fragment.is_empty()) {
+            (true, _) => format!("#{fragment}"),
+            (false, true) => to.path().to_string(),
+            (false, false) => format!("{}#{fragment}", to.path()),
+        }
+    }
+}
+
 /// The site navigation (in the player's header, or atop the other views).
 #[derive(Properties, PartialEq)]
 pub struct NavProps {
     pub here: &'static str,
+    /// The page it is on (its links to other pages' views go there).
+    pub page: Page,
 }
 
 #[function_component(SiteNav)]
 pub fn site_nav(p: &NavProps) -> Html {
-    let link = |href: &'static str, name: &'static str, label: &'static str| {
-        html! { <a class={classes!("ls-navlink", (p.here == name).then_some("ls-on"))} href={href}
+    let link = |fragment: &'static str, name: &'static str, label: &'static str| {
+        html! { <a class={classes!("ls-navlink", (p.here == name).then_some("ls-on"))} href={p.page.link(fragment)}
         aria-current={(p.here == name).then_some("page")}>{label}</a> }
     };
     html! {
         <nav class="ls-sitenav" aria-label="lambdascope">
-            {link("#", "player", "Explore")}
-            {link("#lessons", "lessons", "Lessons")}
-            {link("#compare", "compare", "Compare")}
-            {link("#import", "import", "Your stack")}
+            {link("", "player", "Explore")}
+            {link("lessons", "lessons", "Lessons")}
+            {link("compare", "compare", "Compare")}
+            {link("import", "import", "Your stack")}
         </nav>
     }
 }
 
-fn brand() -> Html {
-    html! { <a class="ls-brand" href="#"><span class="ls-logo" aria-hidden="true">{"λ"}</span><span class="ls-name">{"lambdascope"}</span></a> }
+fn brand(page: Page) -> Html {
+    html! { <a class="ls-brand" href={page.link("")}><span class="ls-logo" aria-hidden="true">{"λ"}</span><span class="ls-name">{"lambdascope"}</span></a> }
 }
 
 /// The explore view: the player with the site navigation and the way into the lessons. The
-/// same in both bundles (the full app's and the player-only one, see [`PlayerPage`]).
-fn explore_view(page: &PlayerProps, hash: &str) -> Html {
+/// same in both bundles (the full app's and the player-only one, see [`PlayerPage`]); `on`: the
+/// page it is drawn on (its links to the lessons go to their page from the explore page).
+fn explore_view(page: &PlayerProps, hash: &str, on: Page) -> Html {
     // A player link in the fragment that arrived after the page loaded (a link followed
     // or typed into the address bar within the page) is the player's request now; the
     // page's own request was read once, when it loaded.
@@ -206,15 +254,16 @@ fn explore_view(page: &PlayerProps, hash: &str) -> Html {
                 .current_label
                 .clone()
                 .unwrap_or_else(|| "where you left off".to_string());
-            html! { <p class="ls-start">{"Lessons: "}<a href={crate::course::link(id, b)}>
+            let href = on.link(crate::course::link(id, b).trim_start_matches('#'));
+            html! { <p class="ls-start">{"Lessons: "}<a {href}>
             {format!("continue {what}, at beat {} →", b + 1)}</a></p> }
         }
         None => {
-            html! { <p class="ls-start">{"New to Lambda? "}<a href="#lesson=three-ways&beat=1">
+            html! { <p class="ls-start">{"New to Lambda? "}<a href={on.link("lesson=three-ways&beat=1")}>
             {"Start with chapter 1: three ways to invoke a function →"}</a></p> }
         }
     };
-    props.children = html! { <><SiteNav here="player" />{start}</> };
+    props.children = html! { <><SiteNav here="player" page={on} />{start}</> };
     html! { <Player key={hash.to_string()} ..props /> }
 }
 
@@ -263,7 +312,7 @@ pub fn app(p: &AppProps) -> Html {
         };
     }
     match r {
-        Route::Player => explore_view(&p.player, &hash),
+        Route::Player => explore_view(&p.player, &hash, Page::Lessons),
         Route::Lessons {
             lesson,
             beat,
@@ -289,7 +338,7 @@ pub fn app(p: &AppProps) -> Html {
             };
             html! {
                 <div class="ls-app">
-                    <header class="ls-site">{brand()}<SiteNav here="lessons" /></header>
+                    <header class="ls-site">{brand(Page::Lessons)}<SiteNav here="lessons" page={Page::Lessons} /></header>
                     <Lessons key={hash.clone()} lesson={lesson.map(AttrValue::from)} {beat} {problems} {instance} {on_explore} host_width={p.player.host_width} />
                 </div>
             }
@@ -306,7 +355,7 @@ pub fn app(p: &AppProps) -> Html {
             });
             html! {
                 <div class="ls-app">
-                    <header class="ls-site">{brand()}<SiteNav here="compare" /></header>
+                    <header class="ls-site">{brand(Page::Lessons)}<SiteNav here="compare" page={Page::Lessons} /></header>
                     <CompareRoute initial={fault} {problem} {instance} {on_fault} />
                 </div>
             }
@@ -335,7 +384,7 @@ pub fn import_page(_: &AppProps) -> Html {
     }
     html! {
         <div class="ls-app">
-            <header class="ls-site">{brand()}<SiteNav here="import" /></header>
+            <header class="ls-site">{brand(Page::Import)}<SiteNav here="import" page={Page::Import} /></header>
             <ImportView search={current_search()} />
         </div>
     }
@@ -351,7 +400,7 @@ pub fn player_page(p: &AppProps) -> Html {
     if page_route(&hash) != Route::Player {
         return reload();
     }
-    explore_view(&p.player, &hash)
+    explore_view(&p.player, &hash, Page::Explore)
 }
 
 #[derive(Properties, PartialEq)]
@@ -483,6 +532,44 @@ mod tests {
                 Some("URL parameter `compare`: `meteor<b>` is not a fault: allowed none, function-error, throttle, timeout, poison; here is function-error.".into())
             )
         );
+    }
+
+    /// Each view's links: within its own page a fragment, to another page's view that page.
+    #[test]
+    fn links_go_to_the_page_whose_bundle_draws_the_view() {
+        assert_eq!(Page::Explore.link(""), "#");
+        assert_eq!(Page::Explore.link("lessons"), "lessons.html#lessons");
+        assert_eq!(
+            Page::Explore.link("lesson=three-ways&beat=1"),
+            "lessons.html#lesson=three-ways&beat=1"
+        );
+        assert_eq!(Page::Explore.link("compare"), "lessons.html#compare");
+        assert_eq!(Page::Explore.link("import"), "import.html#import");
+        assert_eq!(Page::Lessons.link(""), "./");
+        assert_eq!(Page::Lessons.link("lessons"), "#lessons");
+        assert_eq!(Page::Lessons.link("compare"), "#compare");
+        assert_eq!(Page::Lessons.link("import"), "import.html#import");
+        assert_eq!(Page::Import.link(""), "./");
+        assert_eq!(Page::Import.link("import"), "#import");
+        assert_eq!(Page::Import.link("lessons"), "lessons.html#lessons");
+    }
+
+    /// The loader forwards an address to the page of the bundle its view needs, by the same
+    /// names: `PAGES` in `static/embed.js` is [`Page::path`] per bundle.
+    #[test]
+    fn the_loader_knows_each_page_by_its_bundle() {
+        let js = include_str!("../../static/embed.js");
+        for (bundle, page) in [
+            ("lambdascope-player", Page::Explore),
+            ("lambdascope-app", Page::Lessons),
+            ("lambdascope-import", Page::Import),
+        ] {
+            assert!(
+                js.contains(&format!("'{bundle}': '{}'", page.path())),
+                "embed.js's PAGES does not send {bundle} to {}",
+                page.path()
+            );
+        }
     }
 
     /// `static/embed.js` loads the player-only bundle unless the URL asks for another view, read
