@@ -89,7 +89,7 @@ pub fn props_from(req: Request) -> PlayerProps {
             Some(ScenarioRef::Inline(text)) => Some(text.clone().into()),
             _ => None,
         },
-        seed: st.seed.unwrap_or(1),
+        seed: st.seed.unwrap_or(crate::share_link::DEFAULT_SEED),
         at_ms: st.t.map(|t| t.as_ms()),
         view: req.view,
         problems: req.problems.iter().map(|p| p.to_string().into()).collect(),

@@ -492,11 +492,32 @@ pub fn escape_attr(s: &str) -> String {
     out
 }
 
+/// The seed a player runs with when its link or element names none.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// `st` without what an embed does anyway: seed [`DEFAULT_SEED`], the default speed, and an
+/// instant at the very start (an embed without one plays from there when seen; with one it lands
+/// paused at it). A snippet made at the start of a default run is then `?embed&controls=minimal&
+/// s=ID`, exactly the address the build drew a still for (issue 16: its diagram is on screen
+/// before the WebAssembly arrives), and shorter for a docs author to read. "Copy link" keeps
+/// everything: it promises the moment.
+pub fn embed_state(st: &ShareState) -> ShareState {
+    ShareState {
+        seed: st.seed.filter(|s| *s != DEFAULT_SEED),
+        t: st.t.filter(|t| *t != SimTime::ZERO),
+        speed: st.speed.filter(|v| *v != crate::playback::DEFAULT_SPEED),
+        ..st.clone()
+    }
+}
+
 /// An iframe showing this state with minimal controls. Its height is a starting value: the
 /// player reports its real height (see the README's resize protocol). Sized with attributes, not
 /// a style attribute, so it works on a host page whose CSP refuses inline styles.
 pub fn iframe_snippet(base: &str, st: &ShareState, title: &str) -> String {
-    let src = format!("{base}?embed&controls=minimal&{}", st.to_query());
+    let src = format!(
+        "{base}?embed&controls=minimal&{}",
+        embed_state(st).to_query()
+    );
     format!(
         "<iframe src=\"{}\" title=\"{}\" data-lambdascope-frame width=\"100%\" height=\"560\" frameborder=\"0\" loading=\"lazy\"></iframe>",
         escape_attr(&src),
@@ -504,8 +525,10 @@ pub fn iframe_snippet(base: &str, st: &ShareState, title: &str) -> String {
     )
 }
 
-/// A script embed showing this state: the element and the one module script.
+/// A script embed showing this state: the element and the one module script (`data-link` only
+/// for what [`embed_state`] keeps).
 pub fn script_snippet(base: &str, st: &ShareState) -> String {
+    let st = embed_state(st);
     let (id, rest) = match &st.scenario {
         Some(ScenarioRef::Bundled(id)) => (
             id.clone(),
@@ -516,10 +539,15 @@ pub fn script_snippet(base: &str, st: &ShareState) -> String {
         ),
         _ => (String::new(), st.clone()),
     };
+    let link = rest.to_query();
+    let link = if link.is_empty() {
+        String::new()
+    } else {
+        format!(" data-link=\"{}\"", escape_attr(&link))
+    };
     format!(
-        "<div data-lambdascope=\"{}\" data-link=\"{}\"></div>\n<script type=\"module\" src=\"{}embed.js\"></script>",
+        "<div data-lambdascope=\"{}\"{link}></div>\n<script type=\"module\" src=\"{}embed.js\"></script>",
         escape_attr(&id),
-        escape_attr(&rest.to_query()),
         escape_attr(base_dir(base))
     )
 }
@@ -933,19 +961,52 @@ mod tests {
     fn snippets_escape_what_they_quote() {
         let st = ShareState {
             scenario: Some(ScenarioRef::Bundled("overview".into())),
-            seed: Some(1),
+            seed: Some(3),
             t: Some(SimTime(5)),
             ..Default::default()
         };
         let s = script_snippet("https://h/ls/index.html", &st);
-        assert_eq!(s, "<div data-lambdascope=\"overview\" data-link=\"seed=1&amp;t=5\"></div>\n<script type=\"module\" src=\"https://h/ls/embed.js\"></script>");
+        assert_eq!(s, "<div data-lambdascope=\"overview\" data-link=\"seed=3&amp;t=5\"></div>\n<script type=\"module\" src=\"https://h/ls/embed.js\"></script>");
         let f = iframe_snippet("https://h/ls/", &st, "A \"quoted\" <title>");
-        assert!(f.contains("src=\"https://h/ls/?embed&amp;controls=minimal&amp;s=overview&amp;seed=1&amp;t=5\""), "{f}");
+        assert!(f.contains("src=\"https://h/ls/?embed&amp;controls=minimal&amp;s=overview&amp;seed=3&amp;t=5\""), "{f}");
         assert!(
             f.contains("title=\"lambdascope: A &quot;quoted&quot; &lt;title&gt;\""),
             "{f}"
         );
         assert_eq!(file_stem("../../etc/passwd"), "------etc-passwd");
+    }
+
+    /// A snippet made at the start of a default run names the scenario alone: the iframe's
+    /// address is the one `dist/stills/` has a frame for; anything else is kept.
+    #[test]
+    fn snippets_leave_out_what_an_embed_does_anyway() {
+        let start = ShareState {
+            scenario: Some(ScenarioRef::Bundled("async-retries-dlq".into())),
+            seed: Some(DEFAULT_SEED),
+            t: Some(SimTime::ZERO),
+            speed: Some(crate::playback::DEFAULT_SPEED),
+            ..Default::default()
+        };
+        let f = iframe_snippet("https://h/ls/", &start, "t");
+        assert!(
+            f.contains("src=\"https://h/ls/?embed&amp;controls=minimal&amp;s=async-retries-dlq\""),
+            "{f}"
+        );
+        assert_eq!(
+            script_snippet("https://h/ls/", &start),
+            "<div data-lambdascope=\"async-retries-dlq\"></div>\n<script type=\"module\" src=\"https://h/ls/embed.js\"></script>"
+        );
+        let later = ShareState {
+            seed: Some(7),
+            t: Some(SimTime(62_000)),
+            speed: Some(2.0),
+            ..start
+        };
+        let f = iframe_snippet("https://h/ls/", &later, "t");
+        assert!(
+            f.contains("s=async-retries-dlq&amp;seed=7&amp;t=62000&amp;speed=2"),
+            "{f}"
+        );
         assert_eq!(file_stem("<>"), "scenario");
     }
 }

@@ -286,7 +286,7 @@ pub fn app(p: &AppProps) -> Html {
                 }
                 _ => None,
             }),
-            seed: st.seed.unwrap_or(1),
+            seed: st.seed.unwrap_or(crate::share_link::DEFAULT_SEED),
             at_ms: st.t.map(|t| t.as_ms()),
             link: st.clone(),
             ..PlayerProps::default()
