@@ -3,17 +3,11 @@
 // or failed request. Screenshots go to target/e2e/ (look at them: a blank page can pass a DOM test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot } from './lib.mjs';
+import { watchConsole, shot, startApp, stopApp } from './lib.mjs';
 
 let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 /** A fresh page at `hash`, its problem list, and helpers. */
 async function open(hash = '', { width = 1440, height = 1000, ...ctx } = {}) {

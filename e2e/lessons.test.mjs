@@ -4,17 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, watchConsole, shot, until } from './lib.mjs';
+import { watchConsole, shot, until, startApp, stopApp } from './lib.mjs';
 
 let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 /** A fresh page (fresh local storage) at `hash`. */
 async function open(hash, { width = 1440, height = 1000, ...ctx } = {}) {

@@ -63,6 +63,16 @@ export function launch(extraArgs = []) {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
+/** A test file's app server (over dist/) and browser: `before(async () => ({ server, browser } = await startApp()))`. */
+export async function startApp() {
+  return { server: await serve(), browser: await launch() };
+}
+/** Their end, in `after` (either may be missing when `before` failed). */
+export async function stopApp({ server, browser }) {
+  await browser?.close();
+  await server?.close();
+}
+
 /** Records page errors and console errors/warnings; `check()` throws if there were any. */
 export function watchConsole(page) {
   const problems = [];

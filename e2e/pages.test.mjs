@@ -15,17 +15,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, watchConsole, shot, until, DIST } from './lib.mjs';
+import { watchConsole, shot, until, DIST, startApp, stopApp } from './lib.mjs';
 
 let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 const BUNDLES = { 'index.html': 'lambdascope-player', 'lessons.html': 'lambdascope-app', 'import.html': 'lambdascope-import' };
 

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { serve, launch, watchConsole, shot } from './lib.mjs';
+import { watchConsole, shot, startApp, stopApp } from './lib.mjs';
 
 const CALLERS = `format_version = 1
 id = "five-thousand"
@@ -36,14 +36,8 @@ count = 5000
 const z = zlib.deflateRawSync(Buffer.from(CALLERS)).toString('base64url');
 
 let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 async function at(ms, width, height) {
   const context = await browser.newContext({ viewport: { width, height } });

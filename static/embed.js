@@ -237,7 +237,10 @@ const watch = () => document.querySelectorAll(SELECTOR).forEach((el) => near.obs
 if (!chosen) { /* forwarded */ } else if (document.body.classList.contains('ls-page')) start();
 else watch();
 
-new MutationObserver((records) => {
+// (Not on the app's own pages: their one player is the page, never replaced, and it has no
+// iframes to size; watching there ran this on every node the playing player inserts, about
+// 1 ms a frame on a phone.)
+if (!document.body.classList.contains('ls-page')) new MutationObserver((records) => {
   watchFrames();
   // Players whose element left the page (a single-page docs site replaced its content) are
   // destroyed: their timers, observers and DOM go with them.
