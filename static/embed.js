@@ -234,7 +234,7 @@ const near = new IntersectionObserver((entries) => {
 const watch = () => document.querySelectorAll(SELECTOR).forEach((el) => near.observe(el));
 
 // The app page (and any page that says so) loads at once.
-if (!chosen) { /* forwarded */ } else if (document.body.classList.contains('ls-page')) start();
+if (document.body.classList.contains('ls-page')) start();
 else watch();
 
 // (Not on the app's own pages: their one player is the page, never replaced, and it has no
