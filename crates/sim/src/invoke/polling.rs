@@ -345,35 +345,39 @@ impl Sim {
     fn plan_batch(&mut self, batch: InvocationId, attempt: u32) -> RunPlan {
         let timeout = self.function_timeout_ms();
         let base = self.plan_run(attempt, timeout, None);
+        // Borrowed field by field (no copies of the batch's lists: this runs for every batch).
         let Some(b) = self.polling.batches.get(&batch) else {
             return base;
         };
-        let (items, deliveries, source) = (b.items.clone(), b.deliveries.clone(), b.source);
-        let queue = self.polling.sqs.get(&source);
-        let groups: Vec<Option<u32>> = items
-            .iter()
-            .map(|inv| queue.and_then(|q| q.group_of(*inv)))
-            .collect();
+        let source = b.source;
         let f = &self.scenario.file.function;
-        let (poison_groups, item_p) = (f.poison_groups.clone(), f.item_failure_probability);
+        let fifo = matches!(&self.scenario.file.sources[source], Source::Sqs(q) if q.fifo);
+        // Message groups exist in FIFO queues only; a standard queue's messages have none.
+        let groups: Vec<Option<u32>> = match self.polling.sqs.get(&source) {
+            Some(q) if fifo => b.items.iter().map(|inv| q.group_of(*inv)).collect(),
+            _ => Vec::new(),
+        };
         let mut failing: Vec<usize> = Vec::new();
-        for (i, (inv, delivery)) in items.iter().zip(&deliveries).enumerate() {
+        for (i, (inv, delivery)) in b.items.iter().zip(&b.deliveries).enumerate() {
             let Some(event) = self.invocations.get(inv).map(|s| s.event.0 as u64) else {
                 continue;
             };
-            let f = &self.scenario.file.function;
             let fails = f.poison_items.contains(&event)
-                || groups[i].is_some_and(|g| poison_groups.contains(&g))
+                || groups
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|g| f.poison_groups.contains(&g))
                 || f.flaky_items
                     .iter()
                     .any(|fl| fl.item == event && *delivery <= fl.failures)
                 // Drawn only when set, so runs without it keep their random streams.
-                || (item_p > 0.0 && self.rng_function.chance(item_p));
+                || (f.item_failure_probability > 0.0
+                    && self.rng_function.chance(f.item_failure_probability));
             if fails {
                 failing.push(i);
             }
         }
-        let f = &self.scenario.file.function;
         if !base.outcome.is_success() || failing.is_empty() {
             if let Some(b) = self.polling.batches.get_mut(&batch) {
                 b.reported.clear();
@@ -388,8 +392,7 @@ impl Sim {
                 },
             },
             ItemFailureResponse::Report => {
-                let fifo = matches!(&self.scenario.file.sources[source], Source::Sqs(q) if q.fifo);
-                let reported = reported_items(&items, &groups, &failing, fifo);
+                let reported = reported_items(&b.items, &groups, &failing, fifo);
                 if let Some(b) = self.polling.batches.get_mut(&batch) {
                     b.reported = reported;
                 }
