@@ -85,11 +85,12 @@ impl SqsQueue {
     }
 }
 
+/// A message in the queue. Its size and send time are its invocation's (`payload_bytes`,
+/// `created`): a message's invocation lives until the message leaves the queue, and the fewer
+/// bytes here the less the queue's window of messages copies as it grows.
 #[derive(Clone, Debug)]
 struct Msg {
     group: Option<u32>,
-    bytes: u64,
-    sent_at: SimTime,
     receive_count: u32,
     /// `Some(batch)` while in flight.
     in_flight: Option<InvocationId>,
@@ -214,7 +215,6 @@ impl Sim {
             let q = self.sqs_cfg(source);
             (q.fifo, q.message_groups.max(1) as u64)
         };
-        let bytes = self.invocations.get(&inv).map_or(0, |s| s.payload_bytes);
         let sequence = self.invocations.get(&inv).map_or(0, |s| s.event.0 as u64);
         let now = self.now;
         let Some(queue) = self.polling.sqs.get_mut(&source) else {
@@ -226,8 +226,6 @@ impl Sim {
             inv,
             Msg {
                 group,
-                bytes,
-                sent_at: now,
                 receive_count: 0,
                 in_flight: None,
                 visible_since: now,
@@ -395,7 +393,8 @@ impl Sim {
                         to_dlq.push((inv, rc));
                         continue;
                     }
-                    if full(took, bytes, m.bytes) {
+                    let size = self.invocations.get(&inv).map_or(0, |i| i.payload_bytes);
+                    if full(took, bytes, size) {
                         break 'groups;
                     }
                     group.visible.pop_front();
@@ -403,7 +402,7 @@ impl Sim {
                     m.receive_count += 1;
                     m.in_flight = Some(batch);
                     m.received_at = now;
-                    bytes += m.bytes;
+                    bytes += size;
                     took += 1;
                     b.items.push(inv);
                     b.deliveries.push(m.receive_count);
@@ -418,14 +417,15 @@ impl Sim {
                     to_dlq.push((inv, rc));
                     continue;
                 }
-                if full(took, bytes, m.bytes) {
+                let size = self.invocations.get(&inv).map_or(0, |i| i.payload_bytes);
+                if full(took, bytes, size) {
                     break;
                 }
                 s.visible.remove(&(since, inv));
                 m.receive_count += 1;
                 m.in_flight = Some(batch);
                 m.received_at = now;
-                bytes += m.bytes;
+                bytes += size;
                 took += 1;
                 b.items.push(inv);
                 b.deliveries.push(m.receive_count);
@@ -813,16 +813,18 @@ impl Sim {
         let Some(s) = self.polling.sqs.get_mut(&source) else {
             return;
         };
+        let sent_at = |inv: InvocationId| self.invocations.get(&inv).map_or(now, |i| i.created);
         let mut gone = Vec::new();
         // Ids grow with send time, so the first message is the oldest.
-        while let Some((inv, sent_at)) = s.msgs.first().map(|(inv, m)| (inv, m.sent_at)) {
-            if sent_at.plus(retention) > now {
+        while let Some((inv, _)) = s.msgs.first() {
+            let sent = sent_at(inv);
+            if sent.plus(retention) > now {
                 break;
             }
-            gone.push((inv, now.since(sent_at)));
+            gone.push((inv, now.since(sent)));
             s.remove(inv);
         }
-        let next = s.msgs.first().map(|(_, m)| m.sent_at.plus(retention));
+        let next = s.msgs.first().map(|(inv, _)| sent_at(inv).plus(retention));
         s.retention_armed = next.is_some();
         for (inv, age_ms) in gone {
             self.dispose(inv, Disposition::Expired { age_ms });
