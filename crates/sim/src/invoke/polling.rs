@@ -25,6 +25,7 @@
 //!   mapping has `function_response_types = ["ReportBatchItemFailures"]`.
 
 use crate::idmap::IdMap;
+use crate::invocations::IdWindow;
 
 use crate::function::RunPlan;
 use crate::scenario::{ItemFailureResponse, Source};
@@ -35,7 +36,9 @@ use crate::world::{Happening, Invocation, Leg, Sim};
 /// Everything the mappings hold: batches in progress, and per source its queue or stream.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PollingState {
-    pub batches: IdMap<InvocationId, Batch>,
+    /// By id, in a window like the invocations' (batches are invocations too): a batch is
+    /// looked up about fifteen times in its life.
+    pub batches: IdWindow<Box<Batch>>,
     pub sqs: IdMap<usize, crate::services::sqs::SqsQueue>,
     pub streams: IdMap<usize, crate::services::streams::Stream>,
 }
@@ -164,8 +167,8 @@ pub(crate) fn follow_up(source: &Source, outcome: &AttemptOutcome) -> Option<Att
 impl Sim {
     /// Sets up every mapping's state (called once, when the world is created).
     pub(crate) fn init_polling(&mut self) {
-        for (i, src) in self.scenario.file.sources.clone().iter().enumerate() {
-            match src {
+        for i in 0..self.scenario.file.sources.len() {
+            match &self.scenario.file.sources[i] {
                 Source::Sqs(q) => {
                     let queue = crate::services::sqs::SqsQueue::new(q);
                     let concurrency = queue.concurrency();
@@ -226,7 +229,7 @@ impl Sim {
         );
         self.polling.batches.insert(
             batch,
-            Batch {
+            Box::new(Batch {
                 source,
                 items,
                 deliveries,
@@ -237,7 +240,7 @@ impl Sim {
                 shard: 0,
                 lane: 0,
                 retries_used: 0,
-            },
+            }),
         );
         batch
     }

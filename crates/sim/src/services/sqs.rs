@@ -34,7 +34,7 @@
 //! * Not modelled: SQS standard's own occasional duplicate receive, and the SQS + Lambda metadata
 //!   that counts toward 6 MB (L-SQS-CFG [D]); the sheet gives no figures for either.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use crate::idmap::IdMap;
 use crate::invocations::IdWindow;
@@ -55,8 +55,11 @@ pub(crate) struct SqsQueue {
     /// By id: O(1) where a map's tree walk cost a dozen walks per message (messages are
     /// invocations, created in id order and mostly deleted in about that order).
     msgs: IdWindow<Msg>,
-    /// Standard queue: visible messages, longest-visible first.
-    visible: BTreeSet<(SimTime, InvocationId)>,
+    /// Standard queue: visible messages, longest-visible first (by when each became visible,
+    /// then by id), kept sorted. A message nearly always becomes visible after every other one
+    /// (the clock only advances), so it joins at the back in O(1), where a B-tree set walked its
+    /// whole right edge for every message.
+    visible: VecDeque<InvocationId>,
     /// FIFO: per message group, its visible messages in order and how many are in flight.
     groups: IdMap<u32, Group>,
     /// Batches the mapping is working on (from receive to the function's answer).
@@ -110,7 +113,7 @@ impl SqsQueue {
     pub fn new(q: &SqsSource) -> SqsQueue {
         SqsQueue {
             msgs: IdWindow::default(),
-            visible: BTreeSet::new(),
+            visible: VecDeque::new(),
             groups: IdMap::new(),
             busy: 0,
             concurrency: q.poller_initial_concurrency.min(q.concurrency_cap()),
@@ -132,13 +135,23 @@ impl SqsQueue {
         }
     }
 
+    /// A standard queue's order of a visible message: when it became visible, then its id.
+    fn visible_key(&self, inv: InvocationId) -> (SimTime, InvocationId) {
+        let since = self
+            .msgs
+            .get(&inv)
+            .map_or(SimTime::ZERO, |m| m.visible_since);
+        (since, inv)
+    }
+
     fn make_visible(&mut self, inv: InvocationId, now: SimTime) {
         let Some(m) = self.msgs.get_mut(&inv) else {
             return;
         };
         let was_in_flight = m.in_flight.take().is_some();
         m.visible_since = now;
-        match m.group {
+        let group = m.group;
+        match group {
             Some(g) => {
                 let group = self.groups.get_or_insert_with(g, Group::default);
                 if was_in_flight {
@@ -149,7 +162,17 @@ impl SqsQueue {
                 group.visible.insert(at, inv);
             }
             None => {
-                self.visible.insert((now, inv));
+                let key = (now, inv);
+                let at = if self
+                    .visible
+                    .back()
+                    .is_none_or(|&last| self.visible_key(last) < key)
+                {
+                    self.visible.len()
+                } else {
+                    self.visible.partition_point(|&x| self.visible_key(x) < key)
+                };
+                self.visible.insert(at, inv);
             }
         }
     }
@@ -169,7 +192,14 @@ impl SqsQueue {
                 }
             }
             (None, None) => {
-                self.visible.remove(&(m.visible_since, inv));
+                // Its place by its own key (it is no longer in `msgs` to be looked up).
+                let key = (m.visible_since, inv);
+                let at = self
+                    .visible
+                    .partition_point(|&x| x != inv && self.visible_key(x) < key);
+                if self.visible.get(at) == Some(&inv) {
+                    self.visible.remove(at);
+                }
             }
             (None, Some(_)) => {}
         }
@@ -409,11 +439,11 @@ impl Sim {
                 }
             }
         } else {
-            while let Some(&(since, inv)) = s.visible.first() {
+            while let Some(&inv) = s.visible.front() {
                 let m = s.msgs.get_mut(&inv).expect("msg");
                 let rc = m.receive_count;
                 if max_receive.is_some_and(|max| rc >= max) {
-                    s.visible.remove(&(since, inv));
+                    s.visible.pop_front();
                     to_dlq.push((inv, rc));
                     continue;
                 }
@@ -421,7 +451,7 @@ impl Sim {
                 if full(took, bytes, size) {
                     break;
                 }
-                s.visible.remove(&(since, inv));
+                s.visible.pop_front();
                 m.receive_count += 1;
                 m.in_flight = Some(batch);
                 m.received_at = now;
@@ -715,12 +745,11 @@ impl Sim {
         let Some(b) = self.polling.batches.get(&batch) else {
             return;
         };
-        let items = b.items.clone();
         let now = self.now;
         let vis = self.sqs_cfg(source).visibility_timeout_s as u64 * 1000;
         let mut back = Vec::new();
         if let Some(s) = self.polling.sqs.get_mut(&source) {
-            for inv in items {
+            for &inv in &b.items {
                 let Some(m) = s.msgs.get(&inv) else { continue };
                 // Received into this batch at least `vis` ago (a window batch receives over time).
                 if m.in_flight == Some(batch) && m.received_at.plus(vis) <= now {
