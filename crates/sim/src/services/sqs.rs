@@ -868,3 +868,84 @@ impl Sim {
         self.polling.sqs.get(&source).map(|s| s.counts())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// A standard queue's visible list is kept in the order a B-tree set of (became visible, id)
+    /// gives (what it replaced), through new messages, messages made visible again out of id
+    /// order, and removals of visible and in-flight messages.
+    #[test]
+    fn visible_list_keeps_the_order_of_time_then_id() {
+        let mut q = SqsQueue {
+            msgs: IdWindow::default(),
+            visible: VecDeque::new(),
+            groups: IdMap::new(),
+            busy: 0,
+            concurrency: 5,
+            scaling_armed: false,
+            collecting: None,
+            retention_armed: false,
+            poll_armed: false,
+            sent: 0,
+        };
+        let mut model: BTreeSet<(SimTime, InvocationId)> = BTreeSet::new();
+        let (mut live, mut in_flight) = (Vec::new(), Vec::new());
+        let mut rng = crate::rng::Rng::new(11);
+        let (mut next, mut now) = (0u32, SimTime::ZERO);
+        for _ in 0..20_000 {
+            now = now.plus(rng.next_u64() % 3);
+            let pick = |rng: &mut crate::rng::Rng, n: usize| (rng.next_u64() % n as u64) as usize;
+            match rng.next_u64() % 5 {
+                0 | 1 => {
+                    let inv = InvocationId(next);
+                    next += 1 + (rng.next_u64() % 2) as u32;
+                    let msg = Msg {
+                        group: None,
+                        receive_count: 0,
+                        in_flight: None,
+                        visible_since: now,
+                        received_at: now,
+                    };
+                    q.msgs.insert(inv, msg);
+                    q.make_visible(inv, now);
+                    model.insert((now, inv));
+                    live.push(inv);
+                }
+                2 => {
+                    // Received: off the front, in flight.
+                    if let Some(inv) = q.visible.pop_front() {
+                        let m = q
+                            .msgs
+                            .get_mut(&inv)
+                            .expect("visible messages are in the queue");
+                        assert!(model.remove(&(m.visible_since, inv)));
+                        m.in_flight = Some(InvocationId(u32::MAX));
+                        in_flight.push(inv);
+                    }
+                }
+                3 if !in_flight.is_empty() => {
+                    // Its visibility timeout ends: visible again now, behind newer ids.
+                    let inv = in_flight.swap_remove(pick(&mut rng, in_flight.len()));
+                    q.make_visible(inv, now);
+                    model.insert((now, inv));
+                }
+                _ if !live.is_empty() => {
+                    // Deleted or expired, visible or in flight.
+                    let inv = live.swap_remove(pick(&mut rng, live.len()));
+                    in_flight.retain(|x| *x != inv);
+                    if let Some(m) = q.remove(inv) {
+                        if m.in_flight.is_none() {
+                            assert!(model.remove(&(m.visible_since, inv)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            assert!(q.visible.iter().eq(model.iter().map(|(_, inv)| inv)));
+        }
+        assert!(model.len() > 100, "the run kept a backlog to order");
+    }
+}
