@@ -25,6 +25,7 @@
 //!   mapping has `function_response_types = ["ReportBatchItemFailures"]`.
 
 use crate::idmap::IdMap;
+use crate::invocations::IdWindow;
 
 use crate::function::RunPlan;
 use crate::scenario::{ItemFailureResponse, Source};
@@ -35,7 +36,9 @@ use crate::world::{Happening, Invocation, Leg, Sim};
 /// Everything the mappings hold: batches in progress, and per source its queue or stream.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PollingState {
-    pub batches: IdMap<InvocationId, Batch>,
+    /// By id, in a window like the invocations' (batches are invocations too): a batch is
+    /// looked up about fifteen times in its life.
+    pub batches: IdWindow<Box<Batch>>,
     pub sqs: IdMap<usize, crate::services::sqs::SqsQueue>,
     pub streams: IdMap<usize, crate::services::streams::Stream>,
 }
@@ -164,8 +167,8 @@ pub(crate) fn follow_up(source: &Source, outcome: &AttemptOutcome) -> Option<Att
 impl Sim {
     /// Sets up every mapping's state (called once, when the world is created).
     pub(crate) fn init_polling(&mut self) {
-        for (i, src) in self.scenario.file.sources.clone().iter().enumerate() {
-            match src {
+        for i in 0..self.scenario.file.sources.len() {
+            match &self.scenario.file.sources[i] {
                 Source::Sqs(q) => {
                     let queue = crate::services::sqs::SqsQueue::new(q);
                     let concurrency = queue.concurrency();
@@ -226,7 +229,7 @@ impl Sim {
         );
         self.polling.batches.insert(
             batch,
-            Batch {
+            Box::new(Batch {
                 source,
                 items,
                 deliveries,
@@ -237,7 +240,7 @@ impl Sim {
                 shard: 0,
                 lane: 0,
                 retries_used: 0,
-            },
+            }),
         );
         batch
     }
@@ -345,35 +348,39 @@ impl Sim {
     fn plan_batch(&mut self, batch: InvocationId, attempt: u32) -> RunPlan {
         let timeout = self.function_timeout_ms();
         let base = self.plan_run(attempt, timeout, None);
+        // Borrowed field by field (no copies of the batch's lists: this runs for every batch).
         let Some(b) = self.polling.batches.get(&batch) else {
             return base;
         };
-        let (items, deliveries, source) = (b.items.clone(), b.deliveries.clone(), b.source);
-        let queue = self.polling.sqs.get(&source);
-        let groups: Vec<Option<u32>> = items
-            .iter()
-            .map(|inv| queue.and_then(|q| q.group_of(*inv)))
-            .collect();
+        let source = b.source;
         let f = &self.scenario.file.function;
-        let (poison_groups, item_p) = (f.poison_groups.clone(), f.item_failure_probability);
+        let fifo = matches!(&self.scenario.file.sources[source], Source::Sqs(q) if q.fifo);
+        // Message groups exist in FIFO queues only; a standard queue's messages have none.
+        let groups: Vec<Option<u32>> = match self.polling.sqs.get(&source) {
+            Some(q) if fifo => b.items.iter().map(|inv| q.group_of(*inv)).collect(),
+            _ => Vec::new(),
+        };
         let mut failing: Vec<usize> = Vec::new();
-        for (i, (inv, delivery)) in items.iter().zip(&deliveries).enumerate() {
+        for (i, (inv, delivery)) in b.items.iter().zip(&b.deliveries).enumerate() {
             let Some(event) = self.invocations.get(inv).map(|s| s.event.0 as u64) else {
                 continue;
             };
-            let f = &self.scenario.file.function;
             let fails = f.poison_items.contains(&event)
-                || groups[i].is_some_and(|g| poison_groups.contains(&g))
+                || groups
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|g| f.poison_groups.contains(&g))
                 || f.flaky_items
                     .iter()
                     .any(|fl| fl.item == event && *delivery <= fl.failures)
                 // Drawn only when set, so runs without it keep their random streams.
-                || (item_p > 0.0 && self.rng_function.chance(item_p));
+                || (f.item_failure_probability > 0.0
+                    && self.rng_function.chance(f.item_failure_probability));
             if fails {
                 failing.push(i);
             }
         }
-        let f = &self.scenario.file.function;
         if !base.outcome.is_success() || failing.is_empty() {
             if let Some(b) = self.polling.batches.get_mut(&batch) {
                 b.reported.clear();
@@ -388,8 +395,7 @@ impl Sim {
                 },
             },
             ItemFailureResponse::Report => {
-                let fifo = matches!(&self.scenario.file.sources[source], Source::Sqs(q) if q.fifo);
-                let reported = reported_items(&items, &groups, &failing, fifo);
+                let reported = reported_items(&b.items, &groups, &failing, fifo);
                 if let Some(b) = self.polling.batches.get_mut(&batch) {
                     b.reported = reported;
                 }

@@ -34,9 +34,10 @@
 //! * Not modelled: SQS standard's own occasional duplicate receive, and the SQS + Lambda metadata
 //!   that counts toward 6 MB (L-SQS-CFG [D]); the sheet gives no figures for either.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use crate::idmap::IdMap;
+use crate::invocations::IdWindow;
 
 use crate::invoke::polling::{BatchResult, PollHappening, PollLeg};
 use crate::scenario::{Source, SqsSource, BATCH_PAYLOAD_LIMIT};
@@ -51,9 +52,14 @@ pub const MIN_CONCURRENCY: u32 = 2;
 
 #[derive(Clone, Debug)]
 pub(crate) struct SqsQueue {
-    msgs: IdMap<InvocationId, Msg>,
-    /// Standard queue: visible messages, longest-visible first.
-    visible: BTreeSet<(SimTime, InvocationId)>,
+    /// By id: O(1) where a map's tree walk cost a dozen walks per message (messages are
+    /// invocations, created in id order and mostly deleted in about that order).
+    msgs: IdWindow<Msg>,
+    /// Standard queue: visible messages, longest-visible first (by when each became visible,
+    /// then by id), kept sorted. A message nearly always becomes visible after every other one
+    /// (the clock only advances), so it joins at the back in O(1), where a B-tree set walked its
+    /// whole right edge for every message.
+    visible: VecDeque<InvocationId>,
     /// FIFO: per message group, its visible messages in order and how many are in flight.
     groups: IdMap<u32, Group>,
     /// Batches the mapping is working on (from receive to the function's answer).
@@ -82,11 +88,12 @@ impl SqsQueue {
     }
 }
 
+/// A message in the queue. Its size and send time are its invocation's (`payload_bytes`,
+/// `created`): a message's invocation lives until the message leaves the queue, and the fewer
+/// bytes here the less the queue's window of messages copies as it grows.
 #[derive(Clone, Debug)]
 struct Msg {
     group: Option<u32>,
-    bytes: u64,
-    sent_at: SimTime,
     receive_count: u32,
     /// `Some(batch)` while in flight.
     in_flight: Option<InvocationId>,
@@ -105,8 +112,8 @@ struct Group {
 impl SqsQueue {
     pub fn new(q: &SqsSource) -> SqsQueue {
         SqsQueue {
-            msgs: IdMap::new(),
-            visible: BTreeSet::new(),
+            msgs: IdWindow::default(),
+            visible: VecDeque::new(),
             groups: IdMap::new(),
             busy: 0,
             concurrency: q.poller_initial_concurrency.min(q.concurrency_cap()),
@@ -128,13 +135,23 @@ impl SqsQueue {
         }
     }
 
+    /// A standard queue's order of a visible message: when it became visible, then its id.
+    fn visible_key(&self, inv: InvocationId) -> (SimTime, InvocationId) {
+        let since = self
+            .msgs
+            .get(&inv)
+            .map_or(SimTime::ZERO, |m| m.visible_since);
+        (since, inv)
+    }
+
     fn make_visible(&mut self, inv: InvocationId, now: SimTime) {
         let Some(m) = self.msgs.get_mut(&inv) else {
             return;
         };
         let was_in_flight = m.in_flight.take().is_some();
         m.visible_since = now;
-        match m.group {
+        let group = m.group;
+        match group {
             Some(g) => {
                 let group = self.groups.get_or_insert_with(g, Group::default);
                 if was_in_flight {
@@ -145,7 +162,17 @@ impl SqsQueue {
                 group.visible.insert(at, inv);
             }
             None => {
-                self.visible.insert((now, inv));
+                let key = (now, inv);
+                let at = if self
+                    .visible
+                    .back()
+                    .is_none_or(|&last| self.visible_key(last) < key)
+                {
+                    self.visible.len()
+                } else {
+                    self.visible.partition_point(|&x| self.visible_key(x) < key)
+                };
+                self.visible.insert(at, inv);
             }
         }
     }
@@ -165,7 +192,14 @@ impl SqsQueue {
                 }
             }
             (None, None) => {
-                self.visible.remove(&(m.visible_since, inv));
+                // Its place by its own key (it is no longer in `msgs` to be looked up).
+                let key = (m.visible_since, inv);
+                let at = self
+                    .visible
+                    .partition_point(|&x| x != inv && self.visible_key(x) < key);
+                if self.visible.get(at) == Some(&inv) {
+                    self.visible.remove(at);
+                }
             }
             (None, Some(_)) => {}
         }
@@ -188,7 +222,11 @@ impl SqsQueue {
 
     /// Messages waiting (visible) and in flight, for tests and the CLI.
     pub fn counts(&self) -> (u32, u32) {
-        let in_flight = self.msgs.values().filter(|m| m.in_flight.is_some()).count() as u32;
+        let in_flight = self
+            .msgs
+            .iter()
+            .filter(|(_, m)| m.in_flight.is_some())
+            .count() as u32;
         (self.msgs.len() as u32 - in_flight, in_flight)
     }
 }
@@ -207,7 +245,6 @@ impl Sim {
             let q = self.sqs_cfg(source);
             (q.fifo, q.message_groups.max(1) as u64)
         };
-        let bytes = self.invocations.get(&inv).map_or(0, |s| s.payload_bytes);
         let sequence = self.invocations.get(&inv).map_or(0, |s| s.event.0 as u64);
         let now = self.now;
         let Some(queue) = self.polling.sqs.get_mut(&source) else {
@@ -219,8 +256,6 @@ impl Sim {
             inv,
             Msg {
                 group,
-                bytes,
-                sent_at: now,
                 receive_count: 0,
                 in_flight: None,
                 visible_since: now,
@@ -259,15 +294,23 @@ impl Sim {
 
     /// Pollers with room take batches while there are messages to take.
     pub(crate) fn sqs_try_poll(&mut self, source: usize) {
-        let q = self.sqs_cfg(source).clone();
-        let window_ms = q.maximum_batching_window_s as u64 * 1000;
+        // The settings this needs, copied out (a clone of the source copied its strings on every
+        // poll, which the SQS benchmark paid for several times per batch).
+        let (fifo, batch_size, window_ms, cap) = {
+            let q = self.sqs_cfg(source);
+            (
+                q.fifo,
+                q.batch_size as usize,
+                q.maximum_batching_window_s as u64 * 1000,
+                q.concurrency_cap(),
+            )
+        };
         // A batch being filled during its window takes newly visible messages first.
         if let Some(batch) = self.polling.sqs.get(&source).and_then(|s| s.collecting) {
             let (have, bytes) = self.batch_size_bytes(batch);
-            let more = self.sqs_receive(source, batch, q.batch_size as usize - have, bytes);
-            self.sqs_add_to_batch(batch, more);
+            self.sqs_receive(source, batch, batch_size - have, bytes);
             let (have, bytes) = self.batch_size_bytes(batch);
-            if have >= q.batch_size as usize || bytes >= BATCH_PAYLOAD_LIMIT {
+            if have >= batch_size || bytes >= BATCH_PAYLOAD_LIMIT {
                 if let Some(s) = self.polling.sqs.get_mut(&source) {
                     s.collecting = None;
                 }
@@ -278,25 +321,21 @@ impl Sim {
             let Some(s) = self.polling.sqs.get(&source) else {
                 return;
             };
-            if s.collecting.is_some()
-                || s.busy >= s.concurrency.min(q.concurrency_cap())
-                || !s.has_receivable(q.fifo)
+            if s.collecting.is_some() || s.busy >= s.concurrency.min(cap) || !s.has_receivable(fifo)
             {
                 break;
             }
             let batch = self.new_batch(source, Vec::new(), Vec::new());
-            let got = self.sqs_receive(source, batch, q.batch_size as usize, 0);
-            if got.is_empty() {
+            if self.sqs_receive(source, batch, batch_size, 0) == 0 {
                 // Everything it looked at went to the DLQ: nothing to invoke.
                 self.polling.batches.remove(&batch);
                 self.retire_batch_invocation(batch);
                 continue;
             }
-            self.sqs_add_to_batch(batch, got);
             let (have, bytes) = self.batch_size_bytes(batch);
             let s = self.polling.sqs.get_mut(&source).expect("queue");
             s.busy += 1;
-            if window_ms > 0 && have < q.batch_size as usize && bytes < BATCH_PAYLOAD_LIMIT {
+            if window_ms > 0 && have < batch_size && bytes < BATCH_PAYLOAD_LIMIT {
                 s.collecting = Some(batch);
                 self.schedule_poll(
                     self.now.plus(window_ms),
@@ -308,10 +347,7 @@ impl Sim {
         }
         // Messages are waiting and every poller is busy: Lambda adds pollers each minute.
         let s = self.polling.sqs.get_mut(&source).expect("queue");
-        if !s.scaling_armed
-            && s.has_receivable(q.fifo)
-            && s.busy >= s.concurrency.min(q.concurrency_cap())
-        {
+        if !s.scaling_armed && s.has_receivable(fifo) && s.busy >= s.concurrency.min(cap) {
             s.scaling_armed = true;
             self.schedule_poll(self.now.plus(60_000), PollHappening::SqsScale { source });
         }
@@ -330,44 +366,43 @@ impl Sim {
         (b.items.len(), bytes)
     }
 
-    fn sqs_add_to_batch(&mut self, batch: InvocationId, got: Vec<(InvocationId, u32)>) {
-        if got.is_empty() {
-            return;
-        }
-        let Some(b) = self.polling.batches.get_mut(&batch) else {
-            return;
-        };
-        for (inv, receive) in got {
-            b.items.push(inv);
-            b.deliveries.push(receive);
-        }
-        let max = b.deliveries.iter().copied().max().unwrap_or(1);
-        if let Some(s) = self.invocations.get_mut(&batch) {
-            s.attempts = max - 1;
-        }
-    }
-
-    /// ReceiveMessage into `batch`: up to `want` messages and the 6 MB cap. A message whose
-    /// receive count already reached `max_receive_count` is moved to the DLQ instead (SQS redrive,
-    /// L-SQS-CFG [D]). Starts the visibility clock of what it takes.
+    /// ReceiveMessage into `batch` (its items and their receipts): up to `want` messages and the
+    /// 6 MB cap. A message whose receive count already reached `max_receive_count` is moved to the
+    /// DLQ instead (SQS redrive, L-SQS-CFG [D]). Starts the visibility clock of what it takes and
+    /// returns how many it took.
     fn sqs_receive(
         &mut self,
         source: usize,
         batch: InvocationId,
         want: usize,
         mut bytes: u64,
-    ) -> Vec<(InvocationId, u32)> {
-        let q = self.sqs_cfg(source).clone();
+    ) -> usize {
+        let (fifo, max_receive, vis_ms) = {
+            let q = self.sqs_cfg(source);
+            (
+                q.fifo,
+                q.max_receive_count,
+                q.visibility_timeout_s as u64 * 1000,
+            )
+        };
         let now = self.now;
-        let mut got: Vec<(InvocationId, u32)> = Vec::new();
         let mut to_dlq: Vec<(InvocationId, u32)> = Vec::new();
-        let Some(s) = self.polling.sqs.get_mut(&source) else {
-            return got;
+        let polling = &mut self.polling;
+        let (Some(s), Some(b)) = (
+            polling.sqs.get_mut(&source),
+            polling.batches.get_mut(&batch),
+        ) else {
+            return 0;
         };
-        let full = |got: &Vec<(InvocationId, u32)>, bytes: u64, next: u64| {
-            got.len() >= want || (!got.is_empty() && bytes + next > BATCH_PAYLOAD_LIMIT)
+        // Straight into the batch, sized once (a batch of 10 grew its lists three times each).
+        let room = want.min(s.msgs.len());
+        b.items.reserve(room);
+        b.deliveries.reserve(room);
+        let mut took = 0;
+        let full = |took: usize, bytes: u64, next: u64| {
+            took >= want || (took > 0 && bytes + next > BATCH_PAYLOAD_LIMIT)
         };
-        if q.fifo {
+        if fifo {
             // Oldest group head first; a group with messages in flight gives nothing (L-SQS-SCALE).
             let mut heads: Vec<(InvocationId, u32)> = s
                 .groups
@@ -377,61 +412,72 @@ impl Sim {
                 .collect();
             crate::order::sort_by_u64_key(&mut heads, |(inv, _)| u64::from(inv.0));
             'groups: for (_, g) in heads {
-                while let Some(&inv) = s.groups.get(&g).and_then(|x| x.visible.front()) {
-                    let (rc, b) = {
-                        let m = &s.msgs[&inv];
-                        (m.receive_count, m.bytes)
+                while let Some(group) = s.groups.get_mut(&g) {
+                    let Some(&inv) = group.visible.front() else {
+                        break;
                     };
-                    if q.max_receive_count.is_some_and(|max| rc >= max) {
-                        s.groups.get_mut(&g).expect("group").visible.pop_front();
+                    let m = s.msgs.get_mut(&inv).expect("msg");
+                    let rc = m.receive_count;
+                    if max_receive.is_some_and(|max| rc >= max) {
+                        group.visible.pop_front();
                         to_dlq.push((inv, rc));
                         continue;
                     }
-                    if full(&got, bytes, b) {
+                    let size = self.invocations.get(&inv).map_or(0, |i| i.payload_bytes);
+                    if full(took, bytes, size) {
                         break 'groups;
                     }
-                    let group = s.groups.get_mut(&g).expect("group");
                     group.visible.pop_front();
                     group.in_flight += 1;
-                    let m = s.msgs.get_mut(&inv).expect("msg");
                     m.receive_count += 1;
                     m.in_flight = Some(batch);
                     m.received_at = now;
-                    bytes += b;
-                    got.push((inv, m.receive_count));
+                    bytes += size;
+                    took += 1;
+                    b.items.push(inv);
+                    b.deliveries.push(m.receive_count);
                 }
             }
         } else {
-            while let Some(&(since, inv)) = s.visible.first() {
-                let (rc, b) = {
-                    let m = &s.msgs[&inv];
-                    (m.receive_count, m.bytes)
-                };
-                if q.max_receive_count.is_some_and(|max| rc >= max) {
-                    s.visible.remove(&(since, inv));
+            while let Some(&inv) = s.visible.front() {
+                let m = s.msgs.get_mut(&inv).expect("msg");
+                let rc = m.receive_count;
+                if max_receive.is_some_and(|max| rc >= max) {
+                    s.visible.pop_front();
                     to_dlq.push((inv, rc));
                     continue;
                 }
-                if full(&got, bytes, b) {
+                let size = self.invocations.get(&inv).map_or(0, |i| i.payload_bytes);
+                if full(took, bytes, size) {
                     break;
                 }
-                s.visible.remove(&(since, inv));
-                let m = s.msgs.get_mut(&inv).expect("msg");
+                s.visible.pop_front();
                 m.receive_count += 1;
                 m.in_flight = Some(batch);
                 m.received_at = now;
-                bytes += b;
-                got.push((inv, m.receive_count));
+                bytes += size;
+                took += 1;
+                b.items.push(inv);
+                b.deliveries.push(m.receive_count);
+            }
+        }
+        if took > 0 {
+            // The handler's `attempt` for the batch is its items' highest receive count.
+            let max = b.deliveries.iter().copied().max().unwrap_or(1);
+            if let Some(s) = self.invocations.get_mut(&batch) {
+                s.attempts = max - 1;
             }
         }
         for (inv, receive_count) in to_dlq {
             self.sqs_move_to_dlq(source, inv, receive_count);
         }
-        if !got.is_empty() {
-            let at = now.plus(q.visibility_timeout_s as u64 * 1000);
-            self.schedule_poll(at, PollHappening::SqsVisibility { source, batch });
+        if took > 0 {
+            self.schedule_poll(
+                now.plus(vis_ms),
+                PollHappening::SqsVisibility { source, batch },
+            );
         }
-        got
+        took
     }
 
     /// SQS's redrive: the message leaves for the dead-letter queue (L-SQS-CFG [D]).
@@ -470,21 +516,20 @@ impl Sim {
             return;
         };
         // A message whose visibility ran out while the batch was filling is no longer in it.
-        let items: Vec<BatchItem> = b
-            .items
-            .iter()
-            .zip(&b.deliveries)
-            .filter(|(inv, d)| {
-                s.msgs
-                    .get(inv)
-                    .is_some_and(|m| m.in_flight == Some(batch) && m.receive_count == **d)
-            })
-            .map(|(inv, d)| BatchItem {
-                inv: *inv,
-                event: self.event_of(*inv),
-                delivery: *d,
-            })
-            .collect();
+        let mut items: Vec<BatchItem> = Vec::with_capacity(b.items.len());
+        for (inv, d) in b.items.iter().zip(&b.deliveries) {
+            if s.msgs
+                .get(inv)
+                .is_some_and(|m| m.in_flight == Some(batch) && m.receive_count == *d)
+            {
+                items.push(BatchItem {
+                    inv: *inv,
+                    event: self.event_of(*inv),
+                    delivery: *d,
+                });
+            }
+        }
+        let dropped = items.len() < b.items.len();
         if items.is_empty() {
             if let Some(b) = self.polling.batches.get_mut(&batch) {
                 b.finished = true;
@@ -495,13 +540,15 @@ impl Sim {
             self.retire_batch_invocation(batch);
             return;
         }
-        if let Some(b) = self.polling.batches.get_mut(&batch) {
-            b.items = items.iter().map(|i| i.inv).collect();
-            b.deliveries = items.iter().map(|i| i.delivery).collect();
+        let list: Vec<InvocationId> = items.iter().map(|i| i.inv).collect();
+        if dropped {
+            if let Some(b) = self.polling.batches.get_mut(&batch) {
+                b.items = list.clone();
+                b.deliveries = items.iter().map(|i| i.delivery).collect();
+            }
         }
         let queue = self.topo.sources[source].0;
         let esm = self.esm_node(source);
-        let list: Vec<InvocationId> = items.iter().map(|i| i.inv).collect();
         self.emit(Trace::BatchPolled {
             batch,
             esm,
@@ -539,24 +586,28 @@ impl Sim {
             return;
         };
         let source = b.source;
-        let q = self.sqs_cfg(source).clone();
-        let rbif = q.report_batch_item_failures();
+        let (rbif, backoff_initial_ms, vis) = {
+            let q = self.sqs_cfg(source);
+            (
+                q.report_batch_item_failures(),
+                q.throttle_backoff_initial_ms,
+                q.visibility_timeout_s as u64 * 1000,
+            )
+        };
         match result {
             BatchResult::Throttled => {
                 // Retry with backoff while the messages are still ours (L-SQS-ERR [D]).
                 let b = self.polling.batches.get_mut(&batch).expect("batch");
                 b.backoff_ms = if b.backoff_ms == 0 {
-                    q.throttle_backoff_initial_ms
+                    backoff_initial_ms
                 } else {
                     b.backoff_ms.saturating_mul(2)
                 };
                 let due = self.now.plus(b.backoff_ms);
-                let items = b.items.clone();
                 let next_try = b.try_no + 1;
                 // The earliest moment one of its messages becomes visible again.
-                let vis = q.visibility_timeout_s as u64 * 1000;
                 let visibility_ends = self.polling.sqs.get(&source).and_then(|s| {
-                    items
+                    b.items
                         .iter()
                         .filter_map(|i| s.msgs.get(i))
                         .filter(|m| m.in_flight == Some(batch))
@@ -588,26 +639,23 @@ impl Sim {
             }
             BatchResult::Succeeded => {
                 let b = self.polling.batches.get(&batch).expect("batch");
-                let reported = b.reported.clone();
-                let pairs: Vec<(InvocationId, u32)> = b
-                    .items
-                    .iter()
-                    .copied()
-                    .zip(b.deliveries.iter().copied())
-                    .collect();
-                if !reported.is_empty() {
-                    let items = self.batch_items(batch, &reported);
+                let reported =
+                    (!b.reported.is_empty()).then(|| self.batch_items(batch, &b.reported));
+                // Per message: its receipt, and whether a reported failure is ignored (deleted).
+                let mut delete: Vec<(InvocationId, u32, bool)> = Vec::with_capacity(b.items.len());
+                for (&inv, &receipt) in b.items.iter().zip(&b.deliveries) {
+                    let failed = b.reported.contains(&inv);
+                    if !rbif || !failed {
+                        delete.push((inv, receipt, !rbif && failed));
+                    }
+                }
+                if let Some(items) = reported {
                     self.emit(Trace::ItemFailuresReported {
                         batch,
                         items,
                         honoured: rbif,
                     });
                 }
-                let delete: Vec<(InvocationId, u32, bool)> = pairs
-                    .into_iter()
-                    .filter(|(inv, _)| !rbif || !reported.contains(inv))
-                    .map(|(inv, receipt)| (inv, receipt, !rbif && reported.contains(&inv)))
-                    .collect();
                 if !delete.is_empty() {
                     let esm = self.esm_node(source);
                     let queue = self.topo.sources[source].0;
@@ -670,24 +718,23 @@ impl Sim {
         let Some(source) = self.polling.batches.get(&batch).map(|b| b.source) else {
             return;
         };
-        let mut done = Vec::new();
-        if let Some(s) = self.polling.sqs.get_mut(&source) {
-            for (inv, receipt, failure_ignored) in items {
-                // An older receipt handle does not delete a message received again since.
-                if s.msgs.get(&inv).is_some_and(|m| m.receive_count == receipt) {
-                    s.remove(inv);
-                    done.push((inv, receipt, failure_ignored));
-                }
+        for (inv, receive_count, failure_ignored) in items {
+            // An older receipt handle does not delete a message received again since.
+            let deleted = self.polling.sqs.get_mut(&source).is_some_and(|s| {
+                s.msgs
+                    .get(&inv)
+                    .is_some_and(|m| m.receive_count == receive_count)
+                    && s.remove(inv).is_some()
+            });
+            if deleted {
+                self.dispose(
+                    inv,
+                    Disposition::Deleted {
+                        receive_count,
+                        failure_ignored,
+                    },
+                );
             }
-        }
-        for (inv, receive_count, failure_ignored) in done {
-            self.dispose(
-                inv,
-                Disposition::Deleted {
-                    receive_count,
-                    failure_ignored,
-                },
-            );
         }
         self.sqs_forget_batch_if_settled(batch);
         self.sqs_try_poll(source);
@@ -698,12 +745,11 @@ impl Sim {
         let Some(b) = self.polling.batches.get(&batch) else {
             return;
         };
-        let items = b.items.clone();
         let now = self.now;
         let vis = self.sqs_cfg(source).visibility_timeout_s as u64 * 1000;
         let mut back = Vec::new();
         if let Some(s) = self.polling.sqs.get_mut(&source) {
-            for inv in items {
+            for &inv in &b.items {
                 let Some(m) = s.msgs.get(&inv) else { continue };
                 // Received into this batch at least `vis` ago (a window batch receives over time).
                 if m.in_flight == Some(batch) && m.received_at.plus(vis) <= now {
@@ -748,20 +794,25 @@ impl Sim {
     /// Once a minute: more pollers while messages wait and all pollers are busy (+300/min, up to
     /// the cap), back to the initial concurrency when the queue is empty (L-SQS-SCALE [D]).
     pub(crate) fn sqs_scale_tick(&mut self, source: usize) {
-        let q = self.sqs_cfg(source).clone();
+        let q = self.sqs_cfg(source);
+        let (fifo, cap, step, initial) = (
+            q.fifo,
+            q.concurrency_cap(),
+            q.poller_scale_up_per_minute,
+            q.poller_initial_concurrency,
+        );
         let esm = self.esm_node(source);
         let Some(s) = self.polling.sqs.get_mut(&source) else {
             return;
         };
         s.scaling_armed = false;
-        let cap = q.concurrency_cap();
-        let waiting = s.has_receivable(q.fifo);
+        let waiting = s.has_receivable(fifo);
         let mut change = None;
         if waiting && s.busy >= s.concurrency.min(cap) && s.concurrency < cap {
-            s.concurrency = (s.concurrency + q.poller_scale_up_per_minute).min(cap);
+            s.concurrency = (s.concurrency + step).min(cap);
             change = Some((s.concurrency, ScaleReason::Backlog));
         } else if s.msgs.is_empty() && s.busy == 0 {
-            let initial = q.poller_initial_concurrency.min(cap);
+            let initial = initial.min(cap);
             if s.concurrency != initial {
                 s.concurrency = initial;
                 change = Some((initial, ScaleReason::Idle));
@@ -791,16 +842,18 @@ impl Sim {
         let Some(s) = self.polling.sqs.get_mut(&source) else {
             return;
         };
+        let sent_at = |inv: InvocationId| self.invocations.get(&inv).map_or(now, |i| i.created);
         let mut gone = Vec::new();
         // Ids grow with send time, so the first message is the oldest.
-        while let Some((inv, sent_at)) = s.msgs.first().map(|(&inv, m)| (inv, m.sent_at)) {
-            if sent_at.plus(retention) > now {
+        while let Some((inv, _)) = s.msgs.first() {
+            let sent = sent_at(inv);
+            if sent.plus(retention) > now {
                 break;
             }
-            gone.push((inv, now.since(sent_at)));
+            gone.push((inv, now.since(sent)));
             s.remove(inv);
         }
-        let next = s.msgs.first().map(|(_, m)| m.sent_at.plus(retention));
+        let next = s.msgs.first().map(|(inv, _)| sent_at(inv).plus(retention));
         s.retention_armed = next.is_some();
         for (inv, age_ms) in gone {
             self.dispose(inv, Disposition::Expired { age_ms });
@@ -813,5 +866,86 @@ impl Sim {
     /// Visible and in-flight messages of an SQS source, if it is one.
     pub fn sqs_counts(&self, source: usize) -> Option<(u32, u32)> {
         self.polling.sqs.get(&source).map(|s| s.counts())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// A standard queue's visible list is kept in the order a B-tree set of (became visible, id)
+    /// gives (what it replaced), through new messages, messages made visible again out of id
+    /// order, and removals of visible and in-flight messages.
+    #[test]
+    fn visible_list_keeps_the_order_of_time_then_id() {
+        let mut q = SqsQueue {
+            msgs: IdWindow::default(),
+            visible: VecDeque::new(),
+            groups: IdMap::new(),
+            busy: 0,
+            concurrency: 5,
+            scaling_armed: false,
+            collecting: None,
+            retention_armed: false,
+            poll_armed: false,
+            sent: 0,
+        };
+        let mut model: BTreeSet<(SimTime, InvocationId)> = BTreeSet::new();
+        let (mut live, mut in_flight) = (Vec::new(), Vec::new());
+        let mut rng = crate::rng::Rng::new(11);
+        let (mut next, mut now) = (0u32, SimTime::ZERO);
+        for _ in 0..20_000 {
+            now = now.plus(rng.next_u64() % 3);
+            let pick = |rng: &mut crate::rng::Rng, n: usize| (rng.next_u64() % n as u64) as usize;
+            match rng.next_u64() % 5 {
+                0 | 1 => {
+                    let inv = InvocationId(next);
+                    next += 1 + (rng.next_u64() % 2) as u32;
+                    let msg = Msg {
+                        group: None,
+                        receive_count: 0,
+                        in_flight: None,
+                        visible_since: now,
+                        received_at: now,
+                    };
+                    q.msgs.insert(inv, msg);
+                    q.make_visible(inv, now);
+                    model.insert((now, inv));
+                    live.push(inv);
+                }
+                2 => {
+                    // Received: off the front, in flight.
+                    if let Some(inv) = q.visible.pop_front() {
+                        let m = q
+                            .msgs
+                            .get_mut(&inv)
+                            .expect("visible messages are in the queue");
+                        assert!(model.remove(&(m.visible_since, inv)));
+                        m.in_flight = Some(InvocationId(u32::MAX));
+                        in_flight.push(inv);
+                    }
+                }
+                3 if !in_flight.is_empty() => {
+                    // Its visibility timeout ends: visible again now, behind newer ids.
+                    let inv = in_flight.swap_remove(pick(&mut rng, in_flight.len()));
+                    q.make_visible(inv, now);
+                    model.insert((now, inv));
+                }
+                _ if !live.is_empty() => {
+                    // Deleted or expired, visible or in flight.
+                    let inv = live.swap_remove(pick(&mut rng, live.len()));
+                    in_flight.retain(|x| *x != inv);
+                    if let Some(m) = q.remove(inv) {
+                        if m.in_flight.is_none() {
+                            assert!(model.remove(&(m.visible_since, inv)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            assert!(q.visible.iter().eq(model.iter().map(|(_, inv)| inv)));
+        }
+        assert!(model.len() > 100, "the run kept a backlog to order");
     }
 }
