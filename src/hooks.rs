@@ -205,6 +205,24 @@ pub fn use_width(node: NodeRef, first: f64) -> f64 {
     *width
 }
 
+/// `value`, or while `hold` the value it had when holding began (for as long as `key`, the run
+/// it belongs to, stays the same). The player holds what it gives the parts of itself scrolled
+/// off screen while it plays (the charts and the event log, below the diagram on a phone): they
+/// then cost no rendering, layout or paint on each frame, and catch up as soon as they are on
+/// screen again or playback stops (issue 16).
+#[hook]
+pub fn use_held<K: PartialEq + 'static, T: Clone + 'static>(hold: bool, key: K, value: T) -> T {
+    let kept = use_mut_ref(|| None::<(K, T)>);
+    let mut kept = kept.borrow_mut();
+    match kept.as_ref() {
+        Some((k, v)) if hold && *k == key => v.clone(),
+        _ => {
+            *kept = Some((key, value.clone()));
+            value
+        }
+    }
+}
+
 /// A page-unique number for each player (SVG ids must be unique across embeds).
 pub fn next_instance() -> u32 {
     thread_local!(static NEXT: Cell<u32> = const { Cell::new(0) });

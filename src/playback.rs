@@ -629,6 +629,27 @@ impl Cursor {
     }
 }
 
+/// The instant on screen, for what needs it only when clicked (the share menu's links and
+/// exports): the player writes it on every render, a click reads it then. As a prop it changed
+/// every animation frame and re-rendered the menu with each one (issue 16). Compared by identity.
+#[derive(Clone, Default)]
+pub struct Moment(Rc<std::cell::Cell<SimTime>>);
+
+impl Moment {
+    pub fn get(&self) -> SimTime {
+        self.0.get()
+    }
+    pub fn set(&self, at: SimTime) {
+        self.0.set(at);
+    }
+}
+
+impl PartialEq for Moment {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// The player's state: the run being shown and the cursor over it.
 #[derive(Clone, Debug)]
 pub struct Playback {

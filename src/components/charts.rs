@@ -14,6 +14,9 @@ pub struct ChartsProps {
     pub scene: Shared<Scene>,
     pub screen: f64,
     pub end: f64,
+    /// The section's element (the player watches whether it is on screen).
+    #[prop_or_default]
+    pub node: NodeRef,
 }
 
 const W: f64 = 120.0;
@@ -101,7 +104,7 @@ pub fn charts(p: &ChartsProps) -> Html {
         .collect();
     let latency = latency_chart(m, &dots, p.scene.at, veil);
     html! {
-        <section class="ls-charts" aria-label="Live metrics">
+        <section class="ls-charts" aria-label="Live metrics" ref={p.node.clone()}>
             {charts}
             {latency}
         </section>

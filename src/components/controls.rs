@@ -24,6 +24,33 @@ pub struct ControlsProps {
     pub on_help: Callback<()>,
 }
 
+/// The classes of [`fixed`] boxes by their width in characters (`lambdascope.css`).
+const FIXED: [&str; 13] = [
+    "ls-fixed",
+    "ls-fixed ls-ch-1",
+    "ls-fixed ls-ch-2",
+    "ls-fixed ls-ch-3",
+    "ls-fixed ls-ch-4",
+    "ls-fixed ls-ch-5",
+    "ls-fixed ls-ch-6",
+    "ls-fixed ls-ch-7",
+    "ls-fixed ls-ch-8",
+    "ls-fixed ls-ch-9",
+    "ls-fixed ls-ch-10",
+    "ls-fixed ls-ch-11",
+    "ls-fixed ls-ch-12",
+];
+
+/// Text that changes with every frame of playback (the clock, the next event's number) in an
+/// inline box exactly as wide as its characters (tabular digits, a `ch` each) and laid out on its
+/// own (`contain: size layout`): a new value then lays out that box only, not the page around it,
+/// which had cost as much as the rest of a frame on a phone (issue 16). Longer text (none the
+/// player shows) is left unboxed.
+pub fn fixed(text: String) -> Html {
+    let class = FIXED.get(text.chars().count()).copied();
+    html! { <span class={class}>{text}</span> }
+}
+
 fn input_value(e: &Event) -> Option<String> {
     e.target()
         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
@@ -82,7 +109,7 @@ pub fn controls(p: &ControlsProps) -> Html {
             <button type="button" class="ls-btn" onclick={act(Action::Step(1))} title="Step forward one event (→)" aria-label="Step forward one event">{icon("fwd")}</button>
             <button type="button" class="ls-btn" onclick={act(Action::Reset)} title="Reset: back to the start, without injected faults" aria-label="Reset">{icon("reset")}</button>
             <output class="ls-clock" aria-label="Simulated AWS time" title="Simulated AWS time (real AWS durations; idle waits are compressed on screen only)">
-                {format_clock(p.at)}<span class="ls-clock-end">{format!(" / {}", format_clock(p.end))}</span>
+                {fixed(format_clock(p.at))}<span class="ls-clock-end">{format!(" / {}", format_clock(p.end))}</span>
             </output>
             <label class="ls-speed">
                 <span>{"Speed "}<b>{format_speed(p.speed)}</b></span>

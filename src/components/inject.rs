@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::controls::fixed;
 use super::Shared;
 use crate::playback::{format_clock, Session};
 
@@ -115,7 +116,8 @@ pub fn inject(p: &InjectProps) -> Html {
                     <button type="button" class="ls-btn ls-fault" onclick={publish} title="The source produces one more event now">{"Publish one event"}</button>
                 </span>
                 <button type="button" class="ls-btn ls-fault" onclick={poison} disabled={p.next_event.is_none()} title={poison_title}>
-                    {match p.next_event { Some((_, n)) => format!("Poison the next event (#{n})"), None => "Poison the next event".to_string() }}
+                    // The number in a box of its own (it changes on most frames while a burst plays).
+                    {match p.next_event { Some((_, n)) => html! { <span>{"Poison the next event (#"}{fixed(n.to_string())}{")"}</span> }, None => html! { {"Poison the next event"} } }}
                 </button>
             </div>
             {log}

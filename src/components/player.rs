@@ -24,7 +24,7 @@ use crate::catalog::Service;
 use crate::hooks::{next_instance, perf_mark, use_animation_frame, use_media_query, use_width};
 use crate::layout::{Layout, Orientation};
 use crate::metrics::Metrics;
-use crate::playback::{Action, Playback};
+use crate::playback::{Action, Moment, Playback};
 use crate::scenarios::{self, group_label, Bundled};
 use crate::share_link::ControlsMode;
 
@@ -217,10 +217,26 @@ fn player_inner(p: &InnerProps) -> Html {
         });
     }
     let stage = use_node_ref();
-    let width = use_width(
-        stage.clone(),
-        first_stage_width(p.host_width, p.view.controls),
-    );
+    // Embeds (issue 6): `controls=minimal` keeps the transport bar and timeline, `none` only the
+    // diagram; both leave out the picker, service strip, fault injection, charts and side panel.
+    let chrome = p.view.controls == ControlsMode::Full;
+    let transport = p.view.controls != ControlsMode::None;
+    // The charts and the log, while off screen during playback (below the diagram on a phone),
+    // keep what they last showed (`use_held`, below). New element refs when they appear, so that
+    // the visibility observers are set up on the elements once they exist. Made with them, not
+    // on every frame: the share menu's cell for the instant, which it reads when clicked, and the
+    // stage's first width (it reads the window's width, a call out of the wasm).
+    let below = *full && chrome;
+    let (charts_node, log_node, moment, first_width) = (*use_memo(below, |_| {
+        (
+            NodeRef::default(),
+            NodeRef::default(),
+            Moment::default(),
+            first_stage_width(p.host_width, p.view.controls),
+        )
+    }))
+    .clone();
+    let width = use_width(stage.clone(), first_width);
     let orientation = Orientation::for_width(width);
     let session = Shared(pb.session.clone());
     let layout = use_memo((session.clone(), orientation), |(s, o)| {
@@ -259,26 +275,49 @@ fn player_inner(p: &InnerProps) -> Html {
             d.dispatch(Action::Inject(i))
         })
     };
-    let load_bundled = {
-        let (d, bundled, seed, selected, service) = (
-            d.clone(),
-            (*bundled).clone(),
-            pb.session.seed,
-            selected.clone(),
-            service.clone(),
-        );
-        Callback::from(move |i: usize| {
-            if let Some(b) = bundled.iter().find(|b| b.index == i) {
-                selected.set(None);
-                service.set(None);
-                d.dispatch(Action::Load {
-                    bundled: Some(i),
-                    scenario: Box::new(b.scenario.clone()),
-                    seed,
+    // Made once per list and run, not on every frame (issue 16): the side panel's callbacks (a
+    // new one on every render re-rendered the panel with each animation frame), the picker's
+    // forty-odd options, and the bundled scenario's id for the share link, which names it only
+    // while the run is unedited (a comparison of whole scenarios).
+    let (load_bundled, on_edit, on_close, picker, bundled_id) =
+        (*use_memo(((*bundled).clone(), session.clone()), |(bundled, s)| {
+            let (d2, d3, sel, svc) = (d.clone(), d.clone(), selected.clone(), service.clone());
+            let (list, seed) = (bundled.clone(), s.seed);
+            let load = Callback::from(move |i: usize| {
+                if let Some(b) = list.iter().find(|b| b.index == i) {
+                    sel.set(None);
+                    svc.set(None);
+                    d2.dispatch(Action::Load {
+                        bundled: Some(i),
+                        scenario: Box::new(b.scenario.clone()),
+                        seed,
+                    });
+                }
+            });
+            let edit = Callback::from(move |sc: Scenario| d3.dispatch(Action::Edit(Box::new(sc))));
+            let (sel, svc) = (selected.clone(), service.clone());
+            let close = Callback::from(move |_| {
+                sel.set(None);
+                svc.set(None);
+            });
+            let id = s
+                .bundled
+                .filter(|i| {
+                    bundled
+                        .iter()
+                        .find(|b| b.index == *i)
+                        .is_none_or(|b| b.scenario == s.scenario)
+                })
+                .and_then(|i| {
+                    scenarios::FILES
+                        .get(i)
+                        .and_then(|(f, _)| f.strip_suffix(".toml"))
+                        .map(|id| AttrValue::from(id.to_string()))
                 });
-            }
-        })
-    };
+            let picker = picker(bundled, s.bundled, &s.scenario, load.clone());
+            (load, edit, close, picker, id)
+        }))
+        .clone();
     let on_seed = {
         let (d, s) = (d.clone(), pb.session.clone());
         Callback::from(move |seed: u64| {
@@ -288,10 +327,6 @@ fn player_inner(p: &InnerProps) -> Html {
                 seed,
             })
         })
-    };
-    let on_edit = {
-        let d = d.clone();
-        Callback::from(move |sc: Scenario| d.dispatch(Action::Edit(Box::new(sc))))
     };
     let on_select = {
         let (selected, service) = (selected.clone(), service.clone());
@@ -319,13 +354,6 @@ fn player_inner(p: &InnerProps) -> Html {
                 });
             },
         )
-    };
-    let on_close = {
-        let (selected, service) = (selected.clone(), service.clone());
-        Callback::from(move |_| {
-            selected.set(None);
-            service.set(None);
-        })
     };
     let on_filter = {
         let filter = filter.clone();
@@ -370,7 +398,6 @@ fn player_inner(p: &InnerProps) -> Html {
 
     let s = &pb.session;
     let used: Vec<SourceKind> = s.scenario.file.sources.iter().map(|x| x.kind()).collect();
-    let picker = picker(&bundled, s.bundled, &s.scenario, load_bundled.clone());
     // On a narrow player the summary is folded to two lines; a tap unfolds it (CSS does the
     // folding, so a wide player always shows it whole).
     let about_open = use_state(|| false);
@@ -388,25 +415,6 @@ fn player_inner(p: &InnerProps) -> Html {
         .run
         .stopped_early()
         .map(|stop| html! { <p class="ls-notice ls-budget" role="status">{stop.to_string()}</p> });
-    // Embeds (issue 6): `controls=minimal` keeps the transport bar and timeline, `none` only the
-    // diagram; both leave out the picker, service strip, fault injection, charts and side panel.
-    let chrome = p.view.controls == ControlsMode::Full;
-    let transport = p.view.controls != ControlsMode::None;
-    // The share link names the bundled scenario only while the run is unedited.
-    let bundled_id: Option<AttrValue> = s
-        .bundled
-        .filter(|i| {
-            bundled
-                .iter()
-                .find(|b| b.index == *i)
-                .is_none_or(|b| b.scenario == s.scenario)
-        })
-        .and_then(|i| {
-            scenarios::FILES
-                .get(i)
-                .and_then(|(f, _)| f.strip_suffix(".toml"))
-                .map(|id| AttrValue::from(id.to_string()))
-        });
     // Explore remembers (issue 11): on the app's own page the address bar follows the scenario,
     // its edits, the injected faults, the seed, speed and filter, and the moment while paused
     // (replaceState: no history entry per edit, and no hashchange), so a reload or a copied
@@ -447,6 +455,16 @@ fn player_inner(p: &InnerProps) -> Html {
             }
         });
     }
+    moment.set(pb.cursor.at);
+    let playing = pb.cursor.playing;
+    let charts_seen = crate::embed::use_visible(charts_node.clone());
+    let log_seen = crate::embed::use_visible(log_node.clone());
+    // Held together, while neither is on screen (one of them in view: both follow).
+    let (chart_scene, chart_screen, log_at) = crate::hooks::use_held(
+        playing && !charts_seen && !log_seen,
+        s.generation,
+        (Shared(scene.clone()), pb.cursor.screen, scene.events_seen),
+    );
     let (wrap_style, wrap_still) = super::stage::canvas_wrap_style(layout.width * MAX_SCALE);
     html! {
         <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),
@@ -484,17 +502,17 @@ fn player_inner(p: &InnerProps) -> Html {
                             on_poison={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::PoisonNext)) }} />
                     }
                     if transport {
-                        <ShareMenu session={session.clone()} at={pb.cursor.at} speed={pb.cursor.speed} filter={*filter} bundled_id={bundled_id}
+                        <ShareMenu session={session.clone()} at={moment} speed={pb.cursor.speed} filter={*filter} bundled_id={bundled_id}
                             lesson={p.link.lesson.clone().map(AttrValue::from)} beat={p.link.beat} player={root.clone()} />
                     }
                     if let (Some(m), true) = (metrics.as_ref(), chrome) {
-                        <Charts metrics={m.clone()} scene={Shared(scene.clone())} screen={pb.cursor.screen} end={s.map.end_screen()} />
+                        <Charts metrics={m.clone()} scene={chart_scene} screen={chart_screen} end={s.map.end_screen()} node={charts_node} />
                     }
                 </div>
-                if *full && chrome {
-                    <aside class="ls-side">
+                if below {
+                    <aside class="ls-side" ref={log_node}>
                         <Panel session={session.clone()} bundled={(*bundled).clone()} node={*selected} service={*service} on_close={on_close} on_edit={on_edit} on_load={load_bundled} />
-                        <EventLog session={session.clone()} seen={scene.events_seen} on_seek={on_seek} playing={pb.cursor.playing} />
+                        <EventLog session={session.clone()} seen={log_at} on_seek={on_seek} playing={pb.cursor.playing} />
                     </aside>
                 }
             </div>

@@ -10,13 +10,15 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::Shared;
-use crate::playback::{format_clock, Session};
+use crate::playback::{format_clock, Moment, Session};
 use crate::share_link::{self, Showing};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
     pub session: Shared<Session>,
-    pub at: SimTime,
+    /// The instant on screen, read when a button is pressed (not a per-frame prop: the menu does
+    /// not re-render while playing).
+    pub at: Moment,
     pub speed: f64,
     pub filter: Option<Method>,
     /// The bundled scenario's id while the run is an unedited bundled one.
@@ -41,11 +43,12 @@ enum Status {
     Failed(String),
 }
 
-/// The props' values at a render, for callbacks that run later (all cheap clones).
+/// The props' values at a render, for callbacks that run later (all cheap clones); the instant
+/// is read when they run.
 #[derive(Clone)]
 struct Now {
     session: Shared<Session>,
-    at: SimTime,
+    moment: Moment,
     speed: f64,
     filter: Option<Method>,
     bundled_id: Option<AttrValue>,
@@ -58,7 +61,7 @@ impl Now {
     fn of(p: &ShareProps) -> Now {
         Now {
             session: p.session.clone(),
-            at: p.at,
+            moment: p.at.clone(),
             speed: p.speed,
             filter: p.filter,
             bundled_id: p.bundled_id.clone(),
@@ -67,13 +70,16 @@ impl Now {
             player: p.player.clone(),
         }
     }
+    fn at(&self) -> SimTime {
+        self.moment.get()
+    }
     fn state(&self) -> ShareState {
         share_link::state_of(&Showing {
             bundled_id: self.bundled_id.as_deref(),
             scenario: &self.session.scenario,
             seed: self.session.seed,
             inputs: self.session.inputs(),
-            at: self.at,
+            at: self.at(),
             speed: self.speed,
             filter: self.filter,
             lesson: self.lesson.as_deref(),
@@ -85,7 +91,7 @@ impl Now {
             "lambdascope-{}-seed{}-t{}.{ext}",
             share_link::file_stem(self.session.scenario.id()),
             self.session.seed,
-            self.at.as_ms()
+            self.at().as_ms()
         )
     }
 }
@@ -180,7 +186,7 @@ pub fn share_menu(p: &ShareProps) -> Html {
     let on_json = save(
         "json",
         "application/json",
-        Box::new(|n| Ok(crate::export::trace_json(&n.session, &n.state(), n.at))),
+        Box::new(|n| Ok(crate::export::trace_json(&n.session, &n.state(), n.at()))),
     );
     let on_md = save("md", "text/markdown", {
         let base = base.clone();
@@ -202,7 +208,7 @@ pub fn share_menu(p: &ShareProps) -> Html {
             let caption = format!(
                 "{} at {} (seed {}) · lambdascope",
                 n.session.scenario.file.title,
-                format_clock(n.at),
+                format_clock(n.at()),
                 n.session.seed
             );
             crate::export::frame_svg(&root, &caption)

@@ -411,17 +411,32 @@ fn draw(
     for ((dim, shape, colour), pts) in &buckets {
         ctx.set_global_alpha(if *dim { 0.15 } else { 1.0 });
         ctx.begin_path();
-        for &(x, y) in pts {
-            if crowd {
-                trace_blocky(&ctx, *shape, x, y, r);
-            } else {
-                trace_shape(&ctx, *shape, x, y, r);
-            }
-        }
         if crowd {
+            // The bucket's rectangles in whole device pixels, their union traced as few
+            // rectangles as it takes (a crowd overlaps itself many times over: 1,000 tokens on a
+            // phone's short edge were 1,000 overlapping rectangles for the rasterizer to cover
+            // one block, issue 16). One path filled once is their union either way.
+            let mut rects = Vec::with_capacity(pts.len() * 4);
+            for &(x, y) in pts {
+                let (parts, n) = blocky(*shape, x, y, r);
+                rects.extend(parts[..n].iter().map(|&[x, y, w, h]| Px::of(x, y, w, h, s)));
+            }
+            let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+            for p in union(&rects) {
+                ctx.rect(
+                    p.x0.into(),
+                    p.y0.into(),
+                    (p.x1 - p.x0).into(),
+                    (p.y1 - p.y0).into(),
+                );
+            }
+            let _ = ctx.set_transform(s, 0.0, 0.0, s, 0.0, 0.0);
             ctx.set_fill_style_str(css(*colour, dark));
             ctx.fill();
             continue;
+        }
+        for &(x, y) in pts {
+            trace_shape(&ctx, *shape, x, y, r);
         }
         let col = css(*colour, dark);
         if *shape == Shape::RetryLoop {
@@ -476,28 +491,133 @@ fn draw(
     }
 }
 
-/// The same shapes from rectangles only (see [`CROWD`]); filled, never stroked. `r` is the
-/// token's radius in layout units.
-fn trace_blocky(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64, r: f64) {
+/// The same shapes from rectangles only (see [`CROWD`]): the first `n` of the (x, y, w, h)
+/// returned; filled, never stroked. `r` is the token's radius in layout units.
+fn blocky(shape: Shape, x: f64, y: f64, r: f64) -> ([[f64; 4]; 4], usize) {
     let (w, h) = (1.3 * r, 0.8 * r);
+    let none = [0.0; 4];
     match shape {
-        Shape::Capsule => ctx.rect(x - w, y - h, 2.0 * w, 2.0 * h),
-        Shape::Answer | Shape::RetryLoop => {
-            for (dx, dy, rw, rh) in [
-                (-w, -h, 2.0 * w, 2.0),
-                (-w, h - 2.0, 2.0 * w, 2.0),
-                (-w, -h, 2.0, 2.0 * h),
-                (w - 2.0, -h, 2.0, 2.0 * h),
-            ] {
-                ctx.rect(x + dx, y + dy, rw, rh);
-            }
-        }
-        Shape::Envelope => ctx.rect(x - r - 2.0, y - h, 2.0 * r + 4.0, 2.0 * h),
-        Shape::Batch => {
-            ctx.rect(x - w, y - h + 2.0, 2.0 * w, 2.0 * h - 2.0);
-            ctx.rect(x - w + 2.0, y - h - 1.0, 2.0 * w, 2.0);
+        Shape::Capsule => ([[x - w, y - h, 2.0 * w, 2.0 * h], none, none, none], 1),
+        Shape::Answer | Shape::RetryLoop => (
+            [
+                [x - w, y - h, 2.0 * w, 2.0],
+                [x - w, y + h - 2.0, 2.0 * w, 2.0],
+                [x - w, y - h, 2.0, 2.0 * h],
+                [x + w - 2.0, y - h, 2.0, 2.0 * h],
+            ],
+            4,
+        ),
+        Shape::Envelope => (
+            [
+                [x - r - 2.0, y - h, 2.0 * r + 4.0, 2.0 * h],
+                none,
+                none,
+                none,
+            ],
+            1,
+        ),
+        Shape::Batch => (
+            [
+                [x - w, y - h + 2.0, 2.0 * w, 2.0 * h - 2.0],
+                [x - w + 2.0, y - h - 1.0, 2.0 * w, 2.0],
+                none,
+                none,
+            ],
+            2,
+        ),
+    }
+}
+
+/// A rectangle in whole device pixels, from (x0, y0) to (x1, y1) exclusive.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Px {
+    x0: i32,
+    y0: i32,
+    x1: i32,
+    y1: i32,
+}
+
+impl Px {
+    /// (x, y, w, h) in layout units at `s` device pixels a unit, snapped to the nearest pixel
+    /// edges (a crowd's canvas has one pixel per CSS px).
+    fn of(x: f64, y: f64, w: f64, h: f64, s: f64) -> Px {
+        // Clamped: a token far off the canvas must not size the union's bitmap.
+        let px = |v: f64| (v * s + 0.5).floor().clamp(-256.0, 16_384.0) as i32;
+        Px {
+            x0: px(x),
+            y0: px(y),
+            x1: px(x + w),
+            y1: px(y + h),
         }
     }
+}
+
+/// The union of `rects` as rectangles that do not overlap: on each row of pixels, the runs it
+/// covers; a run that the next row repeats grows into one taller rectangle. Covers exactly the
+/// pixels the rectangles cover, with far fewer of them when they overlap (a crowd).
+fn union(rects: &[Px]) -> Vec<Px> {
+    let mut out = Vec::new();
+    let Some(first) = rects.first() else {
+        return out;
+    };
+    let bounds = rects.iter().fold(*first, |b, p| Px {
+        x0: b.x0.min(p.x0),
+        y0: b.y0.min(p.y0),
+        x1: b.x1.max(p.x1),
+        y1: b.y1.max(p.y1),
+    });
+    let width = (bounds.x1 - bounds.x0).max(0) as usize;
+    let mut covered = vec![false; width * (bounds.y1 - bounds.y0).max(0) as usize];
+    for p in rects {
+        for y in p.y0..p.y1 {
+            let row = (y - bounds.y0) as usize * width;
+            // (An empty rectangle, x1 ≤ x0, has no pixels.)
+            if let Some(run) = covered
+                .get_mut(row + (p.x0 - bounds.x0) as usize..row + (p.x1 - bounds.x0) as usize)
+            {
+                run.fill(true);
+            }
+        }
+    }
+    // Runs still growing downwards (their x0, x1 and first row), and this row's runs.
+    let mut open: Vec<Px> = Vec::new();
+    let mut runs: Vec<(i32, i32)> = Vec::new();
+    for y in bounds.y0..=bounds.y1 {
+        runs.clear();
+        if y < bounds.y1 {
+            let row = &covered[(y - bounds.y0) as usize * width..][..width];
+            let mut x = 0;
+            while x < width {
+                let start = x;
+                while x < width && row[x] {
+                    x += 1;
+                }
+                if x > start {
+                    runs.push((start as i32 + bounds.x0, x as i32 + bounds.x0));
+                }
+                x += 1;
+            }
+        }
+        // Close the open runs this row does not repeat; open its new ones.
+        open.retain(|p| {
+            let goes_on = runs.contains(&(p.x0, p.x1));
+            if !goes_on {
+                out.push(Px { y1: y, ..*p });
+            }
+            goes_on
+        });
+        for &(x0, x1) in &runs {
+            if !open.iter().any(|p| (p.x0, p.x1) == (x0, x1)) {
+                open.push(Px {
+                    x0,
+                    y0: y,
+                    x1,
+                    y1: y,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A capsule (a rounded bar) centred on (x, y), `w` and `h` its half width and half height.
@@ -547,4 +667,86 @@ fn trace_shape(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64, r: 
 fn ease(p: f64) -> f64 {
     let p = p.clamp(0.0, 1.0);
     p * p * (3.0 - 2.0 * p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{union, Px};
+    use std::collections::BTreeSet;
+
+    fn pixels(rects: &[Px]) -> BTreeSet<(i32, i32)> {
+        rects
+            .iter()
+            .flat_map(|p| (p.y0..p.y1).flat_map(move |y| (p.x0..p.x1).map(move |x| (x, y))))
+            .collect()
+    }
+
+    /// A crowd's rectangles and their union cover the same pixels; the union's rectangles do not
+    /// overlap, and a pile of overlapping ones comes out as few.
+    #[test]
+    fn union_covers_the_same_pixels_with_fewer_rectangles() {
+        // A deterministic scatter: a dense pile, a sparse spread, hollow outlines, empty ones.
+        let mut seed = 7u64;
+        let mut next = |n: i32| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((seed >> 33) % n as u64) as i32
+        };
+        let mut rects = Vec::new();
+        for _ in 0..600 {
+            let (x, y) = (40 + next(25), 30 + next(9));
+            rects.push(Px {
+                x0: x,
+                y0: y,
+                x1: x + 16,
+                y1: y + 10,
+            });
+        }
+        for _ in 0..60 {
+            let (x, y) = (next(300) - 20, next(200) - 10);
+            rects.push(Px {
+                x0: x,
+                y0: y,
+                x1: x + 2 + next(20),
+                y1: y + 2,
+            });
+            rects.push(Px {
+                x0: x,
+                y0: y,
+                x1: x + 2,
+                y1: y + 2 + next(12),
+            });
+        }
+        rects.push(Px {
+            x0: 5,
+            y0: 5,
+            x1: 5,
+            y1: 9,
+        });
+        rects.push(Px {
+            x0: 5,
+            y0: 9,
+            x1: 8,
+            y1: 9,
+        });
+        let want = pixels(&rects);
+        let got = union(&rects);
+        assert_eq!(pixels(&got), want, "the same pixels");
+        let area: usize = got
+            .iter()
+            .map(|p| ((p.x1 - p.x0) * (p.y1 - p.y0)) as usize)
+            .sum();
+        assert_eq!(area, want.len(), "no pixel covered twice");
+        assert!(got.len() < 300, "{} rectangles for 722", got.len());
+        // One block from a pile: a rectangle per distinct run of rows, not per token.
+        let pile: Vec<Px> = (0..1000)
+            .map(|i| Px {
+                x0: i % 7,
+                y0: i % 3,
+                x1: i % 7 + 20,
+                y1: i % 3 + 10,
+            })
+            .collect();
+        assert_eq!(union(&pile).len(), 1, "a pile of rectangles is one block");
+        assert!(union(&[]).is_empty());
+    }
 }
