@@ -11,7 +11,10 @@
 // and the phone frame work (player 387,685, app 464,448, import 472,336). Prints gzip and brotli sizes, and checks the precompressed files beside them.
 // The budgets are node's gzip -9 (a measure of the code, whatever compressor ships it); what a
 // host sends is the .gz beside the file, zopfli's since December 2026 (scripts/precompress.mjs),
-// which must be no larger.
+// which must be no larger. Raised by issue 16's per-frame work (the charts and log held while off
+// screen, the crowd traced as a union: +2.3 KB each) net of the SQS hot path's −0.6 KB and the
+// app pages' links: player 389,748, app 467,007, import 474,627 (served: 371,500 / 443,652 /
+// 451,284 as zopfli's .gz).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,10 +24,10 @@ import { DIST } from './lib.mjs';
 
 const BUDGETS = {
   // gzip -9 bytes of the wasm each page downloads
-  'lambdascope-player_bg.wasm': 388_200,
-  'lambdascope-app_bg.wasm': 465_000,
+  'lambdascope-player_bg.wasm': 390_000,
+  'lambdascope-app_bg.wasm': 467_300,
   // The Import view's bundle (issue 13): the player plus the template reader, importer, advice.
-  'lambdascope-import_bg.wasm': 473_000,
+  'lambdascope-import_bg.wasm': 474_900,
 };
 
 test('bundles stay within their byte budgets, and ship precompressed', () => {
