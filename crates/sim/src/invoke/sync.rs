@@ -367,12 +367,14 @@ impl Sim {
             return;
         }
         let source = state.source;
+        // The three numbers, not a clone of the source (its strings): this runs for every answer,
+        // and an allocation costs the wasm build more than native (issue 16: sync-throttle).
         if let Source::Custom(CustomSource {
             sdk_max_attempts,
             sdk_backoff_base_ms,
             sdk_max_backoff_ms,
             ..
-        }) = self.scenario.file.sources[source].clone()
+        }) = self.scenario.file.sources[source]
         {
             if status == 429 && try_no < sdk_max_attempts {
                 // SDK standard mode: random 0…min(max, base·2^(n−1)) (SDK-RETRY [D]; numbers [U]).
