@@ -34,8 +34,10 @@ if (!customElements.get('lambdascope-player')) {
 // view another page's bundle draws (an older link such as index.html#lessons, or a view's own
 // reload when its URL changed to another's view) is forwarded there before anything else runs.
 const PAGES = { 'lambdascope-player': './', 'lambdascope-app': 'lessons.html', 'lambdascope-import': 'import.html' };
-const pageBundle = document.body?.classList.contains('ls-page')
-  ? document.querySelector('meta[name="lambdascope-bundle"]')?.content ?? null : null;
+// The app's own pages (<body class="ls-page">), whose address speaks to the player; every other
+// page only embeds players.
+const appPage = document.body.classList.contains('ls-page');
+const pageBundle = appPage ? document.querySelector('meta[name="lambdascope-bundle"]')?.content ?? null : null;
 // A page's bare address opens its view: the lessons page the lessons (its still is drawn for
 // `#lessons`), the import page the Import view.
 const HOME = { 'lambdascope-app': '#lessons', 'lambdascope-import': '#import' };
@@ -43,19 +45,16 @@ if (HOME[pageBundle] && !location.search && !location.hash) history.replaceState
 // The bundle this page loads: its own, when that draws the view the URL asks for (the full app
 // draws the player too: a lesson's "explore from here" stays on its page); null when the address
 // belongs to another page.
-const chosen = (() => {
-  const needed = bundle();
-  if (!pageBundle || needed === pageBundle) return needed;
-  return pageBundle === 'lambdascope-app' && needed === 'lambdascope-player' ? pageBundle : null;
-})();
-if (!chosen) location.replace(new URL(PAGES[bundle()], base).href + location.search + location.hash);
+const needed = bundle();
+const chosen = !pageBundle || needed === pageBundle ? needed
+  : pageBundle === 'lambdascope-app' && needed === 'lambdascope-player' ? pageBundle : null;
+if (!chosen) location.replace(new URL(PAGES[needed], base).href + location.search + location.hash);
 
 // ---- Prerendered first frames (issue 16: ARCHITECTURE.md, src/prerender_main.rs) ----
 // The app page carries the default view's still. Another address gets the still drawn for
 // exactly what it asks (stills/NAME.html, if on the page's list), else the loading line; a still
 // that arrives after the live page mounted (which cleared the loading line) is dropped.
 {
-  const appPage = document.body?.classList.contains('ls-page');
   // What a still cannot carry: the style properties the components set (data-ls-style, set via
   // the CSSOM, which a strict CSP allows) and, on the app page, the system's dark theme.
   const fit = (root) => {
@@ -191,7 +190,7 @@ if (document.body) new MutationObserver(() => forwardTheme(false)).observe(docum
 // the query when there is none; `compare`, or `lesson`/`lessons` without a scenario. (Each
 // bundle reloads the page when its URL changes to another's view, so this choice is made again.)
 function bundle() {
-  if (!document.body.classList.contains('ls-page')) return 'lambdascope-player';
+  if (!appPage) return 'lambdascope-player';
   const url = location.hash.replace(/^#/, '') || location.search.replace(/^\?/, '');
   const keys = url.split('&').map((kv) => kv.split('=')[0]);
   const has = (k) => keys.includes(k);
@@ -234,13 +233,13 @@ const near = new IntersectionObserver((entries) => {
 const watch = () => document.querySelectorAll(SELECTOR).forEach((el) => near.observe(el));
 
 // The app page (and any page that says so) loads at once.
-if (document.body.classList.contains('ls-page')) start();
+if (appPage) start();
 else watch();
 
 // (Not on the app's own pages: their one player is the page, never replaced, and it has no
 // iframes to size; watching there ran this on every node the playing player inserts, about
 // 1 ms a frame on a phone.)
-if (!document.body.classList.contains('ls-page')) new MutationObserver((records) => {
+if (!appPage) new MutationObserver((records) => {
   watchFrames();
   // Players whose element left the page (a single-page docs site replaced its content) are
   // destroyed: their timers, observers and DOM go with them.
