@@ -223,19 +223,14 @@ fn player_inner(p: &InnerProps) -> Html {
     let transport = p.view.controls != ControlsMode::None;
     // The charts and the log, while off screen during playback (below the diagram on a phone),
     // keep what they last showed (`use_held`, below). New element refs when they appear, so that
-    // the visibility observers are set up on the elements once they exist. Made with them, not
-    // on every frame: the share menu's cell for the instant, which it reads when clicked, and the
-    // stage's first width (it reads the window's width, a call out of the wasm).
+    // the visibility observers are set up on the elements once they exist.
     let below = *full && chrome;
-    let (charts_node, log_node, moment, first_width) = (*use_memo(below, |_| {
-        (
-            NodeRef::default(),
-            NodeRef::default(),
-            Moment::default(),
-            first_stage_width(p.host_width, p.view.controls),
-        )
-    }))
-    .clone();
+    let (charts_node, log_node) =
+        (*use_memo(below, |_| (NodeRef::default(), NodeRef::default()))).clone();
+    // Made once, not on every frame: the share menu's cell for the instant, which it reads when
+    // clicked, and the stage's first width (it reads the window's width, a call out of the wasm).
+    let moment = (*use_memo((), |_| Moment::default())).clone();
+    let first_width = *use_memo((), |_| first_stage_width(p.host_width, p.view.controls));
     let width = use_width(stage.clone(), first_width);
     let orientation = Orientation::for_width(width);
     let session = Shared(pb.session.clone());
