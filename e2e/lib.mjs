@@ -20,8 +20,10 @@ const TYPES = {
 /**
  * Serves `dir` on a free localhost port; unknown paths get index.html (an app route), missing assets 404.
  * `headers`: extra response headers (e.g. a Content-Security-Policy), an object or a function of the file path.
+ * `trickle`: { bytes, ms } sends each HTML page in pieces of `bytes`, `ms` apart, as a slow
+ * connection does: the browser parses and paints what it has before the rest arrives.
  */
-export function serve(dir = DIST, headers = {}) {
+export function serve(dir = DIST, headers = {}, { trickle } = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
@@ -36,12 +38,23 @@ export function serve(dir = DIST, headers = {}) {
         if (e2) { res.writeHead(404); return res.end('not found'); }
         const extra = typeof headers === 'function' ? headers(file) : headers;
         res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store', ...extra });
-        res.end(body);
+        if (!trickle || path.extname(file) !== '.html') return res.end(body);
+        let at = 0;
+        const more = () => {
+          res.write(body.subarray(at, at + trickle.bytes));
+          at += trickle.bytes;
+          if (at < body.length) setTimeout(more, trickle.ms); else res.end();
+        };
+        more();
       });
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) });
+    resolve({
+      url: `http://127.0.0.1:${server.address().port}/`,
+      // Connections still open (a keep-alive, a held request) would keep it up.
+      close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }),
+    });
   }));
 }
 

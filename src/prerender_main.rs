@@ -155,8 +155,10 @@ async fn still(
             return Err(format!("the frame for {what} has no diagram"));
         }
         // The frame that does not fit is `display: none`, so assistive technology meets one.
+        // The empty `.ls-pre-end` closes the frame: until the parser has reached it the frame is
+        // not painted (lambdascope.css), as a page arriving slowly is painted as it is parsed.
         html.push_str(&format!(
-            r#"<div class="ls-prerendered {class}">{body}</div>"#
+            r#"<div class="ls-prerendered {class}">{body}<i class="ls-pre-end"></i></div>"#
         ));
     }
     html.push_str("</div>");
