@@ -121,6 +121,38 @@ test('at the default speed a message is travelling in at least 80 % of the momen
   await close();
 });
 
+// Issue 16 (frame time on a phone): the transport bar is drawn again on every frame of playback,
+// and Yew writes an input's value whenever it differs from the element's own. The speed slider
+// said "-0.30" where the browser keeps "-0.3", so its value was written on every frame, which
+// restyled and re-laid out the bar each time (at CPU 4× the frame's p95 fell from ~33 to ~9 ms
+// without it). While the run plays no input's value is written, and the clock still moves.
+test('playing writes no input value on any frame, at every speed preset', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.addInitScript(`window.__valueWrites = 0;
+    const d = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
+    Object.defineProperty(HTMLInputElement.prototype, 'value', { configurable: true,
+      get() { return d.get.call(this); }, set(v) { window.__valueWrites++; d.set.call(this, v); } });`);
+  await page.goto(server.url);
+  await page.waitForSelector('.ls-stage svg .ls-node');
+  await page.locator('.ls-player').focus();
+  // From the default 0.5× down to the slowest preset and up to the fastest, a second each.
+  for (const [key, presses] of [['-', 4], ['+', 8]]) {
+    for (let i = 0; i < presses; i++) {
+      await page.keyboard.press(key);
+      const speed = await page.locator('.ls-speed b').textContent();
+      const before = await page.locator('.ls-clock').textContent();
+      await page.evaluate(() => { window.__valueWrites = 0; });
+      await page.waitForTimeout(400);
+      assert.equal(await page.evaluate(() => window.__valueWrites), 0, `values written while playing at ${speed}`);
+      assert.notEqual(await page.locator('.ls-clock').textContent(), before, `the clock moves at ${speed}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the address bar follows the scenario, an edit and a fault; a reload brings the run back', async () => {
   const { page, problems, close } = await open('', 1440, 900);
   await page.waitForSelector('.ls-log');

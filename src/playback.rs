@@ -365,6 +365,16 @@ pub fn speed_from_log(x: f64) -> f64 {
 pub fn log_of_speed(speed: f64) -> f64 {
     speed.clamp(MIN_SPEED, MAX_SPEED).log10()
 }
+/// The speed slider's value for `speed` (its `log_of_speed`, from -2 to 2 in steps of 0.05),
+/// written as the browser writes a range input's value back ("-0.3", "0", "1.25"): the
+/// transport bar is drawn on every frame of playback, and a value that differs from the
+/// element's own ("-0.30") is written into it again each time, which restyles and re-lays out
+/// the bar on every frame (issue 16, the phone profile).
+pub fn slider_value(speed: f64) -> String {
+    let twentieths = ((log_of_speed(speed) / 0.05).round() as i32).clamp(-40, 40);
+    let text = format!("{:.2}", f64::from(twentieths) / 20.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
 /// The next preset above (`dir > 0`) or below the current speed.
 pub fn speed_step(speed: f64, dir: i32) -> f64 {
     let eps = 1e-9;
@@ -894,6 +904,26 @@ impl Reducible for Playback {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The slider's value is written as the browser writes it back (JavaScript's shortest form
+    /// of the step-snapped number), or Yew would write it into the element on every frame.
+    #[test]
+    fn slider_value_is_written_as_the_browser_writes_it() {
+        for (speed, value) in [
+            (0.5, "-0.3"),
+            (1.0, "0"),
+            (2.0, "0.3"),
+            (0.25, "-0.6"),
+            (100.0, "2"),
+            (0.01, "-2"),
+            (1000.0, "2"),
+            (10f64.powf(0.25), "0.25"),
+            (10f64.powf(-0.05), "-0.05"),
+            (10.0, "1"),
+        ] {
+            assert_eq!(slider_value(speed), value, "speed {speed}");
+        }
+    }
 
     /// A row of similar idle stretches is shown ever shorter: the n-th in GAP_SHOWN_MS / n.
     #[test]

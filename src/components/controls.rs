@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::glyph::icon;
 use crate::catalog::{method_class, method_short};
-use crate::playback::{format_clock, format_speed, log_of_speed, speed_from_log, Action};
+use crate::playback::{format_clock, format_speed, slider_value, speed_from_log, Action};
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
@@ -113,7 +113,7 @@ pub fn controls(p: &ControlsProps) -> Html {
             </output>
             <label class="ls-speed">
                 <span>{"Speed "}<b>{format_speed(p.speed)}</b></span>
-                <input type="range" min="-2" max="2" step="0.05" value={format!("{:.2}", log_of_speed(p.speed))} oninput={speed}
+                <input type="range" min="-2" max="2" step="0.05" value={slider_value(p.speed)} oninput={speed}
                     aria-label="Speed (logarithmic)" aria-valuetext={format_speed(p.speed)} />
             </label>
             <label class="ls-seed">

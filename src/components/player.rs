@@ -295,26 +295,21 @@ fn player_inner(p: &InnerProps) -> Html {
                 sel.set(None);
                 svc.set(None);
             });
-            let edited = s
+            let id = s
                 .bundled
-                .and_then(|i| bundled.iter().find(|b| b.index == i))
-                .is_some_and(|b| b.scenario != s.scenario);
-            let id = s.bundled.filter(|_| !edited).and_then(|i| {
-                scenarios::FILES
-                    .get(i)
-                    .and_then(|(f, _)| f.strip_suffix(".toml"))
-                    .map(|id| AttrValue::from(id.to_string()))
-            });
-            let title = &s.scenario.file.title;
-            let custom: Option<AttrValue> = match (s.bundled, edited) {
-                (None, _) => Some(format!("{title} (inline)").into()),
-                (Some(_), true) => Some(format!("{title} (edited)").into()),
-                _ => None,
-            };
-            let picker = html! {
-                <Picker bundled={bundled.clone()} current={s.bundled} custom={custom}
-                    title={AttrValue::from(title.clone())} on_load={load.clone()} />
-            };
+                .filter(|i| {
+                    bundled
+                        .iter()
+                        .find(|b| b.index == *i)
+                        .is_none_or(|b| b.scenario == s.scenario)
+                })
+                .and_then(|i| {
+                    scenarios::FILES
+                        .get(i)
+                        .and_then(|(f, _)| f.strip_suffix(".toml"))
+                        .map(|id| AttrValue::from(id.to_string()))
+                });
+            let picker = picker(bundled, s.bundled, &s.scenario, load.clone());
             (load, edit, close, picker, id)
         }))
         .clone();
@@ -528,51 +523,43 @@ fn player_inner(p: &InnerProps) -> Html {
 /// otherwise fill a wide screen with giant boxes).
 const MAX_SCALE: f64 = 1.3;
 
-#[derive(Properties, PartialEq)]
-struct PickerProps {
-    /// The bundled scenarios (empty until parsed, just after the first paint).
-    bundled: Shared<Vec<Bundled>>,
-    /// Which of them the run started from.
+/// The scenario picker, grouped by invocation method.
+fn picker(
+    bundled: &[Bundled],
     current: Option<usize>,
-    /// The run's title marked "(inline)" or "(edited)" when it is not a bundled scenario as
-    /// written: shown selected, above the list.
-    custom: Option<AttrValue>,
-    /// The run's own title, the only option until the list is parsed.
-    title: AttrValue,
+    scenario: &Scenario,
     on_load: Callback<usize>,
-}
-
-/// The scenario picker, grouped by invocation method. A component, not a function called by
-/// the player's view: its forty-odd options are then compared by props (a pointer and a few
-/// small values) on each animation frame instead of diffed option by option (issue 16).
-#[function_component(Picker)]
-fn picker(p: &PickerProps) -> Html {
+) -> Html {
+    let edited = current
+        .and_then(|i| bundled.iter().find(|b| b.index == i))
+        .is_some_and(|b| b.scenario != *scenario);
     let groups = [
         Some(Method::Synchronous),
         Some(Method::Asynchronous),
         Some(Method::Polling),
         None,
     ];
-    let change = {
-        let on_load = p.on_load.clone();
-        Callback::from(move |e: Event| {
-            if let Some(i) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<usize>().ok())
-            {
-                on_load.emit(i);
-            }
-        })
+    let change = Callback::from(move |e: Event| {
+        if let Some(i) = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            .and_then(|s| s.value().parse::<usize>().ok())
+        {
+            on_load.emit(i);
+        }
+    });
+    let custom = match (current, edited) {
+        (None, _) => Some(format!("{} (inline)", scenario.file.title)),
+        (Some(_), true) => Some(format!("{} (edited)", scenario.file.title)),
+        _ => None,
     };
-    let (bundled, custom, current) = (&p.bundled.0, &p.custom, p.current);
     html! {
         <label class="ls-picker">
             <span>{"Scenario"}</span>
             <select onchange={change} aria-label="Scenario" data-ls="picker">
-                if let Some(c) = custom { <option value="" selected=true disabled=true>{c.clone()}</option> }
+                if let Some(c) = &custom { <option value="" selected=true disabled=true>{c.clone()}</option> }
                 // Until the list is parsed (just after the first paint), only the current one.
-                if bundled.is_empty() && custom.is_none() { <option value="" selected=true>{p.title.clone()}</option> }
+                if bundled.is_empty() && custom.is_none() { <option value="" selected=true>{scenario.file.title.clone()}</option> }
                 { for groups.iter().filter(|g| bundled.iter().any(|b| b.group == **g)).map(|g| html! {
                     <optgroup label={group_label(*g)}>
                         { for bundled.iter().filter(|b| b.group == *g).map(|b| html! {
