@@ -8,12 +8,17 @@
   // would otherwise find from this stylesheet's address, hashed by mdBook when book.toml links it).
   window.lambdascopeBase = window.lambdascopeBase || base;
   // book.toml's additional-css already links it (for the prerendered frames); other books may not.
-  if (!document.querySelector('link[rel="stylesheet"][href*="lambdascope/lambdascope"]')) {
-    var css = document.createElement('link');
+  var css = document.querySelector('link[rel="stylesheet"][href*="lambdascope/lambdascope"]');
+  if (!css) {
+    css = document.createElement('link');
     css.rel = 'stylesheet';
     css.href = base + 'lambdascope.css';
     document.head.appendChild(css);
   }
+  // Each player links its stylesheet again inside its shadow root: the page's own copy (mdBook
+  // hashes its name), which a host that lets it be cached serves from the cache, rather than
+  // lambdascope/lambdascope.css, one more request for the same rules.
+  window.lambdascopeStyles = window.lambdascopeStyles || css.href;
   // The player-only bundle: a book's players need no lessons or comparison (a sixth smaller).
   import(base + 'lambdascope-player.js')
     .then(function (m) { return m.default({ module_or_path: base + 'lambdascope-player_bg.wasm' }); })
