@@ -343,18 +343,32 @@ impl TimeMap {
 
     /// Simulated instant at a screen position (clamped; to the nearest millisecond).
     pub fn to_sim(&self, screen: f64) -> SimTime {
+        let (ms, s0, s1) = self.sim_between(screen);
+        SimTime((ms.round() as u64).clamp(s0, s1))
+    }
+
+    /// Simulated instant at a screen position, in fractional milliseconds (clamped): where
+    /// tokens are drawn between the whole milliseconds the scene is folded at.
+    pub fn to_sim_exact(&self, screen: f64) -> f64 {
+        let (ms, s0, s1) = self.sim_between(screen);
+        ms.clamp(s0 as f64, s1 as f64)
+    }
+
+    /// The unrounded instant at `screen` and the knots' instants it lies between.
+    fn sim_between(&self, screen: f64) -> (f64, u64, u64) {
         // Also catches NaN.
         if screen.is_nan() || screen <= 0.0 {
-            return SimTime::ZERO;
+            return (0.0, 0, 0);
         }
         let i = self.knots.partition_point(|k| k.1 <= screen);
         if i >= self.knots.len() {
-            return self.end_sim();
+            let end = self.end_sim().as_ms();
+            return (end as f64, end, end);
         }
         let (s0, d0) = self.knots[i - 1];
         let (s1, d1) = self.knots[i];
         let ms = s0 as f64 + (screen - d0) / (d1 - d0) * (s1 - s0) as f64;
-        SimTime((ms.round() as u64).clamp(s0, s1))
+        (ms, s0, s1)
     }
 }
 
@@ -545,6 +559,19 @@ impl Cursor {
 
     pub fn at_end(&self, map: &TimeMap) -> bool {
         self.at >= map.end_sim()
+    }
+
+    /// The instant shown, with the fraction of a millisecond playback has reached (what tokens
+    /// are drawn at): `at` itself unless the screen position is within its millisecond, as it
+    /// is not after a step with reduced motion, which moves `at` alone.
+    pub fn exact_ms(&self, map: &TimeMap) -> f64 {
+        let exact = map.to_sim_exact(self.screen);
+        let at = self.at.as_ms() as f64;
+        if (exact - at).abs() <= 0.5 {
+            exact
+        } else {
+            at
+        }
     }
 
     /// Shows instant `t` (clamped to the run), without changing whether it plays.
@@ -1000,6 +1027,41 @@ mod tests {
         }
         assert_eq!(map.to_sim(-5.0), SimTime::ZERO);
         assert_eq!(map.to_sim(1e12), SimTime(62_000));
+        assert_eq!(map.to_sim_exact(500.25), 500.25);
+        assert_eq!(map.to_sim_exact(-5.0), 0.0);
+        assert_eq!(map.to_sim_exact(1e12), 62_000.0);
+    }
+
+    struct NoEvents;
+    impl EventTimes for NoEvents {
+        fn next_event_time(&self, _: SimTime) -> Option<SimTime> {
+            None
+        }
+        fn prev_event_time(&self, _: SimTime) -> Option<SimTime> {
+            None
+        }
+    }
+
+    /// At a slow speed the shown instant stays on its millisecond for many frames while the
+    /// cursor's exact instant, where tokens are drawn, moves on every frame; a step with reduced
+    /// motion (which moves `at` alone) is drawn at `at`.
+    #[test]
+    fn the_exact_instant_moves_every_frame_between_whole_milliseconds() {
+        let map = TimeMap::new(&[(SimTime(1_000), SimTime(61_000))], SimTime(62_000));
+        let mut c = Cursor::new(0.01, true, false);
+        c.seek(&map, SimTime(500));
+        let mut last = c.exact_ms(&map);
+        c.tick(&map, &NoEvents, 0.0);
+        for frame in 1..=3 {
+            c.tick(&map, &NoEvents, frame as f64 * 16.0);
+            let exact = c.exact_ms(&map);
+            assert!(exact > last, "frame {frame}: {exact} after {last}");
+            assert_eq!(c.at, SimTime(500), "frame {frame}");
+            last = exact;
+        }
+        assert!((last - 500.48).abs() < 1e-9, "{last}");
+        c.at = SimTime(700);
+        assert_eq!(c.exact_ms(&map), 700.0);
     }
 
     #[test]

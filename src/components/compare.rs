@@ -130,7 +130,7 @@ fn compare_inner(p: &InnerProps) -> Html {
         html! {
             <section class={classes!("ls-lane", method_class(lane.method))} aria-label={format!("{} lane", method_title(lane.method))} data-method={lane.method.label()}>
                 <h3>{format!("{} · {}", method_title(lane.method), lane.summary.source)}</h3>
-                <Stage session={Shared(lane.session.clone())} at={c.cursor.at} instance={p.instance * 8 + i as u32 + 1} map={map.clone()} max_scale={1.6} gap_note={false} />
+                <Stage session={Shared(lane.session.clone())} at={c.cursor.at} instance={p.instance * 8 + i as u32 + 1} map={map.clone()} max_scale={1.6} gap_note={false} at_ms={c.cursor.exact_ms(&cmp.map)} />
             </section>
         }
     });

@@ -487,7 +487,7 @@ fn player_inner(p: &InnerProps) -> Html {
                     <div class="ls-canvas-wrap" ~style={wrap_style} data-ls-style={wrap_still}>
                         <Diagram session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} selected={*selected}
                             filter={*filter} instance={p.instance} on_select={on_select} />
-                        <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} />
+                        <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} at_ms={pb.cursor.exact_ms(&s.map)} />
                     </div>
                     </div>
                     {crate::components::stage::gap_note(&s.map, pb.cursor.at)}

@@ -34,6 +34,10 @@ pub struct StageProps {
     /// frame's layout, which the observer's report may come frames after.
     #[prop_or_default]
     pub first_width: f64,
+    /// The cursor's instant with its fraction of a millisecond, where tokens are drawn
+    /// ([`crate::playback::Cursor::exact_ms`]; `None`: at `at`).
+    #[prop_or_default]
+    pub at_ms: Option<f64>,
 }
 
 #[function_component(Stage)]
@@ -57,7 +61,7 @@ pub fn stage(p: &StageProps) -> Html {
                     <Diagram session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
                         selected={p.selected} filter={None} instance={p.instance} on_select={p.on_select.clone()} />
                     <TokenLayer session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
-                        width={width.min(layout.width * p.max_scale)} dark={dark} filter={None} />
+                        width={width.min(layout.width * p.max_scale)} dark={dark} filter={None} at_ms={p.at_ms} />
                 </div>
             </div>
             if p.gap_note { {gap_note(map, p.at)} }

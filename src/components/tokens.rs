@@ -1,9 +1,10 @@
 //! Messages in flight, drawn on a `<canvas>` laid over the SVG diagram.
 //!
 //! Why a canvas: a thousand tokens as Yew-diffed SVG elements cost about 8 ms a frame here
-//! (toolchain.md §6); batched canvas paths cost well under 1 ms. Each token's position is the
-//! core's `progress` along its edge's curve, eased; its shape says what it is (a capsule carries
-//! work, a hollow capsule is an answer, a circular arrow a retry, a stack a batch, an envelope a
+//! (toolchain.md §6); batched canvas paths cost well under 1 ms. Each token's position along its
+//! edge's curve is the core's `Token::progress_at` the cursor's exact instant (between whole
+//! simulated milliseconds), eased; its shape says what it is (a capsule carries work, a hollow
+//! capsule is an answer, a circular arrow a retry, a stack a batch, an envelope a
 //! record for a destination or DLQ: never the squares, circles and diamonds that mark the
 //! methods), its colour says the method or the outcome, and a dashed ring marks a duplicate
 //! delivery. A fading trail shows where it came from, a ring where it lands.
@@ -31,6 +32,12 @@ pub struct TokenProps {
     pub width: f64,
     pub dark: bool,
     pub filter: Option<Method>,
+    /// The playback cursor's instant with its fraction of a millisecond
+    /// ([`crate::playback::Cursor::exact_ms`]): tokens are drawn there, so a hop stretched over
+    /// many frames moves on every frame, not once per simulated millisecond. `None`: at the
+    /// scene's instant.
+    #[prop_or_default]
+    pub at_ms: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -187,10 +194,11 @@ pub fn token_layer(p: &TokenProps) -> Html {
             p.dark,
             p.filter,
         );
+        let at_ms = p.at_ms.unwrap_or(scene.at.as_ms() as f64);
         use_effect(move || {
             let pulses = landings(&session, &scene);
             draw(
-                &canvas, &curves, &methods, &scene, &pulses, &layout, width, dark, filter,
+                &canvas, &curves, &methods, &scene, at_ms, &pulses, &layout, width, dark, filter,
             );
         });
     }
@@ -247,6 +255,7 @@ fn draw(
     curves: &RefCell<IdMap<u32, Curve>>,
     methods: &[Option<Method>],
     scene: &Scene,
+    at_ms: f64,
     pulses: &[Landing],
     layout: &Layout,
     width: f64,
@@ -347,7 +356,7 @@ fn draw(
     for t in &scene.tokens {
         let lane = matches!(t.message, Message::RetryWait { .. });
         let curve = curve_of(t.from.0, t.to.0, lane);
-        let p = ease(t.progress as f64);
+        let p = ease(t.progress_at(at_ms) as f64);
         // Spread a burst sideways so many tokens on one edge read as a crowd, not one dot.
         let jitter = ((t.token.0.wrapping_mul(2_654_435_761) >> 27) % 9) as f64 - 4.0;
         let (dx, dy) = (curve.p1.x - curve.p0.x, curve.p1.y - curve.p0.y);

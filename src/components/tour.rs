@@ -281,7 +281,7 @@ pub fn tour_view(p: &TourProps) -> Html {
                     </div>
                 </div>
                 <div class="ls-lesson-stage" ref={stage_ref}>
-                    <Stage session={session.clone()} at={t.pb.cursor.at} instance={p.instance} first_width={p.first_stage_width} />
+                    <Stage session={session.clone()} at={t.pb.cursor.at} at_ms={t.pb.cursor.exact_ms(&t.pb.session.map)} instance={p.instance} first_width={p.first_stage_width} />
                 </div>
             </div>
             if *transcript {

@@ -540,7 +540,7 @@ fn scene_shows_the_queue_the_batch_and_the_mapping() {
         .find(|t| t.from == q && t.to == esm)
         .expect("batch token");
     assert!(matches!(&token.message, Message::Batch { items, try_no: 1 } if items.len() == 3));
-    assert!((token.progress - 0.5).abs() < 1e-6);
+    assert!((token.progress_at(20.0) - 0.5).abs() < 1e-6);
     assert_eq!(
         (
             s.nodes[q.0 as usize].visible,

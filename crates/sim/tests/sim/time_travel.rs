@@ -98,7 +98,13 @@ fn scene_places_tokens_and_environments() {
     assert_eq!(s.tokens.len(), 1);
     assert_eq!(topo.node(s.tokens[0].from).key, "caller:api");
     assert_eq!(topo.node(s.tokens[0].to).key, "source:api");
-    assert!((s.tokens[0].progress - 0.5).abs() < 1e-6);
+    assert!((s.tokens[0].progress_at(20.0) - 0.5).abs() < 1e-6);
+    // Between whole milliseconds the token is drawn between them (40 ms hop: 1/80 per half ms).
+    let t = &s.tokens[0];
+    assert_eq!((t.departs, t.arrives), (SimTime(0), SimTime(40)));
+    assert!((t.progress_at(20.5) - 20.5 / 40.0).abs() < 1e-6);
+    assert!((t.progress_at(19.75) - 19.75 / 40.0).abs() < 1e-6);
+    assert_eq!((t.progress_at(-3.0), t.progress_at(41.0)), (0.0, 1.0));
     assert_eq!(s.nodes[topo.sources[0].1.unwrap().0 as usize].waiting, 1);
     // At 250 ms the environment is initialising; at 1,250 ms the handler is busy.
     assert_eq!(
