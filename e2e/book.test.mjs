@@ -57,6 +57,9 @@ test("a book player's Copy link opens the full app beside the book, at the same 
   await page.goto(server.url + 'async.html');
   // (The players are in their elements' shadow roots: locators look inside, querySelector does not.)
   await until(async () => (await page.locator('.lambdascope-embed[data-lambdascope-mounted] .ls-legend').count()) === 2, 'two live players', 30000);
+  // Until its stylesheet has loaded a live player stays hidden behind the chapter's prerendered
+  // still (both in the host: src/mount.rs, keep_still_until_styled); wait for the handover.
+  await page.waitForFunction(() => !document.querySelector('.lambdascope-embed > .ls-prerendered-box'));
   const player = page.locator('.lambdascope-embed').nth(1);
   await player.locator('.ls-clock').waitFor();
   await player.locator('details.ls-share summary').click();
