@@ -328,8 +328,13 @@ impl TimeMap {
 
     /// Screen position of a simulated instant (clamped to the run).
     pub fn to_screen(&self, t: SimTime) -> f64 {
-        let t = t.as_ms();
-        let i = self.knots.partition_point(|k| k.0 <= t);
+        self.to_screen_exact(t.as_ms() as f64)
+    }
+
+    /// Screen position of an instant between whole milliseconds ([`TimeMap::to_sim_exact`]'s
+    /// inverse; clamped to the run).
+    pub fn to_screen_exact(&self, t: f64) -> f64 {
+        let i = self.knots.partition_point(|k| k.0 as f64 <= t);
         if i == 0 {
             return 0.0;
         }
@@ -338,7 +343,7 @@ impl TimeMap {
         }
         let (s0, d0) = self.knots[i - 1];
         let (s1, d1) = self.knots[i];
-        d0 + (t - s0) as f64 / (s1 - s0) as f64 * (d1 - d0)
+        d0 + (t - s0 as f64) / (s1 - s0) as f64 * (d1 - d0)
     }
 
     /// Simulated instant at a screen position (clamped; to the nearest millisecond).
@@ -1028,6 +1033,9 @@ mod tests {
         assert_eq!(map.to_sim(-5.0), SimTime::ZERO);
         assert_eq!(map.to_sim(1e12), SimTime(62_000));
         assert_eq!(map.to_sim_exact(500.25), 500.25);
+        assert_eq!(map.to_screen_exact(500.25), 500.25);
+        let half = map.to_screen_exact(31_000.5) - map.to_screen(SimTime(31_000));
+        assert!((half - 2_000.0 / 60_000.0 * 0.5).abs() < 1e-9, "{half}");
         assert_eq!(map.to_sim_exact(-5.0), 0.0);
         assert_eq!(map.to_sim_exact(1e12), 62_000.0);
     }

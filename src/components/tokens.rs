@@ -196,7 +196,7 @@ pub fn token_layer(p: &TokenProps) -> Html {
         );
         let at_ms = p.at_ms.unwrap_or(scene.at.as_ms() as f64);
         use_effect(move || {
-            let pulses = landings(&session, &scene);
+            let pulses = landings(&session, &scene, at_ms);
             draw(
                 &canvas, &curves, &methods, &scene, at_ms, &pulses, &layout, width, dark, filter,
             );
@@ -217,12 +217,13 @@ struct Landing {
 /// Messages that arrived within the last [`PULSE_SCREEN_MS`] of screen time before the scene's
 /// instant: the scene has already taken them out of flight, so they are read from the trace (the
 /// last few hundred events before the instant; a landing further back has long faded).
-fn landings(session: &Session, scene: &Scene) -> Vec<Landing> {
+fn landings(session: &Session, scene: &Scene, at_ms: f64) -> Vec<Landing> {
     if scene.tokens.len() > TRAIL_LIMIT {
         return Vec::new();
     }
     let map = &session.map;
-    let now = map.to_screen(scene.at);
+    // At the cursor's exact instant, like the tokens: a pulse grows on every frame when slowed.
+    let now = map.to_screen_exact(at_ms);
     let since = map.to_sim(now - PULSE_SCREEN_MS);
     let trace = &session.timeline().trace;
     let upto = scene.events_seen.min(trace.len());
