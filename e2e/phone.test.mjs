@@ -34,10 +34,12 @@ after(async () => {
   site?.remove();
 });
 
-async function open(url, width, height) {
+// `init`: a script run in the page before its own (an instrument the test reads).
+async function open(url, width, height, init) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   const problems = watchConsole(page);
+  if (init) await page.addInitScript(init);
   await page.goto(server.url + url);
   await page.waitForSelector('.ls-stage svg .ls-node');
   return { page, problems, close: () => context.close() };
@@ -127,18 +129,13 @@ test('at the default speed a message is travelling in at least 80 % of the momen
 // restyled and re-laid out the bar each time (at CPU 4× the frame's p95 fell from ~33 to ~9 ms
 // without it). While the run plays no input's value is written, and the clock still moves.
 test('playing writes no input value on any frame, at every speed preset', async () => {
-  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
-  const page = await context.newPage();
-  const problems = watchConsole(page);
-  await page.addInitScript(`window.__valueWrites = 0;
+  const { page, problems, close } = await open('', 412, 823, `window.__valueWrites = 0;
     const d = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
     Object.defineProperty(HTMLInputElement.prototype, 'value', { configurable: true,
       get() { return d.get.call(this); }, set(v) { window.__valueWrites++; d.set.call(this, v); } });
     window.__frames = 0;
     const clear = CanvasRenderingContext2D.prototype.clearRect;
     CanvasRenderingContext2D.prototype.clearRect = function (...a) { window.__frames++; return clear.apply(this, a); };`);
-  await page.goto(server.url);
-  await page.waitForSelector('.ls-stage svg .ls-node');
   await page.locator('.ls-player').focus();
   const start = await page.locator('.ls-clock').textContent();
   // From the default 0.5× down to the slowest preset and up to the fastest, 0.4 s each. Each
@@ -153,20 +150,16 @@ test('playing writes no input value on any frame, at every speed preset', async 
       await page.waitForTimeout(400);
       assert.equal(await page.evaluate(() => window.__valueWrites), 0, `values written while playing at ${speed}`);
       assert.ok(await page.evaluate(() => window.__frames) >= 3, `frames drawn while playing at ${speed}`);
-      assert.equal(await page.locator("[data-ls=play]").getAttribute('aria-label'), 'Pause', `playing at ${speed}`);
+      assert.equal(await page.locator('[data-ls=play]').getAttribute('aria-label'), 'Pause', `playing at ${speed}`);
     }
   }
   assert.notEqual(await page.locator('.ls-clock').textContent(), start, 'the clock moved');
   assert.deepEqual(problems, []);
-  await context.close();
+  await close();
 });
 
 test('slowed to 0.05×, a message in flight moves on every frame, not once per simulated millisecond', async () => {
-  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
-  const page = await context.newPage();
-  const problems = watchConsole(page);
-  await page.goto(server.url);
-  await page.waitForSelector('.ls-stage svg .ls-node');
+  const { page, problems, close } = await open('', 412, 823);
   await page.locator('.ls-player').focus();
   for (let i = 0; i < 3; i++) await page.keyboard.press('-');
   assert.equal(await page.locator('.ls-speed b').textContent(), '0.05×');
@@ -189,7 +182,7 @@ test('slowed to 0.05×, a message in flight moves on every frame, not once per s
   assert.ok(changed >= frames * 0.8, `the canvas changed on ${changed} of ${frames} frames`);
   // (Chromium's advice about reading a canvas back often is about this test's reads.)
   assert.deepEqual(problems.filter((p) => !p.includes('willReadFrequently')), []);
-  await context.close();
+  await close();
 });
 
 test('the address bar follows the scenario, an edit and a fault; a reload brings the run back', async () => {
