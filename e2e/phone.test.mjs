@@ -158,6 +158,32 @@ test('playing writes no input value on any frame, at every speed preset', async 
   await close();
 });
 
+test('while a run plays, the fault panel below the fold is not rewritten; in view it names the instant', async () => {
+  const { page, problems, close } = await open('', 412, 823, `window.__panelWrites = 0;
+    new MutationObserver((rs) => { for (const r of rs) if (r.target.parentElement?.closest?.('.ls-inject') || r.target.closest?.('.ls-inject')) window.__panelWrites++; })
+      .observe(document, { subtree: true, childList: true, characterData: true, attributes: true });`);
+  const heading = page.locator('.ls-inject h3');
+  assert.ok(!(await heading.evaluate((h) => h.getBoundingClientRect().top < innerHeight)), 'the panel starts below the fold');
+  await page.locator('.ls-player').focus();
+  // The explore page starts playing; Space starts it if it has not.
+  if (await page.locator('[data-ls=play]').getAttribute('aria-label') === 'Play') await page.keyboard.press('Space');
+  assert.equal(await page.locator('[data-ls=play]').getAttribute('aria-label'), 'Pause');
+  await page.waitForTimeout(300);
+  await page.evaluate(() => { window.__panelWrites = 0; });
+  const before = await page.locator('.ls-clock').textContent();
+  await page.waitForTimeout(1500);
+  assert.notEqual(await page.locator('.ls-clock').textContent(), before, 'the run played');
+  assert.equal(await page.evaluate(() => window.__panelWrites), 0, 'nothing in the off-screen panel changed');
+  // Scrolled into view, it follows the run again: its heading names the clock's instant.
+  await heading.scrollIntoViewIfNeeded();
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('[data-ls=play]').getAttribute('aria-label') === 'Play');
+  const clock = (await page.locator('.ls-clock .ls-fixed').first().textContent()).trim();
+  await page.waitForFunction((c) => document.querySelector('.ls-inject h3').textContent.includes(c), clock);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('slowed to 0.05×, a message in flight moves on every frame, not once per simulated millisecond', async () => {
   const { page, problems, close } = await open('', 412, 823);
   await page.locator('.ls-player').focus();

@@ -223,6 +223,29 @@ pub fn use_held<K: PartialEq + 'static, T: Clone + 'static>(hold: bool, key: K, 
     }
 }
 
+/// The scene at `at` of the session's run, carried forward from the last frame's
+/// ([`lambdascope_sim::Timeline::scene_from`]): playing, each frame folds only its own events
+/// instead of copying a keyframe and replaying from it. A new session starts a new cursor.
+#[hook]
+pub fn use_scene(
+    session: crate::components::Shared<crate::playback::Session>,
+    at: lambdascope_sim::SimTime,
+) -> Rc<lambdascope_sim::Scene> {
+    let cursor = use_mut_ref(|| {
+        (
+            None::<crate::components::Shared<crate::playback::Session>>,
+            lambdascope_sim::SceneCursor::default(),
+        )
+    });
+    use_memo((session, at), |(s, at)| {
+        let mut c = cursor.borrow_mut();
+        if c.0.as_ref() != Some(s) {
+            *c = (Some(s.clone()), lambdascope_sim::SceneCursor::default());
+        }
+        s.timeline().scene_from(&mut c.1, *at)
+    })
+}
+
 /// A page-unique number for each player (SVG ids must be unique across embeds).
 pub fn next_instance() -> u32 {
     thread_local!(static NEXT: Cell<u32> = const { Cell::new(0) });

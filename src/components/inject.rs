@@ -21,6 +21,9 @@ pub struct InjectProps {
     pub next_event: Option<(SimTime, u64)>,
     #[prop_or_default]
     pub on_poison: Callback<()>,
+    /// The section's element, for the player to see whether it is on screen.
+    #[prop_or_default]
+    pub node: NodeRef,
 }
 
 pub fn describe(input: &Input) -> String {
@@ -102,7 +105,7 @@ pub fn inject(p: &InjectProps) -> Html {
         }
     };
     html! {
-        <section class="ls-inject" aria-label="Inject a fault">
+        <section class="ls-inject" aria-label="Inject a fault" ref={p.node.clone()}>
             <h3>{format!("Break it at {}", format_clock(p.at))}</h3>
             <div class="ls-fault-row">
                 {button("Fail next attempt", "The next handler run throws (forks the run here)", Input::FailNextAttempt)}

@@ -277,8 +277,12 @@ fn function_inside(p: &NodeProps, w: f64, h: f64) -> (Html, String) {
                 EnvPhase::Busy => ("ls-env-busy", format!("environment {}: running invocation {} attempt {}", e.env.0, e.inv.map_or(0, |i| i.0), e.attempt)),
                 EnvPhase::Idle => ("ls-env-idle", format!("environment {}: idle, warm", e.env.0)),
             };
+            // The run's progress in whole units (19 steps), not tenths: a bar that grew a tenth of
+            // a unit on every frame was an SVG attribute, a layout and a repaint per environment
+            // per frame (issue 16's phone frame), for a change a reader cannot see.
             let bar = (e.phase != EnvPhase::Idle).then(|| {
-                html! { <rect class="ls-env-bar" x="1.5" y={format!("{:.1}", ch - 4.0)} width={format!("{:.1}", (cw - 3.0) * e.progress as f64)} height="2.5" /> }
+                let width = ((cw - 3.0) * e.progress as f64).round() as u32;
+                html! { <rect class="ls-env-bar" x="1.5" y={format!("{:.1}", ch - 4.0)} width={width.to_string()} height="2.5" /> }
             });
             html! {
                 <g transform={format!("translate({x:.1} {y:.1})")} class={classes!("ls-env", class)}>

@@ -225,8 +225,10 @@ fn player_inner(p: &InnerProps) -> Html {
     // keep what they last showed (`use_held`, below). New element refs when they appear, so that
     // the visibility observers are set up on the elements once they exist.
     let below = *full && chrome;
-    let (charts_node, log_node) =
-        (*use_memo(below, |_| (NodeRef::default(), NodeRef::default()))).clone();
+    let (charts_node, log_node, inject_node) = (*use_memo(below, |_| {
+        (NodeRef::default(), NodeRef::default(), NodeRef::default())
+    }))
+    .clone();
     // Made once, not on every frame: the share menu's cell for the instant, which it reads when
     // clicked, and the stage's first width (it reads the window's width, a call out of the wasm).
     let moment = (*use_memo((), |_| Moment::default())).clone();
@@ -237,9 +239,7 @@ fn player_inner(p: &InnerProps) -> Html {
     let layout = use_memo((session.clone(), orientation), |(s, o)| {
         Layout::of(&s.timeline().topology, *o)
     });
-    let scene = use_memo((session.clone(), pb.cursor.at), |(s, at)| {
-        s.timeline().scene_at(*at)
-    });
+    let scene = crate::hooks::use_scene(session.clone(), pb.cursor.at);
     let metrics = use_memo((session.clone(), *full), |(s, full)| {
         full.then(|| Shared::new(Metrics::of(s)))
     });
@@ -460,6 +460,16 @@ fn player_inner(p: &InnerProps) -> Html {
         s.generation,
         (Shared(scene.clone()), pb.cursor.screen, scene.events_seen),
     );
+    // The fault panel names the instant and the next event; below the diagram on a phone it is
+    // off screen while a run plays, and rewriting its heading, its titles and its buttons on
+    // every frame there was style and layout work for nothing (issue 16's phone frame). Its
+    // buttons act on the reducer's own cursor, never on these held values.
+    let inject_seen = crate::embed::use_visible(inject_node.clone());
+    let (inject_at, next_event) = crate::hooks::use_held(
+        playing && !inject_seen,
+        s.generation,
+        (pb.cursor.at, pb.next_event()),
+    );
     let (wrap_style, wrap_still) = super::stage::canvas_wrap_style(layout.width * MAX_SCALE);
     html! {
         <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),
@@ -493,7 +503,7 @@ fn player_inner(p: &InnerProps) -> Html {
                     {crate::components::stage::gap_note(&s.map, pb.cursor.at)}
                     if *full && chrome {
                         <Legend />
-                        <Inject session={session.clone()} at={pb.cursor.at} on_inject={on_inject} next_event={pb.next_event()}
+                        <Inject session={session.clone()} at={inject_at} on_inject={on_inject} next_event={next_event} node={inject_node}
                             on_poison={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::PoisonNext)) }} />
                     }
                     if transport {

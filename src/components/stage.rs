@@ -49,9 +49,7 @@ pub fn stage(p: &StageProps) -> Html {
     let layout = use_memo((p.session.clone(), orientation), |(s, o)| {
         Layout::of(&s.timeline().topology, *o)
     });
-    let scene = use_memo((p.session.clone(), p.at), |(s, at)| {
-        s.timeline().scene_at(*at)
-    });
+    let scene = crate::hooks::use_scene(p.session.clone(), p.at);
     let map = p.map.as_deref().unwrap_or(&p.session.map);
     let (wrap_style, wrap_still) = canvas_wrap_style(layout.width * p.max_scale);
     html! {

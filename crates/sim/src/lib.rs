@@ -92,7 +92,7 @@ pub mod world;
 
 pub use run::{Budget, BudgetStop, Run, TimedInput};
 pub use scenario::{Method, Scenario, ScenarioError, ScenarioErrors};
-pub use scene::{Scene, Timeline};
+pub use scene::{Scene, SceneCursor, Timeline};
 pub use source_kind::SourceKind;
 pub use time::SimTime;
 pub use topology::{Node, NodeKind, Topology};

@@ -198,8 +198,9 @@ struct Fold {
     scaling: ScalingBudget,
     /// Messages and records in a queue or shard: (node, in flight).
     items: IdMap<InvocationId, (NodeId, bool)>,
-    /// Batches and when their answer reaches the mapping (None: not answered yet).
-    batches: IdMap<InvocationId, (BatchView, Option<SimTime>)>,
+    /// Batches, when their answer reaches the mapping (None: not answered yet), and whether the
+    /// mapping will send the same batch again (a throttled or retried batch invocation).
+    batches: IdMap<InvocationId, (BatchView, Option<SimTime>, bool)>,
     /// Per shard: its unprocessed records by write time (for the iterator age).
     shard_records: IdMap<NodeId, BTreeSet<(SimTime, InvocationId)>>,
 }
@@ -217,6 +218,10 @@ impl Fold {
             + self.shard_records.values().map(|r| r.len()).sum::<usize>()
     }
 }
+
+/// Where [`Timeline::scene_from`] last stopped: the fold there, its instant and event count.
+#[derive(Clone, Debug, Default)]
+pub struct SceneCursor(Option<(SimTime, usize, Fold)>);
 
 /// A trace plus its index for fast `scene_at`.
 #[derive(Clone, Debug)]
@@ -319,22 +324,66 @@ impl Timeline {
     /// The view at instant `t`.
     pub fn scene_at(&self, t: SimTime) -> Scene {
         let upto = self.index_at(t);
+        let (start, kf) = self.keyframe_for(upto);
+        let mut fold = kf.clone();
+        self.fold_forward(&mut fold, start, upto, t);
+        self.scene_of(&fold, upto, t)
+    }
+
+    /// The view at instant `t`, the same as [`Timeline::scene_at`], carried forward from the
+    /// cursor's last instant when that is no further back than the nearest keyframe. A player
+    /// asks for the next instant on every frame: from a keyframe that meant copying the whole
+    /// fold (a thousand messages in flight, maps of live invocations) and replaying up to as many
+    /// events as it holds, 60 times a second; from the cursor it is the frame's own few events.
+    /// Going back, or far forward, starts from the keyframe as `scene_at` does.
+    ///
+    /// A cursor belongs to one timeline: give a new one (or [`SceneCursor::default`]) to another.
+    pub fn scene_from(&self, cursor: &mut SceneCursor, t: SimTime) -> Scene {
+        let upto = self.index_at(t);
+        let (start, kf) = self.keyframe_for(upto);
+        let reuse =
+            matches!(&cursor.0, Some((at, done, _)) if *at <= t && *done <= upto && *done >= start);
+        if !reuse {
+            cursor.0 = Some((SimTime::ZERO, start, kf.clone()));
+        }
+        let Some((at, done, fold)) = cursor.0.as_mut() else {
+            unreachable!("set just above")
+        };
+        self.fold_forward(fold, *done, upto, t);
+        (*at, *done) = (t, upto);
+        self.scene_of(fold, upto, t)
+    }
+
+    /// The keyframe to fold from for the first `upto` events: its event count and fold.
+    fn keyframe_for(&self, upto: usize) -> (usize, &Fold) {
         let k = self.keyframes.partition_point(|(i, _)| *i <= upto) - 1;
         let (start, kf) = &self.keyframes[k];
-        let mut fold = kf.clone();
-        for i in *start..upto {
-            self.apply(&mut fold, i);
+        (*start, kf)
+    }
+
+    /// Applies events `from..upto` and settles the fold at `t` (the last of them is at or
+    /// before `t`). Settling at an earlier instant first changes nothing: keyframes are settled
+    /// at their last event's instant and folded on from there.
+    fn fold_forward(&self, fold: &mut Fold, from: usize, upto: usize, t: SimTime) {
+        for i in from..upto {
+            self.apply(fold, i);
         }
-        settle(&mut fold, t);
+        settle(fold, t);
+    }
+
+    /// The scene of a fold of the first `upto` events, settled at `t`. Reads the fold and
+    /// copies what the scene keeps, so that a cursor's fold can go on from here.
+    fn scene_of(&self, fold: &Fold, upto: usize, t: SimTime) -> Scene {
+        let mut nodes = fold.nodes.clone();
         for (node, recs) in fold.shard_records.iter() {
-            fold.nodes[node.0 as usize].iterator_age_ms =
+            nodes[node.0 as usize].iterator_age_ms =
                 recs.first().map(|(written, _)| t.since(*written));
         }
-        for (b, done) in fold.batches.values() {
+        for (b, done, _) in fold.batches.values() {
             if done.is_some_and(|d| d <= t) {
                 continue;
             }
-            fold.nodes[b.esm.0 as usize].batches_in_flight += 1;
+            nodes[b.esm.0 as usize].batches_in_flight += 1;
         }
         let environments = fold
             .envs
@@ -404,7 +453,7 @@ impl Timeline {
         Scene {
             at: t,
             events_seen: upto,
-            nodes: fold.nodes,
+            nodes,
             environments,
             tokens,
             retry_timers,
@@ -412,19 +461,19 @@ impl Timeline {
             concurrency_in_use,
             flashes,
             scaling: fold.scaling.view(t),
-            counters: fold.counters,
+            counters: fold.counters.clone(),
             batches: fold
                 .batches
-                .into_values()
-                .filter(|(_, done)| done.is_none_or(|d| d > t))
-                .map(|(b, _)| b)
+                .values()
+                .filter(|(_, done, _)| done.is_none_or(|d| d > t))
+                .map(|(b, _, _)| b.clone())
                 .collect(),
         }
     }
 
     /// A failed or split stream batch: its records wait in the shard to be read again.
     fn stream_records_wait(&self, fold: &mut Fold, batch: InvocationId) {
-        let Some((b, _)) = fold.batches.get(&batch) else {
+        let Some((b, _, _)) = fold.batches.get(&batch) else {
             return;
         };
         if !matches!(self.topology.node(b.from).kind, NodeKind::Shard { .. }) {
@@ -497,12 +546,12 @@ impl Timeline {
             } => {
                 // A batch is answered when the function's response reaches the mapping; a
                 // throttled batch sent again is under way once more.
-                if let Some((_, done)) = fold.batches.get_mut(inv) {
+                if let Some((_, done, again)) = fold.batches.get_mut(inv) {
                     match message {
                         Message::Response { .. } if *from == self.topology.function => {
                             *done = Some(*arrives)
                         }
-                        Message::Batch { .. } => *done = None,
+                        Message::Batch { .. } => (*done, *again) = (None, false),
                         _ => {}
                     }
                 }
@@ -590,6 +639,13 @@ impl Timeline {
                         },
                     );
                 }
+                // A throttled SQS batch is invoked again as the same batch after its backoff (a
+                // stream's records go back to their shard and are read into a new batch).
+                // Settling in between must keep it: it is only out of the scene meanwhile.
+                if let Some((b, _, again)) = fold.batches.get_mut(inv) {
+                    *again |= *reason == RetryReason::EsmThrottled
+                        && !matches!(self.topology.node(b.from).kind, NodeKind::Shard { .. });
+                }
                 self.stream_records_wait(fold, *inv);
             }
             Trace::Disposed { inv, disposition } => {
@@ -656,7 +712,7 @@ impl Timeline {
                     items: items.iter().map(|i| i.inv).collect(),
                     polled_at: e.at,
                 };
-                fold.batches.insert(*batch, (view, None));
+                fold.batches.insert(*batch, (view, None, false));
             }
             Trace::VisibleAgain { inv, .. } => back_to_waiting(fold, *inv),
             Trace::BatchBisected { batch, .. } => self.stream_records_wait(fold, *batch),
@@ -770,11 +826,13 @@ fn back_to_waiting(fold: &mut Fold, inv: InvocationId) {
 
 /// Moves arrived tokens out of flight; records arrivals that stay (DLQ, destinations).
 fn settle(fold: &mut Fold, t: SimTime) {
-    // Answered batches are done (a re-sent one is picked up again by its next `Sent`); retry
-    // countdowns that ran out are never shown again.
+    // Answered batches are done, unless the mapping sends the same batch again (a throttled SQS
+    // batch: its next `Sent` picks it up; dropping it here lost it for good whenever a keyframe
+    // or a scene cursor settled between the 429 and the re-send). Retry countdowns that ran out
+    // are never shown again.
     // (Strictly before `t`: what happens at the answer's own instant may still need the batch.)
     fold.batches
-        .retain(|_, (_, done)| done.is_none_or(|d| d >= t));
+        .retain(|_, (_, done, again)| *again || done.is_none_or(|d| d >= t));
     fold.timers.retain(|_, r| r.due > t);
     let nodes = &mut fold.nodes;
     fold.in_flight.retain(|f| {

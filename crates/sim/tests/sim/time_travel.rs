@@ -150,6 +150,59 @@ fn scene_at_is_a_pure_function_of_time() {
     assert_eq!(s.counters, scratch.scene_at(SimTime(123_456)).counters);
 }
 
+/// A cursor carried from frame to frame sees what `scene_at` sees, on every bundled scenario and
+/// many seeds, along a player's walk: frame-sized steps (some with no event in them, some with
+/// many), the same instant twice (paused), seeks back, and jumps past several keyframes.
+#[test]
+fn a_scene_carried_forward_by_a_cursor_equals_scene_at() {
+    let files = crate::content_files::content_files("scenarios", &[]);
+    assert!(files.len() > 30);
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n.max(1)
+    };
+    let (mut reused_steps, mut checked) = (0, 0);
+    for (name, text) in files
+        .iter()
+        .chain([(String::from("busy"), busy_async())].iter())
+    {
+        for seed in 0..4 {
+            let run = Run::new(&scenario(text), seed, vec![]);
+            let tl = run.timeline();
+            let end = tl.end().as_ms() + 100;
+            let mut cursor = lambdascope_sim::SceneCursor::default();
+            let mut t = 0u64;
+            for _ in 0..160 {
+                let before = t;
+                t = match next(20) {
+                    0 => t.saturating_sub(next(end / 3 + 1)), // seek back
+                    1 => t + next(end / 2 + 1),               // jump ahead
+                    2 => t,                                   // paused
+                    _ => t + 1 + next(end / 200 + 16),        // a frame at some speed
+                }
+                .min(end);
+                if t >= before {
+                    reused_steps += 1;
+                }
+                let carried = tl.scene_from(&mut cursor, SimTime(t));
+                assert_eq!(
+                    carried,
+                    tl.scene_at(SimTime(t)),
+                    "{name}, seed {seed}, {before} ms → {t} ms"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked > 20_000 && reused_steps > checked / 2,
+        "{checked} scenes, {reused_steps} forward"
+    );
+}
+
 /// Retry countdowns are visible in the scene while an event waits in the queue.
 #[test]
 fn retry_timer_counts_down() {
