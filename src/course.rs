@@ -172,8 +172,11 @@ pub fn scenario_for(lesson: &Lesson) -> Result<Scenario, String> {
 /// numbers (" 3 " and "3.0" are 3); choices by their value.
 pub fn is_right(q: &Question, given: &str, key: &str) -> bool {
     match q.kind {
-        QuestionKind::Number => match (given.trim().parse::<f64>(), key.trim().parse::<f64>()) {
-            (Ok(a), Ok(b)) => a == b,
+        QuestionKind::Number => match (
+            lambdascope_sim::parse_f64(given.trim()),
+            lambdascope_sim::parse_f64(key.trim()),
+        ) {
+            (Some(a), Some(b)) => a == b,
             _ => false,
         },
         QuestionKind::Choice => given == key,

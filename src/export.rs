@@ -234,7 +234,7 @@ mod browser {
         let vb = svg.get_attribute("viewBox").unwrap_or_default();
         let dims: Vec<f64> = vb
             .split_whitespace()
-            .filter_map(|v| v.parse().ok())
+            .filter_map(lambdascope_sim::parse_f64)
             .collect();
         let (w, h) = match dims.as_slice() {
             [_, _, w, h] => (*w, *h),

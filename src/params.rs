@@ -267,9 +267,7 @@ fn parse_text(kind: ValueKind, text: &str) -> Result<Value, String> {
             .parse::<i64>()
             .map(Value::Integer)
             .map_err(|_| format!("`{}` is not a whole number", text.trim())),
-        ValueKind::Float => t
-            .parse::<f64>()
-            .ok()
+        ValueKind::Float => lambdascope_sim::parse_f64(&t)
             .filter(|f| f.is_finite())
             .map(Value::Float)
             .ok_or_else(|| format!("`{}` is not a number", text.trim())),

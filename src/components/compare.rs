@@ -119,7 +119,7 @@ fn compare_inner(p: &InnerProps) -> Html {
             if let Some(v) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .and_then(|i| i.value().parse::<f64>().ok())
+                .and_then(|i| lambdascope_sim::parse_f64(&i.value()))
             {
                 d.dispatch(ClockAction::SeekScreen(v));
             }

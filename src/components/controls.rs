@@ -66,7 +66,7 @@ pub fn controls(p: &ControlsProps) -> Html {
     let speed = {
         let cb = p.on_action.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(v) = input_value(&e).and_then(|v| v.parse::<f64>().ok()) {
+            if let Some(v) = input_value(&e).and_then(|v| lambdascope_sim::parse_f64(&v)) {
                 cb.emit(Action::SetSpeed(speed_from_log(v)));
             }
         })

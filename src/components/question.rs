@@ -43,7 +43,7 @@ pub fn ask(p: &AskProps) -> Html {
                 QuestionKind::Choice if v.is_empty() => {
                     error.set(Some("Pick one of the answers first."))
                 }
-                QuestionKind::Number if v.parse::<f64>().is_err() => {
+                QuestionKind::Number if lambdascope_sim::parse_f64(v.trim()).is_none() => {
                     error.set(Some("Type a number first."))
                 }
                 _ => {

@@ -91,7 +91,7 @@ pub mod trace;
 pub mod world;
 
 pub use run::{Budget, BudgetStop, Run, TimedInput};
-pub use scenario::{Method, Scenario, ScenarioError, ScenarioErrors};
+pub use scenario::{parse_f64, Method, Scenario, ScenarioError, ScenarioErrors};
 pub use scene::{Scene, SceneCursor, Timeline};
 pub use source_kind::SourceKind;
 pub use time::SimTime;

@@ -19,6 +19,8 @@ mod reference;
 pub mod schema;
 mod sources;
 mod stepfunctions;
+pub(crate) mod toml_doc;
+pub use toml_doc::parse_f64;
 pub(crate) mod toml_io;
 mod validate;
 mod workload;

@@ -145,7 +145,7 @@ impl ShareState {
                     }
                     "beat" => st.beat = Some(value.parse().ok().filter(|b| *b >= 1 && *b <= 1000).ok_or_else(|| format!("`{}` is not a beat number: allowed 1–1000", shorten(&value)))?),
                     "speed" => {
-                        let s: f64 = value.parse().ok().filter(|s: &f64| s.is_finite() && (0.01..=1000.0).contains(s)).ok_or_else(|| format!("`{}` is not a speed: allowed 0.01–1000", shorten(&value)))?;
+                        let s: f64 = crate::parse_f64(&value).filter(|s: &f64| s.is_finite() && (0.01..=1000.0).contains(s)).ok_or_else(|| format!("`{}` is not a speed: allowed 0.01–1000", shorten(&value)))?;
                         st.speed = Some(s);
                     }
                     "filter" => {

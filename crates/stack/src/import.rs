@@ -458,7 +458,7 @@ impl<'s, 't> Builder<'s, 't> {
 
     fn float(&mut self, n: &Node, what: &str) -> Option<f64> {
         match self.eval(n) {
-            Val::Text(t) => match t.trim().parse::<f64>() {
+            Val::Text(t) => match lambdascope_sim::parse_f64(t.trim()).ok_or(()) {
                 Ok(v) if v.is_finite() => Some(v),
                 _ => {
                     self.note(

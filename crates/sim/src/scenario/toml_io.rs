@@ -23,14 +23,18 @@
 
 use std::ops::Range;
 
-use toml::de::{DeTable, DeValue};
-use toml::{Spanned, Table, Value};
+use std::marker::PhantomData;
+
+use toml::{Table, Value};
+
+use super::toml_doc::{self, DeTable, DeValue};
 
 use super::schema::{quoted, toml_limit, FieldInfo, ValueSpec};
 use super::{ScenarioError, ScenarioErrors};
 
-/// A value of the document with its byte span.
-pub(crate) type Item<'i> = Spanned<DeValue<'i>>;
+/// A value of the document with its byte span. (The lifetime is the document text's: kept in the
+/// signatures, though this reader's values own their text.)
+pub(crate) type Item<'i> = toml_doc::Item;
 
 /// Collects the problems found while reading one document.
 pub(crate) struct Reader<'a> {
@@ -60,22 +64,20 @@ pub(crate) fn line_of_offset(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Parses `text` and reads a `T` from the whole document: TOML syntax errors (toml's message and
+/// Parses `text` and reads a `T` from the whole document: a TOML syntax error (its message and
 /// line, field `(syntax)`) or every reading problem, in document order.
 pub(crate) fn read_document<T: TomlField>(file: &str, text: &str) -> Result<T, ScenarioErrors> {
     let fail = |errors| ScenarioErrors {
         file: file.to_string(),
         errors,
     };
-    let table = DeTable::parse(text).map_err(|e| {
+    let root = toml_doc::parse(text).map_err(|e| {
         fail(vec![ScenarioError {
-            line: e.span().map(|s| line_of_offset(text, s.start)),
+            line: Some(line_of_offset(text, e.at)),
             field: "(syntax)".into(),
-            message: e.message().trim().to_string(),
+            message: e.message,
         }])
     })?;
-    let span = table.span();
-    let root = Spanned::new(span, DeValue::Table(table.into_inner()));
     let mut r = Reader {
         text,
         errors: Vec::new(),
@@ -106,9 +108,9 @@ pub(crate) trait TomlField: Sized {
 }
 
 /// How a value is shown after "got" in a message.
-fn describe(v: &DeValue<'_>) -> String {
+fn describe(v: &DeValue) -> String {
     match v {
-        DeValue::String(s) => format!("{:?}", s.as_ref()),
+        DeValue::String(s) => format!("{s:?}"),
         DeValue::Integer(i) => i.to_string(),
         DeValue::Float(f) => f.to_string(),
         DeValue::Boolean(b) => b.to_string(),
@@ -178,13 +180,7 @@ impl TomlField for f64 {
         match v.get_ref() {
             // An integer where a float is expected is fine (`p = 1`), as it was with serde.
             DeValue::Integer(_) => integer(v, path, r, info).map(|n| n as f64),
-            DeValue::Float(f) => match f.as_str().parse() {
-                Ok(x) => Some(x),
-                Err(_) => {
-                    wrong(v, path, r, info);
-                    None
-                }
-            },
+            DeValue::Float(f) => Some(*f),
             _ => {
                 wrong(v, path, r, info);
                 None
@@ -216,7 +212,7 @@ impl TomlField for String {
     const SPEC: ValueSpec = ValueSpec::Text;
     fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         match v.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
+            DeValue::String(s) => Some(s.clone()),
             _ => {
                 wrong(v, path, r, info);
                 None
@@ -259,8 +255,8 @@ impl<T: TomlField> TomlField for Vec<T> {
 }
 
 /// What [`Fields::lookup`] found for a key.
-enum Lookup<'t, 'i> {
-    Found(&'t Item<'i>, String),
+enum Lookup<'t> {
+    Found(&'t toml_doc::Item, String),
     Default,
     Missing,
 }
@@ -268,7 +264,8 @@ enum Lookup<'t, 'i> {
 /// A table being read: hands out its fields by key, remembers which keys were asked for, and at
 /// [`Fields::finish`] reports the keys nobody asked for.
 pub(crate) struct Fields<'t, 'i> {
-    table: &'t DeTable<'i>,
+    table: &'t DeTable,
+    doc: PhantomData<&'i str>,
     span: Range<usize>,
     path: String,
     asked: Vec<&'static str>,
@@ -286,6 +283,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         match v.get_ref() {
             DeValue::Table(table) => Some(Fields {
                 table,
+                doc: PhantomData,
                 span: v.span(),
                 path: path.to_string(),
                 asked: Vec::new(),
@@ -309,7 +307,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     fn get(&self, key: &str) -> Option<&'t Item<'i>> {
         self.table
             .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .find(|(k, _)| k.name == key)
             .map(|(_, v)| v)
     }
 
@@ -342,7 +340,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         key: &'static str,
         has_default: bool,
         info: &FieldInfo,
-    ) -> Lookup<'t, 'i> {
+    ) -> Lookup<'t> {
         self.asked.push(key);
         match self.get(key) {
             Some(v) => Lookup::Found(v, self.path_of(key)),
@@ -397,10 +395,10 @@ impl<'t, 'i> Fields<'t, 'i> {
     /// Reports unknown keys; `value` if this table had no problem.
     pub(crate) fn finish<T>(self, r: &mut Reader, value: Option<T>) -> Option<T> {
         for (k, _) in self.table.iter() {
-            let key = k.get_ref().as_ref();
+            let key = k.name.as_str();
             if !self.asked.contains(&key) {
                 r.error(
-                    k.span(),
+                    k.span.clone(),
                     &self.path_of(key),
                     format!(
                         "is not a key of this table (unknown key `{key}`): allowed {}",
