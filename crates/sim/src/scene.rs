@@ -199,7 +199,7 @@ struct Fold {
     /// Messages and records in a queue or shard: (node, in flight).
     items: IdMap<InvocationId, (NodeId, bool)>,
     /// Batches, when their answer reaches the mapping (None: not answered yet), and whether the
-    /// mapping will send the same batch again (a throttled or retried batch invocation).
+    /// mapping will send the same batch again (a throttled SQS batch, after its backoff).
     batches: IdMap<InvocationId, (BatchView, Option<SimTime>, bool)>,
     /// Per shard: its unprocessed records by write time (for the iterator age).
     shard_records: IdMap<NodeId, BTreeSet<(SimTime, InvocationId)>>,

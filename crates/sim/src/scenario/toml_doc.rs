@@ -540,66 +540,31 @@ impl<'a> Parser<'a> {
         let start = self.i;
         let plain = |p: &Self, v| Ok(Item::new(start..p.i, v, Origin::Value));
         match self.peek() {
-            Some(b'"') => {
-                let s = if self.s[self.i..].starts_with(b"\"\"\"") {
-                    self.multiline(b'"')?
-                } else {
+            Some(quote @ (b'"' | b'\'')) => {
+                let s = if self.s[self.i..].starts_with(&[quote; 3]) {
+                    self.multiline(quote)?
+                } else if quote == b'"' {
                     self.basic_string()?
-                };
-                plain(self, DeValue::String(s))
-            }
-            Some(b'\'') => {
-                let s = if self.s[self.i..].starts_with(b"'''") {
-                    self.multiline(b'\'')?
                 } else {
                     self.literal_string()?
                 };
                 plain(self, DeValue::String(s))
             }
             Some(b'[') => {
-                self.i += 1;
                 let mut items = Vec::new();
-                loop {
-                    self.skip_space()?;
-                    if self.peek() == Some(b']') {
-                        self.i += 1;
-                        break;
-                    }
-                    items.push(self.value()?);
-                    self.skip_space()?;
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            break;
-                        }
-                        _ => return Err(self.error("expected `,` or `]` in the list")),
-                    }
-                }
+                self.separated(b']', "expected `,` or `]` in the list", |p| {
+                    items.push(p.value()?);
+                    Ok(())
+                })?;
                 plain(self, DeValue::Array(items))
             }
             Some(b'{') => {
                 // TOML 1.1, as the `toml` crate reads it: newlines, comments and a trailing comma
                 // are allowed inside.
-                self.i += 1;
                 let mut t = DeTable::default();
-                loop {
-                    self.skip_space()?;
-                    if self.peek() == Some(b'}') {
-                        self.i += 1;
-                        break;
-                    }
-                    self.key_value(&mut t)?;
-                    self.skip_space()?;
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            break;
-                        }
-                        _ => return Err(self.error("expected `,` or `}` in the inline table")),
-                    }
-                }
+                self.separated(b'}', "expected `,` or `}` in the inline table", |p| {
+                    p.key_value(&mut t)
+                })?;
                 Ok(Item::new(start..self.i, DeValue::Table(t), Origin::Inline))
             }
             Some(b't') if self.s[self.i..].starts_with(b"true") => {
@@ -621,6 +586,34 @@ impl<'a> Parser<'a> {
             Some(_) => Err(self.error(
                 "expected a value: a number, true or false, a \"string\", a [list] or an { inline table }",
             )),
+        }
+    }
+
+    /// After an opening `[` or `{`: items (each read by `item`) separated by commas, a trailing
+    /// comma allowed, with blank space, newlines and comments between, up to `close`.
+    fn separated(
+        &mut self,
+        close: u8,
+        what: &str,
+        mut item: impl FnMut(&mut Self) -> Result<(), SyntaxError>,
+    ) -> Result<(), SyntaxError> {
+        self.i += 1;
+        loop {
+            self.skip_space()?;
+            if self.peek() == Some(close) {
+                self.i += 1;
+                return Ok(());
+            }
+            item(self)?;
+            self.skip_space()?;
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(c) if c == close => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.error(what)),
+            }
         }
     }
 
@@ -1212,6 +1205,26 @@ mod tests {
         "\u{7f}",
     ];
 
+    /// The same values from both readers, or a refusal from both.
+    fn read_alike(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let theirs = toml::from_str::<toml::Table>(text);
+        let ours = parse(text);
+        match (&theirs, &ours) {
+            (Ok(t), Ok(o)) => {
+                let (o, t) = (to_value(o), toml::Value::Table(t.clone()));
+                proptest::prop_assert!(same(&o, &t), "{text:?}\n{o:?}\n{t:?}");
+            }
+            (Err(_), Err(_)) => {}
+            _ => proptest::prop_assert!(
+                false,
+                "{text:?}: toml {:?}, ours {:?}",
+                theirs.as_ref().map(|_| ()),
+                ours.as_ref().map(|_| ()).map_err(|e| &e.message)
+            ),
+        }
+        Ok(())
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, failure_persistence: None, ..Default::default() })]
         /// A document the `toml` crate reads, this reader reads to the same values; one it refuses,
@@ -1219,16 +1232,7 @@ mod tests {
         #[test]
         fn random_documents_read_as_the_toml_crate_reads_them(picks in proptest::collection::vec(0..PIECES.len(), 0..14)) {
             let text: String = picks.iter().map(|i| PIECES[*i]).collect();
-            let theirs = toml::from_str::<toml::Table>(&text);
-            let ours = parse(&text);
-            match (&theirs, &ours) {
-                (Ok(t), Ok(o)) => {
-                    let (o, t) = (to_value(o), toml::Value::Table(t.clone()));
-                    proptest::prop_assert!(same(&o, &t), "{text:?}\n{o:?}\n{t:?}");
-                }
-                (Err(_), Err(_)) => {}
-                _ => proptest::prop_assert!(false, "{text:?}: toml {:?}, ours {:?}", theirs.as_ref().map(|_| ()), ours.as_ref().map(|_| ()).map_err(|e| &e.message)),
-            }
+            read_alike(&text)?;
         }
     }
 
@@ -1285,16 +1289,7 @@ mod tests {
                 .iter()
                 .map(|(kind, k, v, h)| if *kind == 0 { format!("{}\n", HEADERS[*h]) } else { format!("{} = {} # c\n", KEYS[*k], VALUES[*v]) })
                 .collect();
-            let theirs = toml::from_str::<toml::Table>(&text);
-            let ours = parse(&text);
-            match (&theirs, &ours) {
-                (Ok(t), Ok(o)) => {
-                    let (o, t) = (to_value(o), toml::Value::Table(t.clone()));
-                    proptest::prop_assert!(same(&o, &t), "{text:?}\n{o:?}\n{t:?}");
-                }
-                (Err(_), Err(_)) => {}
-                _ => proptest::prop_assert!(false, "{text:?}: toml {:?}, ours {:?}", theirs.as_ref().map(|_| ()), ours.as_ref().map(|_| ()).map_err(|e| &e.message)),
-            }
+            read_alike(&text)?;
         }
     }
 
