@@ -135,6 +135,7 @@ pub(crate) fn parse(text: &str) -> Result<Item, SyntaxError> {
         s: text.as_bytes(),
         text,
         i: 0,
+        depth: 0,
     };
     if text.starts_with('\u{feff}') {
         p.i = 3;
@@ -196,7 +197,14 @@ struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
     i: usize,
+    /// Lists and inline tables open around the value being read.
+    depth: usize,
 }
+
+/// How deep lists and inline tables may nest, and how many parts a key may have: the `toml`
+/// crate's limits (80). The reader recurses into each list and table, and a share link can carry
+/// 64 KB of TOML: 60,000 `[` would otherwise exhaust the WebAssembly stack, a crash, not an error.
+const MAX_DEPTH: usize = 80;
 
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
@@ -523,6 +531,9 @@ impl<'a> Parser<'a> {
                     self.text[start..self.i].to_string()
                 }
             };
+            if keys.len() == MAX_DEPTH {
+                return Err(self.error("a key has more than 80 parts"));
+            }
             keys.push(Key {
                 name,
                 span: start..self.i,
@@ -597,7 +608,22 @@ impl<'a> Parser<'a> {
         what: &str,
         mut item: impl FnMut(&mut Self) -> Result<(), SyntaxError>,
     ) -> Result<(), SyntaxError> {
+        if self.depth == MAX_DEPTH {
+            return Err(self.error("lists and inline tables nest more than 80 deep"));
+        }
+        self.depth += 1;
         self.i += 1;
+        let read = self.separated_items(close, what, &mut item);
+        self.depth -= 1;
+        read
+    }
+
+    fn separated_items(
+        &mut self,
+        close: u8,
+        what: &str,
+        item: &mut impl FnMut(&mut Self) -> Result<(), SyntaxError>,
+    ) -> Result<(), SyntaxError> {
         loop {
             self.skip_space()?;
             if self.peek() == Some(close) {
@@ -1290,6 +1316,35 @@ mod tests {
                 .map(|(kind, k, v, h)| if *kind == 0 { format!("{}\n", HEADERS[*h]) } else { format!("{} = {} # c\n", KEYS[*k], VALUES[*v]) })
                 .collect();
             read_alike(&text)?;
+        }
+    }
+
+    /// The `toml` crate's limits, so that a hostile link cannot run the reader out of stack.
+    #[test]
+    fn nesting_and_key_length_have_the_toml_crates_limits() {
+        for n in [1, 79, 80, 81, 500, 60_000] {
+            for text in [
+                format!("a = {}1{}", "[".repeat(n), "]".repeat(n)),
+                format!("a = {}1{}", "{b = ".repeat(n), "}".repeat(n)),
+                format!("{}a = 1", "a.".repeat(n - 1)),
+                format!("[{}a]", "a.".repeat(n - 1)),
+            ] {
+                let ok = n <= 80;
+                if n < 1000 {
+                    assert_eq!(
+                        toml::from_str::<toml::Table>(&text).is_ok(),
+                        ok,
+                        "toml, {n}: {}",
+                        &text[..20.min(text.len())]
+                    );
+                }
+                assert_eq!(
+                    parse(&text).is_ok(),
+                    ok,
+                    "ours, {n}: {}",
+                    &text[..20.min(text.len())]
+                );
+            }
         }
     }
 
