@@ -783,7 +783,8 @@ impl<'a> Parser<'a> {
                         self.escape(&mut out)?;
                     }
                 }
-                '\r' if self.peek() == Some(b'\n') => {}
+                // A CRLF inside stays as written, as the `toml` crate keeps it.
+                '\r' if self.peek() == Some(b'\n') => out.push('\r'),
                 '\n' | '\t' => out.push(c),
                 c if is_control(c) => {
                     return Err(self.error("a string cannot hold a control character"))
@@ -1107,6 +1108,7 @@ mod tests {
             // TOML 1.1, which the `toml` crate reads (and so scenarios written for it).
             "a = { b = 1, }\nc = {\n  d = 2, # two\n  e.f = 3\n}\ng = \"\\e\\x41\"\nh = 07:32\ni = 1979-05-27T07:32\nj = 1979-05-27 07:32Z\nk = \"\"\"\"\"\"\"",
             "k = 1.5e300\nl = -2.5e-300\nm = 123456789012345678901234567890.0\nn = 1e-310",
+            "a = \"\"\"x\r\ny\"\"\"\r\nb = '''x\r\ny'''\r\nc = \"\"\"x\\\r\n  y\"\"\"\nd = 1_000.5_5\ne = -nan\nf = 1e+05\ng = 'x\ty'\n\"h\\u0041\" = 1\ni = [\n# c\n1 # d\n, 2]",
 
         ] {
             agree(text);
@@ -1150,6 +1152,11 @@ mod tests {
             "[]",
             "= 1",
             "a.. b = 1",
+            "é = 1",
+            "a = 1\rb = 2",
+            "a = \"x\u{0}y\"",
+            "a = 0_0",
+            "[a]\nb = 1\n[a.c]\n[a]",
             "a = 1979-05-27T07",
             "a = \"\\ä\"",
             "a = \"\\x4\"",
