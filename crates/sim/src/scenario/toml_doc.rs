@@ -1269,6 +1269,16 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, failure_persistence: None, ..Default::default() })]
+        /// The same, on strings of TOML's own punctuation, letters, digits, quotes, escapes and
+        /// non-ASCII text in any order: what no hand-picked piece would try (and no panic).
+        #[test]
+        fn random_text_reads_as_the_toml_crate_reads_it(text in "[\\[\\]{}=\"'.,#abtfnrux0-9 \n\t\r\\\\_+:eE\u{e9}\u{1F600}-]{0,40}") {
+            read_alike(&text)?;
+        }
+    }
+
     const KEYS: &[&str] = &[
         "a", "b", "a.b", "a.c", "\"q k\"", "t.x", "u", "'v'.w", "x-y", "1",
     ];
