@@ -174,6 +174,10 @@ fn edge_key(from: u32, to: u32, lane: bool) -> u32 {
 #[function_component(TokenLayer)]
 pub fn token_layer(p: &TokenProps) -> Html {
     let canvas = use_node_ref();
+    // The canvas and its 2D context, found on the first frame and kept: asking the element for
+    // its context on every frame was a call out of the wasm, a string and a type check, 60 times
+    // a second (the element is this component's own for its whole life).
+    let context = use_mut_ref(|| None::<(HtmlCanvasElement, CanvasRenderingContext2d)>);
     let curves = use_memo(p.layout.clone(), |_| {
         RefCell::new(IdMap::<u32, Curve>::new())
     });
@@ -185,7 +189,12 @@ pub fn token_layer(p: &TokenProps) -> Html {
             .collect::<Vec<_>>()
     });
     {
-        let (canvas, curves, methods) = (canvas.clone(), curves.clone(), methods.clone());
+        let (canvas, context, curves, methods) = (
+            canvas.clone(),
+            context.clone(),
+            curves.clone(),
+            methods.clone(),
+        );
         let (session, scene, layout, width, dark, filter) = (
             p.session.clone(),
             p.scene.clone(),
@@ -197,9 +206,18 @@ pub fn token_layer(p: &TokenProps) -> Html {
         let at_ms = p.at_ms.unwrap_or(scene.at.as_ms() as f64);
         use_effect(move || {
             let pulses = landings(&session, &scene, at_ms);
-            draw(
-                &canvas, &curves, &methods, &scene, at_ms, &pulses, &layout, width, dark, filter,
-            );
+            let mut found = context.borrow_mut();
+            if found.is_none() {
+                *found = canvas.cast::<HtmlCanvasElement>().and_then(|c| {
+                    let ctx = c.get_context("2d").ok().flatten()?;
+                    Some((c, ctx.dyn_into::<CanvasRenderingContext2d>().ok()?))
+                });
+            }
+            if let Some((c, ctx)) = found.as_ref() {
+                draw(
+                    c, ctx, &curves, &methods, &scene, at_ms, &pulses, &layout, width, dark, filter,
+                );
+            }
         });
     }
     html! { <canvas ref={canvas} class="ls-tokens" aria-hidden="true" data-tokens={p.scene.tokens.len().to_string()} /> }
@@ -252,7 +270,8 @@ fn landings(session: &Session, scene: &Scene, at_ms: f64) -> Vec<Landing> {
 
 #[allow(clippy::too_many_arguments)]
 fn draw(
-    canvas: &NodeRef,
+    c: &HtmlCanvasElement,
+    ctx: &CanvasRenderingContext2d,
     curves: &RefCell<IdMap<u32, Curve>>,
     methods: &[Option<Method>],
     scene: &Scene,
@@ -263,17 +282,6 @@ fn draw(
     dark: bool,
     filter: Option<Method>,
 ) {
-    let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
-        return;
-    };
-    let Some(ctx) = c
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
     // A crowd is drawn one canvas pixel per CSS pixel: its rectangles gain nothing from a sharper
     // backing store, and every frame the browser copies the whole canvas to the screen, in
     // proportion to its pixels (a third as many as at 1.75 device pixels per px; on the phone
@@ -446,7 +454,7 @@ fn draw(
             continue;
         }
         for &(x, y) in pts {
-            trace_shape(&ctx, *shape, x, y, r);
+            trace_shape(ctx, *shape, x, y, r);
         }
         let col = css(*colour, dark);
         if *shape == Shape::RetryLoop {
