@@ -205,18 +205,23 @@ pub fn use_width(node: NodeRef, first: f64) -> f64 {
     *width
 }
 
-/// `value`, or while `hold` the value it had when holding began (for as long as `key`, the run
-/// it belongs to, stays the same). The player holds what it gives the parts of itself scrolled
+/// `value()`, or while `hold` the value it had when holding began (for as long as `key`, the run
+/// it belongs to, stays the same); `value` is not called while held. The player holds what it gives the parts of itself scrolled
 /// off screen while it plays (the charts and the event log, below the diagram on a phone): they
 /// then cost no rendering, layout or paint on each frame, and catch up as soon as they are on
 /// screen again or playback stops (issue 16).
 #[hook]
-pub fn use_held<K: PartialEq + 'static, T: Clone + 'static>(hold: bool, key: K, value: T) -> T {
+pub fn use_held<K: PartialEq + 'static, T: Clone + 'static>(
+    hold: bool,
+    key: K,
+    value: impl FnOnce() -> T,
+) -> T {
     let kept = use_mut_ref(|| None::<(K, T)>);
     let mut kept = kept.borrow_mut();
     match kept.as_ref() {
         Some((k, v)) if hold && *k == key => v.clone(),
         _ => {
+            let value = value();
             *kept = Some((key, value.clone()));
             value
         }
@@ -231,18 +236,11 @@ pub fn use_scene(
     session: crate::components::Shared<crate::playback::Session>,
     at: lambdascope_sim::SimTime,
 ) -> Rc<lambdascope_sim::Scene> {
-    let cursor = use_mut_ref(|| {
-        (
-            None::<crate::components::Shared<crate::playback::Session>>,
-            lambdascope_sim::SceneCursor::default(),
-        )
+    let cursor = use_memo(session.clone(), |_| {
+        RefCell::new(lambdascope_sim::SceneCursor::default())
     });
     use_memo((session, at), |(s, at)| {
-        let mut c = cursor.borrow_mut();
-        if c.0.as_ref() != Some(s) {
-            *c = (Some(s.clone()), lambdascope_sim::SceneCursor::default());
-        }
-        s.timeline().scene_from(&mut c.1, *at)
+        s.timeline().scene_from(&mut cursor.borrow_mut(), *at)
     })
 }
 

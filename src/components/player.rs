@@ -455,21 +455,19 @@ fn player_inner(p: &InnerProps) -> Html {
     let charts_seen = crate::embed::use_visible(charts_node.clone());
     let log_seen = crate::embed::use_visible(log_node.clone());
     // Held together, while neither is on screen (one of them in view: both follow).
-    let (chart_scene, chart_screen, log_at) = crate::hooks::use_held(
-        playing && !charts_seen && !log_seen,
-        s.generation,
-        (Shared(scene.clone()), pb.cursor.screen, scene.events_seen),
-    );
+    let (chart_scene, chart_screen, log_at) =
+        crate::hooks::use_held(playing && !charts_seen && !log_seen, s.generation, || {
+            (Shared(scene.clone()), pb.cursor.screen, scene.events_seen)
+        });
     // The fault panel names the instant and the next event; below the diagram on a phone it is
     // off screen while a run plays, and rewriting its heading, its titles and its buttons on
     // every frame there was style and layout work for nothing (issue 16's phone frame). Its
     // buttons act on the reducer's own cursor, never on these held values.
     let inject_seen = crate::embed::use_visible(inject_node.clone());
-    let (inject_at, next_event) = crate::hooks::use_held(
-        playing && !inject_seen,
-        s.generation,
-        (pb.cursor.at, pb.next_event()),
-    );
+    let (inject_at, next_event) =
+        crate::hooks::use_held(playing && !inject_seen, s.generation, || {
+            (pb.cursor.at, pb.next_event())
+        });
     let (wrap_style, wrap_still) = super::stage::canvas_wrap_style(layout.width * MAX_SCALE);
     html! {
         <div class={classes!("ls-player", reduced.then_some("ls-reduced"), (orientation == Orientation::Narrow).then_some("ls-narrow"),

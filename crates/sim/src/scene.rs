@@ -341,8 +341,8 @@ impl Timeline {
     pub fn scene_from(&self, cursor: &mut SceneCursor, t: SimTime) -> Scene {
         let upto = self.index_at(t);
         let (start, kf) = self.keyframe_for(upto);
-        let reuse =
-            matches!(&cursor.0, Some((at, done, _)) if *at <= t && *done <= upto && *done >= start);
+        // (At or before `t`, the cursor has folded no further than `upto`.)
+        let reuse = matches!(&cursor.0, Some((at, done, _)) if *at <= t && *done >= start);
         if !reuse {
             cursor.0 = Some((SimTime::ZERO, start, kf.clone()));
         }

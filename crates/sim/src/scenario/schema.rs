@@ -406,7 +406,7 @@ macro_rules! declare {
                 $( $crate::scenario::schema::declare!(@info $field $($key)?: $fty $(= $default)?; [$($doc)*] $($($fmeta)*)?) ),*
             ];
             pub(crate) fn read_fields(
-                f: &mut $crate::scenario::toml_io::Fields<'_, '_>,
+                f: &mut $crate::scenario::toml_io::Fields<'_>,
                 r: &mut $crate::scenario::toml_io::Reader,
             ) -> Option<Self> {
                 $( let $field = f.field::<$fty>(
@@ -426,7 +426,7 @@ macro_rules! declare {
             const SPEC: $crate::scenario::schema::ValueSpec =
                 $crate::scenario::schema::ValueSpec::Table(Self::FIELDS);
             fn read(
-                v: &$crate::scenario::toml_io::Item<'_>,
+                v: &$crate::scenario::toml_io::Item,
                 path: &str,
                 r: &mut $crate::scenario::toml_io::Reader,
                 info: &$crate::scenario::schema::FieldInfo,
@@ -472,7 +472,7 @@ macro_rules! declare {
                     variants: Self::VARIANTS,
                 };
             fn read(
-                v: &$crate::scenario::toml_io::Item<'_>,
+                v: &$crate::scenario::toml_io::Item,
                 path: &str,
                 r: &mut $crate::scenario::toml_io::Reader,
                 info: &$crate::scenario::schema::FieldInfo,
@@ -566,7 +566,7 @@ macro_rules! declare {
             // A variant without fields has nothing that could fail, so its label goes unused.
             #[allow(unused_labels)]
             fn read(
-                v: &$crate::scenario::toml_io::Item<'_>,
+                v: &$crate::scenario::toml_io::Item,
                 path: &str,
                 r: &mut $crate::scenario::toml_io::Reader,
                 info: &$crate::scenario::schema::FieldInfo,
@@ -632,7 +632,7 @@ macro_rules! declare {
             const SPEC: $crate::scenario::schema::ValueSpec =
                 $crate::scenario::schema::ValueSpec::Words(Self::WORDS);
             fn read(
-                v: &$crate::scenario::toml_io::Item<'_>,
+                v: &$crate::scenario::toml_io::Item,
                 path: &str,
                 r: &mut $crate::scenario::toml_io::Reader,
                 info: &$crate::scenario::schema::FieldInfo,

@@ -31,6 +31,20 @@ impl Item {
     pub(crate) fn span(&self) -> Range<usize> {
         self.span.clone()
     }
+    /// What a header or key naming this item goes into: for an `[[array of tables]]`, its last
+    /// table; any other item itself.
+    fn current(&mut self) -> &mut Item {
+        if self.origin == Origin::TableArray
+            && matches!(&self.value, DeValue::Array(items) if !items.is_empty())
+        {
+            let DeValue::Array(items) = &mut self.value else {
+                unreachable!("matched above")
+            };
+            return items.last_mut().expect("not empty");
+        }
+        self
+    }
+
     fn new(span: Range<usize>, value: DeValue, origin: Origin) -> Item {
         Item {
             span,
@@ -108,12 +122,10 @@ impl DeTable {
     /// Adds a key that is not there yet; its position.
     fn push(&mut self, key: Key, item: Item) -> Result<usize, SyntaxError> {
         if self.entries.len() == MAX_KEYS {
-            return Err(SyntaxError {
-                message: format!(
-                    "a table has more than {MAX_KEYS} keys: at most {MAX_KEYS} are allowed"
-                ),
-                at: key.span.start,
-            });
+            return Err(SyntaxError::at(
+                key.span.start,
+                format!("a table has more than {MAX_KEYS} keys: at most {MAX_KEYS} are allowed"),
+            ));
         }
         self.entries.push((key, item));
         Ok(self.entries.len() - 1)
@@ -147,6 +159,15 @@ enum Origin {
 pub(crate) struct SyntaxError {
     pub(crate) message: String,
     pub(crate) at: usize,
+}
+
+impl SyntaxError {
+    fn at(at: usize, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            message: message.into(),
+            at,
+        }
+    }
 }
 
 /// Reads a whole document: its root table and the span of the text.
@@ -197,15 +218,7 @@ fn descend<'a>(root: &'a mut Item, path: &[String]) -> Option<&'a mut DeTable> {
             return None;
         };
         let at = t.position(name)?;
-        let next = &mut t.entries[at].1;
-        here = if matches!(next.value, DeValue::Array(_)) {
-            let DeValue::Array(items) = &mut next.value else {
-                unreachable!("matched above")
-            };
-            items.last_mut()?
-        } else {
-            next
-        };
+        here = t.entries[at].1.current();
     }
     match &mut here.value {
         DeValue::Table(t) => Some(t),
@@ -266,10 +279,8 @@ pub fn parse_f64(text: &str) -> Option<f64> {
                     if seen_point {
                         exp10 -= 1;
                     }
-                } else {
-                    if !seen_point {
-                        exp10 += 1;
-                    }
+                } else if !seen_point {
+                    exp10 += 1;
                 }
             }
             b'.' if !seen_point => seen_point = true,
@@ -324,10 +335,7 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&self, message: &str) -> SyntaxError {
-        SyntaxError {
-            message: message.to_string(),
-            at: self.i.min(self.s.len()),
-        }
+        SyntaxError::at(self.i.min(self.s.len()), message)
     }
 
     fn expect(&mut self, c: u8, what: &str) -> Result<(), SyntaxError> {
@@ -402,18 +410,13 @@ impl<'a> Parser<'a> {
         let (last, parents) = keys.split_last().expect("a dotted key has a part");
         let mut here = root;
         for k in parents {
-            here = child_table(here, k, Origin::Implicit).map_err(|m| SyntaxError {
-                message: m,
-                at: k.span.start,
-            })?;
+            here = child_table(here, k, Origin::Implicit)?;
         }
         let DeValue::Table(t) = &mut here.value else {
             unreachable!("child_table returns tables")
         };
-        let clash = |what: &str| SyntaxError {
-            message: format!("`{}` {what}", path.join(".")),
-            at: last.span.start,
-        };
+        let clash =
+            |what: &str| SyntaxError::at(last.span.start, format!("`{}` {what}", path.join(".")));
         match t.get_mut(&last.name) {
             None if array => {
                 let first = Item::new(
@@ -479,10 +482,10 @@ impl<'a> Parser<'a> {
                     at
                 }
                 Some(_) => {
-                    return Err(SyntaxError {
-                        message: format!("`{}` is already defined", k.name),
-                        at: k.span.start,
-                    })
+                    return Err(SyntaxError::at(
+                        k.span.start,
+                        format!("`{}` is already defined", k.name),
+                    ))
                 }
             };
             let DeValue::Table(inner) = &mut here.entries[at].1.value else {
@@ -491,10 +494,10 @@ impl<'a> Parser<'a> {
             here = inner;
         }
         if here.get_mut(&last.name).is_some() {
-            return Err(SyntaxError {
-                message: format!("duplicate key `{}`", last.name),
-                at: last.span.start,
-            });
+            return Err(SyntaxError::at(
+                last.span.start,
+                format!("duplicate key `{}`", last.name),
+            ));
         }
         here.push(last.clone(), value)?;
         Ok(())
@@ -685,19 +688,12 @@ impl<'a> Parser<'a> {
             return if datetime_shape(token) {
                 Ok(DeValue::Datetime(token.to_string()))
             } else {
-                Err(self.error_at(start, "malformed date or time"))
+                Err(SyntaxError::at(start, "malformed date or time"))
             };
         }
         number(token).ok_or_else(|| {
-            self.error_at(start, &format!("`{token}` is not a number TOML can read"))
+            SyntaxError::at(start, format!("`{token}` is not a number TOML can read"))
         })
-    }
-
-    fn error_at(&self, at: usize, message: &str) -> SyntaxError {
-        SyntaxError {
-            message: message.to_string(),
-            at,
-        }
     }
 
     /// `"…"` with its escapes.
@@ -844,31 +840,32 @@ fn is_control(c: char) -> bool {
 
 /// The table `k` inside `here`'s table, made (as `origin`) if missing; an array of tables stands
 /// for its last element.
-fn child_table<'a>(here: &'a mut Item, k: &Key, origin: Origin) -> Result<&'a mut Item, String> {
+fn child_table<'a>(
+    here: &'a mut Item,
+    k: &Key,
+    origin: Origin,
+) -> Result<&'a mut Item, SyntaxError> {
+    let wrong = |what: String| SyntaxError::at(k.span.start, what);
     let DeValue::Table(t) = &mut here.value else {
-        return Err(format!("`{}` is not a table", k.name));
+        return Err(wrong(format!("`{}` is not a table", k.name)));
     };
     if t.position(&k.name).is_none() {
         t.push(
             k.clone(),
             Item::new(k.span.clone(), DeValue::Table(DeTable::default()), origin),
-        )
-        .map_err(|e| e.message)?;
+        )?;
     }
-    let item = t.get_mut(&k.name).expect("present");
+    let item = t.get_mut(&k.name).expect("present").current();
     match (&item.value, item.origin) {
-        (DeValue::Array(_), Origin::TableArray) => {
-            let DeValue::Array(items) = &mut item.value else {
-                unreachable!()
-            };
-            Ok(items.last_mut().expect("an array of tables has a table"))
-        }
         (DeValue::Table(_), Origin::Implicit | Origin::Header | Origin::Dotted) => Ok(item),
-        (DeValue::Table(_), _) => Err(format!(
+        (DeValue::Table(_), _) => Err(wrong(format!(
             "`{}` is an inline table: it cannot be extended",
             k.name
-        )),
-        _ => Err(format!("`{}` is already a value, not a table", k.name)),
+        ))),
+        _ => Err(wrong(format!(
+            "`{}` is already a value, not a table",
+            k.name
+        ))),
     }
 }
 

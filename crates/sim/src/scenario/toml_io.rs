@@ -23,18 +23,14 @@
 
 use std::ops::Range;
 
-use std::marker::PhantomData;
-
 use toml::{Table, Value};
 
+/// A value of the document with its byte span.
+pub(crate) use super::toml_doc::Item;
 use super::toml_doc::{self, DeTable, DeValue};
 
 use super::schema::{quoted, toml_limit, FieldInfo, ValueSpec};
 use super::{ScenarioError, ScenarioErrors};
-
-/// A value of the document with its byte span. (The lifetime is the document text's: kept in the
-/// signatures, though this reader's values own their text.)
-pub(crate) type Item<'i> = toml_doc::Item;
 
 /// Collects the problems found while reading one document.
 pub(crate) struct Reader<'a> {
@@ -102,7 +98,7 @@ pub(crate) trait TomlField: Sized {
     const SPEC: ValueSpec;
     /// Reads `v` (at `path`, for messages; `info` is the field's declaration, for wording what
     /// it accepts); `None` after recording why in `r`.
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self>;
+    fn read(v: &Item, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self>;
     /// The TOML for this value; `None` leaves the key out (an unset option).
     fn write(&self) -> Option<Value>;
 }
@@ -120,11 +116,11 @@ fn describe(v: &DeValue) -> String {
     }
 }
 
-fn wrong(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) {
+fn wrong(v: &Item, path: &str, r: &mut Reader, info: &FieldInfo) {
     r.error(v.span(), path, info.must_be(&describe(v.get_ref())));
 }
 
-fn integer(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<i128> {
+fn integer(v: &Item, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<i128> {
     match v.get_ref() {
         // TOML integers are 64-bit signed: a longer one is refused here, not read as a u64
         // that could never be written back.
@@ -153,7 +149,7 @@ macro_rules! toml_integer {
                 min: toml_limit(<$t>::MIN as i128),
                 max: toml_limit(<$t>::MAX as i128),
             };
-            fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+            fn read(v: &Item, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
                 let n = integer(v, path, r, info)?;
                 match <$t>::try_from(n) {
                     Ok(x) => Some(x),
@@ -176,7 +172,7 @@ toml_integer!(u16, u32, u64, i64);
 
 impl TomlField for f64 {
     const SPEC: ValueSpec = ValueSpec::Number;
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+    fn read(v: &Item, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         match v.get_ref() {
             // An integer where a float is expected is fine (`p = 1`), as it was with serde.
             DeValue::Integer(_) => integer(v, path, r, info).map(|n| n as f64),
@@ -194,7 +190,7 @@ impl TomlField for f64 {
 
 impl TomlField for bool {
     const SPEC: ValueSpec = ValueSpec::Flag;
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+    fn read(v: &Item, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             _ => {
@@ -210,7 +206,7 @@ impl TomlField for bool {
 
 impl TomlField for String {
     const SPEC: ValueSpec = ValueSpec::Text;
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+    fn read(v: &Item, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         match v.get_ref() {
             DeValue::String(s) => Some(s.clone()),
             _ => {
@@ -226,7 +222,7 @@ impl TomlField for String {
 
 impl<T: TomlField> TomlField for Option<T> {
     const SPEC: ValueSpec = ValueSpec::Optional(&T::SPEC);
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+    fn read(v: &Item, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         T::read(v, path, r, info).map(Some)
     }
     fn write(&self) -> Option<Value> {
@@ -236,7 +232,7 @@ impl<T: TomlField> TomlField for Option<T> {
 
 impl<T: TomlField> TomlField for Vec<T> {
     const SPEC: ValueSpec = ValueSpec::List(&T::SPEC);
-    fn read(v: &Item<'_>, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
+    fn read(v: &Item, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         let DeValue::Array(items) = v.get_ref() else {
             wrong(v, path, r, info);
             return None;
@@ -256,34 +252,27 @@ impl<T: TomlField> TomlField for Vec<T> {
 
 /// What [`Fields::lookup`] found for a key.
 enum Lookup<'t> {
-    Found(&'t toml_doc::Item, String),
+    Found(&'t Item, String),
     Default,
     Missing,
 }
 
 /// A table being read: hands out its fields by key, remembers which keys were asked for, and at
 /// [`Fields::finish`] reports the keys nobody asked for.
-pub(crate) struct Fields<'t, 'i> {
+pub(crate) struct Fields<'t> {
     table: &'t DeTable,
-    doc: PhantomData<&'i str>,
     span: Range<usize>,
     path: String,
     asked: Vec<&'static str>,
     errors_before: usize,
 }
 
-impl<'t, 'i> Fields<'t, 'i> {
+impl<'t> Fields<'t> {
     /// The table at `v`, or an error if `v` is something else.
-    pub(crate) fn of(
-        v: &'t Item<'i>,
-        path: &str,
-        r: &mut Reader,
-        info: &FieldInfo,
-    ) -> Option<Self> {
+    pub(crate) fn of(v: &'t Item, path: &str, r: &mut Reader, info: &FieldInfo) -> Option<Self> {
         match v.get_ref() {
             DeValue::Table(table) => Some(Fields {
                 table,
-                doc: PhantomData,
                 span: v.span(),
                 path: path.to_string(),
                 asked: Vec::new(),
@@ -304,7 +293,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
-    fn get(&self, key: &str) -> Option<&'t Item<'i>> {
+    fn get(&self, key: &str) -> Option<&'t Item> {
         self.table
             .iter()
             .find(|(k, _)| k.name == key)
@@ -436,7 +425,7 @@ pub(crate) fn put<T: TomlField>(table: &mut Table, key: &str, value: &T) {
 }
 
 /// Records a word outside a fixed set.
-pub(crate) fn unknown_word(v: &Item<'_>, path: &str, r: &mut Reader, word: &str, info: &FieldInfo) {
+pub(crate) fn unknown_word(v: &Item, path: &str, r: &mut Reader, word: &str, info: &FieldInfo) {
     r.error(v.span(), path, info.must_be(&format!("{word:?}")));
 }
 

@@ -157,13 +157,8 @@ fn scene_at_is_a_pure_function_of_time() {
 fn a_scene_carried_forward_by_a_cursor_equals_scene_at() {
     let files = crate::content_files::content_files("scenarios", &[]);
     assert!(files.len() > 30);
-    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = |n: u64| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng % n.max(1)
-    };
+    let mut rng = lambdascope_sim::rng::Rng::new(0x9e37_79b9_7f4a_7c15);
+    let mut next = |n: u64| rng.range_inclusive(0, n.max(1) - 1);
     let (mut reused_steps, mut checked) = (0, 0);
     for (name, text) in files
         .iter()
