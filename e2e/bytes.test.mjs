@@ -41,7 +41,9 @@ import { DIST } from './lib.mjs';
 const BUDGETS = {
   // gzip -9 bytes of the wasm each page downloads
   'lambdascope-player_bg.wasm': 362_100,
-  'lambdascope-app_bg.wasm': 439_100,
+  'lambdascope-app_bg.wasm': 424_000,
+  // The comparison's bundle (compare.html): the player's stage and the comparison.
+  'lambdascope-compare_bg.wasm': 376_800,
   // The Import view's bundle (issue 13): the player plus the template reader, importer, advice.
   'lambdascope-import_bg.wasm': 448_900,
 };
@@ -61,7 +63,7 @@ test('bundles stay within their byte budgets, and ship precompressed', () => {
     assert.deepEqual(zlib.gunzipSync(fs.readFileSync(`${file}.gz`)), body);
     assert.deepEqual(zlib.brotliDecompressSync(fs.readFileSync(`${file}.br`)), body);
   }
-  for (const name of ['index.html', 'embed.js', 'lambdascope.css', 'lambdascope-player.js', 'lambdascope-app.js', 'lambdascope-import.js']) {
+  for (const name of ['index.html', 'embed.js', 'lambdascope.css', 'lambdascope-player.js', 'lambdascope-app.js', 'lambdascope-compare.js', 'lambdascope-import.js']) {
     assert.ok(fs.existsSync(path.join(DIST, `${name}.gz`)) && fs.existsSync(path.join(DIST, `${name}.br`)), `${name}.gz and .br`);
   }
 });

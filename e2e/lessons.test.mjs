@@ -337,17 +337,16 @@ test('the explore page loads the player-only bundle; its way into the lessons lo
   assert.equal(new URL(page.url()).pathname, '/lessons.html');
   assert.equal(await beat(page), 1);
   assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm']);
-  // Within the lessons page the lessons and the comparison switch without loading anything again.
+  // The comparison is its own page and bundle; the lessons page's bundle does not carry it.
   await page.locator('.ls-sitenav a:text("Compare")').click();
   await page.waitForSelector('.ls-compare');
-  await page.locator('.ls-sitenav a:text("Lessons")').click();
-  await page.waitForSelector('.ls-lesson');
-  assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm']);
+  assert.equal(new URL(page.url()).pathname, '/compare.html');
+  assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm', '/lambdascope-compare_bg.wasm']);
   // Explore is the explore page again, with its own bundle.
   await page.locator('.ls-sitenav a:text("Explore")').click();
   await page.waitForSelector('.ls-player .ls-start a');
   assert.equal(new URL(page.url()).pathname, '/');
-  assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm', '/lambdascope-player_bg.wasm']);
+  assert.deepEqual(wasm, ['/lambdascope-app_bg.wasm', '/lambdascope-compare_bg.wasm', '/lambdascope-player_bg.wasm']);
   // The reload can cut short the browser's own favicon fetch (net::ERR_ABORTED): not the app's.
   assert.deepEqual(problems.filter((p) => !/^request failed: .*\/favicon\.svg$/.test(p)), []);
   await close();

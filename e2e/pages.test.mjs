@@ -1,6 +1,6 @@
 // Issue 16: one page per bundle, each preloading its own bundle's wasm in its <head> so the
-// download starts with the page's first round trip (scripts/pages.mjs writes lessons.html and
-// import.html from index.html; static/embed.js forwards an address to its view's page).
+// download starts with the page's first round trip (scripts/pages.mjs writes lessons.html,
+// compare.html and import.html from index.html; static/embed.js forwards an address to its view's page).
 //
 // * Each page names its bundle and preloads exactly that bundle's glue and wasm; the page then
 //   fetches that one wasm once (the preload is what the loader uses: no second request, no
@@ -21,7 +21,7 @@ let server, browser;
 before(async () => ({ server, browser } = await startApp()));
 after(() => stopApp({ server, browser }));
 
-const BUNDLES = { 'index.html': 'lambdascope-player', 'lessons.html': 'lambdascope-app', 'import.html': 'lambdascope-import' };
+const BUNDLES = { 'index.html': 'lambdascope-player', 'lessons.html': 'lambdascope-app', 'compare.html': 'lambdascope-compare', 'import.html': 'lambdascope-import' };
 
 /** Opens `address` (relative to the app), recording every request for a .wasm and the console. */
 async function open(address, { javaScript = true, holdWasm = false, width = 412, height = 823 } = {}) {
@@ -57,7 +57,8 @@ for (const [address, bundle, lands] of [
   ['', 'lambdascope-player', /^(\?s=overview.*)?$/],
   ['?embed&s=async-retries-dlq', 'lambdascope-player', /^\?embed&s=async-retries-dlq$/],
   ['lessons.html', 'lambdascope-app', /^lessons\.html#lesson=three-ways&beat=1$/],
-  ['lessons.html#compare=timeout', 'lambdascope-app', /^lessons\.html#compare=timeout$/],
+  ['compare.html', 'lambdascope-compare', /^compare\.html#compare$/],
+  ['compare.html#compare=timeout', 'lambdascope-compare', /^compare\.html#compare=timeout$/],
   ['import.html', 'lambdascope-import', /^import\.html#import$/],
 ]) {
   test(`${address || 'index.html'} downloads ${bundle}'s wasm once, from its preload, and no other`, async () => {
@@ -97,7 +98,8 @@ for (const [old, to, shows, kept] of [
   ['#lessons', 'lessons.html', '.ls-lesson', 'lesson'],
   ['#lesson=async-retries&beat=2', 'lessons.html', '.ls-lesson', 'lesson=async-retries&beat=2'],
   ['?lesson=async-retries&beat=2', 'lessons.html', '.ls-lesson', 'lesson=async-retries&beat=2'],
-  ['#compare=poison', 'lessons.html', '.ls-compare', 'compare=poison'],
+  ['#compare=poison', 'compare.html', '.ls-compare', 'compare=poison'],
+  ['lessons.html#compare=poison', 'compare.html', '.ls-compare', 'compare=poison'],
   ['#import', 'import.html', '.ls-import', 'import'],
   ['import.html#s=sqs-happy-path', '', '.ls-player .ls-scrubber', 's=sqs-happy-path'],
   ['lessons.html#s=sqs-happy-path&lesson=sqs&beat=1', 'lessons.html', '.ls-player .ls-scrubber', 's=sqs-happy-path'],
@@ -121,18 +123,19 @@ test('the site navigation links each view on its own page, and following it load
   const { page, problems, wasm, close } = await open('', { width: 1280, height: 900 });
   await live(page);
   const links = () => page.locator('.ls-sitenav a').evaluateAll((as) => as.map((a) => `${a.textContent} ${a.getAttribute('href')}`));
-  assert.deepEqual(await links(), ['Explore #', 'Lessons lessons.html#lessons', 'Compare lessons.html#compare', 'Your stack import.html#import']);
+  assert.deepEqual(await links(), ['Explore #', 'Lessons lessons.html#lessons', 'Compare compare.html#compare', 'Your stack import.html#import']);
   await page.locator('.ls-sitenav a', { hasText: 'Lessons' }).click();
   await page.waitForURL(/lessons\.html#lessons$/);
   await live(page);
   await until(() => page.locator('.ls-lesson').count(), 'the lesson');
-  assert.deepEqual(await links(), ['Explore ./', 'Lessons #lessons', 'Compare #compare', 'Your stack import.html#import']);
-  // Within the lessons page, the comparison is a fragment away: no new download.
-  const before = wasm.length;
+  assert.deepEqual(await links(), ['Explore ./', 'Lessons #lessons', 'Compare compare.html#compare', 'Your stack import.html#import']);
+  // The comparison is a page (and a bundle) of its own.
   await page.locator('.ls-sitenav a', { hasText: 'Compare' }).click();
+  await page.waitForURL(/compare\.html#compare$/);
+  await live(page);
   await until(() => page.locator('.ls-compare').count(), 'the comparison');
-  assert.equal(wasm.length, before);
-  assert.deepEqual(wasm, ['lambdascope-player_bg.wasm', 'lambdascope-app_bg.wasm']);
+  assert.deepEqual(await links(), ['Explore ./', 'Lessons lessons.html#lessons', 'Compare #compare', 'Your stack import.html#import']);
+  assert.deepEqual(wasm, ['lambdascope-player_bg.wasm', 'lambdascope-app_bg.wasm', 'lambdascope-compare_bg.wasm']);
   assert.deepEqual(problems, []);
   await close();
 });

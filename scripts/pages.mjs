@@ -3,10 +3,11 @@
 // <head> (issue 16). A page's bundle is named by its <meta name="lambdascope-bundle">, which
 // static/embed.js reads to forward an address that belongs to another page.
 //
-//   lessons.html  the lessons and the comparison (lambdascope-app), with the `#lessons` still
+//   lessons.html  the lessons (lambdascope-app), with the `#lessons` still
+//   compare.html  the comparison (lambdascope-compare), with the loading line
 //   import.html   the Import view (lambdascope-import), with the loading line
 //
-// Both are index.html with three things changed: the bundle meta and preload links, the title,
+// Each is index.html with three things changed: the bundle meta and preload links, the title,
 // and the first frame in the app's element.
 //
 // Usage: node scripts/pages.mjs DIR
@@ -45,6 +46,7 @@ const lessons = fs.existsSync(still) ? fs.readFileSync(still, 'utf8').trim() : L
 if (fs.existsSync(still) && !lessons.startsWith('<div class="ls-prerendered-box">')) fail('… stills/lessons.html is not a still');
 const pages = {
   'lessons.html': page('lambdascope-app', 'lambdascope lessons: how AWS services invoke a Lambda function', lessons),
+  'compare.html': page('lambdascope-compare', 'lambdascope: one fault, three ways to invoke a function', LOADING),
   'import.html': page('lambdascope-import', 'lambdascope: your own stack, imported from SAM or CloudFormation', LOADING),
 };
 for (const [name, html] of Object.entries(pages)) fs.writeFileSync(path.join(dir, name), html);

@@ -100,7 +100,7 @@ pub fn props_from(req: Request) -> PlayerProps {
 }
 
 /// Mounts a player into every `[data-lambdascope]` element (or a new one in `<body>`); on the
-/// app's own page, the app (player, lessons, comparison). The full bundle's entry point.
+/// app's own page, the app (player and lessons). The full bundle's entry point.
 pub fn mount_all() {
     mount_roots(true, |el, app| {
         yew::Renderer::<crate::components::app::App>::with_root_and_props(el, app).render();
@@ -112,6 +112,14 @@ pub fn mount_all() {
 pub fn mount_import() {
     mount_roots(true, |el, app| {
         yew::Renderer::<crate::components::app::ImportPage>::with_root_and_props(el, app).render();
+    });
+}
+
+/// As [`mount_all`], with the app page showing the comparison only: the entry point of the
+/// `lambdascope-compare` bundle, the only one that names it.
+pub fn mount_compare() {
+    mount_roots(true, |el, app| {
+        yew::Renderer::<crate::components::app::ComparePage>::with_root_and_props(el, app).render();
     });
 }
 

@@ -27,20 +27,20 @@ if (!customElements.get('lambdascope-player')) {
 }
 
 // ---- The app's pages: one per bundle (issue 16) ----
-// index.html (the player), lessons.html (the lessons and the comparison: the full app) and
-// import.html (the Import view) each preload their own bundle's wasm in their <head>, so its
+// index.html (the player), lessons.html (the lessons: the full app), compare.html (the
+// comparison) and import.html (the Import view) each preload their own bundle's wasm in their <head>, so its
 // download starts with the page's first round trip instead of after this script's. Each says
 // which bundle that is (<meta name="lambdascope-bundle">). An address that asks one page for a
 // view another page's bundle draws (an older link such as index.html#lessons, or a view's own
 // reload when its URL changed to another's view) is forwarded there before anything else runs.
-const PAGES = { 'lambdascope-player': './', 'lambdascope-app': 'lessons.html', 'lambdascope-import': 'import.html' };
+const PAGES = { 'lambdascope-player': './', 'lambdascope-app': 'lessons.html', 'lambdascope-compare': 'compare.html', 'lambdascope-import': 'import.html' };
 // The app's own pages (<body class="ls-page">), whose address speaks to the player; every other
 // page only embeds players.
 const appPage = document.body.classList.contains('ls-page');
 const pageBundle = appPage ? document.querySelector('meta[name="lambdascope-bundle"]')?.content ?? null : null;
 // A page's bare address opens its view: the lessons page the lessons (its still is drawn for
-// `#lessons`), the import page the Import view.
-const HOME = { 'lambdascope-app': '#lessons', 'lambdascope-import': '#import' };
+// `#lessons`), the comparison's and the import page theirs.
+const HOME = { 'lambdascope-app': '#lessons', 'lambdascope-compare': '#compare', 'lambdascope-import': '#import' };
 if (HOME[pageBundle] && !location.search && !location.hash) history.replaceState(null, '', HOME[pageBundle]);
 // The bundle this page loads: its own, when that draws the view the URL asks for (the full app
 // draws the player too: a lesson's "explore from here" stays on its page); null when the address
@@ -182,10 +182,10 @@ const themeWatch = { attributes: true, attributeFilter: [...new Set(THEME_MARKER
 new MutationObserver(() => forwardTheme(false)).observe(document.documentElement, themeWatch);
 if (document.body) new MutationObserver(() => forwardTheme(false)).observe(document.body, themeWatch);
 
-// Three bundles: lambdascope-app (player, lessons, comparison), lambdascope-import (the Import
-// view: template reader, importer, advice) and lambdascope-player (the player alone, a sixth
-// smaller than the app). Only the app's own page asking for the lessons or the comparison needs
-// the first, only `import` the second. This reads the URL as `route()` in
+// Four bundles: lambdascope-app (player, lessons), lambdascope-compare (the comparison),
+// lambdascope-import (the Import view: template reader, importer, advice) and lambdascope-player
+// (the player alone, a sixth smaller than the app). Only the app's own page asking for the
+// lessons needs the first, only `compare` the second, only `import` the third. This reads the URL as `route()` in
 // src/components/app.rs does (a test there checks every view's key is here): the fragment, or
 // the query when there is none; `compare`, or `lesson`/`lessons` without a scenario. (Each
 // bundle reloads the page when its URL changes to another's view, so this choice is made again.)
@@ -197,9 +197,8 @@ function bundle() {
   if (has('embed')) return 'lambdascope-player';
   const scenario = ['s', 'scenario', 'z', 'toml'].some(has);
   if (has('import')) return 'lambdascope-import';
-  return has('compare') || (!scenario && (has('lessons') || has('lesson')))
-    ? 'lambdascope-app'
-    : 'lambdascope-player';
+  if (has('compare')) return 'lambdascope-compare';
+  return !scenario && (has('lessons') || has('lesson')) ? 'lambdascope-app' : 'lambdascope-player';
 }
 
 const SELECTOR = 'lambdascope-player:not([data-lambdascope-mounted]), [data-lambdascope]:not([data-lambdascope-mounted])';

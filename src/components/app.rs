@@ -1,7 +1,9 @@
 //! The app page: the player, the lessons, the comparison and the Import view, chosen by the URL
 //! fragment (`#lessons`, `#lesson=ID&beat=N`, `#compare`, `#compare=FAULT`, `#import`; anything
 //! else is the player and its own share-link parameters). Only the app's own page mounts this; embeds on other
-//! pages (`[data-lambdascope]`) get the plain player.
+//! pages (`[data-lambdascope]`) get the plain player. Each bundle's page component draws its own
+//! views and reloads the page for the others ([`App`]: lessons and player; [`PlayerPage`],
+//! [`ComparePage`], [`ImportPage`]).
 
 use lambdascope_sim::share::ShareState;
 use wasm_bindgen::prelude::*;
@@ -158,8 +160,10 @@ pub struct AppProps {
 pub enum Page {
     /// `index.html` (or the directory): the player-only bundle, the explore view.
     Explore,
-    /// `lessons.html`: the full app, for the lessons and the comparison.
+    /// `lessons.html`: the full app, for the lessons (and a lesson's "explore from here").
     Lessons,
+    /// `compare.html`: the comparison's bundle.
+    Compare,
     /// `import.html`: the Import view's bundle.
     Import,
 }
@@ -170,6 +174,7 @@ impl Page {
         match self {
             Page::Explore => "./",
             Page::Lessons => "lessons.html",
+            Page::Compare => "compare.html",
             Page::Import => "import.html",
         }
     }
@@ -178,7 +183,8 @@ impl Page {
     pub fn of(route: &Route) -> Page {
         match route {
             Route::Player => Page::Explore,
-            Route::Lessons { .. } | Route::Compare(..) => Page::Lessons,
+            Route::Lessons { .. } => Page::Lessons,
+            Route::Compare(..) => Page::Compare,
             Route::Import => Page::Import,
         }
     }
@@ -343,26 +349,9 @@ pub fn app(p: &AppProps) -> Html {
                 </div>
             }
         }
-        Route::Compare(fault, problem) => {
-            let on_fault = Callback::from(|f: Fault| {
-                if let Some(h) = crate::hooks::window().and_then(|w| w.history().ok()) {
-                    let _ = h.replace_state_with_url(
-                        &JsValue::NULL,
-                        "",
-                        Some(&format!("#compare={}", f.slug())),
-                    );
-                }
-            });
-            html! {
-                <div class="ls-app">
-                    <header class="ls-site">{brand(Page::Lessons)}<SiteNav here="compare" page={Page::Lessons} /></header>
-                    <CompareRoute initial={fault} {problem} {instance} {on_fault} />
-                </div>
-            }
-        }
-        // The Import view is a bundle of its own ([`ImportPage`]): load the page again and the
-        // loader fetches it.
-        Route::Import => reload(),
+        // The comparison and the Import view are bundles of their own ([`ComparePage`],
+        // [`ImportPage`]): load the page again and the loader fetches the right one.
+        Route::Compare(..) | Route::Import => reload(),
     }
 }
 
@@ -386,6 +375,34 @@ pub fn import_page(_: &AppProps) -> Html {
         <div class="ls-app">
             <header class="ls-site">{brand(Page::Import)}<SiteNav here="import" page={Page::Import} /></header>
             <ImportView search={current_search()} />
+        </div>
+    }
+}
+
+/// The app page in the comparison's bundle (`lambdascope-compare`, `compare.html`): the
+/// comparison alone (three lanes of the same fault, issue 9); any other view loads the page
+/// again. Its own bundle since issue 16: the lessons page's bundle was 15 KB gzip (0.08 s on a
+/// phone's link) larger for a view few of its readers open.
+#[function_component(ComparePage)]
+pub fn compare_page(_: &AppProps) -> Html {
+    let hash = use_hash();
+    let instance = *use_memo((), |_| next_instance());
+    let Route::Compare(fault, problem) = page_route(&hash) else {
+        return reload();
+    };
+    let on_fault = Callback::from(|f: Fault| {
+        if let Some(h) = crate::hooks::window().and_then(|w| w.history().ok()) {
+            let _ = h.replace_state_with_url(
+                &JsValue::NULL,
+                "",
+                Some(&format!("#compare={}", f.slug())),
+            );
+        }
+    });
+    html! {
+        <div class="ls-app">
+            <header class="ls-site">{brand(Page::Compare)}<SiteNav here="compare" page={Page::Compare} /></header>
+            <CompareRoute initial={fault} {problem} {instance} {on_fault} />
         </div>
     }
 }
@@ -543,11 +560,14 @@ mod tests {
             Page::Explore.link("lesson=three-ways&beat=1"),
             "lessons.html#lesson=three-ways&beat=1"
         );
-        assert_eq!(Page::Explore.link("compare"), "lessons.html#compare");
+        assert_eq!(Page::Explore.link("compare"), "compare.html#compare");
         assert_eq!(Page::Explore.link("import"), "import.html#import");
         assert_eq!(Page::Lessons.link(""), "./");
         assert_eq!(Page::Lessons.link("lessons"), "#lessons");
-        assert_eq!(Page::Lessons.link("compare"), "#compare");
+        assert_eq!(Page::Lessons.link("compare"), "compare.html#compare");
+        assert_eq!(Page::Compare.link("compare=poison"), "#compare=poison");
+        assert_eq!(Page::Compare.link("lessons"), "lessons.html#lessons");
+        assert_eq!(Page::Compare.link(""), "./");
         assert_eq!(Page::Lessons.link("import"), "import.html#import");
         assert_eq!(Page::Import.link(""), "./");
         assert_eq!(Page::Import.link("import"), "#import");
@@ -562,6 +582,7 @@ mod tests {
         for (bundle, page) in [
             ("lambdascope-player", Page::Explore),
             ("lambdascope-app", Page::Lessons),
+            ("lambdascope-compare", Page::Compare),
             ("lambdascope-import", Page::Import),
         ] {
             assert!(
