@@ -229,9 +229,14 @@ test('a deep link lands paused on its beat; explore freely hands over the same r
   await page.waitForTimeout(400);
   assert.equal(await clock(page), at, 'nothing moves by itself');
   await page.screenshot({ path: shot('lesson-deeplink.png') });
-  // Explore freely from here: the full player, paused at the same instant of the same run.
+  // Explore freely from here: the explore page (its own bundle), the full player paused at the
+  // same instant of the same run.
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
   await page.locator('[data-ls="explore"]').click();
   await page.waitForSelector('.ls-player .ls-controls');
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.deepEqual(wasm, ['/lambdascope-player_bg.wasm']);
   assert.equal(await page.locator('.ls-player').getAttribute('data-ls-playing'), 'false');
   assert.ok((await page.locator('.ls-player .ls-clock').textContent()).startsWith(at));
   assert.equal(await page.locator('select[data-ls="picker"] option:checked').textContent(), 'Asynchronous: three attempts, then the dead-letter queue');
@@ -247,10 +252,18 @@ test('a deep link lands paused on its beat; explore freely hands over the same r
   assert.equal(await beat(page), 3);
   assert.equal(await clock(page), at);
   assert.equal(page.url(), server.url + 'lessons.html#lesson=async-retries&beat=3', 'back to a clean lesson link');
-  // The exploring URL opens the player at that instant.
+  // The exploring URL opens the player at that instant, with its way back.
   await page.goto(exploring.href);
   await page.waitForSelector('.ls-player .ls-controls');
   assert.ok((await page.locator('.ls-player .ls-clock').textContent()).startsWith(at));
+  assert.equal(await page.locator('[data-ls="back-to-lesson"]').getAttribute('href'), 'lessons.html#lesson=async-retries&beat=3');
+  // A share link naming no lesson, or one that does not exist, has no way back to one.
+  for (const q of ['?s=async-retries-dlq&t=2380', '?s=async-retries-dlq&lesson=no-such-lesson&beat=2', '?s=async-retries-dlq&lesson=async-retries&beat=99']) {
+    await page.goto(server.url + q);
+    await page.waitForSelector('.ls-player .ls-controls');
+    assert.equal(await page.locator('[data-ls="back-to-lesson"]').count(), 0, q);
+    assert.equal(await page.locator('.ls-player .ls-start').count(), 1, q);
+  }
   // A link to a lesson that does not exist says so and opens chapter 1.
   await page.goto(server.url + '#lesson=no-such-lesson&beat=2');
   await page.waitForSelector('.ls-course .ls-notice');

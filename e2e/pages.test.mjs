@@ -8,8 +8,8 @@
 // * A bare lessons.html / import.html opens its view; lessons.html carries the `#lessons` still
 //   (visible with JavaScript off, and before the wasm arrives).
 // * Older addresses (index.html#lessons, #lesson=…, #compare, #import, ?lesson=… in the query)
-//   are forwarded to the right page with their parameters, and draw there; the full app's page
-//   draws the explore view of a lesson's "explore from here" link without leaving.
+//   are forwarded to the right page with their parameters, and draw there (a lesson's "explore
+//   from here" link too: the explore view is the player page's alone).
 // * The site navigation links each view on its own page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,7 +102,8 @@ for (const [old, to, shows, kept] of [
   ['lessons.html#compare=poison', 'compare.html', '.ls-compare', 'compare=poison'],
   ['#import', 'import.html', '.ls-import', 'import'],
   ['import.html#s=sqs-happy-path', '', '.ls-player .ls-scrubber', 's=sqs-happy-path'],
-  ['lessons.html#s=sqs-happy-path&lesson=sqs&beat=1', 'lessons.html', '.ls-player .ls-scrubber', 's=sqs-happy-path'],
+  ['lessons.html#s=sqs-happy-path&lesson=sqs&beat=1', '', '.ls-player .ls-scrubber', 's=sqs-happy-path'],
+  ['lessons.html?s=sqs-happy-path&lesson=sqs&beat=1', '', '[data-ls="back-to-lesson"]', 'lesson=sqs&beat=1'],
 ]) {
   test(`${old} is drawn on ${to || 'index.html'}, with its parameters`, async () => {
     const { page, problems, wasm, close } = await open(old);

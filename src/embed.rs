@@ -266,20 +266,6 @@ pub fn start_embed_page() {
     on_message.forget();
 }
 
-/// Mounts a player into every `[data-lambdascope]` element not yet mounted (for pages that add
-/// them after load). Returns how many were mounted.
-#[wasm_bindgen(js_name = mount)]
-pub fn mount_js() -> u32 {
-    crate::mount::mount_new()
-}
-
-/// Destroys the players whose element has left the page (`embed.js` calls it when nodes are
-/// removed). Returns how many.
-#[wasm_bindgen(js_name = sweep)]
-pub fn sweep_js() -> u32 {
-    crate::mount::sweep()
-}
-
 /// Whether `node` is on screen and its tab visible.
 #[hook]
 pub fn use_visible(node: NodeRef) -> bool {

@@ -102,44 +102,63 @@ pub fn props_from(req: Request) -> PlayerProps {
 /// Mounts a player into every `[data-lambdascope]` element (or a new one in `<body>`); on the
 /// app's own page, the app (player and lessons). The full bundle's entry point.
 pub fn mount_all() {
-    mount_roots(true, |el, app| {
-        yew::Renderer::<crate::components::app::App>::with_root_and_props(el, app).render();
-    });
+    mount_roots(
+        true,
+        Some(|el, app| {
+            yew::Renderer::<crate::components::app::App>::with_root_and_props(el, app).render();
+        }),
+        None,
+    );
 }
 
 /// As [`mount_all`], with the app page showing the Import view only: the entry point of the
 /// `lambdascope-import` bundle, the only one that names it.
 pub fn mount_import() {
-    mount_roots(true, |el, app| {
-        yew::Renderer::<crate::components::app::ImportPage>::with_root_and_props(el, app).render();
-    });
+    mount_roots(
+        true,
+        Some(|el, app| {
+            yew::Renderer::<crate::components::app::ImportPage>::with_root_and_props(el, app)
+                .render();
+        }),
+        None,
+    );
 }
 
 /// As [`mount_all`], with the app page showing the comparison only: the entry point of the
 /// `lambdascope-compare` bundle, the only one that names it.
 pub fn mount_compare() {
-    mount_roots(true, |el, app| {
-        yew::Renderer::<crate::components::app::ComparePage>::with_root_and_props(el, app).render();
-    });
+    mount_roots(
+        true,
+        Some(|el, app| {
+            yew::Renderer::<crate::components::app::ComparePage>::with_root_and_props(el, app)
+                .render();
+        }),
+        None,
+    );
 }
 
 /// As [`mount_all`], with the app page showing the explore view only: the entry point of the
 /// player-only bundle. What a bundle contains is what its entry point reaches, so this one must
-/// not name the lessons or the comparison.
+/// not name the lessons or the comparison. The only bundle that mounts players in host pages'
+/// elements (`static/embed.js` loads it on every page but the app's own).
 pub fn mount_players() {
-    mount_roots(true, |el, app| {
-        yew::Renderer::<crate::components::app::PlayerPage>::with_root_and_props(el, app).render();
-    });
+    mount_roots(
+        true,
+        Some(|el, app| {
+            yew::Renderer::<crate::components::app::PlayerPage>::with_root_and_props(el, app)
+                .render();
+        }),
+        Some(mount_player),
+    );
 }
 
 /// Mounts a player into every `[data-lambdascope]` element not mounted yet; returns how many.
-/// First destroys the players whose element has left the document ([`sweep`]).
+/// First destroys the players whose element has left the document ([`sweep`]). The player-only
+/// bundle exports it (`src/player_main.rs`); the others are loaded by the app's own pages alone.
 pub fn mount_new() -> u32 {
     sweep();
-    // Not the first mount, so not the app page: `app_page` is never called.
-    mount_roots(false, |el, app| {
-        yew::Renderer::<Player>::with_root_and_props(el, app.player).render();
-    })
+    // Not the first mount, so not the app page.
+    mount_roots(false, None, Some(mount_player))
 }
 
 /// An embedded player: the element the page gave it, the element it is drawn into (inside the
@@ -259,8 +278,20 @@ fn hosts(doc: &Document) -> Vec<Element> {
     out
 }
 
-/// `app_page` renders the app's own page (one player, the URL its request).
-fn mount_roots(or_create: bool, app_page: fn(Element, crate::components::app::AppProps)) -> u32 {
+/// Draws a player into a host: a host page's element (`page` is `None`: in its shadow root), or
+/// the `?embed` page's own element (`page`: the props the page's URL gave it).
+type MountPlayer = fn(&Document, Element, Option<PlayerProps>);
+
+/// `app_page` renders the app's own page (one player, the URL its request); `player` every other
+/// host. Only the player-only bundle passes a `player`: the other bundles are loaded by the app's
+/// own pages alone (`static/embed.js`), and naming [`Player`] here put the whole explore player in
+/// their download (the lessons' bundle was 424 KB gzip with it and 321 KB without, issue 16).
+/// A host this bundle cannot draw is left unmounted.
+fn mount_roots(
+    or_create: bool,
+    app_page: Option<fn(Element, crate::components::app::AppProps)>,
+    player: Option<MountPlayer>,
+) -> u32 {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return 0;
     };
@@ -291,34 +322,54 @@ fn mount_roots(or_create: bool, app_page: fn(Element, crate::components::app::Ap
     if page.as_ref().is_some_and(|r| r.view.embed) {
         crate::embed::start_embed_page();
     }
-    let n = roots.len() as u32;
+    let mut n = 0;
     for host in roots {
-        let _ = host.set_attribute(MOUNTED, "");
         let Some(page) = &page else {
-            mount_in_shadow(&doc, host);
+            if let Some(player) = player {
+                let _ = host.set_attribute(MOUNTED, "");
+                player(&doc, host, None);
+                n += 1;
+            }
             continue;
         };
         // The app's own page, or its `?embed` page in a frame: the page is ours, the player
         // stays in it.
-        let _ = host.class_list().add_1("ls-root");
         let props = props_with(&host, Some(page.clone()));
-        if !page.view.embed {
-            // The app's own page: the player, the lessons and the comparison (issue 5).
-            app_page(host, crate::components::app::AppProps { player: props });
-        } else {
-            let handle = yew::Renderer::<Player>::with_root_and_props(host.clone(), props).render();
-            let root = host.clone();
-            MOUNTED_PLAYERS.with(|m| {
-                m.borrow_mut().push(Mounted {
-                    host,
-                    root,
-                    memory: None,
-                    handle,
-                })
-            });
+        match (page.view.embed, app_page, player) {
+            // The app's own page: the bundle's view of it (issue 5).
+            (false, Some(app_page), _) => {
+                let _ = host.set_attribute(MOUNTED, "");
+                let _ = host.class_list().add_1("ls-root");
+                app_page(host, crate::components::app::AppProps { player: props });
+            }
+            (true, _, Some(player)) => {
+                let _ = host.set_attribute(MOUNTED, "");
+                let _ = host.class_list().add_1("ls-root");
+                player(&doc, host, Some(props));
+            }
+            _ => continue,
         }
+        n += 1;
     }
     n
+}
+
+/// [`MountPlayer`]: the player-only bundle's.
+fn mount_player(doc: &Document, host: Element, page: Option<PlayerProps>) {
+    let Some(props) = page else {
+        mount_in_shadow(doc, host);
+        return;
+    };
+    let handle = yew::Renderer::<Player>::with_root_and_props(host.clone(), props).render();
+    let root = host.clone();
+    MOUNTED_PLAYERS.with(|m| {
+        m.borrow_mut().push(Mounted {
+            host,
+            root,
+            memory: None,
+            handle,
+        })
+    });
 }
 
 /// Mounts a host page's player into its element's shadow root, at the instant it showed last

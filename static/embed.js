@@ -42,12 +42,10 @@ const pageBundle = appPage ? document.querySelector('meta[name="lambdascope-bund
 // `#lessons`), the comparison's and the import page theirs.
 const HOME = { 'lambdascope-app': '#lessons', 'lambdascope-compare': '#compare', 'lambdascope-import': '#import' };
 if (HOME[pageBundle] && !location.search && !location.hash) history.replaceState(null, '', HOME[pageBundle]);
-// The bundle this page loads: its own, when that draws the view the URL asks for (the full app
-// draws the player too: a lesson's "explore from here" stays on its page); null when the address
-// belongs to another page.
+// The bundle this page loads: its own, when that draws the view the URL asks for; null when the
+// address belongs to another page.
 const needed = bundle();
-const chosen = !pageBundle || needed === pageBundle ? needed
-  : pageBundle === 'lambdascope-app' && needed === 'lambdascope-player' ? pageBundle : null;
+const chosen = !pageBundle || needed === pageBundle ? needed : null;
 if (!chosen) location.replace(new URL(PAGES[needed], base).href + location.search + location.hash);
 
 // ---- Prerendered first frames (issue 16: ARCHITECTURE.md, src/prerender_main.rs) ----

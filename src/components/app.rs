@@ -113,13 +113,6 @@ fn current_search() -> String {
         .unwrap_or_default()
 }
 
-/// This page's path, without its query or fragment.
-fn current_path() -> String {
-    crate::hooks::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default()
-}
-
 /// Follows `hashchange` (links between the views, the back button).
 #[hook]
 fn use_hash() -> String {
@@ -230,10 +223,11 @@ fn brand(page: Page) -> Html {
     html! { <a class="ls-brand" href={page.link("")}><span class="ls-logo" aria-hidden="true">{"λ"}</span><span class="ls-name">{"lambdascope"}</span></a> }
 }
 
-/// The explore view: the player with the site navigation and the way into the lessons. The
-/// same in both bundles (the full app's and the player-only one, see [`PlayerPage`]); `on`: the
-/// page it is drawn on (its links to the lessons go to their page from the explore page).
-fn explore_view(page: &PlayerProps, hash: &str, on: Page) -> Html {
+/// The explore view: the player with the site navigation and the way into the lessons, or, on a
+/// lesson's "explore freely from here" link (it names a bundled lesson and beat), the way back
+/// to that beat.
+fn explore_view(page: &PlayerProps, hash: &str) -> Html {
+    let on = Page::Explore;
     // A player link in the fragment that arrived after the page loaded (a link followed
     // or typed into the address bar within the page) is the player's request now; the
     // page's own request was read once, when it loaded.
@@ -269,79 +263,56 @@ fn explore_view(page: &PlayerProps, hash: &str, on: Page) -> Html {
             {"Start with chapter 1: three ways to invoke a function →"}</a></p> }
         }
     };
-    props.children = html! { <><SiteNav here="player" page={on} />{start}</> };
-    html! { <Player key={hash.to_string()} ..props /> }
+    let from_lesson = match (&props.link.lesson, props.link.beat) {
+        (Some(id), Some(beat))
+            if crate::course::OUTLINE
+                .iter()
+                .any(|(l, beats)| l == id && beat as usize <= *beats) =>
+        {
+            Some(crate::course::link(id, beat as usize - 1))
+        }
+        _ => None,
+    };
+    let Some(back) = from_lesson else {
+        props.children = html! { <><SiteNav here="player" page={on} />{start}</> };
+        return html! { <Player key={hash.to_string()} ..props /> };
+    };
+    props.children = html! { <SiteNav here="player" page={on} /> };
+    html! {
+        <div class="ls-app">
+            <div class="ls-explore-bar">
+                <a class="ls-btn ls-primary" href={on.link(back.trim_start_matches('#'))} data-ls="back-to-lesson">{"← Back to the lesson"}</a>
+                <span class="ls-hint">{"The same run at the same moment, with every control: play, scrub, inject a fault, change a parameter."}</span>
+            </div>
+            <Player key={hash.to_string()} ..props />
+        </div>
+    }
 }
 
+/// The lessons page (`lessons.html`, the `lambdascope-app` bundle): the course and its lessons;
+/// any other view loads the page again (the loader forwards it to its page).
 #[function_component(App)]
 pub fn app(p: &AppProps) -> Html {
     let hash = use_hash();
     let instance = *use_memo((), |_| next_instance());
-    // "Explore freely from here": the player on a lesson's run and instant, until the URL changes.
-    let explore = use_state(|| None::<(String, ShareState)>);
-    {
-        let explore = explore.clone();
-        use_effect_with(hash.clone(), move |_| explore.set(None));
-    }
     let r = page_route(&hash);
-    if let Some((back, st)) = &*explore {
-        let props = PlayerProps {
-            scenario: st.scenario.as_ref().and_then(|s| match s {
-                lambdascope_sim::share::ScenarioRef::Bundled(id) => {
-                    Some(AttrValue::from(id.clone()))
-                }
-                _ => None,
-            }),
-            seed: st.seed.unwrap_or(crate::share_link::DEFAULT_SEED),
-            at_ms: st.t.map(|t| t.as_ms()),
-            link: st.clone(),
-            ..PlayerProps::default()
-        };
-        let back = {
-            let (explore, back) = (explore.clone(), back.clone());
-            Callback::from(move |_: MouseEvent| {
-                if let Some(h) = crate::hooks::window().and_then(|w| w.history().ok()) {
-                    let url = format!("{}{back}", current_path());
-                    let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
-                }
-                explore.set(None);
-            })
-        };
-        return html! {
-            <div class="ls-app">
-                <div class="ls-explore-bar">
-                    <button type="button" class="ls-btn ls-primary" onclick={back} data-ls="back-to-lesson">{"← Back to the lesson"}</button>
-                    <span class="ls-hint">{"The same run at the same moment, with every control: play, scrub, inject a fault, change a parameter."}</span>
-                </div>
-                <Player ..props />
-            </div>
-        };
-    }
     match r {
-        Route::Player => explore_view(&p.player, &hash, Page::Lessons),
         Route::Lessons {
             lesson,
             beat,
             problems,
         } => {
-            let on_explore = {
-                let explore = explore.clone();
-                Callback::from(move |st: ShareState| {
-                    let back = match (&st.lesson, st.beat) {
-                        (Some(l), Some(b)) => crate::course::link(l, b as usize - 1),
-                        _ => "#lessons".to_string(),
-                    };
-                    // The address bar becomes the share link of this run at this instant (a
-                    // query, like the links the share menu copies), so a reload or a copied URL
-                    // lands here. replaceState fires no hashchange: the view stays until the URL
-                    // is changed.
-                    if let Some(h) = crate::hooks::window().and_then(|w| w.history().ok()) {
-                        let here = format!("{}?{}", current_path(), st.to_query());
-                        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&here));
-                    }
-                    explore.set(Some((back, st)));
-                })
-            };
+            // "Explore freely from here": the explore page, on the share link of this run at
+            // this instant (which names the lesson and beat, for its way back). A page of its
+            // own since issue 16: drawing the full player here kept it in the lessons' bundle
+            // (424 KB gzip with it, 321 KB without), for every reader of every lesson.
+            let on_explore = Callback::from(move |st: ShareState| {
+                if let Some(w) = crate::hooks::window() {
+                    let _ =
+                        w.location()
+                            .assign(&format!("{}?{}", Page::Explore.path(), st.to_query()));
+                }
+            });
             html! {
                 <div class="ls-app">
                     <header class="ls-site">{brand(Page::Lessons)}<SiteNav here="lessons" page={Page::Lessons} /></header>
@@ -349,9 +320,10 @@ pub fn app(p: &AppProps) -> Html {
                 </div>
             }
         }
-        // The comparison and the Import view are bundles of their own ([`ComparePage`],
-        // [`ImportPage`]): load the page again and the loader fetches the right one.
-        Route::Compare(..) | Route::Import => reload(),
+        // The explore view, the comparison and the Import view are bundles of their own
+        // ([`PlayerPage`], [`ComparePage`], [`ImportPage`]): load the page again and the loader
+        // forwards it to the right one.
+        Route::Player | Route::Compare(..) | Route::Import => reload(),
     }
 }
 
@@ -417,7 +389,7 @@ pub fn player_page(p: &AppProps) -> Html {
     if page_route(&hash) != Route::Player {
         return reload();
     }
-    explore_view(&p.player, &hash, Page::Explore)
+    explore_view(&p.player, &hash)
 }
 
 #[derive(Properties, PartialEq)]
