@@ -31,6 +31,12 @@
 // overflow or a quadratic read): player 361,571, app 438,436, import 448,265; then +0.2–0.4 KB
 // for the token canvas's context kept between frames and use_held's value as a closure (not
 // computed on frames that hold it): player 361,772, app 438,805, import 448,605.
+// Lowered by a fourth bundle, the comparison's (compare.html: app 423,684, compare 376,526); by
+// the explore player leaving every bundle but its own (a lesson's "explore freely" is the explore
+// page's, and the loader's mount()/sweep() exports are player_main.rs's): app 316,781, compare
+// 243,698, import 445,215, player +0.2 KB (361,940) for the mounter passed as a parameter; and by
+// wasm-opt -Oz --low-memory-unused --converge in place of -O (scripts/build-player): player
+// 359,694, app 314,299, compare 241,478, import 441,870.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -40,12 +46,12 @@ import { DIST } from './lib.mjs';
 
 const BUDGETS = {
   // gzip -9 bytes of the wasm each page downloads
-  'lambdascope-player_bg.wasm': 362_300,
-  'lambdascope-app_bg.wasm': 317_100,
+  'lambdascope-player_bg.wasm': 360_000,
+  'lambdascope-app_bg.wasm': 314_600,
   // The comparison's bundle (compare.html): the player's stage and the comparison.
-  'lambdascope-compare_bg.wasm': 244_000,
+  'lambdascope-compare_bg.wasm': 241_800,
   // The Import view's bundle (issue 13): the player plus the template reader, importer, advice.
-  'lambdascope-import_bg.wasm': 445_500,
+  'lambdascope-import_bg.wasm': 442_200,
 };
 
 test('bundles stay within their byte budgets, and ship precompressed', () => {
