@@ -201,6 +201,12 @@ const STILLS = [
     assert.match(await still.locator('.ls-lesson').textContent(), /Beat 1 of 7/);
     assert.ok(await still.locator('.ls-node', { hasText: 'API Gateway' }).isVisible());
   }, [[412, 'ls-pre-course-narrow'], [1440, 'ls-pre-course-open']]],
+  // The comparison's page: its lanes are narrow at every width but the widest, so one frame.
+  ['compare.html', async (still) => {
+    assert.equal(await still.locator('.ls-compare-head h2').textContent(), 'The same work, three ways');
+    assert.deepEqual(await still.locator('.ls-lane h3').allTextContents(), ['Synchronous · API Gateway', 'Asynchronous · S3', 'Polling · SQS']);
+    assert.equal(await still.locator('input[name^="ls-fault"]:checked').getAttribute('value'), 'function-error');
+  }, [[412, 'ls-pre-only'], [1440, 'ls-pre-only']]],
 ];
 
 for (const [address, check, frames] of STILLS) {
@@ -260,6 +266,8 @@ const NO_STILL = [
   ['#lesson=async-retries&beat=2', { progress: true }, 'stored lesson progress'],
   ['#lessons', { reducedMotion: 'reduce' }, 'reduced motion'],
   ['?s=async-retries-dlq', {}, 'the explore view of another scenario'],
+  ['compare.html#compare=poison', {}, 'a fault other than the default'],
+  ['compare.html', { reducedMotion: 'reduce' }, 'reduced motion, on the comparison\'s page'],
 ];
 for (const [address, { progress, reducedMotion }, why] of NO_STILL) {
   test(`${address} (${why}) gets the loading line, not a still`, async () => {

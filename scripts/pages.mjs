@@ -4,7 +4,7 @@
 // static/embed.js reads to forward an address that belongs to another page.
 //
 //   lessons.html  the lessons (lambdascope-app), with the `#lessons` still
-//   compare.html  the comparison (lambdascope-compare), with the loading line
+//   compare.html  the comparison (lambdascope-compare), with the `#compare` still
 //   import.html   the Import view (lambdascope-import), with the loading line
 //
 // Each is index.html with three things changed: the bundle meta and preload links, the title,
@@ -39,14 +39,18 @@ function page(bundle, title, frame) {
     .replace(/<title>[^<]*<\/title>/, `<title>${title}</title>`)
     .replace(ELEMENT, (_, open, __, close) => open + frame + close);
 }
-// The lessons page opens on `#lessons` (embed.js sets it on a bare address): its still, when the
-// prerender drew one (release builds).
-const still = path.join(dir, 'stills', 'lessons.html');
-const lessons = fs.existsSync(still) ? fs.readFileSync(still, 'utf8').trim() : LOADING;
-if (fs.existsSync(still) && !lessons.startsWith('<div class="ls-prerendered-box">')) fail('… stills/lessons.html is not a still');
+// The lessons page opens on `#lessons` and the comparison's on `#compare` (embed.js sets them on
+// a bare address): their stills, when the prerender drew them (release builds).
+function stillOf(name) {
+  const still = path.join(dir, 'stills', `${name}.html`);
+  if (!fs.existsSync(still)) return LOADING;
+  const html = fs.readFileSync(still, 'utf8').trim();
+  if (!html.startsWith('<div class="ls-prerendered-box">')) fail(`… stills/${name}.html is not a still`);
+  return html;
+}
 const pages = {
-  'lessons.html': page('lambdascope-app', 'lambdascope lessons: how AWS services invoke a Lambda function', lessons),
-  'compare.html': page('lambdascope-compare', 'lambdascope: one fault, three ways to invoke a function', LOADING),
+  'lessons.html': page('lambdascope-app', 'lambdascope lessons: how AWS services invoke a Lambda function', stillOf('lessons')),
+  'compare.html': page('lambdascope-compare', 'lambdascope: one fault, three ways to invoke a function', stillOf('compare')),
   'import.html': page('lambdascope-import', 'lambdascope: your own stack, imported from SAM or CloudFormation', LOADING),
 };
 for (const [name, html] of Object.entries(pages)) fs.writeFileSync(path.join(dir, name), html);

@@ -20,7 +20,7 @@
 //! lands on, one small file each in DIR (see [`write_stills`]): `embed.js` fetches the one for
 //! exactly what the address asks and puts it in place of the page's default frame.
 
-use lambdascope::components::app::{App, AppProps, PlayerPage};
+use lambdascope::components::app::{App, AppProps, ComparePage, PlayerPage};
 use lambdascope::hooks::assumed;
 use lambdascope::{course, mount, scenarios, share_link, Player, PlayerProps};
 use std::path::Path;
@@ -96,12 +96,14 @@ fn mount_points(page: &str) -> Vec<MountPoint> {
     found
 }
 
-/// What a mount point shows: the app page's element, as the app gives it (the whole explore page,
-/// or the lessons page), or, on any other page and in an `?embed` page, the player alone.
+/// What a mount point shows: the app page's element, as the bundle of its page gives it (the
+/// whole explore page, the lessons page or the comparison), or, on any other page and in an
+/// `?embed` page, the player alone.
 #[derive(Clone, Copy, PartialEq)]
 enum View {
     Explore,
     App,
+    Compare,
     Player,
 }
 
@@ -121,6 +123,7 @@ async fn draw(
     let out = match view {
         View::Explore => render::<PlayerPage>(AppProps { player }).await,
         View::App => render::<App>(AppProps { player }).await,
+        View::Compare => render::<ComparePage>(AppProps { player }).await,
         View::Player => render::<Player>(player).await,
     };
     assumed::set(assumed::Page::default());
@@ -232,6 +235,14 @@ fn lesson_frames(hash: &str) -> Vec<Frame> {
     ]
 }
 
+/// The comparison's page, as the prerender takes it to be: at `#compare`, no media query matched.
+fn compare_page() -> assumed::Page {
+    assumed::Page {
+        hash: "#compare".to_string(),
+        media: Vec::new(),
+    }
+}
+
 /// Writes the app page's stills into `dir`, as `NAME.html`, NAME being what `embed.js`'s
 /// `stillName()` makes of an address:
 ///
@@ -240,7 +251,9 @@ fn lesson_frames(hash: &str) -> Vec<Frame> {
 /// * `lesson-ID-N` for `#lesson=ID&beat=N` (the link the lessons page writes; also its `?lesson=`
 ///   query form, and `beat` left out for N = 1), every beat of every lesson;
 /// * `lessons` for `#lessons` (chapter 1 for a reader with no stored progress: `embed.js` asks for
-///   no lesson still when there is some).
+///   no lesson still when there is some);
+/// * `compare` for `#compare` (the default fault), one frame: the lanes are narrow at every width
+///   but the widest (`components::compare`), and `compare.html` carries it (`scripts/pages.mjs`).
 ///
 /// Each is drawn from the page's element (`attrs`) with the address's request laid over it, as
 /// `mount` does, by the component the app mounts for it.
@@ -279,6 +292,17 @@ async fn write_stills(attrs: &[(String, String)], dir: &Path) -> Result<Vec<Stri
         }
         written.push((name, html));
     }
+    let compare = still(
+        View::Compare,
+        &page_req("", "#compare"),
+        vec![("ls-pre-only", 0.0, compare_page())],
+        "#compare",
+    )
+    .await?;
+    if !compare.contains("ls-compare") || compare.matches("ls-lane ").count() != 3 {
+        return Err("the frame for #compare is not the comparison's three lanes".into());
+    }
+    written.push(("compare".to_string(), compare));
     for (name, html) in &written {
         let path = dir.join(format!("{name}.html"));
         std::fs::write(&path, html).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -61,8 +61,9 @@ if (!chosen) location.replace(new URL(PAGES[needed], base).href + location.searc
     for (const p of root.querySelectorAll('.ls-prerendered .ls-theme-light')) p.classList.replace('ls-theme-light', 'ls-theme-dark');
   };
   // The page's own still is for its address alone: index.html's for no parameters at all,
-  // lessons.html's for `#lessons` (and no stored progress).
-  const own = pageBundle === 'lambdascope-app' ? stillName() === 'lessons' : !(location.search || location.hash);
+  // lessons.html's for `#lessons` (and no stored progress), compare.html's for `#compare`.
+  const OWN = { 'lambdascope-app': 'lessons', 'lambdascope-compare': 'compare' };
+  const own = OWN[pageBundle] ? stillName() === OWN[pageBundle] : !(location.search || location.hash);
   if (!chosen) { /* forwarded: the next page draws its own */ } else if (!appPage || own) fit(document);
   else {
     const loading = Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' });
@@ -99,6 +100,8 @@ function stillName() {
   // `?embed&s=ID` (minimal controls are an embed's default).
   if (!fragment.length && only(query, { embed: flag, s: id, controls: (v) => v === 'minimal' })
     && get(query, 'embed') !== undefined && get(query, 's')) return `embed-${get(query, 's')}`;
+  // The comparison's own link, `#compare` (its default fault; a fault's link gets no still).
+  if (!query.length && fragment.length === 1 && fragment[0][0] === 'compare' && fragment[0][1] === '') return 'compare';
   // A lessons link, in the fragment or else the query (as route() reads it).
   const lessons = fragment.length ? (query.length ? [] : fragment) : query;
   if (!lessons.length || !only(lessons, { lessons: flag, lesson: id, beat: (v) => /^[1-9][0-9]{0,2}$/.test(v) })) return null;

@@ -26,6 +26,15 @@ pub struct CompareProps {
     pub on_fault: Callback<Fault>,
 }
 
+/// A lane's width until it has been measured: any width under [`crate::layout::NARROW_BELOW_PX`].
+/// The lanes are a grid of columns at least 300 px wide (`.ls-lanes` in `lessons.css`), so a lane
+/// is narrow in every container under about 1,940 px (one column under 610 px, then two, then three
+/// from 920 px): the first frame is drawn narrow, as the measured ones will be, and the page's
+/// still (`compare.html`, drawn by the build, which measures nothing) is the same frame. Drawn at
+/// the old default (0: wide), every phone's and desktop's first frame was laid out wide and then
+/// again narrow.
+const LANE_FIRST_WIDTH: f64 = 400.0;
+
 fn method_title(m: Method) -> &'static str {
     match m {
         Method::Synchronous => "Synchronous",
@@ -130,7 +139,8 @@ fn compare_inner(p: &InnerProps) -> Html {
         html! {
             <section class={classes!("ls-lane", method_class(lane.method))} aria-label={format!("{} lane", method_title(lane.method))} data-method={lane.method.label()}>
                 <h3>{format!("{} · {}", method_title(lane.method), lane.summary.source)}</h3>
-                <Stage session={Shared(lane.session.clone())} at={c.cursor.at} instance={p.instance * 8 + i as u32 + 1} map={map.clone()} max_scale={1.6} gap_note={false} at_ms={c.cursor.exact_ms(&cmp.map)} />
+                <Stage session={Shared(lane.session.clone())} at={c.cursor.at} instance={p.instance * 8 + i as u32 + 1} map={map.clone()} max_scale={1.6} gap_note={false} at_ms={c.cursor.exact_ms(&cmp.map)}
+                    first_width={LANE_FIRST_WIDTH} />
             </section>
         }
     });
