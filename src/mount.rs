@@ -99,55 +99,48 @@ pub fn props_from(req: Request) -> PlayerProps {
     }
 }
 
-/// Mounts a player into every `[data-lambdascope]` element (or a new one in `<body>`); on the
-/// app's own page, the app (player and lessons). The full bundle's entry point.
-pub fn mount_all() {
-    mount_roots(
-        true,
-        Some(|el, app| {
-            yew::Renderer::<crate::components::app::App>::with_root_and_props(el, app).render();
-        }),
-        None,
-    );
+/// Draws `C`, a bundle's view of the app's own page, into its element.
+fn app_page<C: yew::BaseComponent<Properties = crate::components::app::AppProps>>(
+    el: Element,
+    app: crate::components::app::AppProps,
+) {
+    yew::Renderer::<C>::with_root_and_props(el, app).render();
 }
 
-/// As [`mount_all`], with the app page showing the Import view only: the entry point of the
-/// `lambdascope-import` bundle, the only one that names it.
+/// The lessons bundle's entry point (`lambdascope-app`): the app's own page, at the lessons.
+pub fn mount_all() {
+    mount_roots(true, Some(app_page::<crate::components::app::App>), None);
+}
+
+/// The app page showing the Import view only: the entry point of the `lambdascope-import`
+/// bundle, the only one that names it.
 pub fn mount_import() {
     mount_roots(
         true,
-        Some(|el, app| {
-            yew::Renderer::<crate::components::app::ImportPage>::with_root_and_props(el, app)
-                .render();
-        }),
+        Some(app_page::<crate::components::app::ImportPage>),
         None,
     );
 }
 
-/// As [`mount_all`], with the app page showing the comparison only: the entry point of the
-/// `lambdascope-compare` bundle, the only one that names it.
+/// The app page showing the comparison only: the entry point of the `lambdascope-compare`
+/// bundle, the only one that names it.
 pub fn mount_compare() {
     mount_roots(
         true,
-        Some(|el, app| {
-            yew::Renderer::<crate::components::app::ComparePage>::with_root_and_props(el, app)
-                .render();
-        }),
+        Some(app_page::<crate::components::app::ComparePage>),
         None,
     );
 }
 
-/// As [`mount_all`], with the app page showing the explore view only: the entry point of the
-/// player-only bundle. What a bundle contains is what its entry point reaches, so this one must
-/// not name the lessons or the comparison. The only bundle that mounts players in host pages'
-/// elements (`static/embed.js` loads it on every page but the app's own).
+/// The entry point of the player-only bundle: a player in every `[data-lambdascope]` element (or
+/// a new one in `<body>`), and on the app's own page the explore view. What a bundle contains is
+/// what its entry point reaches, so this one must not name the lessons or the comparison. The
+/// only bundle that mounts players in host pages' elements (`static/embed.js` loads it on every
+/// page but the app's own).
 pub fn mount_players() {
     mount_roots(
         true,
-        Some(|el, app| {
-            yew::Renderer::<crate::components::app::PlayerPage>::with_root_and_props(el, app)
-                .render();
-        }),
+        Some(app_page::<crate::components::app::PlayerPage>),
         Some(mount_player),
     );
 }
