@@ -104,6 +104,15 @@ for (const [old, to, shows, kept] of [
   ['import.html#s=sqs-happy-path', '', '.ls-player .ls-scrubber', 's=sqs-happy-path'],
   ['lessons.html#s=sqs-happy-path&lesson=sqs&beat=1', '', '.ls-player .ls-scrubber', 's=sqs-happy-path'],
   ['lessons.html?s=sqs-happy-path&lesson=sqs&beat=1', '', '[data-ls="back-to-lesson"]', 'lesson=sqs&beat=1'],
+  // The loader reads an address as the app does (a rule that disagreed reloaded forever, or drew
+  // nothing): an embed is the player's wherever `embed` is; `compare` wins over `import`, as in
+  // route(); a fragment's leading `?` is trimmed; a query of only a campaign's parameters keeps
+  // its page's own view.
+  ['?embed#compare', '', '.ls-player .ls-diagram .ls-node', 'embed'],
+  ['compare.html#import&compare', 'compare.html', '.ls-compare', 'import&compare'],
+  ['lessons.html#?lesson=async-retries', 'lessons.html', '.ls-lesson', 'lesson=async-retries'],
+  ['compare.html?utm_source=feed', 'compare.html', '.ls-compare', 'utm_source=feed#compare'],
+  ['lessons.html?fbclid=x1', 'lessons.html', '.ls-lesson', 'fbclid=x1#lesson'],
 ]) {
   test(`${old} is drawn on ${to || 'index.html'}, with its parameters`, async () => {
     const { page, problems, wasm, close } = await open(old);

@@ -1,4 +1,5 @@
-//! Entry point: the crash overlay first, then a player in every `[data-lambdascope]` element.
+//! Entry point of the lessons' bundle (`lambdascope-app`, `lessons.html`): the crash overlay
+//! first, then the app page at the lessons. Only the app's own page loads it (`static/embed.js`).
 
 fn main() {
     lambdascope::mount::install_crash_handlers();

@@ -27,7 +27,7 @@ if (!customElements.get('lambdascope-player')) {
 }
 
 // ---- The app's pages: one per bundle (issue 16) ----
-// index.html (the player), lessons.html (the lessons: the full app), compare.html (the
+// index.html (the player), lessons.html (the lessons), compare.html (the
 // comparison) and import.html (the Import view) each preload their own bundle's wasm in their <head>, so its
 // download starts with the page's first round trip instead of after this script's. Each says
 // which bundle that is (<meta name="lambdascope-bundle">). An address that asks one page for a
@@ -39,9 +39,15 @@ const PAGES = { 'lambdascope-player': './', 'lambdascope-app': 'lessons.html', '
 const appPage = document.body.classList.contains('ls-page');
 const pageBundle = appPage ? document.querySelector('meta[name="lambdascope-bundle"]')?.content ?? null : null;
 // A page's bare address opens its view: the lessons page the lessons (its still is drawn for
-// `#lessons`), the comparison's and the import page theirs.
+// `#lessons`), the comparison's and the import page theirs. Bare of what the app reads, that is:
+// a query of only a host's or a campaign's parameters (`?utm_source=…`, `?fbclid=…`) is kept and
+// the view's fragment added (without that, it read as an explore link and left for `./`).
 const HOME = { 'lambdascope-app': '#lessons', 'lambdascope-compare': '#compare', 'lambdascope-import': '#import' };
-if (HOME[pageBundle] && !location.search && !location.hash) history.replaceState(null, '', HOME[pageBundle]);
+const APP_KEYS = ['compare', 'import', 'lessons', 'lesson', 'beat', 's', 'scenario', 'z', 'toml', 'seed', 't', 'in', 'speed', 'filter', 'embed', 'controls', 'theme', 'autoplay'];
+const queryKeys = location.search.replace(/^\?/, '').split('&').filter(Boolean).map((kv) => kv.split('=')[0]);
+if (HOME[pageBundle] && !location.hash && !queryKeys.some((k) => APP_KEYS.includes(k))) {
+  history.replaceState(null, '', location.search + HOME[pageBundle]);
+}
 // The bundle this page loads: its own, when that draws the view the URL asks for; null when the
 // address belongs to another page.
 const needed = bundle();
@@ -183,23 +189,40 @@ const themeWatch = { attributes: true, attributeFilter: [...new Set(THEME_MARKER
 new MutationObserver(() => forwardTheme(false)).observe(document.documentElement, themeWatch);
 if (document.body) new MutationObserver(() => forwardTheme(false)).observe(document.body, themeWatch);
 
-// Four bundles: lambdascope-app (player, lessons), lambdascope-compare (the comparison),
-// lambdascope-import (the Import view: template reader, importer, advice) and lambdascope-player
-// (the player alone, a sixth smaller than the app). Only the app's own page asking for the
-// lessons needs the first, only `compare` the second, only `import` the third. This reads the URL as `route()` in
-// src/components/app.rs does (a test there checks every view's key is here): the fragment, or
-// the query when there is none; `compare`, or `lesson`/`lessons` without a scenario. (Each
-// bundle reloads the page when its URL changes to another's view, so this choice is made again.)
+// Four bundles: lambdascope-player (the explore view and every embed: the only one that draws a
+// player), lambdascope-app (the lessons), lambdascope-compare (the comparison) and
+// lambdascope-import (the Import view: template reader, importer, advice). This reads the URL as
+// the app does (a test in src/components/app.rs checks every view's key is here): an embed
+// (`embed` switched on, in the query or the fragment, the fragment's word last, as
+// share_link::from_url reads it) is the player's; else the view is `route()`'s: of the fragment,
+// or of the query when there is none, with any leading `#`/`?` trimmed; `compare`, then
+// `import`, then `lesson`/`lessons` without a scenario. (Each bundle reloads the page when its
+// URL changes to another's view, so this choice is made again; a rule that disagreed with
+// `route()` reloaded forever.)
 function bundle() {
-  if (!appPage) return 'lambdascope-player';
-  const url = location.hash.replace(/^#/, '') || location.search.replace(/^\?/, '');
-  const keys = url.split('&').map((kv) => kv.split('=')[0]);
+  if (!appPage || embedded()) return 'lambdascope-player';
+  const fragment = location.hash.replace(/^#/, '');
+  const keys = (fragment || location.search).replace(/^[#?]+/, '').split('&').map((kv) => kv.split('=')[0]);
   const has = (k) => keys.includes(k);
-  if (has('embed')) return 'lambdascope-player';
   const scenario = ['s', 'scenario', 'z', 'toml'].some(has);
-  if (has('import')) return 'lambdascope-import';
   if (has('compare')) return 'lambdascope-compare';
+  if (has('import')) return 'lambdascope-import';
   return !scenario && (has('lessons') || has('lesson')) ? 'lambdascope-app' : 'lambdascope-player';
+}
+// Whether the address asks for an embed page (`?embed`, `embed=1`; `embed=0` is not one).
+function embedded() {
+  let on = false;
+  for (const part of [location.search, location.hash]) {
+    for (const kv of part.replace(/^[#?]+/, '').split('&')) {
+      const at = kv.indexOf('=');
+      if ((at < 0 ? kv : kv.slice(0, at)) !== 'embed') continue;
+      let v = at < 0 ? '' : kv.slice(at + 1);
+      try { v = decodeURIComponent(v); } catch { continue; }
+      if (['', '1', 'true', 'yes', 'on'].includes(v)) on = true;
+      else if (['0', 'false', 'no', 'off'].includes(v)) on = false;
+    }
+  }
+  return on;
 }
 
 const SELECTOR = 'lambdascope-player:not([data-lambdascope-mounted]), [data-lambdascope]:not([data-lambdascope-mounted])';

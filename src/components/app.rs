@@ -153,7 +153,7 @@ pub struct AppProps {
 pub enum Page {
     /// `index.html` (or the directory): the player-only bundle, the explore view.
     Explore,
-    /// `lessons.html`: the full app, for the lessons (and a lesson's "explore from here").
+    /// `lessons.html`: the lessons' bundle.
     Lessons,
     /// `compare.html`: the comparison's bundle.
     Compare,
@@ -374,7 +374,9 @@ pub fn compare_page(_: &AppProps) -> Html {
     html! {
         <div class="ls-app">
             <header class="ls-site">{brand(Page::Compare)}<SiteNav here="compare" page={Page::Compare} /></header>
-            <CompareRoute initial={fault} {problem} {instance} {on_fault} />
+            // Keyed by the address: a link to another fault (the site navigation's `#compare`,
+            // say) starts from that fault.
+            <CompareRoute key={hash.clone()} initial={fault} {problem} {instance} {on_fault} />
         </div>
     }
 }
@@ -382,7 +384,7 @@ pub fn compare_page(_: &AppProps) -> Html {
 /// The app page in the player-only bundle (`lambdascope-player`, which embeds and the explore
 /// page load): the explore view alone. It has no lessons, no comparison and no Import view; when
 /// the URL asks for them it loads the page again, and the loader (`static/embed.js`, which reads the URL the same
-/// way as [`route`]) then fetches the full app instead.
+/// way as [`route`]) then fetches that view's bundle instead.
 #[function_component(PlayerPage)]
 pub fn player_page(p: &AppProps) -> Html {
     let hash = use_hash();
