@@ -421,8 +421,8 @@ mod tests {
         assert_eq!(points[2].attrs[1].1, "id = \"mine\"\na < b &");
     }
 
-    /// Every embed, lesson beat and `#lessons` gets its still, named as `embed.js` asks for it,
-    /// drawn for that address; the page lists them.
+    /// Every embed, lesson beat, `#lessons` and `#compare` gets its still, named as `embed.js`
+    /// asks for it, drawn for that address; the page lists them.
     #[test]
     fn writes_a_still_for_every_embed_and_lesson_beat_and_lists_them() {
         let dir = std::env::temp_dir().join(format!("ls-stills-{}", std::process::id()));
@@ -438,7 +438,7 @@ mod tests {
         assert_eq!(n, 1);
         let beats: usize = course::chapters().iter().map(|l| l.beats.len()).sum();
         let files = std::fs::read_dir(&dir).unwrap().count();
-        assert_eq!(files, scenarios::FILES.len() + beats + 1);
+        assert_eq!(files, scenarios::FILES.len() + beats + 2);
         let listed = html
             .split(r#"<meta name="lambdascope-stills" content=""#)
             .nth(1)
@@ -449,6 +449,7 @@ mod tests {
             "embed-async-retries-dlq",
             "lessons",
             "lesson-async-retries-2",
+            "compare",
         ] {
             assert!(listed.split(' ').any(|n| n == name), "{name} is listed");
         }
@@ -468,6 +469,17 @@ mod tests {
             "the chapter list is open in the wide-screen frame only"
         );
         assert!(read("lessons").contains("Three ways to invoke a function"));
+        let compare = read("compare");
+        assert_eq!(
+            compare.matches(r#"class="ls-prerendered "#).count(),
+            1,
+            "one frame"
+        );
+        assert!(compare.contains("The same work, three ways"));
+        assert!(
+            compare.contains("ls-lane ls-m-sync") && compare.contains("ls-lane ls-m-poll"),
+            "the synchronous and the polling lane"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
