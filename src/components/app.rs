@@ -2,7 +2,7 @@
 //! fragment (`#lessons`, `#lesson=ID&beat=N`, `#compare`, `#compare=FAULT`, `#import`; anything
 //! else is the player and its own share-link parameters). Only the app's own page mounts this; embeds on other
 //! pages (`[data-lambdascope]`) get the plain player. Each bundle's page component draws its own
-//! views and reloads the page for the others ([`App`]: lessons and player; [`PlayerPage`],
+//! views and reloads the page for the others ([`App`]: the lessons; [`PlayerPage`]: the player;
 //! [`ComparePage`], [`ImportPage`]).
 
 use lambdascope_sim::share::ShareState;
