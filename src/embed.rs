@@ -15,8 +15,9 @@
 //!   [`THEME_MARKERS`]), watched live, else the system. An iframe's host can switch it live by
 //!   posting `{ type: "lambdascope:theme", theme: "dark" }` (`embed.js` does, from the same table).
 //!
-//! [`mount`] is exported to JavaScript as `mount()`, for single-page docs sites that add
-//! `[data-lambdascope]` elements after load (`embed.js` calls it from a `MutationObserver`).
+//! The player bundle exports [`crate::mount::mount_new`] to JavaScript as `mount()` (from
+//! `src/player_main.rs`), for single-page docs sites that add `[data-lambdascope]` elements after
+//! load (`embed.js` calls it from a `MutationObserver`).
 
 use std::cell::Cell;
 use std::rc::Rc;
