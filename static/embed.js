@@ -44,8 +44,7 @@ const pageBundle = appPage ? document.querySelector('meta[name="lambdascope-bund
 // the view's fragment added (without that, it read as an explore link and left for `./`).
 const HOME = { 'lambdascope-app': '#lessons', 'lambdascope-compare': '#compare', 'lambdascope-import': '#import' };
 const APP_KEYS = ['compare', 'import', 'lessons', 'lesson', 'beat', 's', 'scenario', 'z', 'toml', 'seed', 't', 'in', 'speed', 'filter', 'embed', 'controls', 'theme', 'autoplay'];
-const queryKeys = location.search.replace(/^\?/, '').split('&').filter(Boolean).map((kv) => kv.split('=')[0]);
-if (HOME[pageBundle] && !location.hash && !queryKeys.some((k) => APP_KEYS.includes(k))) {
+if (HOME[pageBundle] && !location.hash && !pairs(location.search.slice(1)).some(([k]) => APP_KEYS.includes(k))) {
   history.replaceState(null, '', location.search + HOME[pageBundle]);
 }
 // The bundle this page loads: its own, when that draws the view the URL asks for; null when the
@@ -96,9 +95,8 @@ if (!chosen) location.replace(new URL(PAGES[needed], base).href + location.searc
 // the first frame or one not known here, reduced motion, or (lessons) stored progress.
 function stillName() {
   if (matchMedia('(prefers-reduced-motion: reduce)').matches) return null;
-  const pairs = (s) => s.slice(1).split('&').filter(Boolean).map((kv) => [kv.split('=')[0], kv.slice(kv.split('=')[0].length + 1)]);
-  const query = pairs(location.search);
-  const fragment = pairs(location.hash);
+  const query = pairs(location.search.slice(1));
+  const fragment = pairs(location.hash.slice(1));
   const only = (ps, ok) => new Set(ps.map(([k]) => k)).size === ps.length && ps.every(([k, v]) => ok[k]?.(v));
   const get = (ps, key) => ps.find(([k]) => k === key)?.[1];
   const id = (v) => /^[a-z0-9][a-z0-9-]{0,63}$/.test(v);
@@ -202,22 +200,29 @@ if (document.body) new MutationObserver(() => forwardTheme(false)).observe(docum
 function bundle() {
   if (!appPage || embedded()) return 'lambdascope-player';
   const fragment = location.hash.replace(/^#/, '');
-  const keys = (fragment || location.search).replace(/^[#?]+/, '').split('&').map((kv) => kv.split('=')[0]);
+  const keys = pairs((fragment || location.search).replace(/^[#?]+/, '')).map(([k]) => k);
   const has = (k) => keys.includes(k);
   const scenario = ['s', 'scenario', 'z', 'toml'].some(has);
   if (has('compare')) return 'lambdascope-compare';
   if (has('import')) return 'lambdascope-import';
   return !scenario && (has('lessons') || has('lesson')) ? 'lambdascope-app' : 'lambdascope-player';
 }
+// An address part's [key, raw value] pairs in order (`part` without its leading `?` or `#`):
+// what every rule here reads an address with.
+function pairs(part) {
+  return part.split('&').filter(Boolean).map((kv) => {
+    const at = kv.indexOf('=');
+    return at < 0 ? [kv, ''] : [kv.slice(0, at), kv.slice(at + 1)];
+  });
+}
 // Whether the address asks for an embed page (`?embed`, `embed=1`; `embed=0` is not one).
 function embedded() {
   let on = false;
   for (const part of [location.search, location.hash]) {
-    for (const kv of part.replace(/^[#?]+/, '').split('&')) {
-      const at = kv.indexOf('=');
-      if ((at < 0 ? kv : kv.slice(0, at)) !== 'embed') continue;
-      let v = at < 0 ? '' : kv.slice(at + 1);
-      try { v = decodeURIComponent(v); } catch { continue; }
+    for (const [k, raw] of pairs(part.replace(/^[#?]+/, ''))) {
+      if (k !== 'embed') continue;
+      let v;
+      try { v = decodeURIComponent(raw); } catch { continue; }
       if (['', '1', 'true', 'yes', 'on'].includes(v)) on = true;
       else if (['0', 'false', 'no', 'off'].includes(v)) on = false;
     }

@@ -295,36 +295,38 @@ fn explore_view(page: &PlayerProps, hash: &str) -> Html {
 pub fn app(p: &AppProps) -> Html {
     let hash = use_hash();
     let instance = *use_memo((), |_| next_instance());
-    let r = page_route(&hash);
-    match r {
-        Route::Lessons {
-            lesson,
-            beat,
-            problems,
-        } => {
-            // "Explore freely from here": the explore page, on the share link of this run at
-            // this instant (which names the lesson and beat, for its way back). A page of its
-            // own since issue 16: drawing the full player here kept it in the lessons' bundle
-            // (424 KB gzip with it, 321 KB without), for every reader of every lesson.
-            let on_explore = Callback::from(move |st: ShareState| {
-                if let Some(w) = crate::hooks::window() {
-                    let _ =
-                        w.location()
-                            .assign(&format!("{}?{}", Page::Explore.path(), st.to_query()));
-                }
-            });
-            html! {
-                <div class="ls-app">
-                    <header class="ls-site">{brand(Page::Lessons)}<SiteNav here="lessons" page={Page::Lessons} /></header>
-                    <Lessons key={hash.clone()} lesson={lesson.map(AttrValue::from)} {beat} {problems} {instance} {on_explore} host_width={p.player.host_width} />
-                </div>
-            }
+    let Some(Route::Lessons {
+        lesson,
+        beat,
+        problems,
+    }) = own_route(&hash, Page::Lessons)
+    else {
+        return reload();
+    };
+    // "Explore freely from here": the explore page, on the share link of this run at this
+    // instant (which names the lesson and beat, for its way back). A page of its own since issue
+    // 16: drawing the full player here kept it in the lessons' bundle (424 KB gzip with it, 321 KB
+    // without), for every reader of every lesson.
+    let on_explore = Callback::from(move |st: ShareState| {
+        if let Some(w) = crate::hooks::window() {
+            let _ = w
+                .location()
+                .assign(&format!("{}?{}", Page::Explore.path(), st.to_query()));
         }
-        // The explore view, the comparison and the Import view are bundles of their own
-        // ([`PlayerPage`], [`ComparePage`], [`ImportPage`]): load the page again and the loader
-        // forwards it to the right one.
-        Route::Player | Route::Compare(..) | Route::Import => reload(),
+    });
+    html! {
+        <div class="ls-app">
+            <header class="ls-site">{brand(Page::Lessons)}<SiteNav here="lessons" page={Page::Lessons} /></header>
+            <Lessons key={hash.clone()} lesson={lesson.map(AttrValue::from)} {beat} {problems} {instance} {on_explore} host_width={p.player.host_width} />
+        </div>
     }
+}
+
+/// The view this page's URL asks for, when `page`'s bundle draws it; `None` when another page's
+/// does (the caller then loads the page again, and the loader forwards it: [`reload`]).
+fn own_route(hash: &str, page: Page) -> Option<Route> {
+    let r = page_route(hash);
+    (Page::of(&r) == page).then_some(r)
 }
 
 /// Loads the page again (the loader, `static/embed.js`, then fetches the bundle its URL needs).
@@ -340,7 +342,7 @@ fn reload() -> Html {
 #[function_component(ImportPage)]
 pub fn import_page(_: &AppProps) -> Html {
     let hash = use_hash();
-    if page_route(&hash) != Route::Import {
+    if own_route(&hash, Page::Import).is_none() {
         return reload();
     }
     html! {
@@ -359,7 +361,7 @@ pub fn import_page(_: &AppProps) -> Html {
 pub fn compare_page(_: &AppProps) -> Html {
     let hash = use_hash();
     let instance = *use_memo((), |_| next_instance());
-    let Route::Compare(fault, problem) = page_route(&hash) else {
+    let Some(Route::Compare(fault, problem)) = own_route(&hash, Page::Compare) else {
         return reload();
     };
     let on_fault = Callback::from(|f: Fault| {
@@ -388,7 +390,7 @@ pub fn compare_page(_: &AppProps) -> Html {
 #[function_component(PlayerPage)]
 pub fn player_page(p: &AppProps) -> Html {
     let hash = use_hash();
-    if page_route(&hash) != Route::Player {
+    if own_route(&hash, Page::Explore).is_none() {
         return reload();
     }
     explore_view(&p.player, &hash)

@@ -538,7 +538,7 @@ impl<'a> Parser<'a> {
                 }
             };
             if keys.len() == MAX_DEPTH {
-                return Err(self.error("a key has more than 80 parts"));
+                return Err(self.error(&format!("a key has more than {MAX_DEPTH} parts")));
             }
             keys.push(Key {
                 name,
@@ -615,7 +615,9 @@ impl<'a> Parser<'a> {
         mut item: impl FnMut(&mut Self) -> Result<(), SyntaxError>,
     ) -> Result<(), SyntaxError> {
         if self.depth == MAX_DEPTH {
-            return Err(self.error("lists and inline tables nest more than 80 deep"));
+            return Err(self.error(&format!(
+                "lists and inline tables nest more than {MAX_DEPTH} deep"
+            )));
         }
         self.depth += 1;
         self.i += 1;
@@ -849,13 +851,14 @@ fn child_table<'a>(
     let DeValue::Table(t) = &mut here.value else {
         return Err(wrong(format!("`{}` is not a table", k.name)));
     };
-    if t.position(&k.name).is_none() {
-        t.push(
+    let at = match t.position(&k.name) {
+        Some(at) => at,
+        None => t.push(
             k.clone(),
             Item::new(k.span.clone(), DeValue::Table(DeTable::default()), origin),
-        )?;
-    }
-    let item = t.get_mut(&k.name).expect("present").current();
+        )?,
+    };
+    let item = t.entries[at].1.current();
     match (&item.value, item.origin) {
         (DeValue::Table(_), Origin::Implicit | Origin::Header | Origin::Dotted) => Ok(item),
         (DeValue::Table(_), _) => Err(wrong(format!(
