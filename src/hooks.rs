@@ -10,7 +10,9 @@ use yew::prelude::*;
 /// The frame callback, kept where the next frame can re-register it.
 type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
-/// Calls `on_frame(timestamp_ms)` on every animation frame while `active`.
+/// Calls `on_frame(clock_ms)` on every animation frame while `active`, with the frames' play
+/// clock ([`crate::playback::PlayClock`]: their timestamps, a long frame counted as
+/// [`crate::playback::MAX_FRAME_MS`]).
 ///
 /// The callback is captured when `active` changes, so it must not read component state (it
 /// would be stale, toolchain pitfall 10): pass one that dispatches to a reducer, e.g.
@@ -25,11 +27,12 @@ pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
             if let Some(window) = window() {
                 let (stopped2, id2, slot2, window2) =
                     (stopped.clone(), id.clone(), slot.clone(), window.clone());
+                let mut clock = crate::playback::PlayClock::default();
                 *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
                     if stopped2.get() {
                         return;
                     }
-                    on_frame.emit(ts);
+                    on_frame.emit(clock.at(ts));
                     if let Some(cb) = slot2.borrow().as_ref() {
                         if let Ok(next) =
                             window2.request_animation_frame(cb.as_ref().unchecked_ref())

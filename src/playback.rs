@@ -26,7 +26,8 @@ use yew::Reducible;
 pub const GAP_MIN_MS: u64 = 3_000;
 /// ... to this much screen time.
 pub const GAP_SHOWN_MS: u64 = 2_000;
-/// A frame longer than this (a background tab, a debugger pause) does not jump the cursor.
+/// A frame longer than this (a background tab, a debugger pause) does not jump the cursor: the
+/// [`PlayClock`] counts it as this long.
 pub const MAX_FRAME_MS: f64 = 100.0;
 /// Speeds the +/− keys step through (the slider is continuous on the same log scale).
 pub const SPEED_STEPS: [f64; 13] = [
@@ -522,6 +523,102 @@ pub struct Cursor {
     pending_ms: f64,
 }
 
+/// How often, at most, a playing view re-renders through Yew (20 times a second); the token
+/// canvas is drawn on every animation frame between ([`Pacer`]). Issue 16's phone frame: with
+/// 1,000 tokens at 412 px and the CPU slowed 4×, the player's p95 frame was 36 ms while Yew
+/// re-rendered it on every frame, 18 ms when it re-rendered on every 4th; the canvas, the
+/// diagram and the clock alone moved nothing (ARCHITECTURE.md, "The phone frame"). The clock
+/// readout, the scrubber and the boxes' states then change 20 times a second, which the eye does
+/// not tell from 60 (the readout's digits are unreadable at either); what moves — the tokens —
+/// moves on every frame.
+pub const RENDER_EVERY_MS: f64 = 50.0;
+
+/// The animation frames' clock: their timestamps with every gap longer than [`MAX_FRAME_MS`]
+/// counted as that long, so the cursor moves by at most one long frame's worth after a
+/// background tab or a debugger pause. Per frame, not per tick: a paced view ([`Pacer`]) ticks
+/// less often than frames come, and clamping its ticks instead would move it less than a view
+/// ticking every frame.
+#[derive(Clone, Debug, Default)]
+pub struct PlayClock {
+    last: Option<(f64, f64)>,
+}
+
+impl PlayClock {
+    /// The clock at the frame whose timestamp is `raw_ms`.
+    pub fn at(&mut self, raw_ms: f64) -> f64 {
+        let clock = match self.last {
+            Some((raw, clock)) => clock + (raw_ms - raw).clamp(0.0, MAX_FRAME_MS),
+            None => raw_ms,
+        };
+        self.last = Some((raw_ms, clock));
+        clock
+    }
+}
+
+/// What one animation frame of a playing view does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FrameWork {
+    /// Tick the reducer, so Yew re-renders the view (and its token layer draws after it).
+    Render,
+    /// Draw only the tokens, at this instant and its exact ms ([`Cursor::exact_ms`]).
+    Paint { at: SimTime, exact_ms: f64 },
+}
+
+/// Decides, frame by frame, whether a playing view re-renders or only paints its tokens
+/// ([`RENDER_EVERY_MS`]). A painted frame shows the cursor Yew last rendered, ticked to the
+/// frame's instant: exactly what a `Tick` at that instant would have made it (the same
+/// [`Cursor::tick`], from the same state), so the tokens drawn are the ones a view rendering
+/// every frame would draw, whatever frames were skipped, and the next render continues from them
+/// without a jump.
+///
+/// A painted frame is ahead of the reducer's cursor: before any other action reaches the
+/// reducer, [`Pacer::catch_up`] gives the `Tick` that brings it to the painted frame, so a
+/// pause, a step, a speed change or an injected fault acts on what is on screen (not on the
+/// instant up to [`RENDER_EVERY_MS`] earlier, which would jump the tokens back).
+#[derive(Clone, Debug, Default)]
+pub struct Pacer {
+    last_render: Option<f64>,
+    /// The play clock of the last frame painted since the last render.
+    painted: Option<f64>,
+}
+
+impl Pacer {
+    /// The work of the frame at `wall_ms`, for a view whose last render showed `shown`.
+    pub fn frame<E: EventTimes + ?Sized>(
+        &mut self,
+        shown: &Cursor,
+        map: &TimeMap,
+        events: &E,
+        wall_ms: f64,
+    ) -> FrameWork {
+        let mut next = shown.clone();
+        next.tick(map, events, wall_ms);
+        let due = self
+            .last_render
+            .is_none_or(|last| !(0.0..RENDER_EVERY_MS).contains(&(wall_ms - last)));
+        // Rendered as before: a cursor that has not ticked yet (just played, sought or
+        // stepped: its first tick starts the wall clock), reduced motion (it jumps from event to
+        // event, nothing moves between), and the frame that stops at the end.
+        if due || shown.last_wall.is_none() || shown.reduced_motion || !next.playing {
+            self.last_render = Some(wall_ms);
+            self.painted = None;
+            FrameWork::Render
+        } else {
+            self.painted = Some(wall_ms);
+            FrameWork::Paint {
+                at: next.at,
+                exact_ms: next.exact_ms(map),
+            }
+        }
+    }
+
+    /// The instant to `Tick` the reducer to before another action, when frames have been painted
+    /// since it last rendered (once: the tick makes the reducer show that frame).
+    pub fn catch_up(&mut self) -> Option<f64> {
+        self.painted.take()
+    }
+}
+
 /// The instants a cursor steps between: a run's events, or the events of several lanes.
 pub trait EventTimes {
     /// The first event strictly after `t`.
@@ -609,7 +706,9 @@ impl Cursor {
             return;
         }
         let dt = match self.last_wall {
-            Some(prev) => (wall_ms - prev).clamp(0.0, MAX_FRAME_MS),
+            // The play clock has clamped each frame already (MAX_FRAME_MS); a paced view ticks
+            // a render interval plus at most one frame apart, so this clamp is a backstop only.
+            Some(prev) => (wall_ms - prev).clamp(0.0, MAX_FRAME_MS + RENDER_EVERY_MS),
             None => 0.0,
         };
         self.last_wall = Some(wall_ms);
@@ -954,6 +1053,97 @@ mod tests {
             (10.0, "1"),
         ] {
             assert_eq!(slider_value(speed), value, "speed {speed}");
+        }
+    }
+
+    /// Issue 16's paced frames: a view that re-renders only when the [`Pacer`] says so, and
+    /// paints its tokens between, draws at every frame the instant (and exact ms) a view ticking
+    /// its reducer on every frame shows, over uneven frame times, a slow frame past
+    /// [`MAX_FRAME_MS`], a pause and a speed change; a token layer's own scene cursor, folded
+    /// only on the painted frames, gives `scene_at` of that instant; and Yew renders at most
+    /// once per [`RENDER_EVERY_MS`] while playing.
+    #[test]
+    fn paced_frames_draw_what_every_frame_rendering_draws() {
+        for (id, speed) in [
+            ("overview", DEFAULT_SPEED),
+            ("sqs-partial-batch", 2.0),
+            ("async-retries-dlq", 20.0),
+        ] {
+            let b = crate::scenarios::by_id(id).unwrap();
+            let mut every = Playback::new(Some(b.index), b.scenario.clone(), 1, false);
+            let mut paced = every.clone();
+            for pb in [&mut every, &mut paced] {
+                pb.apply(Action::SetSpeed(speed));
+                pb.apply(Action::Play);
+            }
+            let session = paced.session.clone();
+            let (map, timeline) = (&session.map, session.timeline());
+            let mut pacer = Pacer::default();
+            let mut tokens_cursor = lambdascope_sim::SceneCursor::default();
+            let mut clock = PlayClock::default();
+            let (mut raw, mut renders, mut paints, mut last_render) =
+                (1_000.0, 0, 0, f64::NEG_INFINITY);
+            for frame in 0..3_000u32 {
+                // 16–20 ms frames, a 250 ms stall at frame 500, a pause at 1,200 and a speed
+                // change at 1,800.
+                raw += if frame == 500 {
+                    250.0
+                } else {
+                    16.0 + (frame % 5) as f64
+                };
+                let wall = clock.at(raw);
+                let act = match frame {
+                    1_200 | 1_230 => Some(Action::Toggle),
+                    1_800 => Some(Action::SpeedStep(1)),
+                    2_400 => Some(Action::SetSpeed(speed / 2.0)),
+                    _ => None,
+                };
+                if let Some(a) = act {
+                    if let Some(w) = pacer.catch_up() {
+                        paced.apply(Action::Tick { wall_ms: w });
+                    }
+                    assert_eq!(paced.cursor, every.cursor, "{id} frame {frame}: caught up");
+                    every.apply(a.clone());
+                    paced.apply(a);
+                }
+                if !every.cursor.playing {
+                    assert!(!paced.cursor.playing, "{id} frame {frame}: both stopped");
+                    continue;
+                }
+                every.apply(Action::Tick { wall_ms: wall });
+                let want = (every.cursor.at, every.cursor.exact_ms(map));
+                let got = match pacer.frame(&paced.cursor, map, timeline, wall) {
+                    FrameWork::Render => {
+                        assert!(
+                            wall - last_render >= RENDER_EVERY_MS
+                                || paced.cursor.last_wall.is_none()
+                                || !every.cursor.playing,
+                            "{id} frame {frame}: rendered {} ms after the last",
+                            wall - last_render
+                        );
+                        paced.apply(Action::Tick { wall_ms: wall });
+                        (renders, last_render) = (renders + 1, wall);
+                        (paced.cursor.at, paced.cursor.exact_ms(map))
+                    }
+                    FrameWork::Paint { at, exact_ms } => {
+                        paints += 1;
+                        let scene = timeline.scene_from(&mut tokens_cursor, at);
+                        assert_eq!(
+                            scene,
+                            timeline.scene_at(at),
+                            "{id} frame {frame}: the painted scene"
+                        );
+                        (at, exact_ms)
+                    }
+                };
+                assert_eq!(got, want, "{id} frame {frame}");
+            }
+            // Frames of 16–20 ms: a render, then two painted frames.
+            assert!(
+                paints * 2 > renders * 3,
+                "{id}: {renders} renders, {paints} paints"
+            );
+            assert!(renders > 20, "{id}: {renders} renders");
         }
     }
 

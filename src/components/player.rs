@@ -2,6 +2,8 @@
 //! derives the scene at the cursor, and lays out the pieces. Keyboard shortcuts are handled on
 //! the player's own element, so they act only while it has focus.
 
+use std::cell::RefCell;
+
 use lambdascope_sim::{Method, Scenario, SimTime, SourceKind};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
@@ -18,7 +20,7 @@ use super::narrator::Narrator;
 use super::panel::Panel;
 use super::scrubber::Scrubber;
 use super::share::{Problems, ShareMenu};
-use super::tokens::TokenLayer;
+use super::tokens::{Live, TokenLayer};
 use super::Shared;
 use crate::catalog::Service;
 use crate::hooks::{next_instance, perf_mark, use_animation_frame, use_media_query, use_width};
@@ -181,7 +183,15 @@ fn player_inner(p: &InnerProps) -> Html {
             pb
         }
     });
-    let d = pb.dispatcher();
+    // Yew re-renders the player 20 times a second while it plays; the tokens move on every
+    // frame between (issue 16, `playback::Pacer`). Every action goes through `Paced`, which first
+    // brings the reducer to the frame on screen.
+    let live = (*use_memo((), |_| Shared::new(RefCell::new(Live::default())))).clone();
+    live.borrow_mut().show(&pb.session, &pb.cursor);
+    let d = Paced {
+        reducer: pb.dispatcher(),
+        live: live.clone(),
+    };
     // Paused while off-screen or in a hidden tab; resumed when seen again.
     let root = use_node_ref();
     let visible = crate::embed::use_visible(root.clone());
@@ -194,8 +204,12 @@ fn player_inner(p: &InnerProps) -> Html {
         use_effect_with(reduced, move |r| d.dispatch(Action::SetReducedMotion(*r)));
     }
     let tick = {
-        let d = d.clone();
-        Callback::from(move |t: f64| d.dispatch(Action::Tick { wall_ms: t }))
+        let (reducer, live) = (d.reducer.clone(), live.clone());
+        Callback::from(move |t: f64| {
+            if Live::frame(&live, t) {
+                reducer.dispatch(Action::Tick { wall_ms: t })
+            }
+        })
     };
     use_animation_frame(pb.cursor.playing, tick);
 
@@ -495,7 +509,7 @@ fn player_inner(p: &InnerProps) -> Html {
                     <div class="ls-canvas-wrap" ~style={wrap_style} data-ls-style={wrap_still}>
                         <Diagram session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} selected={*selected}
                             filter={*filter} instance={p.instance} on_select={on_select} />
-                        <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} at_ms={pb.cursor.exact_ms(&s.map)} />
+                        <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} at_ms={pb.cursor.exact_ms(&s.map)} live={live.clone()} />
                     </div>
                     </div>
                     {crate::components::stage::gap_note(&s.map, pb.cursor.at)}
@@ -524,6 +538,25 @@ fn player_inner(p: &InnerProps) -> Html {
             if *full { <Narrator visit={0} lines={Vec::<String>::new()} session={session.clone()} seen={scene.events_seen} /> }
             if *help { <HelpSheet instance={p.instance} on_close={on_help} /> }
         </div>
+    }
+}
+
+/// The player's reducer, reached through its paced frames: an action first ticks the reducer to
+/// the last frame painted since it rendered ([`crate::playback::Pacer::catch_up`]), so it acts on
+/// the instant on screen.
+#[derive(Clone)]
+struct Paced {
+    reducer: UseReducerDispatcher<Playback>,
+    live: Shared<RefCell<Live>>,
+}
+
+impl Paced {
+    fn dispatch(&self, action: Action) {
+        let caught_up = self.live.borrow_mut().pacer.catch_up();
+        if let Some(wall_ms) = caught_up {
+            self.reducer.dispatch(Action::Tick { wall_ms });
+        }
+        self.reducer.dispatch(action);
     }
 }
 

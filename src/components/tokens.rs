@@ -10,10 +10,11 @@
 //! delivery. A fading trail shows where it came from, a ring where it lands.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use lambdascope_sim::idmap::IdMap;
 use lambdascope_sim::trace::{FailureTargetKind, Message};
-use lambdascope_sim::{Method, Scene};
+use lambdascope_sim::{Method, Scene, SceneCursor, SimTime};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
@@ -21,7 +22,53 @@ use yew::prelude::*;
 use super::Shared;
 use crate::catalog::node_method;
 use crate::layout::{Curve, Lane, Layout};
-use crate::playback::Session;
+use crate::playback::{Cursor, FrameWork, Pacer, Session};
+
+/// Draws a token layer's tokens at an instant and its exact ms.
+type Painter = Rc<dyn Fn(SimTime, f64)>;
+
+/// What a paced view ([`crate::playback::Pacer`]) shares with its token layer, so the tokens move
+/// on every animation frame while Yew re-renders the view 20 times a second (issue 16).
+#[derive(Default)]
+pub struct Live {
+    pub pacer: Pacer,
+    /// The session and cursor of the view's last render.
+    shown: Option<(Rc<Session>, Cursor)>,
+    /// The token layer's drawing, as of its last render (none while it is not mounted).
+    painter: Option<Painter>,
+}
+
+impl Live {
+    /// Records what the view is rendering now (called from its render).
+    pub fn show(&mut self, session: &Rc<Session>, cursor: &Cursor) {
+        self.shown = Some((session.clone(), cursor.clone()));
+    }
+
+    /// The frame at play clock `wall_ms`: `true` when it must re-render (tick the reducer), else
+    /// the tokens have been drawn for it here.
+    pub fn frame(cell: &RefCell<Live>, wall_ms: f64) -> bool {
+        let paint = {
+            let mut live = cell.borrow_mut();
+            let Live {
+                pacer,
+                shown,
+                painter,
+            } = &mut *live;
+            let (Some((session, cursor)), Some(painter)) = (shown.as_ref(), painter.as_ref())
+            else {
+                return true;
+            };
+            match pacer.frame(cursor, &session.map, session.timeline(), wall_ms) {
+                FrameWork::Render => return true,
+                FrameWork::Paint { at, exact_ms } => (painter.clone(), at, exact_ms),
+            }
+        };
+        // Drawn with the cell released: the drawing never reaches back into it, but a borrow
+        // held across a call out of this module would be a panic waiting for one that does.
+        (paint.0)(paint.1, paint.2);
+        false
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct TokenProps {
@@ -38,6 +85,10 @@ pub struct TokenProps {
     /// scene's instant.
     #[prop_or_default]
     pub at_ms: Option<f64>,
+    /// A paced view's frames between its renders: the layer leaves its drawing there, and the
+    /// view's animation frame calls it with the instant each frame shows.
+    #[prop_or_default]
+    pub live: Option<Shared<RefCell<Live>>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -181,6 +232,7 @@ pub fn token_layer(p: &TokenProps) -> Html {
     let curves = use_memo(p.layout.clone(), |_| {
         RefCell::new(IdMap::<u32, Curve>::new())
     });
+    let own_scene = use_memo(p.session.clone(), |_| RefCell::new(SceneCursor::default()));
     let methods = use_memo(p.session.clone(), |s| {
         let topo = &s.timeline().topology;
         topo.nodes
@@ -204,19 +256,39 @@ pub fn token_layer(p: &TokenProps) -> Html {
             p.filter,
         );
         let at_ms = p.at_ms.unwrap_or(scene.at.as_ms() as f64);
+        let live = p.live.clone();
+        // The painted frames' own scene cursor: they fold only the events since the last one.
+        let between = own_scene.clone();
         use_effect(move || {
-            let pulses = landings(&session, &scene, at_ms);
-            let mut found = context.borrow_mut();
-            if found.is_none() {
-                *found = canvas.cast::<HtmlCanvasElement>().and_then(|c| {
-                    let ctx = c.get_context("2d").ok().flatten()?;
-                    Some((c, ctx.dyn_into::<CanvasRenderingContext2d>().ok()?))
+            let s2 = session.clone();
+            let paint = Rc::new(move |scene: &Scene, at_ms: f64| {
+                let pulses = landings(&s2, scene, at_ms);
+                let mut found = context.borrow_mut();
+                if found.is_none() {
+                    *found = canvas.cast::<HtmlCanvasElement>().and_then(|c| {
+                        let ctx = c.get_context("2d").ok().flatten()?;
+                        Some((c, ctx.dyn_into::<CanvasRenderingContext2d>().ok()?))
+                    });
+                }
+                if let Some((c, ctx)) = found.as_ref() {
+                    draw(
+                        c, ctx, &curves, &methods, scene, at_ms, &pulses, &layout, width, dark,
+                        filter,
+                    );
+                }
+            });
+            paint(&scene, at_ms);
+            if let Some(live) = &live {
+                let painter: Painter = Rc::new(move |at: SimTime, at_ms: f64| {
+                    let scene = session.timeline().scene_from(&mut between.borrow_mut(), at);
+                    paint(&scene, at_ms);
                 });
+                live.borrow_mut().painter = Some(painter);
             }
-            if let Some((c, ctx)) = found.as_ref() {
-                draw(
-                    c, ctx, &curves, &methods, &scene, at_ms, &pulses, &layout, width, dark, filter,
-                );
+            move || {
+                if let Some(live) = live {
+                    live.borrow_mut().painter = None;
+                }
             }
         });
     }
