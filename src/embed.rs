@@ -337,19 +337,34 @@ pub fn use_pause_while_unseen(
     at: SimTime,
     dispatch: Callback<Action>,
 ) {
-    // The instant at which this hook paused the player.
-    let held = use_mut_ref(|| None::<SimTime>);
+    // Whether this hook paused the player, and at which instant: `Some(None)` until the pause
+    // has been rendered. The instant is the one the pause left it at, not the one rendered when
+    // it was asked: a paced player (issue 16) pauses at the frame on screen, up to a render
+    // interval after the last rendered instant.
+    let held = use_mut_ref(|| None::<Option<SimTime>>);
     use_effect_with((visible, playing, at), move |(visible, playing, at)| {
         let mut held = held.borrow_mut();
         if !*visible && *playing {
-            *held = Some(*at);
+            *held = Some(None);
             dispatch.emit(Action::Pause);
-        } else if *playing || held.is_some_and(|h| h != *at) {
-            // Playing again, or moved while unseen: no longer ours to resume.
+            return;
+        }
+        if *playing {
+            // Playing again: no longer ours to resume.
             *held = None;
-        } else if *visible && held.is_some() {
-            *held = None;
-            dispatch.emit(Action::Play);
+            return;
+        }
+        if *held == Some(None) {
+            *held = Some(Some(*at));
+        }
+        match *held {
+            // Moved while unseen (stepped, scrubbed): the user's now.
+            Some(Some(h)) if h != *at => *held = None,
+            Some(Some(_)) if *visible => {
+                *held = None;
+                dispatch.emit(Action::Play);
+            }
+            _ => {}
         }
     });
 }
