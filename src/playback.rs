@@ -583,13 +583,15 @@ pub struct Pacer {
 }
 
 impl Pacer {
-    /// The work of the frame at `wall_ms`, for a view whose last render showed `shown`.
+    /// The work of the frame at `wall_ms`, for a view whose last render showed `shown`, and
+    /// that stops playing at `until` (a lesson beat's end) if given.
     pub fn frame<E: EventTimes + ?Sized>(
         &mut self,
         shown: &Cursor,
         map: &TimeMap,
         events: &E,
         wall_ms: f64,
+        until: Option<SimTime>,
     ) -> FrameWork {
         let mut next = shown.clone();
         next.tick(map, events, wall_ms);
@@ -598,8 +600,9 @@ impl Pacer {
             .is_none_or(|last| !(0.0..RENDER_EVERY_MS).contains(&(wall_ms - last)));
         // Rendered as before: a cursor that has not ticked yet (just played, sought or
         // stepped: its first tick starts the wall clock), reduced motion (it jumps from event to
-        // event, nothing moves between), and the frame that stops at the end.
-        if due || shown.last_wall.is_none() || shown.reduced_motion || !next.playing {
+        // event, nothing moves between), and the frame that stops, at the end or at `until`.
+        let stops = !next.playing || until.is_some_and(|u| next.at >= u);
+        if due || shown.last_wall.is_none() || shown.reduced_motion || stops {
             self.last_render = Some(wall_ms);
             self.painted = None;
             FrameWork::Render
@@ -1112,7 +1115,7 @@ mod tests {
                 }
                 every.apply(Action::Tick { wall_ms: wall });
                 let want = (every.cursor.at, every.cursor.exact_ms(map));
-                let got = match pacer.frame(&paced.cursor, map, timeline, wall) {
+                let got = match pacer.frame(&paced.cursor, map, timeline, wall, None) {
                     FrameWork::Render => {
                         assert!(
                             wall - last_render >= RENDER_EVERY_MS
@@ -1145,6 +1148,42 @@ mod tests {
             );
             assert!(renders > 20, "{id}: {renders} renders");
         }
+    }
+
+    /// A lesson beat stops at its planned instant: the [`Pacer`] never paints a frame at or past
+    /// it (the tokens would run on and jump back); the frame that reaches it renders.
+    #[test]
+    fn paced_frames_stop_at_a_beats_end() {
+        let b = crate::scenarios::by_id("overview").unwrap();
+        let mut pb = Playback::new(Some(b.index), b.scenario, 1, false);
+        pb.apply(Action::Play);
+        let until = SimTime(2_000);
+        let session = pb.session.clone();
+        let mut pacer = Pacer::default();
+        let (mut wall, mut painted) = (0.0, 0);
+        loop {
+            wall += 16.0;
+            match pacer.frame(
+                &pb.cursor,
+                &session.map,
+                session.timeline(),
+                wall,
+                Some(until),
+            ) {
+                FrameWork::Paint { at, .. } => {
+                    assert!(at < until, "painted {at:?}");
+                    painted += 1;
+                }
+                FrameWork::Render => {
+                    pb.apply(Action::Tick { wall_ms: wall });
+                    if pb.cursor.at >= until {
+                        break;
+                    }
+                }
+            }
+            assert!(wall < 60_000.0, "never reached");
+        }
+        assert!(painted > 20, "{painted} painted frames");
     }
 
     /// A row of similar idle stretches is shown ever shorter: the n-th in GAP_SHOWN_MS / n.

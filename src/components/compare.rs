@@ -11,11 +11,12 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::glyph::icon;
+use super::paced::{use_paced, Preview};
 use super::stage::{gap_note, Stage};
 use super::Shared;
 use crate::catalog::method_class;
 use crate::compare::{Clock, ClockAction, Comparison, Fault, Summary};
-use crate::hooks::{use_animation_frame, use_media_query};
+use crate::hooks::use_media_query;
 use crate::playback::{format_clock, format_speed};
 
 #[derive(Properties, PartialEq)]
@@ -68,7 +69,22 @@ fn compare_inner(p: &InnerProps) -> Html {
         let (cmp, reduced) = (p.cmp.0.clone(), p.reduced);
         move || Clock::new(cmp, reduced)
     });
-    let d = clock.dispatcher();
+    // Paced (issue 16): Yew re-renders the three lanes 20 times a second while they play, and
+    // their tokens move on every frame between.
+    let preview: Preview = {
+        let (cmp, c) = (clock.cmp.clone(), clock.cursor.clone());
+        Box::new(move |pacer, wall| {
+            let lanes: Vec<&lambdascope_sim::Timeline> =
+                cmp.lanes.iter().map(|l| l.session.timeline()).collect();
+            pacer.frame(&c, &cmp.map, lanes.as_slice(), wall, None)
+        })
+    };
+    let d = use_paced(
+        &clock,
+        clock.cursor.playing,
+        |wall_ms| ClockAction::Tick { wall_ms },
+        preview,
+    );
     {
         let d = d.clone();
         use_effect_with(p.cmp.clone(), move |c| {
@@ -81,11 +97,6 @@ fn compare_inner(p: &InnerProps) -> Html {
             d.dispatch(ClockAction::SetReducedMotion(*r))
         });
     }
-    let tick = {
-        let d = d.clone();
-        Callback::from(move |t: f64| d.dispatch(ClockAction::Tick { wall_ms: t }))
-    };
-    use_animation_frame(clock.cursor.playing, tick);
     let send = |a: ClockAction| {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(a.clone()))
@@ -134,13 +145,17 @@ fn compare_inner(p: &InnerProps) -> Html {
             }
         })
     };
-    let map = Shared(Rc::new(cmp.map.clone()));
+    // Once per comparison, not per frame (a copy of the map's idle stretches on every render).
+    let map = (*use_memo(Shared(c.cmp.clone()), |cmp| {
+        Shared(Rc::new(cmp.map.clone()))
+    }))
+    .clone();
     let lanes = cmp.lanes.iter().enumerate().map(|(i, lane)| {
         html! {
             <section class={classes!("ls-lane", method_class(lane.method))} aria-label={format!("{} lane", method_title(lane.method))} data-method={lane.method.label()}>
                 <h3>{format!("{} · {}", method_title(lane.method), lane.summary.source)}</h3>
                 <Stage session={Shared(lane.session.clone())} at={c.cursor.at} instance={p.instance * 8 + i as u32 + 1} map={map.clone()} max_scale={1.6} gap_note={false} at_ms={c.cursor.exact_ms(&cmp.map)}
-                    first_width={LANE_FIRST_WIDTH} />
+                    first_width={LANE_FIRST_WIDTH} live={d.live.clone()} />
             </section>
         }
     });

@@ -15,6 +15,7 @@ pub mod lesson;
 pub mod log;
 pub mod narrator;
 pub mod nodes;
+pub mod paced;
 pub mod panel;
 pub mod player;
 pub mod question;

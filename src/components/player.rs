@@ -2,8 +2,6 @@
 //! derives the scene at the cursor, and lays out the pieces. Keyboard shortcuts are handled on
 //! the player's own element, so they act only while it has focus.
 
-use std::cell::RefCell;
-
 use lambdascope_sim::{Method, Scenario, SimTime, SourceKind};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
@@ -17,13 +15,14 @@ use super::help::HelpSheet;
 use super::inject::Inject;
 use super::log::EventLog;
 use super::narrator::Narrator;
+use super::paced::{use_paced, Preview};
 use super::panel::Panel;
 use super::scrubber::Scrubber;
 use super::share::{Problems, ShareMenu};
-use super::tokens::{Live, TokenLayer};
+use super::tokens::TokenLayer;
 use super::Shared;
 use crate::catalog::Service;
-use crate::hooks::{next_instance, perf_mark, use_animation_frame, use_media_query, use_width};
+use crate::hooks::{next_instance, perf_mark, use_media_query, use_width};
 use crate::layout::{Layout, Orientation};
 use crate::metrics::Metrics;
 use crate::playback::{Action, Moment, Playback};
@@ -186,12 +185,17 @@ fn player_inner(p: &InnerProps) -> Html {
     // Yew re-renders the player 20 times a second while it plays; the tokens move on every
     // frame between (issue 16, `playback::Pacer`). Every action goes through `Paced`, which first
     // brings the reducer to the frame on screen.
-    let live = (*use_memo((), |_| Shared::new(RefCell::new(Live::default())))).clone();
-    live.borrow_mut().show(&pb.session, &pb.cursor);
-    let d = Paced {
-        reducer: pb.dispatcher(),
-        live: live.clone(),
+    let preview: Preview = {
+        let (s, c) = (pb.session.clone(), pb.cursor.clone());
+        Box::new(move |pacer, wall| pacer.frame(&c, &s.map, s.timeline(), wall, None))
     };
+    let d = use_paced(
+        &pb,
+        pb.cursor.playing,
+        |wall_ms| Action::Tick { wall_ms },
+        preview,
+    );
+    let live = d.live.clone();
     // Paused while off-screen or in a hidden tab; resumed when seen again.
     let root = use_node_ref();
     let visible = crate::embed::use_visible(root.clone());
@@ -203,15 +207,6 @@ fn player_inner(p: &InnerProps) -> Html {
         let d = d.clone();
         use_effect_with(reduced, move |r| d.dispatch(Action::SetReducedMotion(*r)));
     }
-    let tick = {
-        let (reducer, live) = (d.reducer.clone(), live.clone());
-        Callback::from(move |t: f64| {
-            if Live::frame(&live, t) {
-                reducer.dispatch(Action::Tick { wall_ms: t })
-            }
-        })
-    };
-    use_animation_frame(pb.cursor.playing, tick);
 
     // First paint: header, services, controls and the diagram. Then (after that frame is on
     // screen) the rest of the player and the scenario list, which are not needed to see it move.
@@ -538,25 +533,6 @@ fn player_inner(p: &InnerProps) -> Html {
             if *full { <Narrator visit={0} lines={Vec::<String>::new()} session={session.clone()} seen={scene.events_seen} /> }
             if *help { <HelpSheet instance={p.instance} on_close={on_help} /> }
         </div>
-    }
-}
-
-/// The player's reducer, reached through its paced frames: an action first ticks the reducer to
-/// the last frame painted since it rendered ([`crate::playback::Pacer::catch_up`]), so it acts on
-/// the instant on screen.
-#[derive(Clone)]
-struct Paced {
-    reducer: UseReducerDispatcher<Playback>,
-    live: Shared<RefCell<Live>>,
-}
-
-impl Paced {
-    fn dispatch(&self, action: Action) {
-        let caught_up = self.live.borrow_mut().pacer.catch_up();
-        if let Some(wall_ms) = caught_up {
-            self.reducer.dispatch(Action::Tick { wall_ms });
-        }
-        self.reducer.dispatch(action);
     }
 }
 

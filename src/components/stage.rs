@@ -1,10 +1,13 @@
 //! A diagram of one session at one instant, with its tokens: the drawing part of the player,
 //! for views that bring their own controls (a lesson, a comparison lane).
 
+use std::cell::RefCell;
+
 use lambdascope_sim::SimTime;
 use yew::prelude::*;
 
 use super::diagram::Diagram;
+use super::paced::Live;
 use super::tokens::TokenLayer;
 use super::Shared;
 use crate::hooks::{use_media_query, use_width};
@@ -38,6 +41,9 @@ pub struct StageProps {
     /// ([`crate::playback::Cursor::exact_ms`]; `None`: at `at`).
     #[prop_or_default]
     pub at_ms: Option<f64>,
+    /// The view's paced frames ([`super::paced`]), where the tokens draw between its renders.
+    #[prop_or_default]
+    pub live: Option<Shared<RefCell<Live>>>,
 }
 
 #[function_component(Stage)]
@@ -59,7 +65,7 @@ pub fn stage(p: &StageProps) -> Html {
                     <Diagram session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
                         selected={p.selected} filter={None} instance={p.instance} on_select={p.on_select.clone()} />
                     <TokenLayer session={p.session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())}
-                        width={width.min(layout.width * p.max_scale)} dark={dark} filter={None} at_ms={p.at_ms} />
+                        width={width.min(layout.width * p.max_scale)} dark={dark} filter={None} at_ms={p.at_ms} live={p.live.clone()} />
                 </div>
             </div>
             if p.gap_note { {gap_note(map, p.at)} }

@@ -19,56 +19,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
+use super::paced::{next_painter_key, Live, Painter};
 use super::Shared;
 use crate::catalog::node_method;
 use crate::layout::{Curve, Lane, Layout};
-use crate::playback::{Cursor, FrameWork, Pacer, Session};
-
-/// Draws a token layer's tokens at an instant and its exact ms.
-type Painter = Rc<dyn Fn(SimTime, f64)>;
-
-/// What a paced view ([`crate::playback::Pacer`]) shares with its token layer, so the tokens move
-/// on every animation frame while Yew re-renders the view 20 times a second (issue 16).
-#[derive(Default)]
-pub struct Live {
-    pub pacer: Pacer,
-    /// The session and cursor of the view's last render.
-    shown: Option<(Rc<Session>, Cursor)>,
-    /// The token layer's drawing, as of its last render (none while it is not mounted).
-    painter: Option<Painter>,
-}
-
-impl Live {
-    /// Records what the view is rendering now (called from its render).
-    pub fn show(&mut self, session: &Rc<Session>, cursor: &Cursor) {
-        self.shown = Some((session.clone(), cursor.clone()));
-    }
-
-    /// The frame at play clock `wall_ms`: `true` when it must re-render (tick the reducer), else
-    /// the tokens have been drawn for it here.
-    pub fn frame(cell: &RefCell<Live>, wall_ms: f64) -> bool {
-        let paint = {
-            let mut live = cell.borrow_mut();
-            let Live {
-                pacer,
-                shown,
-                painter,
-            } = &mut *live;
-            let (Some((session, cursor)), Some(painter)) = (shown.as_ref(), painter.as_ref())
-            else {
-                return true;
-            };
-            match pacer.frame(cursor, &session.map, session.timeline(), wall_ms) {
-                FrameWork::Render => return true,
-                FrameWork::Paint { at, exact_ms } => (painter.clone(), at, exact_ms),
-            }
-        };
-        // Drawn with the cell released: the drawing never reaches back into it, but a borrow
-        // held across a call out of this module would be a panic waiting for one that does.
-        (paint.0)(paint.1, paint.2);
-        false
-    }
-}
+use crate::playback::Session;
 
 #[derive(Properties, PartialEq)]
 pub struct TokenProps {
@@ -233,6 +188,7 @@ pub fn token_layer(p: &TokenProps) -> Html {
         RefCell::new(IdMap::<u32, Curve>::new())
     });
     let own_scene = use_memo(p.session.clone(), |_| RefCell::new(SceneCursor::default()));
+    let painter_key = use_memo((), |_| next_painter_key());
     let methods = use_memo(p.session.clone(), |s| {
         let topo = &s.timeline().topology;
         topo.nodes
@@ -256,7 +212,7 @@ pub fn token_layer(p: &TokenProps) -> Html {
             p.filter,
         );
         let at_ms = p.at_ms.unwrap_or(scene.at.as_ms() as f64);
-        let live = p.live.clone();
+        let (live, key) = (p.live.clone(), *painter_key);
         // The painted frames' own scene cursor: they fold only the events since the last one.
         let between = own_scene.clone();
         use_effect(move || {
@@ -283,11 +239,11 @@ pub fn token_layer(p: &TokenProps) -> Html {
                     let scene = session.timeline().scene_from(&mut between.borrow_mut(), at);
                     paint(&scene, at_ms);
                 });
-                live.borrow_mut().painter = Some(painter);
+                live.borrow_mut().set_painter(key, Some(painter));
             }
             move || {
                 if let Some(live) = live {
-                    live.borrow_mut().painter = None;
+                    live.borrow_mut().set_painter(key, None);
                 }
             }
         });

@@ -6,12 +6,13 @@ use lambdascope_sim::share::{ScenarioRef, ShareState};
 use yew::prelude::*;
 
 use super::narrator::Narrator;
+use super::paced::{use_paced, Preview};
 use super::question::{verdict, Ask, Feedback};
 use super::stage::Stage;
 use super::transcript::Transcript;
 use super::Shared;
 use crate::course::{self, Phase, Step, Tour};
-use crate::hooks::{use_animation_frame, use_media_query};
+use crate::hooks::use_media_query;
 use crate::playback::{format_clock, format_speed};
 
 #[derive(Properties, PartialEq)]
@@ -43,16 +44,26 @@ pub fn tour_view(p: &TourProps) -> Html {
             t
         }
     });
-    let d = tour.dispatcher();
+    // Paced (issue 16): Yew re-renders the lesson 20 times a second while a beat plays, and its
+    // tokens move on every frame between; the frame that reaches the beat's end renders.
+    let preview: Preview = {
+        let (c, s, until) = (
+            tour.pb.cursor.clone(),
+            tour.pb.session.clone(),
+            tour.planned().reached,
+        );
+        Box::new(move |pacer, wall| pacer.frame(&c, &s.map, s.timeline(), wall, Some(until)))
+    };
+    let d = use_paced(
+        &tour,
+        tour.moving(),
+        |wall_ms| Step::Tick { wall_ms },
+        preview,
+    );
     {
         let d = d.clone();
         use_effect_with(reduced, move |r| d.dispatch(Step::SetReducedMotion(*r)));
     }
-    let tick = {
-        let d = d.clone();
-        Callback::from(move |t: f64| d.dispatch(Step::Tick { wall_ms: t }))
-    };
-    use_animation_frame(tour.moving(), tick);
     let transcript = use_state(|| false);
     let root = use_node_ref();
     let continue_ref = use_node_ref();
@@ -281,7 +292,7 @@ pub fn tour_view(p: &TourProps) -> Html {
                     </div>
                 </div>
                 <div class="ls-lesson-stage" ref={stage_ref}>
-                    <Stage session={session.clone()} at={t.pb.cursor.at} at_ms={t.pb.cursor.exact_ms(&t.pb.session.map)} instance={p.instance} first_width={p.first_stage_width} />
+                    <Stage session={session.clone()} at={t.pb.cursor.at} at_ms={t.pb.cursor.exact_ms(&t.pb.session.map)} instance={p.instance} first_width={p.first_stage_width} live={d.live.clone()} />
                 </div>
             </div>
             if *transcript {
