@@ -36,10 +36,11 @@
 // page's, and the loader's mount()/sweep() exports are player_main.rs's): app 316,781, compare
 // 243,698, import 445,215, player +0.2 KB (361,940) for the mounter passed as a parameter; and by
 // wasm-opt -Oz --low-memory-unused --converge in place of -O (scripts/build-player): player
-// 359,694, app 314,299, compare 241,478, import 441,870. Raised 0.8–1.3 KB by paced frames
-// (playback::Pacer: Yew renders a playing player 20 times a second and the token canvas draws
-// every frame between, which took the phone frame's p95 from ~32 to ~16 ms): player 360,960,
-// app 315,147, compare 242,221, import 443,178.
+// 359,694, app 314,299, compare 241,478, import 441,870. Raised 1.7–2.1 KB by paced frames in
+// the player, the lessons and the comparison (playback::Pacer, components/paced.rs: Yew renders
+// a playing view 20 times a second and its token layers draw every frame between, which took the
+// phone frame's p95 from ~32 to ~16 ms): player 361,421, app 315,994, compare 243,594, import
+// 443,696.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -49,12 +50,12 @@ import { DIST } from './lib.mjs';
 
 const BUDGETS = {
   // gzip -9 bytes of the wasm each page downloads
-  'lambdascope-player_bg.wasm': 361_300,
-  'lambdascope-app_bg.wasm': 315_500,
+  'lambdascope-player_bg.wasm': 361_700,
+  'lambdascope-app_bg.wasm': 316_300,
   // The comparison's bundle (compare.html): the player's stage and the comparison.
-  'lambdascope-compare_bg.wasm': 242_500,
+  'lambdascope-compare_bg.wasm': 243_900,
   // The Import view's bundle (issue 13): the player plus the template reader, importer, advice.
-  'lambdascope-import_bg.wasm': 443_500,
+  'lambdascope-import_bg.wasm': 444_000,
 };
 
 test('bundles stay within their byte budgets, and ship precompressed', () => {
