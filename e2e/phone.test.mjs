@@ -7,6 +7,8 @@
 //   scenario at 360, 390, 768 and 1440 px.
 // * Sampled every 100 ms for 10 s at the default speed, the default scenario shows a travelling
 //   message in at least 80 % of the samples (frames saved under target/e2e/motion-*.png).
+// * Playing at 2×, the tokens move on most frames while the player re-renders at most ~20 times
+//   a second (issue 16's paced frames), and a pause leaves the tokens exactly where they were.
 // * The address bar follows the scenario, a parameter edit and an injected fault; a reload
 //   brings the same run back; an edit keeps the injected fault.
 import { test, before, after } from 'node:test';
@@ -207,6 +209,59 @@ test('slowed to 0.05×, a message in flight moves on every frame, not once per s
   assert.ok(tokens > 0, 'still in flight');
   assert.ok(changed >= frames * 0.8, `the canvas changed on ${changed} of ${frames} frames`);
   // (Chromium's advice about reading a canvas back often is about this test's reads.)
+  assert.deepEqual(problems.filter((p) => !p.includes('willReadFrequently')), []);
+  await close();
+});
+
+test('playing, the tokens move on every frame while the player re-renders at most 20 times a second; a pause keeps the frame on screen', async () => {
+  const { page, problems, close } = await open('', 412, 823);
+  await page.locator('.ls-player').focus();
+  // 2×: the instant changes on every frame, so a player rendered every frame would rewrite
+  // data-ls-at 60 times a second.
+  for (let i = 0; i < 2; i++) await page.keyboard.press('+');
+  assert.equal(await page.locator('.ls-speed b').textContent(), '2×');
+  await page.waitForFunction(() => Number(document.querySelector('.ls-tokens').dataset.tokens) > 0);
+  const rate = await page.evaluate(() => new Promise((done) => {
+    const c = document.querySelector('.ls-tokens'), g = c.getContext('2d'), p = document.querySelector('.ls-player');
+    const sig = () => { const d = g.getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2] + 17 * d[i + 3]) | 0; return h; };
+    let renders = 0;
+    new MutationObserver((rs) => { renders += rs.length; }).observe(p, { attributes: true, attributeFilter: ['data-ls-at'] });
+    let last = sig(), frames = 0, changed = 0;
+    const start = performance.now();
+    const tick = () => {
+      const now = sig();
+      frames++; if (now !== last) changed++; last = now;
+      if (performance.now() - start < 1000) requestAnimationFrame(tick);
+      else done({ frames, changed, renders, ms: performance.now() - start, playing: p.dataset.lsPlaying });
+    };
+    requestAnimationFrame(tick);
+  }));
+  assert.equal(rate.playing, 'true');
+  const perSecond = (rate.renders * 1000) / rate.ms;
+  assert.ok(perSecond <= 22, `${rate.renders} renders in ${Math.round(rate.ms)} ms`);
+  assert.ok(rate.changed > rate.renders * 1.5 && rate.changed >= rate.frames * 0.6,
+    `the canvas changed on ${rate.changed} of ${rate.frames} frames, with ${rate.renders} renders`);
+  // Paused right after a frame has been drawn (a task after the frame, so whatever that frame
+  // drew is on the canvas), the tokens stay exactly where they were: the pause acts on the
+  // instant on screen, not on the last rendered one up to 50 ms earlier. Five times: two frames
+  // in three are painted-only, so at least one pause lands after one.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const same = await page.evaluate((attempt) => new Promise((done) => {
+      const c = document.querySelector('.ls-tokens'), g = c.getContext('2d'), p = document.querySelector('.ls-player');
+      const sig = () => { const d = g.getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2] + 17 * d[i + 3]) | 0; return h; };
+      const space = () => p.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', code: 'Space', bubbles: true, cancelable: true }));
+      let frames = 0;
+      const after = () => { const ch = new MessageChannel(); ch.port1.onmessage = () => {
+        const before = sig(); space();
+        let n = 0; const wait = () => { if (++n < 3) requestAnimationFrame(wait); else { const paused = p.dataset.lsPlaying; space(); done({ same: sig() === before, paused }); } };
+        requestAnimationFrame(wait);
+      }; ch.port2.postMessage(0); };
+      const tick = () => { if (++frames < 4 + (attempt % 3)) requestAnimationFrame(tick); else after(); };
+      requestAnimationFrame(tick);
+    }), attempt);
+    assert.equal(same.paused, 'false', `attempt ${attempt}: paused`);
+    assert.ok(same.same, `attempt ${attempt}: the tokens moved when paused`);
+  }
   assert.deepEqual(problems.filter((p) => !p.includes('willReadFrequently')), []);
   await close();
 });

@@ -271,7 +271,8 @@ pub const MAX_BEAT_WALL_MS: f64 = 25_000.0;
 /// Everything the lesson player can be asked to do.
 #[derive(Clone, Debug)]
 pub enum Step {
-    /// A display frame (ms, from `requestAnimationFrame`).
+    /// An animation frame the lesson renders, at this instant of the frames' play clock (ms,
+    /// [`crate::playback::PlayClock`]); paced, it skips some ([`crate::playback::Pacer`]).
     Tick {
         wall_ms: f64,
     },

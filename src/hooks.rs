@@ -231,9 +231,10 @@ pub fn use_held<K: PartialEq + 'static, T: Clone + 'static>(
     }
 }
 
-/// The scene at `at` of the session's run, carried forward from the last frame's
-/// ([`lambdascope_sim::Timeline::scene_from`]): playing, each frame folds only its own events
-/// instead of copying a keyframe and replaying from it. A new session starts a new cursor.
+/// The scene at `at` of the session's run, carried forward from the last render's
+/// ([`lambdascope_sim::Timeline::scene_from`]): playing, each render folds only the events since
+/// the last one instead of copying a keyframe and replaying from it. A new session starts a new
+/// cursor.
 #[hook]
 pub fn use_scene(
     session: crate::components::Shared<crate::playback::Session>,

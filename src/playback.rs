@@ -578,8 +578,8 @@ pub enum FrameWork {
 #[derive(Clone, Debug, Default)]
 pub struct Pacer {
     last_render: Option<f64>,
-    /// The play clock of the last frame painted since the last render.
-    painted: Option<f64>,
+    /// The last frame painted since the last render: its play clock, instant and exact ms.
+    painted: Option<(f64, SimTime, f64)>,
 }
 
 impl Pacer {
@@ -603,22 +603,33 @@ impl Pacer {
         // event, nothing moves between), and the frame that stops, at the end or at `until`.
         let stops = !next.playing || until.is_some_and(|u| next.at >= u);
         if due || shown.last_wall.is_none() || shown.reduced_motion || stops {
-            self.last_render = Some(wall_ms);
-            self.painted = None;
+            self.rendered(wall_ms);
             FrameWork::Render
         } else {
-            self.painted = Some(wall_ms);
-            FrameWork::Paint {
-                at: next.at,
-                exact_ms: next.exact_ms(map),
-            }
+            let (at, exact_ms) = (next.at, next.exact_ms(map));
+            self.painted = Some((wall_ms, at, exact_ms));
+            FrameWork::Paint { at, exact_ms }
         }
+    }
+
+    /// Records that the frame at `wall_ms` re-renders (when the view decided it without
+    /// [`Pacer::frame`]: nothing to paint with yet).
+    pub fn rendered(&mut self, wall_ms: f64) {
+        self.last_render = Some(wall_ms);
+        self.painted = None;
+    }
+
+    /// The instant and exact ms of the frame on screen, when it was painted after the last
+    /// render (what a link or an export made now must name, and what the token layer draws
+    /// again if the view re-renders for another reason before the reducer catches up).
+    pub fn on_screen(&self) -> Option<(SimTime, f64)> {
+        self.painted.map(|(_, at, exact)| (at, exact))
     }
 
     /// The instant to `Tick` the reducer to before another action, when frames have been painted
     /// since it last rendered (once: the tick makes the reducer show that frame).
     pub fn catch_up(&mut self) -> Option<f64> {
-        self.painted.take()
+        self.painted.take().map(|(wall, _, _)| wall)
     }
 }
 
@@ -701,8 +712,10 @@ impl Cursor {
         }
     }
 
-    /// A display frame at `wall_ms`: advance by the wall time since the last frame (at most
-    /// [`MAX_FRAME_MS`]) × speed on the screen axis, or, with reduced motion, one event at a time.
+    /// A tick at play clock `wall_ms` ([`PlayClock`]: every animation frame, or for a paced view
+    /// a rendered one): advance by the wall time since the last tick (at most [`MAX_FRAME_MS`] +
+    /// [`RENDER_EVERY_MS`], a backstop) × speed on the screen axis, or, with reduced motion, one
+    /// event at a time.
     pub fn tick<E: EventTimes + ?Sized>(&mut self, map: &TimeMap, events: &E, wall_ms: f64) {
         if !self.playing {
             self.last_wall = None;
@@ -774,7 +787,8 @@ impl Cursor {
 }
 
 /// The instant on screen, for what needs it only when clicked (the share menu's links and
-/// exports): the player writes it on every render, a click reads it then. As a prop it changed
+/// exports): the player writes it on every render and every frame painted between renders
+/// ([`Pacer`]), a click reads it then. As a prop it changed
 /// every animation frame and re-rendered the menu with each one (issue 16). Compared by identity.
 #[derive(Clone, Default)]
 pub struct Moment(Rc<std::cell::Cell<SimTime>>);
@@ -812,7 +826,8 @@ pub enum Action {
     Play,
     Pause,
     Toggle,
-    /// A display frame at this wall-clock instant (ms, from `requestAnimationFrame`).
+    /// An animation frame the view renders, at this instant of the frames' play clock (ms,
+    /// [`PlayClock`]); a paced view skips some ([`Pacer`]).
     Tick {
         wall_ms: f64,
     },
@@ -1087,12 +1102,14 @@ mod tests {
             let (mut raw, mut renders, mut paints, mut last_render) =
                 (1_000.0, 0, 0, f64::NEG_INFINITY);
             for frame in 0..3_000u32 {
-                // 16–20 ms frames, a 250 ms stall at frame 500, a pause at 1,200 and a speed
-                // change at 1,800.
+                // 16.7–20.7 ms frames, a 250 ms stall at frame 500, a pause at 1,200 and speed
+                // changes at 1,800 and 2,400. (Fractions of 1/64 ms, with speeds that are
+                // whole or powers of two: sums stay exact in f64, so one tick over many frames
+                // and one tick per frame agree to the bit, which `assert_eq!` needs.)
                 raw += if frame == 500 {
                     250.0
                 } else {
-                    16.0 + (frame % 5) as f64
+                    16.0 + (frame % 5) as f64 + 43.0 / 64.0
                 };
                 let wall = clock.at(raw);
                 let act = match frame {
@@ -1105,6 +1122,7 @@ mod tests {
                     if let Some(w) = pacer.catch_up() {
                         paced.apply(Action::Tick { wall_ms: w });
                     }
+                    assert_eq!(pacer.on_screen(), None, "{id} frame {frame}: caught up");
                     assert_eq!(paced.cursor, every.cursor, "{id} frame {frame}: caught up");
                     every.apply(a.clone());
                     paced.apply(a);
@@ -1124,12 +1142,18 @@ mod tests {
                             "{id} frame {frame}: rendered {} ms after the last",
                             wall - last_render
                         );
+                        assert_eq!(pacer.on_screen(), None, "{id} frame {frame}: rendered");
                         paced.apply(Action::Tick { wall_ms: wall });
                         (renders, last_render) = (renders + 1, wall);
                         (paced.cursor.at, paced.cursor.exact_ms(map))
                     }
                     FrameWork::Paint { at, exact_ms } => {
                         paints += 1;
+                        assert_eq!(
+                            pacer.on_screen(),
+                            Some((at, exact_ms)),
+                            "{id} frame {frame}"
+                        );
                         let scene = timeline.scene_from(&mut tokens_cursor, at);
                         assert_eq!(
                             scene,

@@ -27,11 +27,22 @@ pub struct Live {
     pacer: Pacer,
     /// As of the view's last render.
     preview: Option<Preview>,
+    /// The view has rendered and its effects (the token layers' painters among them) have not
+    /// all run yet: Yew's scheduler may let the browser draw a frame between the two, and
+    /// painting then would pair this render's cursor with the last render's painters (another
+    /// session's run after a fault, the old filter or width).
+    effects_pending: bool,
     /// Each mounted token layer's drawing as of its last render, by layer.
     painters: Vec<(u32, Painter)>,
 }
 
 impl Live {
+    /// The instant and exact ms of the frame on screen, if it was painted after the view's last
+    /// render ([`Pacer::on_screen`]).
+    pub fn on_screen(&self) -> Option<(SimTime, f64)> {
+        self.pacer.on_screen()
+    }
+
     /// Sets (or with `None` removes) token layer `key`'s drawing.
     pub fn set_painter(&mut self, key: u32, painter: Option<Painter>) {
         self.painters.retain(|(k, _)| *k != key);
@@ -48,9 +59,14 @@ impl Live {
             let Live {
                 pacer,
                 preview,
+                effects_pending,
                 painters,
             } = &mut *live;
-            let Some(preview) = preview.as_ref().filter(|_| !painters.is_empty()) else {
+            let Some(preview) = preview
+                .as_ref()
+                .filter(|_| !painters.is_empty() && !*effects_pending)
+            else {
+                pacer.rendered(wall_ms);
                 return true;
             };
             match preview(pacer, wall_ms) {
@@ -123,7 +139,17 @@ pub fn use_paced<R: Reducible + 'static>(
     preview: Preview,
 ) -> Paced<R> {
     let live = (*use_memo((), |_| Shared::new(RefCell::new(Live::default())))).clone();
-    live.borrow_mut().preview = Some(preview);
+    {
+        let mut l = live.borrow_mut();
+        l.preview = Some(preview);
+        l.effects_pending = true;
+    }
+    {
+        // A parent's effects run after its children's (Yew runs them child first), so this
+        // one marks the token layers' painters as this render's.
+        let live = live.clone();
+        use_effect(move || live.borrow_mut().effects_pending = false);
+    }
     let paced = Paced {
         reducer: reducer.dispatcher(),
         live,

@@ -25,7 +25,7 @@ use crate::catalog::Service;
 use crate::hooks::{next_instance, perf_mark, use_media_query, use_width};
 use crate::layout::{Layout, Orientation};
 use crate::metrics::Metrics;
-use crate::playback::{Action, Moment, Playback};
+use crate::playback::{Action, FrameWork, Moment, Playback};
 use crate::scenarios::{self, group_label, Bundled};
 use crate::share_link::ControlsMode;
 
@@ -185,9 +185,18 @@ fn player_inner(p: &InnerProps) -> Html {
     // Yew re-renders the player 20 times a second while it plays; the tokens move on every
     // frame between (issue 16, `playback::Pacer`). Every action goes through `Paced`, which first
     // brings the reducer to the frame on screen.
+    // Made once, not on every frame: the share menu's cell for the instant on screen, which it
+    // reads when clicked. Each render writes it, and so does each frame painted between.
+    let moment = (*use_memo((), |_| Moment::default())).clone();
     let preview: Preview = {
-        let (s, c) = (pb.session.clone(), pb.cursor.clone());
-        Box::new(move |pacer, wall| pacer.frame(&c, &s.map, s.timeline(), wall, None))
+        let (s, c, m) = (pb.session.clone(), pb.cursor.clone(), moment.clone());
+        Box::new(move |pacer, wall| {
+            let work = pacer.frame(&c, &s.map, s.timeline(), wall, None);
+            if let FrameWork::Paint { at, .. } = work {
+                m.set(at);
+            }
+            work
+        })
     };
     let d = use_paced(
         &pb,
@@ -238,9 +247,8 @@ fn player_inner(p: &InnerProps) -> Html {
         (NodeRef::default(), NodeRef::default(), NodeRef::default())
     }))
     .clone();
-    // Made once, not on every frame: the share menu's cell for the instant, which it reads when
-    // clicked, and the stage's first width (it reads the window's width, a call out of the wasm).
-    let moment = (*use_memo((), |_| Moment::default())).clone();
+    // Made once, not on every frame: the stage's first width (it reads the window's width, a call
+    // out of the wasm).
     let first_width = *use_memo((), |_| first_stage_width(p.host_width, p.view.controls));
     let width = use_width(stage.clone(), first_width);
     let orientation = Orientation::for_width(width);

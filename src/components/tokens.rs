@@ -233,13 +233,24 @@ pub fn token_layer(p: &TokenProps) -> Html {
                     );
                 }
             });
-            paint(&scene, at_ms);
-            if let Some(live) = &live {
-                let painter: Painter = Rc::new(move |at: SimTime, at_ms: f64| {
-                    let scene = session.timeline().scene_from(&mut between.borrow_mut(), at);
-                    paint(&scene, at_ms);
-                });
-                live.borrow_mut().set_painter(key, Some(painter));
+            match &live {
+                Some(live) => {
+                    let draw = paint.clone();
+                    let painter: Painter = Rc::new(move |at: SimTime, at_ms: f64| {
+                        let scene = session.timeline().scene_from(&mut between.borrow_mut(), at);
+                        draw(&scene, at_ms);
+                    });
+                    // A frame painted after the view's last render is still what is on
+                    // screen: a render for another reason (a filter, the width) draws that
+                    // frame again, not the reducer's older instant (the tokens would step back).
+                    let on_screen = live.borrow().on_screen();
+                    match on_screen {
+                        Some((at, exact)) => painter(at, exact),
+                        None => paint(&scene, at_ms),
+                    }
+                    live.borrow_mut().set_painter(key, Some(painter));
+                }
+                None => paint(&scene, at_ms),
             }
             move || {
                 if let Some(live) = live {

@@ -182,19 +182,22 @@ pub fn tour_view(p: &TourProps) -> Html {
         }
     });
     let explore = {
-        let (cb, pb, seed, scenario) = (
+        let (cb, pb, seed, scenario, live) = (
             p.on_explore.clone(),
             t.pb.clone(),
             l.seed,
             l.scenario.clone(),
+            d.live.clone(),
         );
         let (lesson, beat) = (l.id.clone(), t.beat as u32 + 1);
         Callback::from(move |_: MouseEvent| {
+            // The instant on screen: a frame painted since the last render is ahead of it.
+            let at = live.borrow().on_screen().map_or(pb.cursor.at, |(at, _)| at);
             cb.emit(ShareState {
                 scenario: Some(ScenarioRef::Bundled(scenario.clone())),
                 seed: Some(seed),
                 inputs: pb.session.inputs().to_vec(),
-                t: Some(pb.cursor.at),
+                t: Some(at),
                 lesson: Some(lesson.clone()),
                 beat: Some(beat),
                 speed: Some(pb.cursor.speed),
