@@ -243,8 +243,9 @@ test('playing, the tokens move on every frame while the player re-renders at mos
     `the canvas changed on ${rate.changed} of ${rate.frames} frames, with ${rate.renders} renders`);
   // Paused right after a frame has been drawn (a task after the frame, so whatever that frame
   // drew is on the canvas), the tokens stay exactly where they were: the pause acts on the
-  // instant on screen, not on the last rendered one up to 50 ms earlier. Five times: two frames
-  // in three are painted-only, so at least one pause lands after one.
+  // instant on screen, not on the last rendered one up to 50 ms earlier (the reducer is caught
+  // up first). Five times: two frames in three are painted-only, so at least one pause lands
+  // after one.
   for (let attempt = 0; attempt < 5; attempt++) {
     const same = await page.evaluate((attempt) => new Promise((done) => {
       const c = document.querySelector('.ls-tokens'), g = c.getContext('2d'), p = document.querySelector('.ls-player');
@@ -253,7 +254,16 @@ test('playing, the tokens move on every frame while the player re-renders at mos
       let frames = 0;
       const after = () => { const ch = new MessageChannel(); ch.port1.onmessage = () => {
         const before = sig(); space();
-        let n = 0; const wait = () => { if (++n < 3) requestAnimationFrame(wait); else { const paused = p.dataset.lsPlaying; space(); done({ same: sig() === before, paused }); } };
+        // Then the tokens are drawn again at the paused instant itself: the method filter set
+        // and cleared (the same look, drawn anew from the player's state, where the canvas
+        // alone would still show the frame painted before the pause).
+        const chips = p.querySelectorAll('.ls-filter .ls-chip');
+        let n = 0; const wait = () => {
+          n++;
+          if (n === 3) chips[1].click();
+          if (n === 6) chips[0].click();
+          if (n < 9) requestAnimationFrame(wait); else { const paused = p.dataset.lsPlaying; space(); done({ same: sig() === before, paused }); }
+        };
         requestAnimationFrame(wait);
       }; ch.port2.postMessage(0); };
       const tick = () => { if (++frames < 4 + (attempt % 3)) requestAnimationFrame(tick); else after(); };
