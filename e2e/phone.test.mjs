@@ -47,6 +47,23 @@ async function open(url, width, height, init) {
   return { page, problems, close: () => context.close() };
 }
 
+// The explore page at 412 px, its speed changed by `presses` presses of `key` to `speed`,
+// once a message is in flight; `window.__canvasSig()` hashes the token canvas's pixels, to tell
+// frames apart.
+async function playingAt(key, presses, speed) {
+  const opened = await open('', 412, 823);
+  const { page } = opened;
+  await page.locator('.ls-player').focus();
+  for (let i = 0; i < presses; i++) await page.keyboard.press(key);
+  assert.equal(await page.locator('.ls-speed b').textContent(), speed);
+  await page.waitForFunction(() => Number(document.querySelector('.ls-tokens').dataset.tokens) > 0);
+  await page.evaluate(() => {
+    const c = document.querySelector('.ls-tokens'), g = c.getContext('2d');
+    window.__canvasSig = () => { const d = g.getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2] + 17 * d[i + 3]) | 0; return h; };
+  });
+  return opened;
+}
+
 test('the diagram starts inside the first screenful on a phone and on a desktop', async () => {
   const pages = [['', 'explore'], ['#lesson=three-ways&beat=2', 'lesson'], ['?embed&s=async-retries-dlq', 'embed'], ['host.html', 'script-embed']];
   for (const [width, height] of [[390, 844], [1440, 900]]) {
@@ -187,17 +204,12 @@ test('while a run plays, the fault panel below the fold is not rewritten; in vie
 });
 
 test('slowed to 0.05×, a message in flight moves on every frame, not once per simulated millisecond', async () => {
-  const { page, problems, close } = await open('', 412, 823);
-  await page.locator('.ls-player').focus();
-  for (let i = 0; i < 3; i++) await page.keyboard.press('-');
-  assert.equal(await page.locator('.ls-speed b').textContent(), '0.05×');
-  await page.waitForFunction(() => Number(document.querySelector('.ls-tokens').dataset.tokens) > 0);
+  const { page, problems, close } = await playingAt('-', 3, '0.05×');
   // A 40 ms hop is drawn over 16 s at 0.05×: positions at whole simulated milliseconds changed
   // the canvas on one frame in 24. Count the frames whose pixels differ from the one before.
   const { frames, changed, tokens } = await page.evaluate(() => new Promise((done) => {
     const c = document.querySelector('.ls-tokens');
-    const g = c.getContext('2d');
-    const sig = () => { const d = g.getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2] + 17 * d[i + 3]) | 0; return h; };
+    const sig = window.__canvasSig;
     let last = sig(), frames = 0, changed = 0;
     const tick = () => {
       const now = sig();
@@ -214,16 +226,12 @@ test('slowed to 0.05×, a message in flight moves on every frame, not once per s
 });
 
 test('playing, the tokens move on every frame while the player re-renders at most 20 times a second; a pause keeps the frame on screen', async () => {
-  const { page, problems, close } = await open('', 412, 823);
-  await page.locator('.ls-player').focus();
   // 2×: the instant changes on every frame, so a player rendered every frame would rewrite
   // data-ls-at 60 times a second.
-  for (let i = 0; i < 2; i++) await page.keyboard.press('+');
-  assert.equal(await page.locator('.ls-speed b').textContent(), '2×');
-  await page.waitForFunction(() => Number(document.querySelector('.ls-tokens').dataset.tokens) > 0);
+  const { page, problems, close } = await playingAt('+', 2, '2×');
   const rate = await page.evaluate(() => new Promise((done) => {
-    const c = document.querySelector('.ls-tokens'), g = c.getContext('2d'), p = document.querySelector('.ls-player');
-    const sig = () => { const d = g.getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2] + 17 * d[i + 3]) | 0; return h; };
+    const p = document.querySelector('.ls-player');
+    const sig = window.__canvasSig;
     let renders = 0;
     new MutationObserver((rs) => { renders += rs.length; }).observe(p, { attributes: true, attributeFilter: ['data-ls-at'] });
     let last = sig(), frames = 0, changed = 0;
@@ -248,8 +256,8 @@ test('playing, the tokens move on every frame while the player re-renders at mos
   // after one.
   for (let attempt = 0; attempt < 5; attempt++) {
     const same = await page.evaluate((attempt) => new Promise((done) => {
-      const c = document.querySelector('.ls-tokens'), g = c.getContext('2d'), p = document.querySelector('.ls-player');
-      const sig = () => { const d = g.getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2] + 17 * d[i + 3]) | 0; return h; };
+      const p = document.querySelector('.ls-player');
+      const sig = window.__canvasSig;
       const space = () => p.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', code: 'Space', bubbles: true, cancelable: true }));
       let frames = 0;
       const after = () => { const ch = new MessageChannel(); ch.port1.onmessage = () => {
