@@ -97,13 +97,38 @@ const TRAIL: f64 = 0.3;
 /// How long (screen ms, the playback axis) a landing pulse lasts.
 const PULSE_SCREEN_MS: f64 = 180.0;
 
-fn style_of(message: &Message) -> (Shape, Colour, Option<String>) {
+/// A token's label, unformatted: made into text only where labels are drawn (with a crowd of
+/// a thousand tokens, formatting each one's label on every frame was as many allocations).
+#[derive(Clone, Copy)]
+enum Label {
+    None,
+    Num(u64),
+    /// A batch's size, and its try when a retry.
+    Batch(usize, u32),
+}
+
+impl Label {
+    fn text(self) -> Option<String> {
+        match self {
+            Label::None => None,
+            Label::Num(n) => Some(n.to_string()),
+            Label::Batch(n, try_no) if try_no > 1 => Some(format!("{n}×{try_no}")),
+            Label::Batch(n, _) => Some(n.to_string()),
+        }
+    }
+}
+
+fn style_of(message: &Message) -> (Shape, Colour, Label) {
     match message {
-        Message::Request => (Shape::Capsule, Colour::Sync, None),
+        Message::Request => (Shape::Capsule, Colour::Sync, Label::None),
         Message::Invoke { try_no } => (
             Shape::Capsule,
             Colour::Sync,
-            (*try_no > 1).then(|| try_no.to_string()),
+            if *try_no > 1 {
+                Label::Num((*try_no).into())
+            } else {
+                Label::None
+            },
         ),
         Message::Response { status, .. } => (
             Shape::Answer,
@@ -112,38 +137,36 @@ fn style_of(message: &Message) -> (Shape, Colour, Option<String>) {
             } else {
                 Colour::Bad
             },
-            Some(status.to_string()),
+            Label::Num((*status).into()),
         ),
-        Message::Accepted => (Shape::Answer, Colour::Neutral, Some("202".into())),
-        Message::Event => (Shape::Capsule, Colour::Async, None),
+        Message::Accepted => (Shape::Answer, Colour::Neutral, Label::Num(202)),
+        Message::Event => (Shape::Capsule, Colour::Async, Label::None),
         Message::DeliveryAttempt { try_no } => {
-            (Shape::Capsule, Colour::Async, Some(try_no.to_string()))
+            (Shape::Capsule, Colour::Async, Label::Num((*try_no).into()))
         }
-        Message::Attempt { attempt } => (Shape::Capsule, Colour::Async, Some(attempt.to_string())),
-        Message::RetryWait { .. } => (Shape::RetryLoop, Colour::Bad, None),
+        Message::Attempt { attempt } => {
+            (Shape::Capsule, Colour::Async, Label::Num((*attempt).into()))
+        }
+        Message::RetryWait { .. } => (Shape::RetryLoop, Colour::Bad, Label::None),
         Message::Record {
             target: FailureTargetKind::Destination,
             success: true,
-        } => (Shape::Envelope, Colour::Ok, None),
-        Message::Record { .. } => (Shape::Envelope, Colour::Bad, None),
+        } => (Shape::Envelope, Colour::Ok, Label::None),
+        Message::Record { .. } => (Shape::Envelope, Colour::Bad, Label::None),
         // A batch travels as one group: a stack, labelled with its size.
         Message::Batch { items, try_no } => (
             Shape::Batch,
             Colour::Poll,
-            Some(if *try_no > 1 {
-                format!("{}×{try_no}", items.len())
-            } else {
-                items.len().to_string()
-            }),
+            Label::Batch(items.len(), *try_no),
         ),
         Message::DeleteMessages { items } => {
-            (Shape::Answer, Colour::Ok, Some(items.len().to_string()))
+            (Shape::Answer, Colour::Ok, Label::Num(items.len() as u64))
         }
         Message::ToDeadLetterQueue | Message::FailureRecord { .. } => {
-            (Shape::Envelope, Colour::Bad, None)
+            (Shape::Envelope, Colour::Bad, Label::None)
         }
-        Message::TaskToken => (Shape::Capsule, Colour::Neutral, None),
-        Message::Callback { .. } => (Shape::Answer, Colour::Ok, None),
+        Message::TaskToken => (Shape::Capsule, Colour::Neutral, Label::None),
+        Message::Callback { .. } => (Shape::Answer, Colour::Ok, Label::None),
     }
 }
 
@@ -439,7 +462,7 @@ fn draw(
             dups.push((pt.x, pt.y));
         }
         if with_labels && !dim {
-            if let Some(l) = label {
+            if let Some(l) = label.text() {
                 labels.push((pt.x, pt.y, l));
             }
         }
