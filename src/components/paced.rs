@@ -4,7 +4,7 @@
 //! natively); this is the glue: the cell a view and its token layers share, and the dispatcher
 //! that brings the reducer up to the frame on screen before any other action.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use lambdascope_sim::SimTime;
@@ -43,7 +43,8 @@ impl Live {
         self.pacer.on_screen()
     }
 
-    /// Sets (or with `None` removes) token layer `key`'s drawing.
+    /// Sets (or with `None` removes) the drawing of token layer `key` (a page-unique number,
+    /// [`crate::hooks::next_instance`]).
     pub fn set_painter(&mut self, key: u32, painter: Option<Painter>) {
         self.painters.retain(|(k, _)| *k != key);
         if let Some(p) = painter {
@@ -83,16 +84,6 @@ impl Live {
     }
 }
 
-/// A key for a token layer's painter, unique on the page.
-pub fn next_painter_key() -> u32 {
-    thread_local!(static NEXT: Cell<u32> = const { Cell::new(0) });
-    NEXT.with(|n| {
-        let v = n.get();
-        n.set(v + 1);
-        v
-    })
-}
-
 /// A paced view's reducer: an action first ticks the reducer to the last frame painted since it
 /// rendered ([`Pacer::catch_up`]), so a pause, step, speed change or fault acts on the instant on
 /// screen.
@@ -119,12 +110,6 @@ impl<R: Reducible + 'static> Paced<R> {
             self.reducer.dispatch((self.tick)(wall_ms));
         }
         self.reducer.dispatch(action);
-    }
-
-    /// As a callback.
-    pub fn callback(&self) -> Callback<R::Action> {
-        let d = self.clone();
-        Callback::from(move |a| d.dispatch(a))
     }
 }
 

@@ -204,7 +204,6 @@ fn player_inner(p: &InnerProps) -> Html {
         |wall_ms| Action::Tick { wall_ms },
         preview,
     );
-    let live = d.live.clone();
     // Paused while off-screen or in a hidden tab; resumed when seen again.
     let root = use_node_ref();
     let visible = crate::embed::use_visible(root.clone());
@@ -512,7 +511,7 @@ fn player_inner(p: &InnerProps) -> Html {
                     <div class="ls-canvas-wrap" ~style={wrap_style} data-ls-style={wrap_still}>
                         <Diagram session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} selected={*selected}
                             filter={*filter} instance={p.instance} on_select={on_select} />
-                        <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} at_ms={pb.cursor.exact_ms(&s.map)} live={live.clone()} />
+                        <TokenLayer session={session.clone()} scene={Shared(scene.clone())} layout={Shared(layout.clone())} width={width.min(layout.width * MAX_SCALE)} dark={dark} filter={*filter} at_ms={pb.cursor.exact_ms(&s.map)} live={d.live.clone()} />
                     </div>
                     </div>
                     {crate::components::stage::gap_note(&s.map, pb.cursor.at)}

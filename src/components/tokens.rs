@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use super::paced::{next_painter_key, Live, Painter};
+use super::paced::{Live, Painter};
 use super::Shared;
 use crate::catalog::node_method;
 use crate::layout::{Curve, Lane, Layout};
@@ -211,7 +211,7 @@ pub fn token_layer(p: &TokenProps) -> Html {
         RefCell::new(IdMap::<u32, Curve>::new())
     });
     let own_scene = use_memo(p.session.clone(), |_| RefCell::new(SceneCursor::default()));
-    let painter_key = use_memo((), |_| next_painter_key());
+    let painter_key = use_memo((), |_| crate::hooks::next_instance());
     let methods = use_memo(p.session.clone(), |s| {
         let topo = &s.timeline().topology;
         topo.nodes
