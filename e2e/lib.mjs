@@ -14,7 +14,7 @@ export const SHOTS = path.join(ROOT, 'target', 'e2e');
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
-  '.png': 'image/png', '.ico': 'image/x-icon',
+  '.png': 'image/png', '.ico': 'image/x-icon', '.toml': 'text/plain; charset=utf-8',
 };
 
 /**

@@ -17,7 +17,7 @@ if (!dir) {
 }
 const zopfli = spawnSync('sh', ['-c', 'command -v zopfli'], { stdio: 'ignore' }).status === 0;
 if (!zopfli) console.log('precompress: no zopfli on PATH (scripts/setup installs it): .gz files are gzip -9');
-const SERVABLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.svg', '.json', '.md']);
+const SERVABLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.svg', '.json', '.md', '.toml']);
 // Every file below DIR (the book's output keeps the player in a subdirectory).
 const files = (d) => fs.readdirSync(d, { withFileTypes: true })
   .flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)]));

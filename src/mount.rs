@@ -138,11 +138,51 @@ pub fn mount_compare() {
 /// only bundle that mounts players in host pages' elements (`static/embed.js` loads it on every
 /// page but the app's own).
 pub fn mount_players() {
-    mount_roots(
-        true,
-        Some(app_page::<crate::components::app::PlayerPage>),
-        Some(mount_player),
+    mount_roots(true, Some(explore_page), Some(mount_player));
+}
+
+/// The player bundle's view of the app page: the explore view, drawn once its scenario is at hand.
+fn explore_page(el: Element, app: crate::components::app::AppProps) {
+    let (props, host) = (app.player.clone(), el.clone());
+    with_scenario(
+        &props,
+        &host,
+        Box::new(move || app_page::<crate::components::app::PlayerPage>(el, app)),
     );
+}
+
+/// Runs `mount` once the bundled scenario `props` opens with is at hand (issue 16: the player
+/// bundle carries only the default's text; the others are fetched, `scenarios::fetch`). Until
+/// then the element keeps what it shows, the build's still or the loading line: drawing the
+/// player first and its scenario later would replace a still with a loading line. A failed
+/// fetch mounts all the same: the player shows the default and says why.
+/// A host that left the page meanwhile is not mounted (and can be again, if it comes back).
+/// (`mount` is boxed: one copy of the waiting code for the three callers, not one each.)
+fn with_scenario(props: &PlayerProps, host: &Element, mount: Box<dyn FnOnce()>) {
+    let wanted = props
+        .toml
+        .is_none()
+        .then(|| {
+            props
+                .scenario
+                .as_deref()
+                .and_then(crate::scenarios::position)
+        })
+        .flatten()
+        .filter(|i| crate::scenarios::at_hand(*i).is_none());
+    let Some(index) = wanted else {
+        mount();
+        return;
+    };
+    let host = host.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = crate::scenarios::fetch(index).await;
+        if host.is_connected() {
+            mount();
+        } else {
+            let _ = host.remove_attribute(MOUNTED);
+        }
+    });
 }
 
 /// Mounts a player into every `[data-lambdascope]` element not mounted yet; returns how many.
@@ -353,41 +393,54 @@ fn mount_player(doc: &Document, host: Element, page: Option<PlayerProps>) {
         mount_in_shadow(doc, host);
         return;
     };
-    let handle = yew::Renderer::<Player>::with_root_and_props(host.clone(), props).render();
-    let root = host.clone();
-    MOUNTED_PLAYERS.with(|m| {
-        m.borrow_mut().push(Mounted {
-            host,
-            root,
-            memory: None,
-            handle,
-        })
-    });
+    with_scenario(
+        &props.clone(),
+        &host.clone(),
+        Box::new(move || {
+            let handle = yew::Renderer::<Player>::with_root_and_props(host.clone(), props).render();
+            let root = host.clone();
+            MOUNTED_PLAYERS.with(|m| {
+                m.borrow_mut().push(Mounted {
+                    host,
+                    root,
+                    memory: None,
+                    handle,
+                })
+            });
+        }),
+    );
 }
 
 /// Mounts a host page's player into its element's shadow root, at the instant it showed last
 /// if it was here before.
 fn mount_in_shadow(doc: &Document, host: Element) {
     let memory = memory_key(doc, &host);
-    let root = shadow_mount_point(doc, &host).unwrap_or_else(|| {
-        // No shadow root to be had: drawn in the page, as before issue 14.
-        let _ = host.class_list().add_1("ls-root");
-        host.clone()
-    });
     let mut req = share_link::from_attributes(&|a| host.get_attribute(a));
     if let Some(at) = recall(&memory) {
         req.state.t = Some(SimTime(at));
     }
-    let handle =
-        yew::Renderer::<Player>::with_root_and_props(root.clone(), props_from(req)).render();
-    MOUNTED_PLAYERS.with(|m| {
-        m.borrow_mut().push(Mounted {
-            host,
-            root,
-            memory: Some(memory),
-            handle,
-        })
-    });
+    let props = props_from(req);
+    let doc = doc.clone();
+    with_scenario(
+        &props.clone(),
+        &host.clone(),
+        Box::new(move || {
+            let root = shadow_mount_point(&doc, &host).unwrap_or_else(|| {
+                // No shadow root to be had: drawn in the page, as before issue 14.
+                let _ = host.class_list().add_1("ls-root");
+                host.clone()
+            });
+            let handle = yew::Renderer::<Player>::with_root_and_props(root.clone(), props).render();
+            MOUNTED_PLAYERS.with(|m| {
+                m.borrow_mut().push(Mounted {
+                    host,
+                    root,
+                    memory: Some(memory),
+                    handle,
+                })
+            });
+        }),
+    );
 }
 
 /// A fresh element to draw a player into, inside `host`'s shadow root (made on first use, with

@@ -861,6 +861,8 @@ pub enum Action {
     /// delivery: the core's `function.poison_items`). The run is re-simulated with the same seed
     /// and faults, so everything before that event is unchanged: a fork, like [`Action::Inject`].
     PoisonNext,
+    /// Say this above the diagram until the next load (a scenario the picker could not fetch).
+    Notice(String),
 }
 
 impl Playback {
@@ -1027,6 +1029,7 @@ impl Playback {
                 self.session = Rc::new(Session::new(g, bundled, *scenario, seed, kept));
                 self.cursor.restart(&self.session.map);
             }
+            Action::Notice(text) => self.notice = Some(text),
             Action::Load {
                 bundled,
                 scenario,

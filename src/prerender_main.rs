@@ -23,6 +23,7 @@
 use lambdascope::components::app::{App, AppProps, ComparePage, PlayerPage};
 use lambdascope::hooks::assumed;
 use lambdascope::{course, mount, scenarios, share_link, Player, PlayerProps};
+use lambdascope_sim::share::ScenarioRef;
 use std::path::Path;
 
 /// The app page's placeholder, replaced like an empty element.
@@ -339,6 +340,38 @@ fn preload_links(bundle: &str) -> String {
     )
 }
 
+/// `<head>` links that fetch the scenario files a page's players open (issue 16: the player's
+/// bundle carries the default's text alone; the others are files in `scenarios/` beside it),
+/// so each arrives beside the bundle and not a round trip after it.
+fn scenario_preloads(bundle: &str, ids: &[String]) -> String {
+    let dir = share_link::base_dir(bundle);
+    ids.iter()
+        .map(|id| {
+            format!(
+                r#"<link rel="preload" href="{dir}scenarios/{id}.toml" as="fetch" crossorigin fetchpriority="low">"#
+            )
+        })
+        .collect()
+}
+
+/// The bundled scenarios other than the default that a page's mount points open, each once, in
+/// page order (an inline scenario needs no file).
+fn bundled_ids(page: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for p in mount_points(page) {
+        let req = share_link::from_attributes(&attribute_reader(&p.attrs));
+        if let Some(ScenarioRef::Bundled(id)) = req.state.scenario {
+            if id != scenarios::DEFAULT_ID
+                && scenarios::position(&id).is_some()
+                && !ids.contains(&id)
+            {
+                ids.push(id);
+            }
+        }
+    }
+    ids
+}
+
 fn run(paths: &[String], preload: Option<&str>, stills: Option<&Path>) -> Result<(), String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -350,9 +383,15 @@ fn run(paths: &[String], preload: Option<&str>, stills: Option<&Path>) -> Result
             .map_err(|e| format!("{path}: {e}"))?;
         if n > 0 {
             let html = match preload {
-                Some(bundle) => {
-                    html.replacen("</head>", &format!("{}</head>", preload_links(bundle)), 1)
-                }
+                Some(bundle) => html.replacen(
+                    "</head>",
+                    &format!(
+                        "{}{}</head>",
+                        preload_links(bundle),
+                        scenario_preloads(bundle, &bundled_ids(&page))
+                    ),
+                    1,
+                ),
                 None => html,
             };
             std::fs::write(path, html).map_err(|e| format!("{path}: {e}"))?;

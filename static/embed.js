@@ -53,6 +53,25 @@ const needed = bundle();
 const chosen = !pageBundle || needed === pageBundle ? needed : null;
 if (!chosen) location.replace(new URL(PAGES[needed], base).href + location.search + location.hash);
 
+// ---- The scenario's file (issue 16) ----
+// The player's bundle carries the default scenario's text alone; another one the address names
+// (`s=ID` or `scenario=ID`, the fragment's last, as share_link::from_url reads them) is a file
+// beside this script (scenarios/ID.toml) that the player fetches once it runs. Preloaded here, it
+// arrives beside the bundle instead of a round trip after it (the same mode and credentials as
+// the player's fetch(), so that fetch takes it). Only a scenario the build drew an embed still
+// for is a bundled one (the page's still list, below): an unknown id is the player's to report,
+// with no 404 here. An inline scenario (`z=`, `toml=`) needs no file.
+if (appPage && chosen === 'lambdascope-player') {
+  const said = [location.search, location.hash].flatMap((part) => pairs(part.replace(/^[#?]+/, '')));
+  const named = said.filter(([k]) => k === 's' || k === 'scenario').map(([, v]) => v).at(-1);
+  const drawn = document.querySelector('meta[name="lambdascope-stills"]')?.content.split(' ') ?? [];
+  if (named && named !== 'overview' && !said.some(([k]) => k === 'z' || k === 'toml') && drawn.includes(`embed-${named}`)) {
+    document.head.append(Object.assign(document.createElement('link'), {
+      rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: new URL(`scenarios/${named}.toml`, base).href,
+    }));
+  }
+}
+
 // ---- Prerendered first frames (issue 16: ARCHITECTURE.md, src/prerender_main.rs) ----
 // The app page carries the default view's still. Another address gets the still drawn for
 // exactly what it asks (stills/NAME.html, if on the page's list), else the loading line; a still

@@ -13,6 +13,15 @@ fn doc() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
+/// The page's mount fetches a player's scenario file (`dist/scenarios/ID.toml`) before drawing
+/// it (`mount::with_scenario`); this test's server has no `dist/`, so every file is handed over
+/// as if fetched.
+fn every_scenario_at_hand() {
+    for (i, (_, text)) in lambdascope::scenarios::FILES.iter().enumerate() {
+        lambdascope::scenarios::remember(i, text).unwrap();
+    }
+}
+
 /// Mounts a player from `attrs` the way the page's mount does (attributes only, no URL).
 async fn mount(attrs: &[(&str, &str)]) -> Element {
     let host = doc().create_element("div").unwrap();
@@ -20,6 +29,7 @@ async fn mount(attrs: &[(&str, &str)]) -> Element {
         host.set_attribute(k, v).unwrap();
     }
     doc().body().unwrap().append_child(&host).unwrap();
+    every_scenario_at_hand();
     let props = lambdascope::mount::props_with(&host, None);
     yew::Renderer::<lambdascope::Player>::with_root_and_props(host.clone(), props).render();
     wait_for(&host, ".ls-diagram .ls-node").await;

@@ -15,12 +15,10 @@ use super::Shared;
 use crate::catalog::{describe, method_blurb, method_class, method_short, node_method, Service};
 use crate::params::{label, params_for, set, Param, ValueKind};
 use crate::playback::Session;
-use crate::scenarios::Bundled;
 
 #[derive(Properties, PartialEq)]
 pub struct PanelProps {
     pub session: Shared<Session>,
-    pub bundled: Shared<Vec<Bundled>>,
     pub node: Option<u32>,
     pub service: Option<&'static Service>,
     pub on_close: Callback<()>,
@@ -69,17 +67,10 @@ pub fn panel(p: &PanelProps) -> Html {
         };
     }
     if let Some(s) = p.service {
-        let using: Vec<(usize, &Bundled)> = p
-            .bundled
+        let using: Vec<(usize, &crate::scenarios::Entry)> = crate::scenarios::INDEX
             .iter()
-            .map(|b| (b.index, b))
-            .filter(|(_, b)| {
-                b.scenario
-                    .file
-                    .sources
-                    .iter()
-                    .any(|src| src.kind() == s.kind)
-            })
+            .enumerate()
+            .filter(|(_, b)| b.kinds.contains(&s.kind))
             .collect();
         return html! {
             <section class="ls-panel" aria-label={format!("{}: how it invokes Lambda", s.name)}>
@@ -98,7 +89,7 @@ pub fn panel(p: &PanelProps) -> Html {
                     <ul class="ls-links">
                         { for using.iter().map(|(i, b)| {
                             let (cb, i) = (p.on_load.clone(), *i);
-                            html! { <li><button type="button" class="ls-link" onclick={Callback::from(move |_: MouseEvent| cb.emit(i))}>{b.scenario.file.title.clone()}</button></li> }
+                            html! { <li><button type="button" class="ls-link" onclick={Callback::from(move |_: MouseEvent| cb.emit(i))}>{b.title}</button></li> }
                         }) }
                     </ul>
                 }

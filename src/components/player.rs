@@ -26,7 +26,7 @@ use crate::hooks::{next_instance, perf_mark, use_media_query, use_width};
 use crate::layout::{Layout, Orientation};
 use crate::metrics::Metrics;
 use crate::playback::{Action, FrameWork, Moment, Playback};
-use crate::scenarios::{self, group_label, Bundled};
+use crate::scenarios::{self, group_label};
 use crate::share_link::ControlsMode;
 
 #[derive(Properties, PartialEq, Clone, Default)]
@@ -85,24 +85,34 @@ fn first_stage_width(host_width: f64, controls: ControlsMode) -> f64 {
     (host_width - CHROME_PX - if side { SIDE_COLUMN_PX } else { 0.0 }).max(1.0)
 }
 
-/// The scenario to open with (its index in `scenarios::FILES` if bundled), and why it is not the
-/// one asked for (if so). Parses only that one scenario: the rest wait for the first paint.
-fn initial(p: &PlayerProps) -> (Option<usize>, Option<Scenario>, Option<String>) {
-    let default = || {
-        scenarios::by_id(scenarios::DEFAULT_ID).or_else(|| scenarios::bundled().into_iter().next())
-    };
-    let fallback = |msg: String| {
-        let d = default();
-        (
-            d.as_ref().map(|b| b.index),
-            d.map(|b| b.scenario),
-            Some(msg),
-        )
-    };
+/// What a player opens with.
+#[derive(Clone, Debug, PartialEq)]
+enum Start {
+    /// The scenario (its position in `scenarios::INDEX` if bundled), and why it is not the one
+    /// asked for, if so.
+    Ready(Option<usize>, Box<Scenario>, Option<String>),
+    /// A bundled scenario whose file is not at hand yet (`scenarios::fetch`). The mount fetches a
+    /// page's first scenarios before drawing, so this is met only when the explore page's address
+    /// changes to another scenario in place.
+    Fetch(usize),
+    /// Nothing to show: the default scenario did not parse (a build that does fails in build.rs).
+    Broken(String),
+}
+
+/// The default scenario (its text is in every bundle), with why it is shown instead.
+fn fallback(msg: String) -> Start {
+    match scenarios::at_hand(0) {
+        Some(Ok(s)) => Start::Ready(Some(0), Box::new(s), Some(msg)),
+        _ => Start::Broken(msg),
+    }
+}
+
+/// The scenario to open with. Parses only that one scenario; no other is read to show it.
+fn initial(p: &PlayerProps) -> Start {
     if let Some(text) = &p.toml {
         return match Scenario::parse("inline scenario", text) {
             Ok(s) => match lambdascope_sim::Budget::PLAYER.refusals(&s).first() {
-                None => (None, Some(s), None),
+                None => Start::Ready(None, Box::new(s), None),
                 Some((field, why)) => fallback(format!(
                     "The scenario could not be played here, showing the default instead. \
                      {field}: {why}"
@@ -113,34 +123,89 @@ fn initial(p: &PlayerProps) -> (Option<usize>, Option<Scenario>, Option<String>)
             )),
         };
     }
-    if let Some(id) = p.scenario.as_deref().filter(|s| !s.is_empty()) {
-        return match scenarios::by_id(id) {
-            Some(b) => (Some(b.index), Some(b.scenario), None),
-            None => fallback(format!(
-                "There is no bundled scenario `{id}`; showing the default instead."
+    let id = p
+        .scenario
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(scenarios::DEFAULT_ID);
+    match scenarios::position(id) {
+        Some(i) => match scenarios::at_hand(i) {
+            Some(Ok(s)) => Start::Ready(Some(i), Box::new(s), None),
+            Some(Err(e)) => fallback(format!(
+                "The scenario `{id}` could not be read, showing the default instead. {e}"
             )),
-        };
+            None => match scenarios::failure(i) {
+                Some(e) => fallback(format!(
+                    "The scenario `{id}` could not be loaded, showing the default instead: {e}."
+                )),
+                None => Start::Fetch(i),
+            },
+        },
+        None => fallback(format!(
+            "There is no bundled scenario `{id}`; showing the default instead."
+        )),
     }
-    let d = default();
-    (d.as_ref().map(|b| b.index), d.map(|b| b.scenario), None)
 }
 
 #[function_component(Player)]
 pub fn player(props: &PlayerProps) -> Html {
     let instance = *use_memo((), |_| next_instance());
-    let start = use_memo((), {
+    let start = use_state({
         let p = props.clone();
-        move |_| initial(&p)
+        move || initial(&p)
     });
-    match &start.1 {
-        Some(s) => {
-            html! { <PlayerInner start={s.clone()} start_index={start.0} notice={start.2.clone()} seed={props.seed} at_ms={props.at_ms} {instance} host_width={props.host_width}
+    {
+        let start = start.clone();
+        use_effect_with((), move |_| {
+            if let Start::Fetch(i) = *start {
+                fetch_then(
+                    i,
+                    Box::new(move |read| {
+                        start.set(match read {
+                        Ok(s) => Start::Ready(Some(i), Box::new(s), None),
+                        Err(e) => fallback(format!(
+                            "The scenario `{}` could not be loaded, showing the default instead: {e}.",
+                            bundled_name(i)
+                        )),
+                    })
+                    }),
+                );
+            }
+        });
+    }
+    match &*start {
+        Start::Ready(index, s, notice) => {
+            html! { <PlayerInner start={(**s).clone()} start_index={*index} notice={notice.clone()} seed={props.seed} at_ms={props.at_ms} {instance} host_width={props.host_width}
             link={props.link.clone()} view={props.view} problems={props.problems.clone()}>{props.children.clone()}</PlayerInner> }
         }
-        None => {
-            html! { <div class="ls-player ls-error-box" role="alert">{"lambdascope has no scenarios to show."}</div> }
+        Start::Fetch(_) => {
+            html! { <div class="ls-player" role="status"><p class="ls-loading">{"Loading the scenario…"}</p></div> }
+        }
+        Start::Broken(why) => {
+            html! { <div class="ls-player ls-error-box" role="alert">{format!("lambdascope has no scenario to show. {why}")}</div> }
         }
     }
+}
+
+/// Fetches the bundled scenario at `index` (at once when it is at hand) and hands it to `done`,
+/// or what kept it away (a file missing from a host's copy of the build, an offline page).
+/// (`done` is boxed: one copy of the waiting code for both callers.)
+fn fetch_then(index: usize, done: Box<dyn FnOnce(Result<Scenario, String>)>) {
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_futures::spawn_local(async move { done(scenarios::fetch(index).await) });
+    #[cfg(not(target_arch = "wasm32"))]
+    done(scenarios::at_hand(index).unwrap_or_else(|| Err("no such scenario".into())));
+}
+
+/// The id of the bundled scenario at `index`, for messages.
+fn bundled_name(index: usize) -> &'static str {
+    scenarios::INDEX.get(index).map_or("", |e| e.id)
+}
+
+/// Whether `scenario` differs from the bundled file at `index` as read (an edited run; one not at
+/// hand cannot be the one playing).
+fn edited(index: usize, scenario: &Scenario) -> bool {
+    !matches!(scenarios::at_hand(index), Some(Ok(read)) if read == *scenario)
 }
 
 #[derive(Properties, PartialEq)]
@@ -217,19 +282,17 @@ fn player_inner(p: &InnerProps) -> Html {
     }
 
     // First paint: header, services, controls and the diagram. Then (after that frame is on
-    // screen) the rest of the player and the scenario list, which are not needed to see it move.
-    let bundled = use_state(|| Shared::new(Vec::<Bundled>::new()));
+    // screen) the rest of the player, which is not needed to see it move.
     let full = use_state(|| false);
     {
         // Asked for during the first render, not in an effect: Yew runs effects in a later task,
         // which a loading page queues behind its other work, so an effect's frame request came
         // one or more frames after the one that painted the diagram.
-        let (bundled, full) = (bundled.clone(), full.clone());
+        let full = full.clone();
         use_memo((), move |_| {
             crate::hooks::after_paint(move || {
                 perf_mark("lambdascope-first-diagram");
                 full.set(true);
-                bundled.set(Shared::new(scenarios::bundled()));
             })
         });
     }
@@ -286,49 +349,48 @@ fn player_inner(p: &InnerProps) -> Html {
             d.dispatch(Action::Inject(i))
         })
     };
-    // Made once per list and run, not on every frame (issue 16): the side panel's callbacks (a
-    // new one on every render re-rendered the panel with each animation frame), the picker's
-    // forty-odd options, and the bundled scenario's id for the share link, which names it only
-    // while the run is unedited (a comparison of whole scenarios).
-    let (load_bundled, on_edit, on_close, picker, bundled_id) =
-        (*use_memo(((*bundled).clone(), session.clone()), |(bundled, s)| {
-            let (d2, d3, sel, svc) = (d.clone(), d.clone(), selected.clone(), service.clone());
-            let (list, seed) = (bundled.clone(), s.seed);
-            let load = Callback::from(move |i: usize| {
-                if let Some(b) = list.iter().find(|b| b.index == i) {
-                    sel.set(None);
-                    svc.set(None);
-                    d2.dispatch(Action::Load {
+    // Made once per run, not on every frame (issue 16): the side panel's callbacks (a new one on
+    // every render re-rendered the panel with each animation frame), the picker's forty-odd
+    // options, and the bundled scenario's id for the share link, which names it only while the
+    // run is unedited (a comparison with the file as read).
+    let (load_bundled, on_edit, on_close, picker, bundled_id) = (*use_memo(session.clone(), |s| {
+        let (d2, d3, sel, svc) = (d.clone(), d.clone(), selected.clone(), service.clone());
+        let (seed, shown) = (s.seed, s.scenario.file.title.clone());
+        // A scenario not fetched yet loads when its file arrives; one that cannot be had
+        // leaves the run as it is and says why.
+        let load = Callback::from(move |i: usize| {
+            sel.set(None);
+            svc.set(None);
+            let (d2, shown) = (d2.clone(), shown.clone());
+            fetch_then(
+                i,
+                Box::new(move |read| match read {
+                    Ok(scenario) => d2.dispatch(Action::Load {
                         bundled: Some(i),
-                        scenario: Box::new(b.scenario.clone()),
+                        scenario: Box::new(scenario),
                         seed,
-                    });
-                }
-            });
-            let edit = Callback::from(move |sc: Scenario| d3.dispatch(Action::Edit(Box::new(sc))));
-            let (sel, svc) = (selected.clone(), service.clone());
-            let close = Callback::from(move |_| {
-                sel.set(None);
-                svc.set(None);
-            });
-            let id = s
-                .bundled
-                .filter(|i| {
-                    bundled
-                        .iter()
-                        .find(|b| b.index == *i)
-                        .is_none_or(|b| b.scenario == s.scenario)
-                })
-                .and_then(|i| {
-                    scenarios::FILES
-                        .get(i)
-                        .and_then(|(f, _)| f.strip_suffix(".toml"))
-                        .map(|id| AttrValue::from(id.to_string()))
-                });
-            let picker = picker(bundled, s.bundled, &s.scenario, load.clone());
-            (load, edit, close, picker, id)
-        }))
-        .clone();
+                    }),
+                    Err(e) => d2.dispatch(Action::Notice(format!(
+                        "The scenario `{}` could not be loaded: {e}. Still showing “{shown}”.",
+                        bundled_name(i)
+                    ))),
+                }),
+            );
+        });
+        let edit = Callback::from(move |sc: Scenario| d3.dispatch(Action::Edit(Box::new(sc))));
+        let (sel, svc) = (selected.clone(), service.clone());
+        let close = Callback::from(move |_| {
+            sel.set(None);
+            svc.set(None);
+        });
+        let unedited = s.bundled.filter(|i| !edited(*i, &s.scenario));
+        let id = unedited
+            .and_then(|i| scenarios::INDEX.get(i))
+            .map(|e| AttrValue::from(e.id));
+        let picker = picker(s.bundled, unedited.is_none(), &s.scenario, load.clone());
+        (load, edit, close, picker, id)
+    }))
+    .clone();
     let on_seed = {
         let (d, s) = (d.clone(), pb.session.clone());
         Callback::from(move |seed: u64| {
@@ -530,7 +592,7 @@ fn player_inner(p: &InnerProps) -> Html {
                 </div>
                 if below {
                     <aside class="ls-side" ref={log_node}>
-                        <Panel session={session.clone()} bundled={(*bundled).clone()} node={*selected} service={*service} on_close={on_close} on_edit={on_edit} on_load={load_bundled} />
+                        <Panel session={session.clone()} node={*selected} service={*service} on_close={on_close} on_edit={on_edit} on_load={load_bundled} />
                         <EventLog session={session.clone()} seen={log_at} on_seek={on_seek} playing={pb.cursor.playing} />
                     </aside>
                 }
@@ -547,16 +609,15 @@ fn player_inner(p: &InnerProps) -> Html {
 /// otherwise fill a wide screen with giant boxes).
 const MAX_SCALE: f64 = 1.3;
 
-/// The scenario picker, grouped by invocation method.
+/// The scenario picker, grouped by invocation method, listed from the index (no scenario is read
+/// to show it).
 fn picker(
-    bundled: &[Bundled],
     current: Option<usize>,
+    edited: bool,
     scenario: &Scenario,
     on_load: Callback<usize>,
 ) -> Html {
-    let edited = current
-        .and_then(|i| bundled.iter().find(|b| b.index == i))
-        .is_some_and(|b| b.scenario != *scenario);
+    let bundled = scenarios::INDEX;
     let groups = [
         Some(Method::Synchronous),
         Some(Method::Asynchronous),
@@ -582,12 +643,10 @@ fn picker(
             <span>{"Scenario"}</span>
             <select onchange={change} aria-label="Scenario" data-ls="picker">
                 if let Some(c) = &custom { <option value="" selected=true disabled=true>{c.clone()}</option> }
-                // Until the list is parsed (just after the first paint), only the current one.
-                if bundled.is_empty() && custom.is_none() { <option value="" selected=true>{scenario.file.title.clone()}</option> }
                 { for groups.iter().filter(|g| bundled.iter().any(|b| b.group == **g)).map(|g| html! {
                     <optgroup label={group_label(*g)}>
-                        { for bundled.iter().filter(|b| b.group == *g).map(|b| html! {
-                            <option value={b.index.to_string()} selected={custom.is_none() && current == Some(b.index)}>{b.scenario.file.title.clone()}</option>
+                        { for bundled.iter().enumerate().filter(|(_, b)| b.group == *g).map(|(i, b)| html! {
+                            <option value={i.to_string()} selected={custom.is_none() && current == Some(i)}>{b.title}</option>
                         }) }
                     </optgroup>
                 }) }
