@@ -38,7 +38,14 @@ async function open(address = '', { width = 412, height = 823, block = null } = 
 }
 
 const picked = (page) => page.locator('select[data-ls="picker"] option:checked').textContent();
-const title = (id) => fs.readFileSync(path.join(ROOT, 'content/scenarios', `${id}.toml`), 'utf8').match(/^title = "(.*)"$/m)[1];
+const field = (id, key) => fs.readFileSync(path.join(ROOT, 'content/scenarios', `${id}.toml`), 'utf8').match(new RegExp(`^${key} = "(.*)"$`, 'm'))[1];
+const title = (id) => field(id, 'title');
+/** Picks `id` in the picker and waits until the player plays it (the select shows a choice at once). */
+async function choose(page, id) {
+  const value = await page.locator('select[data-ls="picker"] option', { hasText: title(id) }).getAttribute('value');
+  await page.locator('select[data-ls="picker"]').selectOption(value);
+}
+const playing = (page, id) => until(async () => (await page.locator('.ls-summary').textContent()) === field(id, 'summary'), `the player on ${id}`);
 
 test('dist/scenarios holds every bundled scenario as written; the player bundle holds the default alone', () => {
   const sources = fs.readdirSync(path.join(ROOT, 'content/scenarios')).filter((f) => f.endsWith('.toml')).sort();
@@ -68,19 +75,18 @@ test('the explore page fetches no scenario; the picker fetches the one picked, o
   assert.deepEqual(fetched, [], 'the default is inside the bundle');
   // Every scenario is listed from the first frame on, from the index (nothing read to list it).
   assert.equal(await page.locator('select[data-ls="picker"] option[value]:not([value=""])').count(), fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).length);
-  const choose = async (id) => {
-    const value = await page.locator('select[data-ls="picker"] option', { hasText: title(id) }).getAttribute('value');
-    await page.locator('select[data-ls="picker"]').selectOption(value);
-    await until(async () => (await picked(page)) === title(id), `the picker on ${id}`);
-  };
-  await choose('sqs-batch-poison');
+  await choose(page, 'sqs-batch-poison');
+  await playing(page, 'sqs-batch-poison');
+  assert.equal(await picked(page), title('sqs-batch-poison'));
   // The diagram is that scenario's: its queue and its dead-letter queue.
   await until(() => page.locator('.ls-node[data-node="dlq:orders"]').count(), 'the poison scenario\'s DLQ');
   assert.deepEqual(fetched, ['sqs-batch-poison.toml']);
   await page.locator('[data-ls="play"], button[aria-label^="Play"]').first().click();
   await until(async () => Number(await page.locator('.ls-player').getAttribute('data-ls-at')) > 0, 'the run playing');
-  await choose('overview');
-  await choose('sqs-batch-poison');
+  await choose(page, 'overview');
+  await playing(page, 'overview');
+  await choose(page, 'sqs-batch-poison');
+  await playing(page, 'sqs-batch-poison');
   assert.deepEqual(fetched, ['sqs-batch-poison.toml'], 'read once a page');
   await page.screenshot({ path: shot('scenarios-picked-390.png') });
   assert.deepEqual(problems, []);
@@ -112,16 +118,16 @@ test('a scenario file that cannot be had: the player opens the default and says 
     await close();
   }
   const { page, problems, fetched, close } = await open('', { block: 'sqs-happy-path.toml' });
-  const value = await page.locator('select[data-ls="picker"] option', { hasText: title('sqs-happy-path') }).getAttribute('value');
-  await page.locator('select[data-ls="picker"]').selectOption(value);
+  await choose(page, 'sqs-happy-path');
   await until(() => page.locator('.ls-notice').count(), 'the notice');
   assert.match(await page.locator('.ls-notice').textContent(), new RegExp(`\`sqs-happy-path\` could not be loaded: .*Still showing “${title('overview')}”`));
   assert.equal(await picked(page), title('overview'), 'the picker shows the run that is playing');
+  assert.equal(await page.locator('.ls-summary').textContent(), field('overview', 'summary'));
   assert.deepEqual(fetched, ['sqs-happy-path.toml']);
   // Still usable: it plays, and another scenario loads (and clears the notice).
-  const other = await page.locator('select[data-ls="picker"] option', { hasText: title('s3-duplicates') }).getAttribute('value');
-  await page.locator('select[data-ls="picker"]').selectOption(other);
-  await until(async () => (await picked(page)) === title('s3-duplicates'), 'the next scenario');
+  await choose(page, 's3-duplicates');
+  await playing(page, 's3-duplicates');
+  assert.equal(await picked(page), title('s3-duplicates'));
   assert.ok((await page.locator('.ls-notice').allTextContents()).every((t) => !/could not be loaded/.test(t)), 'the notice went with the run');
   await page.screenshot({ path: shot('scenarios-offline-390.png') });
   assert.deepEqual(problems.filter((p) => !p.includes('sqs-happy-path.toml') && !p.includes('ERR_INTERNET_DISCONNECTED')), []);
