@@ -45,7 +45,9 @@
 // 243,823, import 443,979. Lowered by the bundled scenarios leaving the player (src/scenarios.rs:
 // files in dist/scenarios/ fetched by the player that opens one; the texts were 6.5 KB of it, the
 // fetching, the build-time index and the notices cost 3.6 KB back): player 358,723, app 316,068,
-// compare 243,787, import 440,088.
+// compare 243,787, import 440,088. Lowered by `Debug` formatting compiled to nothing
+// (-Zfmt-debug=none, scripts/release-env; messages quote values with scenario::schema::quote):
+// player 355,505, app 312,952, compare 240,626, import 439,968.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -55,12 +57,12 @@ import { DIST } from './lib.mjs';
 
 const BUDGETS = {
   // gzip -9 bytes of the wasm each page downloads
-  'lambdascope-player_bg.wasm': 359_000,
-  'lambdascope-app_bg.wasm': 316_400,
+  'lambdascope-player_bg.wasm': 355_800,
+  'lambdascope-app_bg.wasm': 313_300,
   // The comparison's bundle (compare.html): the player's stage and the comparison.
-  'lambdascope-compare_bg.wasm': 244_100,
+  'lambdascope-compare_bg.wasm': 240_900,
   // The Import view's bundle (issue 13): the player plus the template reader, importer, advice.
-  'lambdascope-import_bg.wasm': 440_400,
+  'lambdascope-import_bg.wasm': 440_300,
 };
 
 test('bundles stay within their byte budgets, and ship precompressed', () => {

@@ -238,6 +238,18 @@ pub enum Phase {
     Done,
 }
 
+impl Phase {
+    /// Its name in the page (`data-ls-phase`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Phase::Ask => "ask",
+            Phase::Ready => "ready",
+            Phase::Playing => "playing",
+            Phase::Done => "done",
+        }
+    }
+}
+
 /// One answer the learner gave.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Given {

@@ -45,3 +45,132 @@ pub mod scenarios;
 pub mod share_link;
 
 pub use components::player::{Player, PlayerProps};
+
+/// Release bundles compile `Debug` formatting to nothing (`-Zfmt-debug=none`,
+/// scripts/release-env: 3.9 KB gzip of the player), so a `{:?}` in code the browser runs would
+/// print an empty string there while every native test passes. This finds any outside tests and
+/// the few places that are native-only or benchmark-only by design.
+#[cfg(test)]
+mod no_debug_formatting_in_the_browser {
+    use std::path::Path;
+
+    /// (file, a line's text) where `{:?}` stays: the trace and state digests and the benchmark's
+    /// JSON, which the benchmark build keeps `Debug` for (scripts/bench-sim), and native tools.
+    const ALLOWED: &[(&str, &str)] = &[
+        ("crates/sim/src/rng.rs", r#"write!(text, "{e:?};")"#),
+        ("crates/sim/src/world.rs", r#""{{\"secs\":{secs},"#),
+        ("crates/sim/src/world.rs", r#"format!("{:?}", self.totals)"#),
+        ("crates/sim/src/world.rs", r#""{:?}|{:?}|{:?}|"#),
+        ("crates/sim/src/world.rs", r#"format!("{:?}", self.trace)"#),
+    ];
+    /// Never in a browser bundle.
+    const NATIVE: &[&str] = &["src/prerender_main.rs", "src/bench.rs"];
+
+    /// The lines of `text` outside `#[cfg(test)]` items (the item after the attribute, to its
+    /// closing brace).
+    fn outside_tests(text: &str) -> Vec<(usize, &str)> {
+        let mut out = Vec::new();
+        let (mut skipping, mut depth, mut opened) = (false, 0i32, false);
+        for (n, line) in text.lines().enumerate() {
+            if line.trim() == "#[cfg(test)]" {
+                (skipping, depth, opened) = (true, 0, false);
+                continue;
+            }
+            if skipping {
+                // Braces in code only: not in strings (format strings hold them) or char literals.
+                let code = line.replace("'{'", "").replace("'}'", "");
+                let mut in_string = false;
+                let mut escaped = false;
+                for c in code.chars() {
+                    match (in_string, c) {
+                        (true, _) if escaped => escaped = false,
+                        (true, '\\') => escaped = true,
+                        (_, '"') => in_string = !in_string,
+                        (false, '{') => {
+                            depth += 1;
+                            opened = true;
+                        }
+                        (false, '}') => depth -= 1,
+                        _ => {}
+                    }
+                }
+                if opened && depth <= 0 {
+                    skipping = false;
+                }
+                continue;
+            }
+            out.push((n + 1, line));
+        }
+        out
+    }
+
+    /// Whether a line formats with `Debug`: a `{…:?}` or `{…:#?}` placeholder.
+    fn formats_debug(line: &str) -> bool {
+        line.match_indices("?}").any(|(i, _)| {
+            line[..i].rfind('{').is_some_and(|open| {
+                let spec = &line[open + 1..i];
+                spec.contains(':') && !spec.contains(' ') && !spec.contains('{')
+            })
+        })
+    }
+
+    fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn no_code_the_browser_runs_formats_with_debug() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["src", "crates/sim/src", "crates/stack/src"] {
+            rust_files(&root.join(dir), &mut files);
+        }
+        assert!(files.len() > 50, "found {} files", files.len());
+        let mut found = Vec::new();
+        for file in files {
+            let name = file
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if NATIVE.contains(&name.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap();
+            let lines = outside_tests(&text);
+            for (k, &(n, line)) in lines.iter().enumerate() {
+                let allowed = ALLOWED.iter().any(|(f, l)| *f == name && line.contains(l));
+                // A comment, or a panic's or an assertion's message: release bundles abort on a
+                // panic without formatting it (-Cpanic=immediate-abort) and drop debug asserts.
+                let context: String = lines[k.saturating_sub(3)..=k].iter().map(|l| l.1).collect();
+                let exempt = line.trim_start().starts_with("//")
+                    || ["assert", "panic!", "unreachable!", "expect("]
+                        .iter()
+                        .any(|w| context.contains(w));
+                if formats_debug(line) && !allowed && !exempt {
+                    found.push(format!("{name}:{n}: {}", line.trim()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "Debug formatting in browser code:\n{}",
+            found.join("\n")
+        );
+        // The finder finds.
+        assert!(formats_debug(r#"format!("got {s:?}")"#));
+        assert!(formats_debug(r#"format!("{:#?}", x)"#));
+        assert!(!formats_debug(r#"format!("{s} ok?")"#));
+        assert!(outside_tests("a\n#[cfg(test)]\nmod t {\n  b\n}\nc")
+            .iter()
+            .map(|x| x.1)
+            .eq(["a", "c"]));
+    }
+}

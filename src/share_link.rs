@@ -409,6 +409,23 @@ fn toml_string(s: &str) -> String {
     out
 }
 
+/// A finite float as TOML writes one: always with a fraction or an exponent (`1.0`, `1e-7`), so
+/// it reads back as a float. (Not `format!("{f:?}")`, which does the same: release bundles
+/// compile `Debug` formatting to nothing, scripts/release-env.) Display's shortest digits, with
+/// an exponent where Display would write a long run of zeros.
+fn toml_float(f: f64) -> String {
+    let a = f.abs();
+    if a != 0.0 && !(1e-5..1e16).contains(&a) {
+        return format!("{f:e}");
+    }
+    let s = f.to_string();
+    if s.contains(['.', 'e']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
 fn toml_inline(v: &toml::Value) -> String {
     use toml::Value::*;
     match v {
@@ -416,8 +433,7 @@ fn toml_inline(v: &toml::Value) -> String {
         Integer(i) => i.to_string(),
         Float(f) if f.is_nan() => "nan".into(),
         Float(f) if f.is_infinite() => (if *f > 0.0 { "inf" } else { "-inf" }).into(),
-        // `{:?}` always writes a fraction or an exponent (`1.0`, `1e-7`), as TOML wants.
-        Float(f) => format!("{f:?}"),
+        Float(f) => toml_float(*f),
         Boolean(b) => b.to_string(),
         Datetime(d) => d.to_string(),
         Array(a) => format!(
@@ -640,6 +656,24 @@ mod tests {
         let mut t = toml::Table::new();
         t.insert("a key".into(), toml::Value::Float(1.0));
         t.insert("tiny".into(), toml::Value::Float(1e-7));
+        for (i, f) in [
+            0.0,
+            -0.0,
+            2.5,
+            -3.0,
+            1e-5,
+            9.999e-6,
+            1e15,
+            1e16,
+            -1.7976931348623157e308,
+            5e-324,
+            0.1 + 0.2,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            t.insert(format!("f{i}"), toml::Value::Float(f));
+        }
         t.insert(
             "nested".into(),
             toml::Value::Array(vec![toml::Value::Array(vec![toml::Value::Table(
@@ -652,6 +686,8 @@ mod tests {
             t,
             "{written}"
         );
+        assert!(written.contains("\"a key\" = 1.0"), "{written}");
+        assert!(written.contains("tiny = 1e-7"), "{written}");
     }
 
     #[test]

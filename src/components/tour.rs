@@ -241,7 +241,7 @@ pub fn tour_view(p: &TourProps) -> Html {
     html! {
         <div class={classes!("ls-player", "ls-lesson", reduced.then_some("ls-reduced"))} ref={root} tabindex="0" onkeydown={on_key}
              aria-label={format!("Lesson, chapter {}: {}. Keys: → continue, ← back, R replay, Space pause, T transcript.", l.chapter, l.title)}
-             data-ls-phase={format!("{:?}", t.phase).to_ascii_lowercase()} data-ls-beat={(t.beat + 1).to_string()} data-ls-playing={t.moving().to_string()}>
+             data-ls-phase={t.phase.word()} data-ls-beat={(t.beat + 1).to_string()} data-ls-playing={t.moving().to_string()}>
             <header class="ls-lesson-head">
                 <p class="ls-kicker">{format!("Chapter {}", l.chapter)}</p>
                 <h2>{l.title.clone()}</h2>

@@ -84,7 +84,14 @@ pub fn transcript(p: &TranscriptProps) -> Html {
 /// Saves `text` as a file: a Blob, an object URL, a click on a temporary `<a download>`, and the
 /// URL revoked once the browser has taken the file.
 pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let err = |e: wasm_bindgen::JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let err = |e: wasm_bindgen::JsValue| {
+        e.as_string()
+            .or_else(|| {
+                wasm_bindgen::JsCast::dyn_ref::<js_sys::Error>(&e)
+                    .map(|e| String::from(e.message()))
+            })
+            .unwrap_or_else(|| "the browser refused".into())
+    };
     let window = crate::hooks::window().ok_or("no window")?;
     let doc = window.document().ok_or("no document")?;
     let parts = js_sys::Array::of1(&text.into());

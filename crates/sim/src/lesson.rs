@@ -346,7 +346,12 @@ impl Lesson {
             };
             let answer = match &beat.question {
                 Some(q) => {
-                    let value = measure(run, &q.measure).ok_or_else(|| format!("lesson {}: beat {}: the answer cannot be derived: {:?} has no value in this run", self.id, i + 1, q.measure))?;
+                    let value = measure(run, &q.measure).ok_or_else(|| {
+                        let m = crate::scenario::toml_io::TomlField::write(&q.measure)
+                            .map(|v| crate::scenario::schema::inline_toml(&v))
+                            .unwrap_or_default();
+                        format!("lesson {}: beat {}: the answer cannot be derived: {m} has no value in this run", self.id, i + 1)
+                    })?;
                     if q.kind == QuestionKind::Choice && !q.choices.iter().any(|c| c.value == value)
                     {
                         return Err(format!("lesson {}: beat {}: the simulation says `{value}`, which is none of the choices", self.id, i + 1));

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::scenario::{Method, Scenario, Source};
+use crate::scenario::{InvocationType, Method, Scenario, Source};
 use crate::source_kind::SourceKind;
 use crate::trace::NodeId;
 
@@ -127,10 +127,16 @@ impl Topology {
             };
             let detail = match src {
                 Source::ApiGateway(a) => {
-                    format!("{} API", format!("{:?}", a.api_type).to_ascii_uppercase())
+                    format!("{} API", a.api_type.word().to_ascii_uppercase())
                 }
                 Source::Cloudfront(c) => format!("Lambda@Edge, {}", c.trigger.label()),
-                Source::Custom(c) => format!("Invoke, {:?}", c.invocation_type),
+                Source::Custom(c) => format!(
+                    "Invoke, {}",
+                    match c.invocation_type {
+                        InvocationType::RequestResponse => "RequestResponse",
+                        InvocationType::Event => "Event",
+                    }
+                ),
                 Source::S3(s3) => format!("bucket {}", s3.bucket),
                 Source::Sns(sns) => format!("topic {}", sns.topic),
                 Source::EventBridge(eb) => format!("bus {}", eb.bus),

@@ -248,10 +248,32 @@ pub(crate) fn quoted(words: &[&str]) -> String {
         .join(", ")
 }
 
+/// `s` as a TOML basic string (`"a \"b\""`): how messages quote a value after "got", and how
+/// a string is written on one line. Not `format!("{s:?}")`: release bundles compile `Debug`
+/// formatting to nothing (`-Zfmt-debug=none`, scripts/release-env), and Rust's escapes
+/// (`\u{1b}`) are not TOML's (`\u001B`).
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A value as it would be typed in a file, on one line.
 pub fn inline_toml(v: &toml::Value) -> String {
     match v {
-        toml::Value::String(s) => format!("{s:?}"),
+        toml::Value::String(s) => quote(s),
         toml::Value::Integer(i) => i.to_string(),
         toml::Value::Float(f) => {
             let s = f.to_string();
@@ -299,7 +321,7 @@ pub(crate) fn check_number(x: f64, path: &str, info: &FieldInfo, e: &mut Vec<(St
 pub(crate) fn check_choice(s: &str, path: &str, info: &FieldInfo, e: &mut Vec<(String, String)>) {
     if let Bounds::Choices(words) = info.bounds {
         if !words.contains(&s) {
-            e.push((path.to_string(), info.must_be(&format!("{s:?}"))));
+            e.push((path.to_string(), info.must_be(&quote(s))));
         }
     }
 }

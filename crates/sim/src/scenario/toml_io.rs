@@ -106,7 +106,7 @@ pub(crate) trait TomlField: Sized {
 /// How a value is shown after "got" in a message.
 fn describe(v: &DeValue) -> String {
     match v {
-        DeValue::String(s) => format!("{s:?}"),
+        DeValue::String(s) => super::schema::quote(s),
         DeValue::Integer(i) => i.to_string(),
         DeValue::Float(f) => f.to_string(),
         DeValue::Boolean(b) => b.to_string(),
@@ -378,7 +378,11 @@ impl<'t> Fields<'t> {
             key,
             ..FieldInfo::root(ValueSpec::Words(allowed))
         };
-        r.error(at, &self.path_of(key), info.must_be(&format!("{value:?}")));
+        r.error(
+            at,
+            &self.path_of(key),
+            info.must_be(&super::schema::quote(value)),
+        );
     }
 
     /// Reports unknown keys; `value` if this table had no problem.
@@ -426,7 +430,7 @@ pub(crate) fn put<T: TomlField>(table: &mut Table, key: &str, value: &T) {
 
 /// Records a word outside a fixed set.
 pub(crate) fn unknown_word(v: &Item, path: &str, r: &mut Reader, word: &str, info: &FieldInfo) {
-    r.error(v.span(), path, info.must_be(&format!("{word:?}")));
+    r.error(v.span(), path, info.must_be(&super::schema::quote(word)));
 }
 
 /// Writes a tagged value: the tag first, then the variant's fields.

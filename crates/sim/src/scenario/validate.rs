@@ -59,8 +59,8 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         e.push((
             "id".into(),
             format!(
-                "must be 1–64 lowercase letters, digits and `-` (got {:?})",
-                s.id
+                "must be 1–64 lowercase letters, digits and `-` (got {})",
+                schema::quote(&s.id)
             ),
         ));
     }
@@ -145,8 +145,8 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
                 e.push((
                     format!("{name}.kind"),
                     format!(
-                        "must be `sqs` or `sns` for a dead-letter queue (got {:?}; L-ASYNC-REC)",
-                        d.kind.word()
+                        "must be `sqs` or `sns` for a dead-letter queue (got {}; L-ASYNC-REC)",
+                        schema::quote(d.kind.word())
                     ),
                 ));
             }
@@ -178,7 +178,10 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         {
             e.push((
                 p("id"),
-                format!("must be letters, digits, `-` and `_` (got {id:?})"),
+                format!(
+                    "must be letters, digits, `-` and `_` (got {})",
+                    schema::quote(id)
+                ),
             ));
         }
         if ids.contains(&id) {
@@ -253,9 +256,9 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
             e.push((
                 p("source"),
                 format!(
-                    "must be the id of a source of this scenario: one of {} (got {:?})",
+                    "must be the id of a source of this scenario: one of {} (got {})",
                     schema::quoted(&known),
-                    w.source
+                    schema::quote(&w.source)
                 ),
             ));
             continue;
