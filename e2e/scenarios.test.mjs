@@ -110,8 +110,12 @@ test('a scenario file that cannot be had: the player opens the default and says 
   {
     const { page, problems, close } = await open('?s=kinesis-bisect', { block: 'kinesis-bisect.toml' });
     await until(() => page.locator('.ls-notice').count(), 'the notice');
-    assert.match(await page.locator('.ls-notice').textContent(), /`kinesis-bisect` could not be loaded, showing the default instead: could not load \S+\/scenarios\/kinesis-bisect\.toml/);
+    assert.match(await page.locator('.ls-notice').textContent(), /^The scenario `kinesis-bisect` could not be loaded \(http:\/\/\S+\/scenarios\/kinesis-bisect\.toml: Failed to fetch\), showing the default instead\.$/);
     assert.equal(await picked(page), title('overview'));
+    // The notice is the run's: the next scenario loaded takes it away.
+    await choose(page, 'apigw-happy-path');
+    await playing(page, 'apigw-happy-path');
+    assert.ok((await page.locator('.ls-notice').allTextContents()).every((t) => !/could not be loaded/.test(t)), 'the opening notice went with its run');
     // The one failed request (the mount's; the player takes its answer, it does not ask again).
     assert.deepEqual(problems.filter((p) => p.startsWith('request failed')), [`request failed: ${server.url}scenarios/kinesis-bisect.toml`]);
     assert.deepEqual(problems.filter((p) => !p.includes('kinesis-bisect.toml') && !p.includes('ERR_INTERNET_DISCONNECTED')), []);
@@ -120,7 +124,7 @@ test('a scenario file that cannot be had: the player opens the default and says 
   const { page, problems, fetched, close } = await open('', { block: 'sqs-happy-path.toml' });
   await choose(page, 'sqs-happy-path');
   await until(() => page.locator('.ls-notice').count(), 'the notice');
-  assert.match(await page.locator('.ls-notice').textContent(), new RegExp(`\`sqs-happy-path\` could not be loaded: .*Still showing “${title('overview')}”`));
+  assert.match(await page.locator('.ls-notice').textContent(), new RegExp(`^The scenario \`sqs-happy-path\` could not be loaded \\(http://\\S+/scenarios/sqs-happy-path\\.toml: Failed to fetch\\)\\. Still showing “${title('overview')}”\\.$`));
   assert.equal(await picked(page), title('overview'), 'the picker shows the run that is playing');
   assert.equal(await page.locator('.ls-summary').textContent(), field('overview', 'summary'));
   assert.deepEqual(fetched, ['sqs-happy-path.toml']);

@@ -131,6 +131,15 @@ pub fn app_base() -> String {
     }
 }
 
+/// The directory the player's bundle was loaded from, where the bundled scenarios' files are
+/// (`scenarios/`): what the loader says (`embed.js` and the book's `loader.js` set
+/// `lambdascopeFiles` to their own folder, the bundle's), else where the full app lives
+/// ([`app_base`]; the app's pages are beside their bundles). Not `lambdascopeBase` alone: a host
+/// may point share links at another copy of the app.
+pub fn files_base() -> String {
+    global_string("lambdascopeFiles").unwrap_or_else(app_base)
+}
+
 /// A string that a loader left on the global object (`embed.js` sets `lambdascopeBase` and
 /// `lambdascopeStyles`).
 fn global_string(name: &str) -> Option<String> {

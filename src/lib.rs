@@ -104,6 +104,24 @@ mod no_debug_formatting_in_the_browser {
         out
     }
 
+    /// Whether line `k` is inside an `assert…!`, `debug_assert…!`, `panic!` or `unreachable!`
+    /// call that starts on it or at most three lines above, with no statement ending between.
+    fn in_panic_message(lines: &[(usize, &str)], k: usize) -> bool {
+        for j in (k.saturating_sub(3)..=k).rev() {
+            let l = lines[j].1.trim();
+            if j < k && (l.ends_with(';') || l.ends_with('{') || l.ends_with('}')) {
+                return false;
+            }
+            if ["assert", "debug_assert", "panic!", "unreachable!"]
+                .iter()
+                .any(|m| l.starts_with(m))
+            {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Whether a line formats with `Debug`: a `{…:?}` or `{…:#?}` placeholder.
     fn formats_debug(line: &str) -> bool {
         line.match_indices("?}").any(|(i, _)| {
@@ -149,11 +167,7 @@ mod no_debug_formatting_in_the_browser {
                 let allowed = ALLOWED.iter().any(|(f, l)| *f == name && line.contains(l));
                 // A comment, or a panic's or an assertion's message: release bundles abort on a
                 // panic without formatting it (-Cpanic=immediate-abort) and drop debug asserts.
-                let context: String = lines[k.saturating_sub(3)..=k].iter().map(|l| l.1).collect();
-                let exempt = line.trim_start().starts_with("//")
-                    || ["assert", "panic!", "unreachable!", "expect("]
-                        .iter()
-                        .any(|w| context.contains(w));
+                let exempt = line.trim_start().starts_with("//") || in_panic_message(&lines, k);
                 if formats_debug(line) && !allowed && !exempt {
                     found.push(format!("{name}:{n}: {}", line.trim()));
                 }
@@ -172,5 +186,12 @@ mod no_debug_formatting_in_the_browser {
             .iter()
             .map(|x| x.1)
             .eq(["a", "c"]));
+        let code = [(1, "x.expect(\"y\");"), (2, "let s = format!(\"{v:?}\");")];
+        assert!(
+            !in_panic_message(&code, 1),
+            "a statement after an expect is not its message"
+        );
+        let code = [(1, "debug_assert!("), (2, "ok,"), (3, "\"{v:?}\",")];
+        assert!(in_panic_message(&code, 2));
     }
 }

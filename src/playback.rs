@@ -444,7 +444,7 @@ pub fn format_clock(t: SimTime) -> String {
 pub struct Session {
     /// Distinguishes runs: bumps on every load, edit, seed change and fork.
     pub generation: u64,
-    /// Index into [`crate::scenarios::bundled`], when the scenario is a bundled one.
+    /// Its position in [`crate::scenarios::INDEX`], when the scenario is a bundled one.
     pub bundled: Option<usize>,
     pub scenario: Scenario,
     pub seed: u64,

@@ -344,7 +344,8 @@ fn preload_links(bundle: &str) -> String {
 /// bundle carries the default's text alone; the others are files in `scenarios/` beside it),
 /// so each arrives beside the bundle and not a round trip after it.
 fn scenario_preloads(bundle: &str, ids: &[String]) -> String {
-    let dir = share_link::base_dir(bundle);
+    // The bundle's folder ("" for a bundle beside the page).
+    let dir = bundle.rfind('/').map_or("", |i| &bundle[..=i]);
     ids.iter()
         .map(|id| {
             format!(

@@ -8,9 +8,10 @@
 //! Trunk), fetched when a player opens one ([`fetch`]) and kept for the page's life; the picker
 //! and the side panel list them from [`INDEX`], so nothing is parsed to show the list. The player
 //! reaches the texts only through [`at_hand`] and [`fetch`], which in the browser never name
-//! [`FILES`], so LTO leaves the texts out of its bundle (`e2e/bytes.test.mjs` checks a sentence
-//! of one is absent). The lessons' bundle still holds every text through [`by_id`] (each lesson
-//! plays one, at once, and that page's byte goal is met), as do the native tools and tests.
+//! [`FILES`], so LTO leaves the texts out of its bundle (`e2e/scenarios.test.mjs` checks a
+//! sentence of three is absent). The lessons' bundle still holds every text through
+//! `course::scenario_for` (each lesson plays one, at once, and that page's byte goal is met), as
+//! do the native tools and tests ([`by_id`]).
 
 use lambdascope_sim::{Method, Scenario, SourceKind};
 
@@ -38,8 +39,8 @@ pub fn position(id: &str) -> Option<usize> {
 }
 
 thread_local! {
-    /// The last failure to fetch each bundled scenario, by position (cleared by a success): a
-    /// player mounted after its mount's fetch failed says why at once instead of asking again.
+    /// The last failure to fetch each bundled scenario, by position, until a player takes it
+    /// ([`take_failure`]) or a fetch succeeds.
     static FAILED: std::cell::RefCell<Vec<(usize, String)>> =
         const { std::cell::RefCell::new(Vec::new()) };
     /// The bundled scenarios this page has read, by position: each is fetched and parsed once a
@@ -94,20 +95,19 @@ pub fn remember(index: usize, text: &str) -> Result<Scenario, String> {
     Ok(scenario)
 }
 
-/// Why the last fetch of the bundled scenario at `index` failed, if it did (and none succeeded
-/// since).
-pub fn failure(index: usize) -> Option<String> {
+/// Why the last fetch of the bundled scenario at `index` failed, if it did, taken: the player
+/// mounted after its mount's fetch failed says why without asking again; a later one asks again.
+pub fn take_failure(index: usize) -> Option<String> {
     FAILED.with(|f| {
-        f.borrow()
-            .iter()
-            .find(|(i, _)| *i == index)
-            .map(|(_, e)| e.clone())
+        let mut f = f.borrow_mut();
+        let at = f.iter().position(|(i, _)| *i == index)?;
+        Some(f.remove(at).1)
     })
 }
 
 /// The address of a bundled scenario's file: `scenarios/ID.toml` in the directory the player's
-/// bundle was loaded from (a host page's players load it from the lambdascope folder, not the
-/// page's own).
+/// bundle was loaded from (`embed::files_base`: a host page's players load it from the
+/// lambdascope folder, not the page's own).
 pub fn file_url(base: &str, id: &str) -> String {
     format!("{}scenarios/{id}.toml", crate::share_link::base_dir(base))
 }
@@ -141,8 +141,8 @@ async fn fetch_file(index: usize) -> Result<Scenario, String> {
         return found;
     }
     let id = INDEX.get(index).map(|e| e.id).unwrap_or_default();
-    let url = file_url(&crate::embed::app_base(), id);
-    let fail = |why: String| format!("could not load {url}: {why}");
+    let url = file_url(&crate::embed::files_base(), id);
+    let fail = |why: String| format!("{url}: {why}");
     let win = web_sys::window().ok_or_else(|| fail("no window".into()))?;
     // A failed fetch rejects with a TypeError ("Failed to fetch"): its message.
     let js_text = |v: wasm_bindgen::JsValue| {
@@ -239,7 +239,7 @@ mod tests {
         listed.sort();
         assert_eq!(
             listed, on_disk,
-            "src/scenarios.rs FILES must list every content/scenarios/*.toml"
+            "build.rs ORDER must list every content/scenarios/*.toml"
         );
         for (name, text) in FILES {
             if let Err(e) = Scenario::parse(name, text) {

@@ -19,6 +19,9 @@ const base = new URL('./', import.meta.url);
 // Share links made by these players point at the full app beside this file.
 globalThis.lambdascopeBase ??= base.href;
 globalThis.lambdascopeStyles = new URL('lambdascope.css', base).href;
+// The bundled scenarios' files are beside the bundle, in scenarios/ (a host may point share
+// links elsewhere through lambdascopeBase, not these).
+globalThis.lambdascopeFiles = base.href;
 
 // The element form of a player, <lambdascope-player data-lambdascope="…" data-at="…">: the same
 // data-* attributes and the same player as the <div> form (both are drawn in a shadow root).

@@ -7,6 +7,8 @@
   // Share links made by these players open the full app beside the player (which the player
   // would otherwise find from this stylesheet's address, hashed by mdBook when book.toml links it).
   window.lambdascopeBase = window.lambdascopeBase || base;
+  // The bundled scenarios' files (lambdascope/scenarios/): a player fetches the one it opens.
+  window.lambdascopeFiles = base;
   // book.toml's additional-css already links it (for the prerendered frames); other books may not.
   var css = document.querySelector('link[rel="stylesheet"][href*="lambdascope/lambdascope"]');
   if (!css) {

@@ -103,7 +103,8 @@ enum Start {
 fn fallback(msg: String) -> Start {
     match scenarios::at_hand(0) {
         Some(Ok(s)) => Start::Ready(Some(0), Box::new(s), Some(msg)),
-        _ => Start::Broken(msg),
+        Some(Err(e)) => Start::Broken(format!("The default scenario could not be read: {e}")),
+        None => Start::Broken(msg),
     }
 }
 
@@ -134,9 +135,9 @@ fn initial(p: &PlayerProps) -> Start {
             Some(Err(e)) => fallback(format!(
                 "The scenario `{id}` could not be read, showing the default instead. {e}"
             )),
-            None => match scenarios::failure(i) {
+            None => match scenarios::take_failure(i) {
                 Some(e) => fallback(format!(
-                    "The scenario `{id}` could not be loaded, showing the default instead: {e}."
+                    "The scenario `{id}` could not be loaded ({e}), showing the default instead."
                 )),
                 None => Start::Fetch(i),
             },
@@ -164,7 +165,7 @@ pub fn player(props: &PlayerProps) -> Html {
                         start.set(match read {
                         Ok(s) => Start::Ready(Some(i), Box::new(s), None),
                         Err(e) => fallback(format!(
-                            "The scenario `{}` could not be loaded, showing the default instead: {e}.",
+                            "The scenario `{}` could not be loaded ({e}), showing the default instead.",
                             bundled_name(i)
                         )),
                     })
@@ -230,6 +231,7 @@ fn player_inner(p: &InnerProps) -> Html {
     let pb = use_reducer({
         let (idx, s, seed, at) = (p.start_index, p.start.clone(), p.seed, p.at_ms);
         let (inputs, speed, autoplay) = (p.link.inputs.clone(), p.link.speed, p.view.autoplay);
+        let notice = p.notice.clone();
         move || {
             // A share link's faults are part of the run from the start (same trace as the link's).
             let session = std::rc::Rc::new(crate::playback::Session::new(1, idx, s, seed, inputs));
@@ -244,6 +246,12 @@ fn player_inner(p: &InnerProps) -> Html {
             if let Some(t) = at {
                 pb.apply(Action::Seek(SimTime(t)));
             }
+            // Why this is not the scenario asked for: the reducer's notice, so that the next
+            // load (or the picker's own failure) replaces it.
+            pb.notice = match (notice, pb.notice.take()) {
+                (Some(a), Some(b)) => Some(format!("{a} {b}")),
+                (a, b) => a.or(b),
+            };
             pb
         }
     });
@@ -353,27 +361,47 @@ fn player_inner(p: &InnerProps) -> Html {
     // every render re-rendered the panel with each animation frame), the picker's forty-odd
     // options, and the bundled scenario's id for the share link, which names it only while the
     // run is unedited (a comparison with the file as read).
-    let (load_bundled, on_edit, on_close, picker, bundled_id) = (*use_memo(session.clone(), |s| {
+    // The picker's and the side panel's loads: the newest pick wins (an older file arriving
+    // later is dropped), and a failed one redraws the picker (`failed` is its key), which the
+    // browser had already switched to the pick.
+    let newest_pick = use_mut_ref(|| 0u64);
+    let failed = use_state(|| 0u64);
+    let memo_deps = (session.clone(), *failed);
+    let (load_bundled, on_edit, on_close, picker, bundled_id) = (*use_memo(memo_deps, |(s, fails)| {
         let (d2, d3, sel, svc) = (d.clone(), d.clone(), selected.clone(), service.clone());
         let (seed, shown) = (s.seed, s.scenario.file.title.clone());
+        let (newest, failed) = (newest_pick.clone(), failed.clone());
         // A scenario not fetched yet loads when its file arrives; one that cannot be had
         // leaves the run as it is and says why.
         let load = Callback::from(move |i: usize| {
             sel.set(None);
             svc.set(None);
-            let (d2, shown) = (d2.clone(), shown.clone());
+            let ticket = {
+                let mut n = newest.borrow_mut();
+                *n += 1;
+                *n
+            };
+            let (d2, shown, newest, failed) = (d2.clone(), shown.clone(), newest.clone(), failed.clone());
             fetch_then(
                 i,
-                Box::new(move |read| match read {
-                    Ok(scenario) => d2.dispatch(Action::Load {
-                        bundled: Some(i),
-                        scenario: Box::new(scenario),
-                        seed,
-                    }),
-                    Err(e) => d2.dispatch(Action::Notice(format!(
-                        "The scenario `{}` could not be loaded: {e}. Still showing “{shown}”.",
-                        bundled_name(i)
-                    ))),
+                Box::new(move |read| {
+                    if *newest.borrow() != ticket {
+                        return;
+                    }
+                    match read {
+                        Ok(scenario) => d2.dispatch(Action::Load {
+                            bundled: Some(i),
+                            scenario: Box::new(scenario),
+                            seed,
+                        }),
+                        Err(e) => {
+                            failed.set(ticket);
+                            d2.dispatch(Action::Notice(format!(
+                                "The scenario `{}` could not be loaded ({e}). Still showing “{shown}”.",
+                                bundled_name(i)
+                            )))
+                        }
+                    }
                 }),
             );
         });
@@ -387,7 +415,7 @@ fn player_inner(p: &InnerProps) -> Html {
         let id = unedited
             .and_then(|i| scenarios::INDEX.get(i))
             .map(|e| AttrValue::from(e.id));
-        let picker = picker(s.bundled, unedited.is_none(), &s.scenario, load.clone());
+        let picker = picker(s.bundled, unedited.is_none(), &s.scenario, *fails, load.clone());
         (load, edit, close, picker, id)
     }))
     .clone();
@@ -478,10 +506,9 @@ fn player_inner(p: &InnerProps) -> Html {
         let open = about_open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
     };
-    let notice = p
+    let notice = pb
         .notice
         .as_ref()
-        .or(pb.notice.as_ref())
         .map(|n| html! { <p class="ls-notice" role="alert">{n.clone()}</p> });
     // A run that reached the player's budget ends early: say where, and how to see the rest.
     let budget_stop = s
@@ -615,6 +642,7 @@ fn picker(
     current: Option<usize>,
     edited: bool,
     scenario: &Scenario,
+    redraw: u64,
     on_load: Callback<usize>,
 ) -> Html {
     let bundled = scenarios::INDEX;
@@ -641,7 +669,7 @@ fn picker(
     html! {
         <label class="ls-picker">
             <span>{"Scenario"}</span>
-            <select onchange={change} aria-label="Scenario" data-ls="picker">
+            <select key={redraw.to_string()} onchange={change} aria-label="Scenario" data-ls="picker">
                 if let Some(c) = &custom { <option value="" selected=true disabled=true>{c.clone()}</option> }
                 { for groups.iter().filter(|g| bundled.iter().any(|b| b.group == **g)).map(|g| html! {
                     <optgroup label={group_label(*g)}>
