@@ -387,39 +387,18 @@ fn toml_key(k: &str) -> String {
     {
         k.to_string()
     } else {
-        toml_string(k)
+        lambdascope_sim::scenario::schema::quote(k)
     }
 }
 
-fn toml_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A finite float as TOML writes one: always with a fraction or an exponent (`1.0`, `1e-7`), so
-/// it reads back as a float. (Not `format!("{f:?}")`, which does the same: release bundles
-/// compile `Debug` formatting to nothing, scripts/release-env.) Display's shortest digits, with
-/// an exponent where Display would write a long run of zeros.
+/// A finite float as TOML writes one: always with a fraction (`1.0`), so it reads back as a
+/// float. Display's digits, which are the shortest that read back exactly and never an exponent
+/// (`1e-7` is written `0.0000001`, still TOML). Not `format!("{f:?}")`: release bundles compile
+/// `Debug` formatting to nothing (scripts/release-env); nor `{:e}`, which costs the bundle the
+/// exponent printer (~2.5 KB raw) for values no scenario field allows.
 fn toml_float(f: f64) -> String {
-    let a = f.abs();
-    if a != 0.0 && !(1e-5..1e16).contains(&a) {
-        return format!("{f:e}");
-    }
     let s = f.to_string();
-    if s.contains(['.', 'e']) {
+    if s.contains('.') {
         s
     } else {
         format!("{s}.0")
@@ -429,7 +408,7 @@ fn toml_float(f: f64) -> String {
 fn toml_inline(v: &toml::Value) -> String {
     use toml::Value::*;
     match v {
-        String(s) => toml_string(s),
+        String(s) => lambdascope_sim::scenario::schema::quote(s),
         Integer(i) => i.to_string(),
         Float(f) if f.is_nan() => "nan".into(),
         Float(f) if f.is_infinite() => (if *f > 0.0 { "inf" } else { "-inf" }).into(),
@@ -687,7 +666,7 @@ mod tests {
             "{written}"
         );
         assert!(written.contains("\"a key\" = 1.0"), "{written}");
-        assert!(written.contains("tiny = 1e-7"), "{written}");
+        assert!(written.contains("tiny = 0.0000001\n"), "{written}");
     }
 
     #[test]
