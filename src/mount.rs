@@ -430,6 +430,15 @@ fn mount_in_shadow(doc: &Document, host: Element) {
                 let _ = host.class_list().add_1("ls-root");
                 host.clone()
             });
+            // Its first frame laid out for the host's width, as on the app's pages
+            // (`props_with`): laid out for 0 and then again for the stage's measured width, the
+            // frame that replaces the still could be the first one (`keep_still_until_styled`
+            // swaps two frames after the sheet loads; a loaded machine showed a layout shift of
+            // 0.33 in the book at 412 px).
+            let props = PlayerProps {
+                host_width: host.get_bounding_client_rect().width(),
+                ..props
+            };
             let handle = yew::Renderer::<Player>::with_root_and_props(root.clone(), props).render();
             MOUNTED_PLAYERS.with(|m| {
                 m.borrow_mut().push(Mounted {
