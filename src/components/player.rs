@@ -66,22 +66,22 @@ pub struct PlayerProps {
 /// The player's padding and the stage's border, both sides: the stage's content width is the
 /// host's less this (`lambdascope.css`; `e2e/prerender.test.mjs` checks the first frame agrees).
 const CHROME_PX: f64 = 26.0;
-/// From this viewport width a player with all its controls keeps a side column of this width
-/// (360 px and the 12 px gap) beside the stage (`lambdascope.css`, `.ls-body`).
+/// From this width of its root (`.ls-root`, the container `lambdascope.css` queries for `.ls-body`)
+/// a player with all its controls keeps a side column of this width (360 px and the 12 px gap)
+/// beside the stage.
 const SIDE_COLUMN_FROM_PX: f64 = 1100.0;
 const SIDE_COLUMN_PX: f64 = 372.0;
 
 /// The stage's width before it has been measured: the host's less the chrome around the stage
-/// (0 when the host's width is unknown).
+/// (0 when the host's width is unknown). The side column follows the host's width, as the CSS's
+/// container query does, not the window's: a book's 750 px column in a 1440 px window has none
+/// (laid out for one, the first frame was drawn 372 px too narrow and then again, a layout shift
+/// of 0.09 at 1440 px).
 fn first_stage_width(host_width: f64, controls: ControlsMode) -> f64 {
     if host_width <= 0.0 {
         return 0.0;
     }
-    let viewport = crate::hooks::window()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
-    let side = controls == ControlsMode::Full && viewport >= SIDE_COLUMN_FROM_PX;
+    let side = controls == ControlsMode::Full && host_width >= SIDE_COLUMN_FROM_PX;
     (host_width - CHROME_PX - if side { SIDE_COLUMN_PX } else { 0.0 }).max(1.0)
 }
 
