@@ -58,9 +58,17 @@ pub fn props_for(el: &Element, overrides: &[(String, String)]) -> PlayerProps {
 
 /// Props for one mount point: its attributes, with the page URL's request (if any) laid over them.
 pub fn props_with(el: &Element, page: Option<Request>) -> PlayerProps {
+    laid_out_for(el, props_from(request_with(&|a| el.get_attribute(a), page)))
+}
+
+/// `props` with the width of the element the player is drawn for: its first frame is laid out
+/// for it, narrow or wide (drawn for 0 and then again for its stage's measured width, the frame
+/// that replaced a still could be the first: a layout shift of 0.87 on a phone's app page, 0.33
+/// in the book at 412 px on a loaded machine).
+fn laid_out_for(el: &Element, props: PlayerProps) -> PlayerProps {
     PlayerProps {
         host_width: el.get_bounding_client_rect().width(),
-        ..props_from(request_with(&|a| el.get_attribute(a), page))
+        ..props
     }
 }
 
@@ -143,38 +151,35 @@ pub fn mount_players() {
 
 /// The player bundle's view of the app page: the explore view, drawn once its scenario is at hand.
 fn explore_page(el: Element, app: crate::components::app::AppProps) {
-    let (props, host) = (app.player.clone(), el.clone());
     with_scenario(
-        &props,
-        &host,
+        to_fetch(&app.player),
+        el.clone(),
         Box::new(move || app_page::<crate::components::app::PlayerPage>(el, app)),
     );
 }
 
-/// Runs `mount` once the bundled scenario `props` opens with is at hand (issue 16: the player
+/// The bundled scenario `props` opens with, when its file is not at hand yet.
+fn to_fetch(props: &PlayerProps) -> Option<usize> {
+    let index = props
+        .scenario
+        .as_deref()
+        .filter(|_| props.toml.is_none())
+        .and_then(crate::scenarios::position)?;
+    crate::scenarios::at_hand(index).is_none().then_some(index)
+}
+
+/// Runs `mount` once the bundled scenario at `wanted` ([`to_fetch`]) is at hand (issue 16: the player
 /// bundle carries only the default's text; the others are fetched, `scenarios::fetch`). Until
 /// then the element keeps what it shows, the build's still or the loading line: drawing the
 /// player first and its scenario later would replace a still with a loading line. A failed
 /// fetch mounts all the same: the player shows the default and says why.
 /// A host that left the page meanwhile is not mounted (and can be again, if it comes back).
 /// (`mount` is boxed: one copy of the waiting code for the three callers, not one each.)
-fn with_scenario(props: &PlayerProps, host: &Element, mount: Box<dyn FnOnce()>) {
-    let wanted = props
-        .toml
-        .is_none()
-        .then(|| {
-            props
-                .scenario
-                .as_deref()
-                .and_then(crate::scenarios::position)
-        })
-        .flatten()
-        .filter(|i| crate::scenarios::at_hand(*i).is_none());
+fn with_scenario(wanted: Option<usize>, host: Element, mount: Box<dyn FnOnce()>) {
     let Some(index) = wanted else {
         mount();
         return;
     };
-    let host = host.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let _ = crate::scenarios::fetch(index).await;
         if host.is_connected() {
@@ -394,8 +399,8 @@ fn mount_player(doc: &Document, host: Element, page: Option<PlayerProps>) {
         return;
     };
     with_scenario(
-        &props.clone(),
-        &host.clone(),
+        to_fetch(&props),
+        host.clone(),
         Box::new(move || {
             let handle = yew::Renderer::<Player>::with_root_and_props(host.clone(), props).render();
             let root = host.clone();
@@ -422,23 +427,15 @@ fn mount_in_shadow(doc: &Document, host: Element) {
     let props = props_from(req);
     let doc = doc.clone();
     with_scenario(
-        &props.clone(),
-        &host.clone(),
+        to_fetch(&props),
+        host.clone(),
         Box::new(move || {
             let root = shadow_mount_point(&doc, &host).unwrap_or_else(|| {
                 // No shadow root to be had: drawn in the page, as before issue 14.
                 let _ = host.class_list().add_1("ls-root");
                 host.clone()
             });
-            // Its first frame laid out for the host's width, as on the app's pages
-            // (`props_with`): laid out for 0 and then again for the stage's measured width, the
-            // frame that replaces the still could be the first one (`keep_still_until_styled`
-            // swaps two frames after the sheet loads; a loaded machine showed a layout shift of
-            // 0.33 in the book at 412 px).
-            let props = PlayerProps {
-                host_width: host.get_bounding_client_rect().width(),
-                ..props
-            };
+            let props = laid_out_for(&host, props);
             let handle = yew::Renderer::<Player>::with_root_and_props(root.clone(), props).render();
             MOUNTED_PLAYERS.with(|m| {
                 m.borrow_mut().push(Mounted {

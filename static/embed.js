@@ -56,6 +56,9 @@ const needed = bundle();
 const chosen = !pageBundle || needed === pageBundle ? needed : null;
 if (!chosen) location.replace(new URL(PAGES[needed], base).href + location.search + location.hash);
 
+// The stills the build drew for the app page's addresses (<meta name="lambdascope-stills">, below).
+const STILLS = document.querySelector('meta[name="lambdascope-stills"]')?.content.split(' ') ?? [];
+
 // ---- The scenario's file (issue 16) ----
 // The player's bundle carries the default scenario's text alone; another one the address names
 // (`s=ID` or `scenario=ID`, the fragment's last, as share_link::from_url reads them) is a file
@@ -67,8 +70,7 @@ if (!chosen) location.replace(new URL(PAGES[needed], base).href + location.searc
 if (appPage && chosen === 'lambdascope-player') {
   const said = [location.search, location.hash].flatMap((part) => pairs(part.replace(/^[#?]+/, '')));
   const named = said.filter(([k]) => k === 's' || k === 'scenario').map(([, v]) => v).at(-1);
-  const drawn = document.querySelector('meta[name="lambdascope-stills"]')?.content.split(' ') ?? [];
-  if (named && named !== 'overview' && !said.some(([k]) => k === 'z' || k === 'toml') && drawn.includes(`embed-${named}`)) {
+  if (named && named !== 'overview' && !said.some(([k]) => k === 'z' || k === 'toml') && STILLS.includes(`embed-${named}`)) {
     document.head.append(Object.assign(document.createElement('link'), {
       rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: new URL(`scenarios/${named}.toml`, base).href,
     }));
@@ -96,8 +98,7 @@ if (appPage && chosen === 'lambdascope-player') {
     const loading = Object.assign(document.createElement('p'), { className: 'ls-loading', textContent: 'Loading the simulator…' });
     document.querySelector('.ls-prerendered-box')?.replaceWith(loading);
     const name = stillName();
-    const drawn = document.querySelector('meta[name="lambdascope-stills"]')?.content.split(' ') ?? [];
-    if (name && drawn.includes(name) && loading.isConnected) {
+    if (name && STILLS.includes(name) && loading.isConnected) {
       fetch(new URL(`stills/${name}.html`, base))
         .then((r) => (r.ok ? r.text() : null))
         .then((html) => {

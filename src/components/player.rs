@@ -108,6 +108,14 @@ fn fallback(msg: String) -> Start {
     }
 }
 
+/// The default, for the bundled scenario at `index` whose file could not be had (`why`).
+fn unloadable(index: usize, why: &str) -> Start {
+    fallback(format!(
+        "The scenario `{}` could not be loaded ({why}), showing the default instead.",
+        bundled_name(index)
+    ))
+}
+
 /// The scenario to open with. Parses only that one scenario; no other is read to show it.
 fn initial(p: &PlayerProps) -> Start {
     if let Some(text) = &p.toml {
@@ -136,9 +144,7 @@ fn initial(p: &PlayerProps) -> Start {
                 "The scenario `{id}` could not be read, showing the default instead. {e}"
             )),
             None => match scenarios::take_failure(i) {
-                Some(e) => fallback(format!(
-                    "The scenario `{id}` could not be loaded ({e}), showing the default instead."
-                )),
+                Some(e) => unloadable(i, &e),
                 None => Start::Fetch(i),
             },
         },
@@ -163,12 +169,9 @@ pub fn player(props: &PlayerProps) -> Html {
                     i,
                     Box::new(move |read| {
                         start.set(match read {
-                        Ok(s) => Start::Ready(Some(i), Box::new(s), None),
-                        Err(e) => fallback(format!(
-                            "The scenario `{}` could not be loaded ({e}), showing the default instead.",
-                            bundled_name(i)
-                        )),
-                    })
+                            Ok(s) => Start::Ready(Some(i), Box::new(s), None),
+                            Err(e) => unloadable(i, &e),
+                        })
                     }),
                 );
             }
