@@ -13,6 +13,7 @@
 //
 // Usage: node scripts/merge-data.mjs FILE.wasm
 import fs from 'node:fs';
+import { assemble, reader, s32, sections as sectionsOf, u32 } from './wasm-binary.mjs';
 
 const MAX_GAP = 256;
 const file = process.argv[2];
@@ -20,33 +21,15 @@ if (!file) {
   console.error('usage: node scripts/merge-data.mjs FILE.wasm');
   process.exit(2);
 }
-const wasm = fs.readFileSync(file);
-if (wasm.readUInt32LE(0) !== 0x6d736100) {
-  console.error(`merge-data: ${file} is not a WebAssembly module`);
+if (!fs.existsSync(file)) {
+  console.error(`merge-data: ${file} does not exist`);
   process.exit(1);
 }
-const u32 = (n) => { const out = []; do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; out.push(b); } while (n); return Buffer.from(out); };
-// A signed LEB128 (i32.const's immediate).
-const s32 = (n) => { const out = []; for (;;) { const b = n & 0x7f; n >>= 7; if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { out.push(b); break; } out.push(b | 0x80); } return Buffer.from(out); };
-function reader(bytes, pos = 0) {
-  const r = {
-    pos,
-    byte() { return bytes[r.pos++]; },
-    u32() { let result = 0, shift = 0, b; do { b = bytes[r.pos++]; result += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80); return result; },
-    s32() { let result = 0, shift = 0, b; do { b = bytes[r.pos++]; result |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80); if (shift < 32 && (b & 0x40)) result |= -1 << shift; return result; },
-  };
-  return r;
-}
-
-const sections = [];
-{
-  const r = reader(wasm, 8);
-  while (r.pos < wasm.length) {
-    const id = r.byte();
-    const size = r.u32();
-    sections.push([id, wasm.subarray(r.pos, r.pos + size)]);
-    r.pos += size;
-  }
+const wasm = fs.readFileSync(file);
+const sections = sectionsOf(wasm);
+if (!sections) {
+  console.error(`merge-data: ${file} is not a WebAssembly module`);
+  process.exit(1);
 }
 const data = sections.find(([id]) => id === 11);
 if (!data) process.exit(0);
@@ -101,8 +84,6 @@ data[1] = Buffer.concat(body);
 const dataCount = sections.find(([id]) => id === 12);
 if (dataCount) dataCount[1] = u32(joined.length);
 
-const out = [wasm.subarray(0, 8)];
-for (const [id, b] of sections) out.push(Buffer.from([id]), u32(b.length), b);
-const rewritten = Buffer.concat(out);
+const rewritten = assemble(wasm, sections);
 fs.writeFileSync(file, rewritten);
 console.log(`merge-data: ${file}: ${segments.length} → ${joined.length} data segments; ${wasm.length} → ${rewritten.length} B`);

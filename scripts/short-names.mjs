@@ -16,6 +16,7 @@
 //
 // Usage: node scripts/short-names.mjs DIR/BUNDLE   (rewrites BUNDLE.js and BUNDLE_bg.wasm)
 import fs from 'node:fs';
+import { assemble, name, reader, sections as sectionsOf, u32 } from './wasm-binary.mjs';
 
 const stem = process.argv[2];
 if (!stem) {
@@ -29,24 +30,6 @@ const fail = (why) => {
   process.exit(1);
 };
 
-// --- reading and writing the binary format (only what the import and export sections hold) ---
-function reader(bytes, pos = 0) {
-  const r = {
-    pos,
-    byte() { return bytes[r.pos++]; },
-    u32() {
-      let result = 0, shift = 0, b;
-      do { b = bytes[r.pos++]; result += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-      return result;
-    },
-    name() { const n = r.u32(); const s = Buffer.from(bytes.subarray(r.pos, r.pos + n)).toString('utf8'); r.pos += n; return s; },
-    limits() { const flags = r.u32(); r.u32(); if (flags & 1) r.u32(); },
-  };
-  return r;
-}
-const u32 = (n) => { const out = []; do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; out.push(b); } while (n); return Buffer.from(out); };
-const name = (s) => { const b = Buffer.from(s, 'utf8'); return Buffer.concat([u32(b.length), b]); };
-
 // Short, distinct names: a … z, A … Z, then two characters, and so on (never `__proto__`).
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = ALPHABET + '0123456789_$';
@@ -58,21 +41,11 @@ function shortName(i) {
 }
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+for (const file of [wasmPath, jsPath]) if (!fs.existsSync(file)) fail(`${file} does not exist`);
 const wasm = fs.readFileSync(wasmPath);
 let js = fs.readFileSync(jsPath, 'utf8');
-if (wasm.readUInt32LE(0) !== 0x6d736100) fail(`${wasmPath} is not a WebAssembly module`);
-
 // Sections as [id, body] in order; the import (2) and export (7) sections are rewritten.
-const sections = [];
-{
-  const r = reader(wasm, 8);
-  while (r.pos < wasm.length) {
-    const id = r.byte();
-    const size = r.u32();
-    sections.push([id, wasm.subarray(r.pos, r.pos + size)]);
-    r.pos += size;
-  }
-}
+const sections = sectionsOf(wasm) ?? fail(`${wasmPath} is not a WebAssembly module`);
 
 const importNames = new Map(); // old field name → new
 const moduleNames = new Map(); // old module name → new
@@ -154,9 +127,7 @@ for (const [old, fresh] of exportNames) {
   js = js.replace(new RegExp(`\\bwasm\\.${escape(old)}\\b`, 'g'), `wasm.${fresh}`);
 }
 
-const out = [wasm.subarray(0, 8)];
-for (const [id, body] of sections) out.push(Buffer.from([id]), u32(body.length), body);
-const rewritten = Buffer.concat(out);
+const rewritten = assemble(wasm, sections);
 fs.writeFileSync(wasmPath, rewritten);
 fs.writeFileSync(jsPath, js);
 console.log(`short-names: ${stem}: ${importNames.size} imports, ${exportNames.size} exports renamed; wasm ${wasm.length} → ${rewritten.length} B`);
