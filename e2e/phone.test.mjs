@@ -43,7 +43,9 @@ async function open(url, width, height, init) {
   const problems = watchConsole(page);
   if (init) await page.addInitScript(init);
   await page.goto(server.url + url);
-  await page.waitForSelector('.ls-stage svg .ls-node');
+  // The live player, not the prerendered still before it (which has the same boxes and takes no
+  // keys): a key pressed on the still is lost, and 1 run in 3 read the speed 1× after two presses.
+  await page.waitForSelector('[data-lambdascope-mounted] .ls-stage svg .ls-node');
   return { page, problems, close: () => context.close() };
 }
 
