@@ -69,6 +69,7 @@
 #![forbid(unsafe_code)]
 
 pub mod agenda;
+pub mod deflate;
 pub mod function;
 pub mod idmap;
 mod invocations;

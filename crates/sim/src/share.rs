@@ -62,7 +62,7 @@ impl ShareState {
             Some(ScenarioRef::Bundled(id)) => parts.push(format!("s={}", percent_encode(id))),
             Some(ScenarioRef::Inline(text)) => parts.push(format!(
                 "z={}",
-                base64url_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9))
+                base64url_encode(&crate::deflate::compress(text.as_bytes()))
             )),
             None => {}
         }
