@@ -49,29 +49,27 @@ const sections = sectionsOf(wasm) ?? fail(`${wasmPath} is not a WebAssembly modu
 
 const importNames = new Map(); // old field name → new
 const moduleNames = new Map(); // old module name → new
-for (const section of sections) {
-  const [id, body] = section;
-  if (id === 2) {
-    const r = reader(body);
-    const count = r.u32();
-    const parts = [u32(count)];
-    for (let i = 0; i < count; i += 1) {
-      const module = r.name();
-      const field = r.name();
-      const descStart = r.pos;
-      const kind = r.byte();
-      if (kind === 0) r.u32();                       // function: its type
-      else if (kind === 1) { r.byte(); r.limits(); } // table: element type, limits
-      else if (kind === 2) r.limits();               // memory
-      else if (kind === 3) { r.byte(); r.byte(); }   // global: value type, mutability
-      else if (kind === 4) { r.byte(); r.u32(); }    // tag
-      else fail(`import ${module}.${field} has an unknown kind ${kind}`);
-      if (!moduleNames.has(module)) moduleNames.set(module, shortName(moduleNames.size));
-      if (!importNames.has(field)) importNames.set(field, shortName(importNames.size));
-      parts.push(name(moduleNames.get(module)), name(importNames.get(field)), body.subarray(descStart, r.pos));
-    }
-    section[1] = Buffer.concat(parts);
+const importSection = sections.find(([id]) => id === 2);
+if (importSection) {
+  const r = reader(importSection[1]);
+  const count = r.u32();
+  const parts = [u32(count)];
+  for (let i = 0; i < count; i += 1) {
+    const module = r.name();
+    const field = r.name();
+    const descStart = r.pos;
+    const kind = r.byte();
+    if (kind === 0) r.u32();                       // function: its type
+    else if (kind === 1) { r.byte(); r.limits(); } // table: element type, limits
+    else if (kind === 2) r.limits();               // memory
+    else if (kind === 3) { r.byte(); r.byte(); }   // global: value type, mutability
+    else if (kind === 4) { r.byte(); r.u32(); }    // tag
+    else fail(`import ${module}.${field} has an unknown kind ${kind}`);
+    if (!moduleNames.has(module)) moduleNames.set(module, shortName(moduleNames.size));
+    if (!importNames.has(field)) importNames.set(field, shortName(importNames.size));
+    parts.push(name(moduleNames.get(module)), name(importNames.get(field)), importSection[1].subarray(descStart, r.pos));
   }
+  importSection[1] = Buffer.concat(parts);
 }
 
 // Exports that keep their names: wasm-bindgen's own (`__wbindgen_malloc`, …) and the memory are
@@ -79,33 +77,31 @@ for (const section of sections) {
 // instance names (e2e/hostile.test.mjs traps the allocator through `__wbindgen_malloc`).
 const KEPT = /^(__wbindgen_|__externref_|memory$)/;
 const exportNames = new Map(); // old export name → new (only those the glue reaches as wasm.NAME)
-for (const section of sections) {
-  const [id, body] = section;
-  if (id === 7) {
-    const r = reader(body);
-    const count = r.u32();
-    const parts = [u32(count)];
-    const taken = new Set();
-    const olds = [];
-    for (let i = 0; i < count; i += 1) {
-      const old = r.name();
-      const kind = r.byte();
-      const index = r.u32();
-      olds.push([old, kind, index]);
-      taken.add(old);
-    }
-    let next = 0;
-    for (const [old, kind, index] of olds) {
-      let fresh = old;
-      if (!KEPT.test(old) && new RegExp(`\\bwasm\\.${escape(old)}\\b`).test(js)) {
-        do { fresh = shortName(next++); } while (taken.has(fresh));
-        taken.add(fresh);
-        exportNames.set(old, fresh);
-      }
-      parts.push(name(fresh), Buffer.from([kind]), u32(index));
-    }
-    section[1] = Buffer.concat(parts);
+const exportSection = sections.find(([id]) => id === 7);
+if (exportSection) {
+  const r = reader(exportSection[1]);
+  const count = r.u32();
+  const parts = [u32(count)];
+  const taken = new Set();
+  const olds = [];
+  for (let i = 0; i < count; i += 1) {
+    const old = r.name();
+    const kind = r.byte();
+    const index = r.u32();
+    olds.push([old, kind, index]);
+    taken.add(old);
   }
+  let next = 0;
+  for (const [old, kind, index] of olds) {
+    let fresh = old;
+    if (!KEPT.test(old) && new RegExp(`\\bwasm\\.${escape(old)}\\b`).test(js)) {
+      do { fresh = shortName(next++); } while (taken.has(fresh));
+      taken.add(fresh);
+      exportNames.set(old, fresh);
+    }
+    parts.push(name(fresh), Buffer.from([kind]), u32(index));
+  }
+  exportSection[1] = Buffer.concat(parts);
 }
 
 // --- the glue, rewritten to match ---
