@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { watchConsole, shot, until, startApp, stopApp } from './lib.mjs';
+import { watchConsole, shot, until, startApp, stopApp, expectText } from './lib.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await startApp()));
@@ -106,7 +106,7 @@ test('chapter 5 by keyboard alone: predict wrong, retry, predict right, finish, 
   assert.equal((await focused(page)).ls, 'continue');
   // From the opening 0.5×: 1×, 2×, 5×.
   for (let i = 0; i < 3; i++) await page.keyboard.press('+');
-  assert.equal(await page.locator('.ls-lesson .ls-speed-val').textContent(), '5×');
+  await expectText(page, '.ls-lesson .ls-speed-val', '5×');
   await untilPhase(page, 'done');
   assert.match(await clock(page), /^3:04\./, 'revealed once attempt 3 has failed');
   const wrong = await page.locator('[data-ls="feedback"]').textContent();

@@ -1,5 +1,6 @@
 // Shared by the end-to-end tests and scripts/bench-web: a static server over dist/ and a
 // headless Chromium launched the way toolchain.md §4 describes.
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,6 +97,30 @@ export function watchConsole(page) {
   page.on('requestfailed', (r) => { if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()}`); });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   return problems;
+}
+
+/**
+ * Asserts that the text of `selector` inside `target` (a page or a locator) is `expected`, or
+ * matches it when it is a RegExp, giving it up to 5 s to get there. Read after a key press or a
+ * click, a child component's text can be a step behind: Yew's scheduler yields after a 16 ms
+ * slice, and under load it redraws a child one task after its parent (a full run read the speed
+ * a press behind, both presses handled). A text that never comes still fails, showing the one
+ * there is.
+ */
+export async function expectText(target, selector, expected, message) {
+  const read = () => target.locator(selector).textContent();
+  const ok = (t) => (expected instanceof RegExp ? expected.test(t) : t === expected);
+  for (const end = Date.now() + 5000; !ok(await read()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+  const text = await read();
+  if (expected instanceof RegExp) assert.match(text, expected, message);
+  else assert.equal(text, expected, message);
+}
+
+/** As [`expectText`], for how many elements match `selector`. */
+export async function expectCount(target, selector, n, message) {
+  const read = () => target.locator(selector).count();
+  for (const end = Date.now() + 5000; (await read()) !== n && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await read(), n, message);
 }
 
 export function shot(name) {

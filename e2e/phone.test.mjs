@@ -13,7 +13,7 @@
 //   brings the same run back; an edit keeps the injected fault.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, siteWith } from './lib.mjs';
+import { serve, launch, watchConsole, shot, siteWith, expectText } from './lib.mjs';
 
 let server, browser, site;
 before(async () => {
@@ -57,12 +57,7 @@ async function playingAt(key, presses, speed) {
   const { page } = opened;
   await page.locator('.ls-player').focus();
   for (let i = 0; i < presses; i++) await page.keyboard.press(key);
-  // The readout is the `Controls` child, which Yew's scheduler may redraw one task after the
-  // player when it yields (its 16 ms slice ran out under load): 1 full run in 3 read it a press
-  // behind. Both presses had been handled; the readout caught up without another. So wait for it
-  // a moment; a press really lost still fails here, naming the speed it reads.
-  await page.waitForFunction((s) => document.querySelector('.ls-speed b')?.textContent === s, speed, { timeout: 5000 }).catch(() => {});
-  assert.equal(await page.locator('.ls-speed b').textContent(), speed);
+  await expectText(page, '.ls-speed b', speed);
   await page.waitForFunction(() => Number(document.querySelector('.ls-tokens').dataset.tokens) > 0);
   await page.evaluate(() => {
     const c = document.querySelector('.ls-tokens'), g = c.getContext('2d');
