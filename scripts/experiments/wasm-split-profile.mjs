@@ -1,17 +1,10 @@
 // Experiment (scripts/experiments/wasm-split): serves DIR (a site whose player is instrumented by
 // wasm-split --instrument) and, for each address, loads it, lets it play 4 s and writes the
 // profile (`__write_profile`) to OUT-N.prof.
-import fs from 'node:fs'; import path from 'node:path'; import http from 'node:http';
-import { launch } from '/work/main/e2e/lib.mjs';
+import fs from 'node:fs';
+import { launch, serve } from '../../e2e/lib.mjs';
 const dir = process.argv[2], out = process.argv[3], urls = process.argv.slice(4);
-const srv = http.createServer((req, res) => {
-  const u = new URL(req.url, 'http://x'); let f = path.join(dir, decodeURIComponent(u.pathname));
-  if (fs.existsSync(f) && fs.statSync(f).isDirectory()) f = path.join(f, 'index.html');
-  if (!fs.existsSync(f)) { res.writeHead(404); return res.end(); }
-  const T = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.toml': 'text/plain' };
-  res.writeHead(200, { 'Content-Type': T[path.extname(f)] || 'application/octet-stream' }); res.end(fs.readFileSync(f));
-});
-await new Promise((r) => srv.listen(8797, '127.0.0.1', r));
+const server = await serve(dir);
 const browser = await launch();
 let n = 0;
 for (const url of urls) {
@@ -23,7 +16,7 @@ for (const url of urls) {
     WebAssembly.instantiateStreaming = (...a) => is.apply(WebAssembly, a).then(keep);
     WebAssembly.instantiate = (...a) => i.apply(WebAssembly, a).then(keep);
   });
-  await page.goto('http://127.0.0.1:8797/' + url);
+  await page.goto(server.url + url);
   await page.waitForSelector('[data-lambdascope-mounted] .ls-stage svg .ls-node', { timeout: 60000 });
   await page.waitForTimeout(4000);
   const bytes = await page.evaluate(() => {
@@ -36,4 +29,4 @@ for (const url of urls) {
   console.log(url, bytes.length);
   await page.close();
 }
-await browser.close(); srv.close();
+await browser.close(); await server.close();

@@ -1,22 +1,15 @@
 // Experiment (scripts/experiments/wasm-split): serves DIR (a site whose player is split) and drives
 // each address: an embed left to play, the explore page through the panel, an edit and an export.
 // Prints what it saw and which .wasm files were requested.
-import fs from 'node:fs'; import path from 'node:path'; import http from 'node:http';
-import { launch } from '/work/main/e2e/lib.mjs';
+import path from 'node:path';
+import { launch, serve } from '../../e2e/lib.mjs';
 const dir = process.argv[2], urls = process.argv.slice(3);
 const log = [];
-const srv = http.createServer((req, res) => {
-  const u = new URL(req.url, 'http://x'); let f = path.join(dir, decodeURIComponent(u.pathname));
-  if (f.endsWith('.wasm')) log.push(u.pathname);
-  if (fs.existsSync(f) && fs.statSync(f).isDirectory()) f = path.join(f, 'index.html');
-  if (!fs.existsSync(f)) { res.writeHead(404); return res.end(); }
-  const T = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.toml': 'text/plain' };
-  res.writeHead(200, { 'Content-Type': T[path.extname(f)] || 'application/octet-stream' }); res.end(fs.readFileSync(f));
-});
-await new Promise((r) => srv.listen(8798, '127.0.0.1', r));
+const server = await serve(dir);
 const browser = await launch();
 for (const url of urls) {
   const page = await (await browser.newContext({ viewport: { width: 412, height: 823 } })).newPage();
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) log.push(new URL(r.url()).pathname); });
   page.on('pageerror', (e) => console.log('pageerror', e.message));
   page.on('console', (m) => { if (m.type() !== 'log') console.log('console', m.type(), m.text().slice(0, 200)); else console.log('log', m.text()); });
   await page.addInitScript(() => {
@@ -41,7 +34,7 @@ for (const url of urls) {
     WebAssembly.instantiate = (src, imports) => i.call(WebAssembly, src, withPh(imports)).then(keep);
   });
   const t0 = Date.now();
-  await page.goto('http://127.0.0.1:8798/' + url);
+  await page.goto(server.url + url);
   await page.waitForSelector('[data-lambdascope-mounted] .ls-stage svg .ls-node', { timeout: 30000 });
   await page.waitForTimeout(3000);
   console.log(url, 'mounted; tokens', await page.evaluate(() => document.querySelector('.ls-tokens')?.dataset.tokens), 'clock', await page.locator('.ls-clock').first().textContent());
@@ -61,4 +54,4 @@ for (const url of urls) {
   await page.close();
 }
 console.log('wasm requests', log);
-await browser.close(); srv.close();
+await browser.close(); await server.close();
