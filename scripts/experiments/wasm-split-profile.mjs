@@ -7,8 +7,10 @@ const dir = process.argv[2], out = process.argv[3], urls = process.argv.slice(4)
 const server = await serve(dir);
 const browser = await launch();
 let n = 0;
-for (const url of urls) {
-  const page = await (await browser.newContext({ viewport: { width: 412, height: 823 } })).newPage();
+// An address may end in `@WIDTH` (CSS px; 412 otherwise): `?embed&s=x@1440` is a desktop's.
+for (const arg of urls) {
+  const [url, width = '412'] = arg.split('@');
+  const page = await (await browser.newContext({ viewport: { width: Number(width), height: 823 } })).newPage();
   page.on('pageerror', (e) => console.log('pageerror', e.message)); page.on('console', (m) => console.log('console', m.type(), m.text())); page.on('requestfailed', (r) => console.log('failed', r.url()));
   await page.addInitScript(() => {
     const keep = (r) => { window.__inst = r.instance || r; return r; };
@@ -26,7 +28,7 @@ for (const url of urls) {
     return Array.from(new Uint8Array(e.memory.buffer, ptr, len));
   });
   fs.writeFileSync(`${out}-${n++}.prof`, Buffer.from(bytes));
-  console.log(url, bytes.length);
+  console.log(arg, bytes.length);
   await page.close();
 }
 await browser.close(); await server.close();
