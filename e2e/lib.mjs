@@ -110,7 +110,7 @@ export function watchConsole(page) {
 export async function expectText(target, selector, expected, message) {
   const read = () => target.locator(selector).textContent();
   const ok = (t) => (expected instanceof RegExp ? expected.test(t) : t === expected);
-  for (const end = Date.now() + 5000; !ok(await read()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+  await until(async () => ok(await read()), selector, 5000).catch(() => {});
   const text = await read();
   if (expected instanceof RegExp) assert.match(text, expected, message);
   else assert.equal(text, expected, message);
@@ -119,7 +119,7 @@ export async function expectText(target, selector, expected, message) {
 /** As [`expectText`], for how many elements match `selector`. */
 export async function expectCount(target, selector, n, message) {
   const read = () => target.locator(selector).count();
-  for (const end = Date.now() + 5000; (await read()) !== n && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+  await until(async () => (await read()) === n, selector, 5000).catch(() => {});
   assert.equal(await read(), n, message);
 }
 
