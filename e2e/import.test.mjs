@@ -54,7 +54,7 @@ async function assertClean({ page, problems, dialogs }) {
 }
 
 const wasmFetched = (page) => page.evaluate(() => performance.getEntriesByType('resource')
-  .map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+  .map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('_bg.wasm')));
 const player = (page) => page.locator('.ls-import-play .ls-player');
 const simMs = async (page) => Number(await page.locator('.ls-import-play .ls-scrubber').getAttribute('aria-valuenow'));
 const clock = (page) => page.locator('.ls-import-play .ls-clock').evaluate((e) => e.firstChild.textContent.trim());
@@ -250,7 +250,7 @@ test('the player-only pages fetch the player bundle; the way into the Import vie
   // The player bundle has no Import view: its link reloads the page, and the loader fetches the
   // Import view's bundle.
   const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  page.on('request', (r) => { if (r.url().endsWith('_bg.wasm')) wasm.push(new URL(r.url()).pathname); });
   await page.locator('.ls-sitenav a:text("Your stack")').click();
   await page.waitForSelector('[data-ls="sample"]');
   assert.deepEqual(wasm, ['/lambdascope-import_bg.wasm']);

@@ -232,7 +232,7 @@ test('a deep link lands paused on its beat; explore freely hands over the same r
   // Explore freely from here: the explore page (its own bundle), the full player paused at the
   // same instant of the same run.
   const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  page.on('request', (r) => { if (r.url().endsWith('_bg.wasm')) wasm.push(new URL(r.url()).pathname); });
   await page.locator('[data-ls="explore"]').click();
   await page.waitForSelector('.ls-player .ls-controls');
   assert.equal(new URL(page.url()).pathname, '/');
@@ -338,10 +338,10 @@ test('narrow screens: lessons and comparison fit 360 px without sideways scrolli
 test('the explore page loads the player-only bundle; its way into the lessons loads the full app on the lessons page', async () => {
   const { page, problems, close } = await open('');
   const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  page.on('request', (r) => { if (r.url().endsWith('_bg.wasm')) wasm.push(new URL(r.url()).pathname); });
   // (Requests made before the listener: read them from the resource timing list.)
   await page.waitForSelector('.ls-diagram .ls-node');
-  const before = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+  const before = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('_bg.wasm')));
   assert.deepEqual(before, ['/lambdascope-player_bg.wasm'], 'the explore page downloads the player alone');
   // "Start with chapter 1" goes to the lessons page (the player bundle has no lessons), which
   // loads the full app; it opens the lesson at its first beat.

@@ -29,7 +29,7 @@ async function open(address, { javaScript = true, holdWasm = false, width = 412,
   const page = await context.newPage();
   const problems = watchConsole(page);
   const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(path.basename(new URL(r.url()).pathname)); });
+  page.on('request', (r) => { if (r.url().endsWith('_bg.wasm')) wasm.push(path.basename(new URL(r.url()).pathname)); });
   let release;
   if (holdWasm) {
     const held = new Promise((r) => { release = r; });

@@ -1,0 +1,167 @@
+// Issue 16 against the release build in dist/: the player in two modules (scripts/split-player.mjs,
+// scripts/split-loader.js).
+//
+// * Watching any bundled scenario's embed to its end, at 412 px, never asks for the second
+//   module: what a watcher runs is all in the first. (When this fails after a change, the cold
+//   list is stale: scripts/profile-split.mjs refreshes it.)
+// * A docs page's script embed does not ask for it either until a reader presses a key in the
+//   player; then it comes by the prefetch, not synchronously, and the help sheet opens.
+// * The app page fetches it once the browser is idle after the player started, and the settings
+//   form, a share export and the charts work from it.
+// * A tool used before the prefetch finished loads it synchronously, and works.
+// * A second module the server cannot give shows the crash card naming the file, and no
+//   player is left half working.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, siteWith, until, DIST, watchConsole, shot } from './lib.mjs';
+
+const SECONDARY = 'lambdascope-player_bg.secondary.wasm';
+let server, browser, site;
+before(async () => {
+  site = siteWith({
+    'docs.html': `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"><title>A docs page</title><script type="module" src="embed.js"></script></head>
+<body style="margin:0 12px;font:16px system-ui">
+<h1>Asynchronous invocation</h1>
+<div id="p" data-lambdascope="async-retries-dlq" data-controls="minimal"></div>
+</body></html>`,
+  }, 'ls-split-');
+  server = await serve(site.dir);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  site?.remove();
+});
+
+// Every request for the second module, with how it was made ('fetch' by the prefetch, 'xhr' by a
+// placeholder's synchronous load).
+function secondaryRequests(page) {
+  const seen = [];
+  page.on('request', (r) => { if (r.url().endsWith(SECONDARY)) seen.push(r.resourceType()); });
+  return seen;
+}
+
+test('the two modules are in dist/, and the player\'s first module imports its placeholders', async () => {
+  const primary = fs.readFileSync(path.join(DIST, 'lambdascope-player_bg.wasm'));
+  const secondary = fs.readFileSync(path.join(DIST, SECONDARY));
+  const imports = WebAssembly.Module.imports(await WebAssembly.compile(primary));
+  const placeholders = imports.filter((i) => i.module === 'placeholder');
+  assert.ok(placeholders.length > 100, `${placeholders.length} placeholders`);
+  const fromSecondary = WebAssembly.Module.imports(await WebAssembly.compile(secondary));
+  assert.deepEqual([...new Set(fromSecondary.map((i) => i.module))], ['primary']);
+  for (const f of [SECONDARY, `${SECONDARY}.gz`, `${SECONDARY}.br`]) assert.ok(fs.existsSync(path.join(DIST, f)), f);
+});
+
+test('watching every bundled scenario\'s embed to its end never loads the second module', async () => {
+  const ids = fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5));
+  assert.ok(ids.length >= 30, `${ids.length} scenarios`);
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  const page = await context.newPage();
+  const errors = watchConsole(page);
+  const seen = secondaryRequests(page);
+  for (const id of ids) {
+    await page.goto(`${server.url}?embed&s=${id}&speed=100`);
+    await page.waitForSelector('[data-lambdascope-mounted] .ls-stage svg .ls-node');
+    // At the top speed every bundled scenario reaches its end within a few seconds: the clock
+    // stops moving.
+    let last = '';
+    await until(async () => {
+      const now = await page.locator('.ls-clock').first().innerText();
+      const still = now === last;
+      last = now;
+      if (!still) await page.waitForTimeout(700);
+      return still;
+    }, `${id} reaching its end`, 60_000);
+    assert.deepEqual(seen, [], `${id}: watching it loaded ${SECONDARY}; refresh scripts/player-cold.txt (node scripts/profile-split.mjs)`);
+    assert.equal(await page.evaluate(() => window.lambdascopeSplit.loaded), false, id);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a docs page\'s embed fetches the second module when a reader presses a key in it, and the help opens', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  const page = await context.newPage();
+  const errors = watchConsole(page);
+  const seen = secondaryRequests(page);
+  await page.goto(`${server.url}docs.html`);
+  const player = page.locator('#p .ls-player');
+  await player.locator('.ls-stage svg .ls-node').first().waitFor();
+  await page.waitForTimeout(2500);
+  assert.deepEqual(seen, [], 'nothing fetched while the reader only watches');
+  await player.focus();
+  await until(() => page.evaluate(() => window.lambdascopeSplit.loaded), 'the second module, after focusing the player');
+  assert.deepEqual(seen, ['fetch']);
+  assert.deepEqual(await page.evaluate(() => window.lambdascopeSplit.how), { prefetched: 1, synchronous: 0 });
+  await page.keyboard.press('?');
+  await player.locator('.ls-help').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the app page fetches the second module when idle, and its tools work from it', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  const page = await context.newPage();
+  const errors = watchConsole(page);
+  const seen = secondaryRequests(page);
+  await page.goto(server.url);
+  await page.waitForSelector('[data-lambdascope-mounted] .ls-stage svg .ls-node');
+  await until(() => page.evaluate(() => window.lambdascopeSplit.loaded), 'the second module on the app page');
+  assert.deepEqual(seen, ['fetch']);
+  // The settings form for the function box, edited.
+  await page.locator('.ls-diagram .ls-node').first().click();
+  await page.locator('.ls-side form, .ls-panel form').first().waitFor();
+  // The charts drawn below.
+  await page.locator('.ls-charts').scrollIntoViewIfNeeded();
+  await page.locator('.ls-charts svg, .ls-charts canvas').first().waitFor();
+  assert.deepEqual(await page.evaluate(() => window.lambdascopeSplit.how), { prefetched: 1, synchronous: 0 });
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: shot('split-app-tools.png'), fullPage: true });
+  await context.close();
+});
+
+test('a tool opened before the prefetch finished loads the second module synchronously, and opens', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  const page = await context.newPage();
+  const errors = watchConsole(page);
+  // The prefetch is held back until the test lets it go.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(`**/${SECONDARY}`, async (route) => {
+    if (route.request().resourceType() === 'fetch') await held;
+    await route.continue();
+  });
+  await page.goto(`${server.url}docs.html`);
+  const player = page.locator('#p .ls-player');
+  await player.locator('.ls-stage svg .ls-node').first().waitFor();
+  await player.focus();
+  await page.keyboard.press('?');
+  await player.locator('.ls-help').waitFor();
+  assert.deepEqual(await page.evaluate(() => window.lambdascopeSplit.how), { prefetched: 0, synchronous: 1 });
+  release();
+  await page.waitForTimeout(500);
+  assert.deepEqual(await page.evaluate(() => window.lambdascopeSplit.how), { prefetched: 0, synchronous: 1 }, 'the late prefetch is not installed twice');
+  assert.deepEqual(errors.filter((e) => !/Synchronous XMLHttpRequest/.test(e)), []);
+  await context.close();
+});
+
+test('a second module the server cannot give shows the crash card, naming the file', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  const page = await context.newPage();
+  await page.route(`**/${SECONDARY}`, (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await page.goto(`${server.url}docs.html`);
+  const player = page.locator('#p .ls-player');
+  await player.locator('.ls-stage svg .ls-node').first().waitFor();
+  await player.focus();
+  await page.keyboard.press('?');
+  const card = page.locator('#p .ls-crash');
+  await card.waitFor();
+  assert.match(await card.innerText(), new RegExp(`could not load ${SECONDARY.replaceAll('.', '\\.')} \\(HTTP 404\\)`));
+  await page.screenshot({ path: shot('split-crash.png') });
+  await context.close();
+});

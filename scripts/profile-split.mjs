@@ -1,0 +1,165 @@
+// Refreshes scripts/player-cold.txt, the list of functions the release build moves out of the
+// player's first module (scripts/split-player.mjs; issue 16). Run it after a release build
+// (scripts/build) when e2e/split.test.mjs says a watcher loaded the second module, or when the
+// player's budget in e2e/bytes.test.mjs is tight after a change: about 6 minutes.
+//
+//   node scripts/profile-split.mjs
+//   node scripts/profile-split.mjs --reuse DIR   # the runs' profiles an interrupted run left in DIR
+//
+// How: binaryen's wasm-split instruments the names-kept player the build kept in target/split/
+// (every function records whether it ran); a copy of dist/ with that player is driven in headless
+// Chromium through what a reader who only watches does — the explore page and a few embeds at
+// 412 and 1440 px at the default speed, pointed at and focused, every bundled scenario's embed at
+// 412 px played to its end at the top speed, one with `controls=none` and one dark, and a docs page's script embeds
+// (shadow roots) scrolled out of view and back — and through the crash card, and the functions
+// none of those runs called
+// are written to the list, keyed by their stable names. A name shared by several functions is
+// cold only when all of them are.
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, serve, DIST, ROOT } from '../e2e/lib.mjs';
+import { fail, fixExternrefExport, nameKey, readModule, splittable, stableName, tempDir, wasmSplit } from './split-wasm.mjs';
+
+const bundle = 'lambdascope-player';
+const named = path.join(ROOT, 'target', 'split', `${bundle}-named_bg.wasm`);
+const glue = path.join(ROOT, 'target', 'split', `${bundle}.js`);
+if (!fs.existsSync(named) || !fs.existsSync(glue)) fail(`${named} missing: run scripts/build first`);
+
+const tmp = tempDir();
+const mod = readModule(named, tmp);
+const input = splittable(mod, tmp);
+const instrumented = path.join(tmp, 'instrumented.wasm');
+wasmSplit(['--instrument', input, '-o', instrumented]);
+fixExternrefExport(instrumented, tmp);
+
+// The site: dist/ with the instrumented, unsplit player and its unpatched glue.
+const site = path.join(tmp, 'site');
+fs.cpSync(DIST, site, { recursive: true });
+for (const f of fs.readdirSync(site)) if (f.startsWith(`${bundle}.js`) || f.startsWith(`${bundle}_bg.`)) fs.rmSync(path.join(site, f));
+fs.copyFileSync(instrumented, path.join(site, `${bundle}_bg.wasm`));
+fs.copyFileSync(glue, path.join(site, `${bundle}.js`));
+for (const f of fs.readdirSync(site).filter((f) => f.endsWith('.html'))) {
+  const file = path.join(site, f);
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/ integrity="[^"]*"/g, ''));
+}
+// A docs page with two script embeds (shadow roots), the second far below the first.
+fs.writeFileSync(path.join(site, 'profile-docs.html'), `<!doctype html><meta charset="utf-8"><title>docs</title>
+<main><h1>A docs page</h1><lambdascope-player data-lambdascope="async-retries-dlq"></lambdascope-player>
+<div style="height: 3000px"></div><div data-lambdascope="sqs-batch-poison" data-controls="minimal"></div></main>
+<script type="module" src="embed.js"></script>`);
+
+const ids = fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5)).sort();
+if (ids.length < 10) fail(`only ${ids.length} bundled scenarios in ${DIST}/scenarios`);
+const runs = [
+  ['', 412, 5000], ['', 1440, 5000],
+  ['?embed&s=async-retries-dlq', 1440, 4000], ['?embed&s=sqs-batch-poison', 1440, 4000],
+  ['?embed&s=stepfunctions-map&controls=none', 412, 4000], ['?embed&s=apigw-errors&theme=dark', 412, 4000],
+  ['profile-docs.html', 412, 4000, 'docs'],
+  // The crash card, which must work when the second module cannot be loaded: drawn here after a
+  // trap (an invalid request to the player's allocator, as e2e/hostile.test.mjs makes).
+  ['profile-docs.html', 412, 2000, 'crash'],
+  ...ids.map((id) => [`?embed&s=${id}&speed=100`, 412, 6000]),
+];
+
+const reuse = process.argv[2] === '--reuse' ? process.argv[3] : null;
+const profiles = reuse ? fs.readdirSync(reuse).filter((f) => /^run-\d+\.prof$/.test(f)).map((f) => path.join(reuse, f)) : [];
+if (reuse && profiles.length !== runs.length) fail(`${reuse} holds ${profiles.length} profiles, not ${runs.length}`);
+const server = await serve(site);
+const browser = await launch();
+let n = 0;
+for (const [address, width, wait, kind] of reuse ? [] : runs) {
+  const context = await browser.newContext({ viewport: { width, height: 823 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    const keep = (r) => { window.__lsProfiled = r.instance || r; return r; };
+    const is = WebAssembly.instantiateStreaming;
+    const i = WebAssembly.instantiate;
+    WebAssembly.instantiateStreaming = (...a) => is.apply(WebAssembly, a).then(keep);
+    WebAssembly.instantiate = (...a) => i.apply(WebAssembly, a).then(keep);
+  });
+  await page.goto(server.url + address);
+  await page.waitForSelector('[data-lambdascope-mounted]', { state: 'attached', timeout: 60000 });
+  await page.waitForTimeout(wait);
+  if (kind === 'docs' || address === '') {
+    // A reader's first touch: the pointer over the diagram, then the player focused. (The loader
+    // starts fetching the second module then, so what the touch itself runs must be in the
+    // first.)
+    const stage = page.locator('.ls-stage').first();
+    const box = await stage.boundingBox();
+    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    await page.locator('.ls-player').first().focus();
+    await page.waitForTimeout(500);
+  }
+  if (kind === 'docs') {
+    // The second player mounts when scrolled to; the first pauses while out of view.
+    await page.mouse.wheel(0, 3000);
+    await page.waitForTimeout(3000);
+    await page.mouse.wheel(0, -3000);
+    await page.waitForTimeout(1500);
+  }
+  if (kind === 'crash') {
+    await page.evaluate(async () => {
+      const wasm = await (await import('./lambdascope-player.js')).default();
+      setTimeout(() => wasm.__wbindgen_malloc(1, 3));
+    });
+    await page.locator('.ls-crash').first().waitFor();
+    errors.length = 0;
+  }
+  // The page going away: what a reader's tab switch or close runs.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+  });
+  await page.waitForTimeout(200);
+  if (errors.length) fail(`${address} at ${width} px: ${errors[0]}`);
+  const bytes = await page.evaluate(() => {
+    const e = window.__lsProfiled.exports;
+    const size = 1 << 20;
+    const ptr = e.__wbindgen_malloc(size, 8);
+    const len = e.__write_profile(ptr, size);
+    return Array.from(new Uint8Array(e.memory.buffer, ptr, len));
+  });
+  const file = path.join(tmp, `run-${n++}.prof`);
+  fs.writeFileSync(file, Buffer.from(bytes));
+  profiles.push(file);
+  console.log(`profiled ${address || '/'} at ${width} px`);
+  await context.close();
+}
+await browser.close();
+await server.close();
+
+const all = path.join(tmp, 'all.prof');
+wasmSplit(['--merge-profiles', ...profiles, '-o', all]);
+// wasm-split -v lists the functions it keeps and moves; in a module without names they are
+// named by their index in the function index space.
+const out = wasmSplit(['--split', input, '--profile', all, '-o1', path.join(tmp, 'p.wasm'), '-o2', path.join(tmp, 's.wasm'), '-v']);
+const listed = (label) => {
+  const line = out.split('\n').find((l) => l.startsWith(label));
+  if (line === undefined) fail(`wasm-split -v printed no "${label}" line`);
+  return new Set(line.slice(label.length).split(',').map((s) => s.trim()).filter(Boolean).map(Number));
+};
+const kept = listed('Keeping functions:');
+const moved = listed('Splitting out functions:');
+const hot = new Set();
+const coldNames = new Map();
+mod.names.forEach((name, i) => {
+  const index = i;
+  if (!kept.has(index) && !moved.has(index)) fail(`function ${index} (${name}) is neither kept nor split`);
+  if (/^\d+$/.test(name)) return;
+  const key = nameKey(name);
+  if (kept.has(index)) hot.add(key);
+  else coldNames.set(key, stableName(name));
+});
+const cold = [...coldNames.keys()].filter((k) => !hot.has(k)).sort();
+const list = path.join(ROOT, 'scripts', 'player-cold.txt');
+fs.writeFileSync(list, `# The player functions the release build moves to its second module (scripts/split-player.mjs):
+# what ${runs.length} profiled runs of a reader who only watches never called. Written by
+# scripts/profile-split.mjs (${new Date().toISOString().slice(0, 10)}); one key per line, the first 12 hex digits of
+# the SHA-1 of the function's name without crate hashes (scripts/split-wasm.mjs).
+${cold.join('\n')}
+`);
+console.log(`profile-split: ${cold.length} cold of ${mod.names.length} functions (${moved.size} moved, ${kept.size} kept by the profile) → ${path.relative(ROOT, list)}`);
+fs.rmSync(tmp, { recursive: true, force: true });
