@@ -53,6 +53,7 @@ async function assertClean({ page, problems, dialogs }) {
   assert.deepEqual(problems, []);
 }
 
+// (A page's bundle: its `_bg.wasm`; the player's second module is e2e/split.test.mjs's.)
 const wasmFetched = (page) => page.evaluate(() => performance.getEntriesByType('resource')
   .map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('_bg.wasm')));
 const player = (page) => page.locator('.ls-import-play .ls-player');

@@ -231,6 +231,8 @@ test('a deep link lands paused on its beat; explore freely hands over the same r
   await page.screenshot({ path: shot('lesson-deeplink.png') });
   // Explore freely from here: the explore page (its own bundle), the full player paused at the
   // same instant of the same run.
+  // (Which bundle a page loads: its `_bg.wasm`. The player's second module, `_bg.secondary.wasm`,
+  // fetched when a page is idle or touched, is e2e/split.test.mjs's.)
   const wasm = [];
   page.on('request', (r) => { if (r.url().endsWith('_bg.wasm')) wasm.push(new URL(r.url()).pathname); });
   await page.locator('[data-ls="explore"]').click();

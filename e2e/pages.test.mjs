@@ -28,6 +28,7 @@ async function open(address, { javaScript = true, holdWasm = false, width = 412,
   const context = await browser.newContext({ viewport: { width, height }, javaScriptEnabled: javaScript });
   const page = await context.newPage();
   const problems = watchConsole(page);
+  // (A page's bundle: its `_bg.wasm`; the player's second module is e2e/split.test.mjs's.)
   const wasm = [];
   page.on('request', (r) => { if (r.url().endsWith('_bg.wasm')) wasm.push(path.basename(new URL(r.url()).pathname)); });
   let release;

@@ -11,7 +11,8 @@
 // Chromium through what a reader who only watches does — the explore page and a few embeds at
 // 412 and 1440 px at the default speed, pointed at and focused, every bundled scenario's embed at
 // 412 px played to its end at the top speed, one with `controls=none` and one dark, and a docs page's script embeds
-// (shadow roots) scrolled out of view and back — and through the crash card, and the functions
+// (shadow roots) scrolled out of view and back, some of them again with the CPU 4× slower — and
+// through the crash card, and the functions
 // none of those runs called
 // are written to the list, keyed by their stable names. A name shared by several functions is
 // cold only when all of them are.
@@ -59,6 +60,11 @@ const runs = [
   // trap (an invalid request to the player's allocator, as e2e/hostile.test.mjs makes).
   ['profile-docs.html', 412, 2000, 'crash'],
   ...ids.map((id) => [`?embed&s=${id}&speed=100`, 412, 6000]),
+  // Again on a slow phone's CPU (4× slower): frames skipped and work yielded where a quick
+  // machine does neither.
+  ...[['', 412, 6000], ['profile-docs.html', 412, 5000, 'docs'],
+    ...ids.filter((_, i) => i % 4 === 0).map((id) => [`?embed&s=${id}&speed=100`, 412, 6000])]
+    .map(([address, width, wait, kind]) => [address, width, wait, kind, 4]),
 ];
 
 const reuse = process.argv[2] === '--reuse' ? process.argv[3] : null;
@@ -67,9 +73,10 @@ if (reuse && profiles.length !== runs.length) fail(`${reuse} holds ${profiles.le
 const server = await serve(site);
 const browser = await launch();
 let n = 0;
-for (const [address, width, wait, kind] of reuse ? [] : runs) {
+for (const [address, width, wait, kind, cpu = 1] of reuse ? [] : runs) {
   const context = await browser.newContext({ viewport: { width, height: 823 } });
   const page = await context.newPage();
+  if (cpu > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpu });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.addInitScript(() => {
@@ -125,7 +132,7 @@ for (const [address, width, wait, kind] of reuse ? [] : runs) {
   const file = path.join(tmp, `run-${n++}.prof`);
   fs.writeFileSync(file, Buffer.from(bytes));
   profiles.push(file);
-  console.log(`profiled ${address || '/'} at ${width} px`);
+  console.log(`profiled ${address || '/'} at ${width} px${cpu > 1 ? `, CPU ${cpu}× slower` : ''}`);
   await context.close();
 }
 await browser.close();
