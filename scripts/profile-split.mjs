@@ -1,21 +1,24 @@
 // Refreshes scripts/player-cold.txt, the list of functions the release build moves out of the
 // player's first module (scripts/split-player.mjs; issue 16). Run it after a release build
 // (scripts/build) when e2e/split.test.mjs says a watcher loaded the second module, or when the
-// player's budget in e2e/bytes.test.mjs is tight after a change: about 6 minutes.
+// player's budget in e2e/bytes.test.mjs is tight after a change: about 7 minutes.
 //
 //   node scripts/profile-split.mjs
 //   node scripts/profile-split.mjs --reuse DIR   # the runs' profiles an interrupted run left in DIR
 //
 // How: binaryen's wasm-split instruments the names-kept player the build kept in target/split/
 // (every function records whether it ran); a copy of dist/ with that player is driven in headless
-// Chromium through what a reader who only watches does — the explore page and a few embeds at
-// 412 and 1440 px at the default speed, pointed at and focused, every bundled scenario's embed at
-// 412 px played to its end at the top speed, one with `controls=none` and one dark, and a docs page's script embeds
-// (shadow roots) scrolled out of view and back, some of them again with the CPU 4× slower — and
-// through the crash card, and the functions
-// none of those runs called
-// are written to the list, keyed by their stable names. A name shared by several functions is
-// cold only when all of them are.
+// Chromium through what a reader who only watches does:
+//  * the explore page and a few embeds at 412 and 1440 px at the default speed, pointed at and
+//    focused (a reader's first touch, which starts the second module's download);
+//  * every bundled scenario's embed at 412 px, played to its end at the top speed;
+//  * one embed with `controls=none`, one dark;
+//  * a docs page's script embeds (shadow roots), scrolled out of view and back;
+//  * some of these again with the CPU 4× slower (frames skipped, work yielded);
+//  * the crash card, which must work without the second module;
+//  * each page hidden and left.
+// The functions none of those runs called are written to the list, keyed by their stable names.
+// A name shared by several functions is cold only when all of them are.
 import fs from 'node:fs';
 import path from 'node:path';
 import { launch, serve, DIST, ROOT } from '../e2e/lib.mjs';
