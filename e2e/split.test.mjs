@@ -161,7 +161,9 @@ test('a second module the server cannot give shows the crash card, naming the fi
   await page.keyboard.press('?');
   const card = page.locator('#p .ls-crash');
   await card.waitFor();
-  assert.match(await card.innerText(), new RegExp(`could not load ${SECONDARY.replaceAll('.', '\\.')} \\(HTTP 404\\)`));
+  const text = await card.innerText();
+  assert.match(text, new RegExp(`part of the player could not be downloaded: ${SECONDARY.replaceAll('.', '\\.')} \\(HTTP 404\\)`));
+  assert.doesNotMatch(text, /internal check/);
   await page.screenshot({ path: shot('split-crash.png') });
   await context.close();
 });

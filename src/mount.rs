@@ -645,6 +645,13 @@ fn our_trap(error: &wasm_bindgen::JsValue) -> Option<String> {
         .map(str::trim)
         .collect();
     let message = String::from(error.message());
+    // The release player's loader (scripts/split-loader.js) throws this when its second module
+    // cannot be downloaded: a network failure, not a check, and its frames say nothing more.
+    if let Some(file) = message.strip_prefix("could not load ") {
+        return Some(format!(
+            "part of the player could not be downloaded: {file}"
+        ));
+    }
     Some(format!(
         "an internal check failed (WebAssembly: {message})\n{}",
         frames.join("\n")
