@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,6 +69,36 @@ export function siteWith(pages = {}, prefix = 'ls-site-') {
   fs.cpSync(DIST, dir, { recursive: true });
   for (const [name, html] of Object.entries(pages)) fs.writeFileSync(path.join(dir, name), html);
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A host page as a docs site writes one: the loader in its head, BODY in a plain phone-width column. */
+export function hostPage(title, body) {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"><title>${title}</title><script type="module" src="embed.js"></script></head>
+<body style="margin:0 12px;font:16px system-ui">
+${body}
+</body></html>`;
+}
+
+/**
+ * For a test file: before its tests, a copy of dist/ with PAGES (siteWith), served, and a
+ * browser; after them, all three gone. Returns the object whose `server`, `browser` and `site`
+ * the hooks fill in.
+ */
+export function useSite(pages, prefix) {
+  const env = {};
+  before(async () => {
+    env.site = siteWith(pages, prefix);
+    env.server = await serve(env.site.dir);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+    env.site?.remove();
+  });
+  return env;
 }
 
 export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',

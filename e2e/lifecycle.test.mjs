@@ -2,31 +2,21 @@
 // every in-site click; a player whose element left the page used to keep its DOM, listeners and
 // its narrator's interval alive (+5,688 nodes and more intervals every round trip). Now embed.js
 // asks the app to sweep: every player whose element is gone is destroyed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, watchConsole, shot, siteWith, until } from './lib.mjs';
+import { watchConsole, shot, until, useSite } from './lib.mjs';
 
-let server, browser, site;
-before(async () => {
-  site = siteWith({
-    'spa.html': `<!DOCTYPE html>
+const env = useSite({
+  'spa.html': `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A single-page docs site</title>
 <script type="module" src="embed.js"></script></head>
 <body><nav>docs</nav><main id="content"></main></body></html>`,
-  }, 'ls-life-');
-  server = await serve(site.dir);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.remove();
-});
+}, 'ls-life-');
 
 test('players removed by a single-page navigation are destroyed: DOM and intervals back to baseline', async () => {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const page = await env.browser.newPage({ viewport: { width: 1000, height: 900 } });
   const problems = watchConsole(page);
   // Count the intervals alive on the page (set and not yet cleared).
   await page.addInitScript(() => {
@@ -37,7 +27,7 @@ test('players removed by a single-page navigation are destroyed: DOM and interva
     window.clearInterval = (id) => { live.delete(id); return clear(id); };
     window.__liveIntervals = () => live.size;
   });
-  await page.goto(`${server.url}spa.html`);
+  await page.goto(`${env.server.url}spa.html`);
   const cdp = await page.context().newCDPSession(page);
   const nodesAfterGc = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
@@ -83,16 +73,16 @@ test('players removed by a single-page navigation are destroyed: DOM and interva
 });
 
 test('auto theme follows the host toggle, in script embeds and in iframes', async () => {
-  fs.writeFileSync(path.join(site.dir, 'furo.html'), `<!DOCTYPE html>
+  fs.writeFileSync(path.join(env.site.dir, 'furo.html'), `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Sphinx + Furo</title>
 <script type="module" src="embed.js"></script></head>
 <body data-theme="light">
 <div id="s" data-lambdascope="apigw-happy-path" data-controls="minimal"></div>
 <iframe id="f" data-lambdascope-frame src="index.html?embed&s=apigw-happy-path&controls=minimal" style="width:100%;height:400px;border:0"></iframe>
 </body></html>`);
-  const page = await browser.newPage({ viewport: { width: 900, height: 1000 }, colorScheme: 'light' });
+  const page = await env.browser.newPage({ viewport: { width: 900, height: 1000 }, colorScheme: 'light' });
   const problems = watchConsole(page);
-  await page.goto(`${server.url}furo.html`);
+  await page.goto(`${env.server.url}furo.html`);
   await page.locator('#s .ls-stage svg').waitFor({ timeout: 30_000 });
   const frame = page.frameLocator('#f');
   await frame.locator('.ls-stage svg').waitFor({ timeout: 30_000 });

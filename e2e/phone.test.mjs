@@ -11,38 +11,23 @@
 //   a second (issue 16's paced frames), and a pause leaves the tokens exactly where they were.
 // * The address bar follows the scenario, a parameter edit and an injected fault; a reload
 //   brings the same run back; an edit keeps the injected fault.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchConsole, shot, siteWith, expectText } from './lib.mjs';
+import { watchConsole, shot, expectText, hostPage, useSite } from './lib.mjs';
 
-let server, browser, site;
-before(async () => {
-  site = siteWith({
-    'host.html': `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,"><title>A docs page</title><script type="module" src="embed.js"></script></head>
-<body style="margin:0 12px;font:16px system-ui">
-<h1 style="font-size:22px">Asynchronous invocation</h1>
+const env = useSite({
+  'host.html': hostPage('A docs page', `<h1 style="font-size:22px">Asynchronous invocation</h1>
 <p>S3 hands the event to Lambda's queue; a failing event is retried twice, then dead-lettered.</p>
-<div id="p" data-lambdascope="async-retries-dlq" data-controls="minimal"></div>
-</body></html>`,
-  }, 'ls-phone-');
-  server = await serve(site.dir);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.remove();
-});
+<div id="p" data-lambdascope="async-retries-dlq" data-controls="minimal"></div>`),
+}, 'ls-phone-');
 
 // `init`: a script run in the page before its own (an instrument the test reads).
 async function open(url, width, height, init) {
-  const context = await browser.newContext({ viewport: { width, height } });
+  const context = await env.browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   const problems = watchConsole(page);
   if (init) await page.addInitScript(init);
-  await page.goto(server.url + url);
+  await page.goto(env.server.url + url);
   // The live player, not the prerendered still before it (which has the same boxes and takes no
   // keys).
   await page.waitForSelector('[data-lambdascope-mounted] .ls-stage svg .ls-node');

@@ -11,39 +11,30 @@
 // * A tool used before the prefetch finished loads it synchronously, and works.
 // * A second module the server cannot give shows the crash card naming the file, and no
 //   player is left half working.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, siteWith, until, DIST, watchConsole, shot } from './lib.mjs';
+import { until, DIST, watchConsole, shot, hostPage, useSite } from './lib.mjs';
 
 const SECONDARY = 'lambdascope-player_bg.secondary.wasm';
-let server, browser, site;
-before(async () => {
-  site = siteWith({
-    'docs.html': `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,"><title>A docs page</title><script type="module" src="embed.js"></script></head>
-<body style="margin:0 12px;font:16px system-ui">
-<h1>Asynchronous invocation</h1>
-<div id="p" data-lambdascope="async-retries-dlq" data-controls="minimal"></div>
-</body></html>`,
-  }, 'ls-split-');
-  server = await serve(site.dir);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  site?.remove();
-});
+const env = useSite({
+  'docs.html': hostPage('A docs page', `<h1>Asynchronous invocation</h1>
+<div id="p" data-lambdascope="async-retries-dlq" data-controls="minimal"></div>`),
+}, 'ls-split-');
 
-// Every request for the second module, with how it was made ('fetch' by the prefetch, 'xhr' by a
-// placeholder's synchronous load).
-function secondaryRequests(page) {
+// A phone-width page at ADDRESS, with its console watched and `seen`: every request for the
+// second module, with how it was made ('fetch' by the prefetch, 'xhr' by a placeholder's
+// synchronous load). `route` (pattern, handler) is set up before the page loads.
+async function open(address, route) {
+  const context = await env.browser.newContext({ viewport: { width: 412, height: 823 } });
+  const page = await context.newPage();
+  const errors = watchConsole(page);
   const seen = [];
   page.on('request', (r) => { if (r.url().endsWith(SECONDARY)) seen.push(r.resourceType()); });
-  return seen;
+  if (route) await page.route(...route);
+  if (address !== null) await page.goto(env.server.url + address);
+  return { context, page, errors, seen };
 }
 
 test('the two modules are in dist/, and the player\'s first module imports its placeholders', async () => {
@@ -60,12 +51,9 @@ test('the two modules are in dist/, and the player\'s first module imports its p
 test('watching every bundled scenario\'s embed to its end never loads the second module', async () => {
   const ids = fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5));
   assert.ok(ids.length >= 30, `${ids.length} scenarios`);
-  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
-  const page = await context.newPage();
-  const errors = watchConsole(page);
-  const seen = secondaryRequests(page);
+  const { context, page, errors, seen } = await open(null);
   for (const id of ids) {
-    await page.goto(`${server.url}?embed&s=${id}&speed=100`);
+    await page.goto(`${env.server.url}?embed&s=${id}&speed=100`);
     await page.waitForSelector('[data-lambdascope-mounted] .ls-stage svg .ls-node');
     // At the top speed every bundled scenario reaches its end within a few seconds: the clock
     // stops moving.
@@ -85,11 +73,7 @@ test('watching every bundled scenario\'s embed to its end never loads the second
 });
 
 test('a docs page\'s embed fetches the second module when a reader presses a key in it, and the help opens', async () => {
-  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
-  const page = await context.newPage();
-  const errors = watchConsole(page);
-  const seen = secondaryRequests(page);
-  await page.goto(`${server.url}docs.html`);
+  const { context, page, errors, seen } = await open('docs.html');
   const player = page.locator('#p .ls-player');
   await player.locator('.ls-stage svg .ls-node').first().waitFor();
   await page.waitForTimeout(2500);
@@ -105,11 +89,7 @@ test('a docs page\'s embed fetches the second module when a reader presses a key
 });
 
 test('the app page fetches the second module when idle, and its tools work from it', async () => {
-  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
-  const page = await context.newPage();
-  const errors = watchConsole(page);
-  const seen = secondaryRequests(page);
-  await page.goto(server.url);
+  const { context, page, errors, seen } = await open('');
   await page.waitForSelector('[data-lambdascope-mounted] .ls-stage svg .ls-node');
   await until(() => page.evaluate(() => window.lambdascopeSplit.loaded), 'the second module on the app page');
   assert.deepEqual(seen, ['fetch']);
@@ -126,17 +106,13 @@ test('the app page fetches the second module when idle, and its tools work from 
 });
 
 test('a tool opened before the prefetch finished loads the second module synchronously, and opens', async () => {
-  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
-  const page = await context.newPage();
-  const errors = watchConsole(page);
   // The prefetch is held back until the test lets it go.
   let release;
   const held = new Promise((r) => { release = r; });
-  await page.route(`**/${SECONDARY}`, async (route) => {
+  const { context, page, errors } = await open('docs.html', [`**/${SECONDARY}`, async (route) => {
     if (route.request().resourceType() === 'fetch') await held;
     await route.continue();
-  });
-  await page.goto(`${server.url}docs.html`);
+  }]);
   const player = page.locator('#p .ls-player');
   await player.locator('.ls-stage svg .ls-node').first().waitFor();
   await player.focus();
@@ -151,10 +127,7 @@ test('a tool opened before the prefetch finished loads the second module synchro
 });
 
 test('a second module the server cannot give shows the crash card, naming the file', async () => {
-  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
-  const page = await context.newPage();
-  await page.route(`**/${SECONDARY}`, (route) => route.fulfill({ status: 404, body: 'not here' }));
-  await page.goto(`${server.url}docs.html`);
+  const { context, page } = await open('docs.html', [`**/${SECONDARY}`, (route) => route.fulfill({ status: 404, body: 'not here' })]);
   const player = page.locator('#p .ls-player');
   await player.locator('.ls-stage svg .ls-node').first().waitFor();
   await player.focus();
