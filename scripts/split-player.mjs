@@ -1,8 +1,8 @@
 // Splits the release player bundle in two (run by scripts/build-player after wasm-opt; issue 16):
 // the functions named in scripts/player-cold.txt — what the profile of a reader who watches the
-// explore page and every bundled embed never ran (scripts/profile-split) — move into
-// BUNDLE_bg.secondary.wasm, which the glue loads when a reader first touches a player (or, on
-// the app page, when the browser is idle); scripts/split-loader.js says when and how.
+// explore page and every bundled embed never ran (scripts/profile-split.mjs) — move into
+// BUNDLE_bg.secondary.wasm, which the glue loads when a reader first touches a player (or, where
+// a player shows its tools, when the browser is idle); scripts/split-loader.js says when and how.
 //
 // Deterministic: the list is committed, keyed by each function's name without the build's
 // crate hashes (scripts/split-wasm.mjs), so the same source gives the same two modules and no
@@ -11,7 +11,7 @@
 // catches, or moves a function a watcher runs, which e2e/split.test.mjs catches.
 //
 // Usage: node scripts/split-player.mjs DIR BUNDLE   (DIR/BUNDLE_bg.wasm, names kept; DIR/BUNDLE.js)
-// Also keeps the names-kept module and the unpatched glue in target/split/ for scripts/profile-split.
+// Also keeps the names-kept module and the unpatched glue in target/split/ for scripts/profile-split.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -57,7 +57,7 @@ mod.names.forEach((name, i) => {
   if (mod.pinned.has(name) || kept.has(name) || /^\d+$/.test(name)) return;
   if (cold.has(nameKey(name))) split.push(i);
 });
-if (split.length < 100) fail(`only ${split.length} of ${mod.names.length} functions are on ${coldFile}: rerun scripts/profile-split`);
+if (split.length < 100) fail(`only ${split.length} of ${mod.names.length} functions are on ${coldFile}: refresh it (node scripts/profile-split.mjs)`);
 const list = path.join(tmp, 'split.txt');
 fs.writeFileSync(list, split.join('\n') + '\n');
 
