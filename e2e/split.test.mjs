@@ -7,7 +7,8 @@
 // * A docs page's script embed does not ask for it either until a reader presses a key in the
 //   player; then it comes by the prefetch, not synchronously, and the help sheet opens.
 // * The app page fetches it once the browser is idle after the player started, and the settings
-//   form, a share export and the charts work from it.
+//   form and the charts work from it; so does a docs page when a player with its tools is added
+//   later.
 // * A tool used before the prefetch finished loads it synchronously, and works.
 // * A second module the server cannot give shows the crash card naming the file, and no
 //   player is left half working.
@@ -84,6 +85,36 @@ test('a docs page\'s embed fetches the second module when a reader presses a key
   assert.deepEqual(await page.evaluate(() => window.lambdascopeSplit.how), { prefetched: 1, synchronous: 0 });
   await page.keyboard.press('?');
   await player.locator('.ls-help').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a single-page docs site\'s navigation does not load the second module; a player with its tools added later has it fetched when idle', async () => {
+  const { context, page, errors, seen } = await open('docs.html');
+  await page.locator('#p .ls-player .ls-stage svg .ls-node').first().waitFor();
+  // A minimal player added (the loader's mount()), then taken away (its sweep()).
+  await page.evaluate(() => {
+    const el = document.createElement('div');
+    el.id = 'q';
+    el.setAttribute('data-lambdascope', 'kinesis-happy-path');
+    el.setAttribute('data-controls', 'minimal');
+    document.body.append(el);
+  });
+  await page.locator('#q .ls-player .ls-stage svg .ls-node').first().waitFor();
+  await page.evaluate(() => document.getElementById('q').remove());
+  await page.waitForTimeout(1500);
+  assert.deepEqual(seen, [], 'minimal embeds added and removed: not fetched');
+  await page.evaluate(() => {
+    const el = document.createElement('div');
+    el.id = 'full';
+    el.setAttribute('data-lambdascope', 'sqs-happy-path');
+    el.setAttribute('data-controls', 'full');
+    document.body.append(el);
+  });
+  await page.locator('#full .ls-player .ls-strip').waitFor();
+  await until(() => page.evaluate(() => window.lambdascopeSplit.loaded), 'the second module, once the full player mounted');
+  assert.deepEqual(seen, ['fetch']);
+  assert.deepEqual(await page.evaluate(() => window.lambdascopeSplit.how), { prefetched: 1, synchronous: 0 });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -13,7 +13,8 @@
 //    focused (a reader's first touch, which starts the second module's download);
 //  * every bundled scenario's embed at 412 px, played to its end at the top speed;
 //  * one embed with `controls=none`, one dark;
-//  * a docs page's script embeds (shadow roots), scrolled out of view and back;
+//  * a docs page's script embeds (shadow roots), scrolled out of view and back, one added and
+//    one taken away as a single-page docs site does;
 //  * some of these again with the CPU 4× slower (frames skipped, work yielded);
 //  * the crash card, which must work without the second module;
 //  * each page hidden and left.
@@ -108,6 +109,16 @@ for (const [address, width, wait, kind, cpu = 1] of reuse ? [] : runs) {
     await page.waitForTimeout(3000);
     await page.mouse.wheel(0, -3000);
     await page.waitForTimeout(1500);
+    // A single-page docs site's navigation: a player added (the loader's `mount()`), then one
+    // taken away (its `sweep()`).
+    await page.evaluate(() => {
+      const el = document.createElement('div');
+      el.setAttribute('data-lambdascope', 'sqs-happy-path');
+      document.querySelector('main').prepend(el);
+    });
+    await page.waitForTimeout(2500);
+    await page.evaluate(() => document.querySelector('lambdascope-player').remove());
+    await page.waitForTimeout(1000);
   }
   if (kind === 'crash') {
     await page.evaluate(async () => {

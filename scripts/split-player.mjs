@@ -84,7 +84,7 @@ if (foreign.length) fail(`the secondary imports from ${foreign[0].module}, not o
 
 // The glue: the loader at the top, told the file and the table; the imports given the
 // placeholders; the loader told the primary's exports before the start function runs (which
-// may call a placeholder) and that it started.
+// may call a placeholder), that it started, and when players were mounted later.
 let glue = fs.readFileSync(glueFile, 'utf8');
 const patch = (from, to, times) => {
   const n = glue.split(from).length - 1;
@@ -94,6 +94,8 @@ const patch = (from, to, times) => {
 patch('const imports = __wbg_get_imports();', 'const imports = __lsSplit.imports(__wbg_get_imports());', 2);
 patch('    wasm = instance.exports;\n', '    wasm = instance.exports;\n    __lsSplit.primary(wasm);\n', 1);
 patch('    wasm.__wbindgen_start();\n', '    wasm.__wbindgen_start();\n    __lsSplit.started();\n', 1);
+// (embed.js calls `mount()` for players added later: one of those may show its tools.)
+patch('export function mount() {\n    const ret = wasm.a();\n', 'export function mount() {\n    const ret = wasm.a();\n    __lsSplit.mounted();\n', 1);
 const loader = fs.readFileSync(path.join(ROOT, 'scripts', 'split-loader.js'), 'utf8')
   .replace(/\bSECONDARY\b/g, JSON.stringify(secondaryName))
   .replace(/\bTABLE\b/g, JSON.stringify(tables[0].name));
