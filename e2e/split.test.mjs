@@ -92,25 +92,21 @@ test('a docs page\'s embed fetches the second module when a reader presses a key
 test('a single-page docs site\'s navigation does not load the second module; a player with its tools added later has it fetched when idle', async () => {
   const { context, page, errors, seen } = await open('docs.html');
   await page.locator('#p .ls-player .ls-stage svg .ls-node').first().waitFor();
-  // A minimal player added (the loader's mount()), then taken away (its sweep()).
-  await page.evaluate(() => {
+  // A player element added to the page, as a single-page site's navigation does.
+  const add = (id, scenario, controls) => page.evaluate(([id, scenario, controls]) => {
     const el = document.createElement('div');
-    el.id = 'q';
-    el.setAttribute('data-lambdascope', 'kinesis-happy-path');
-    el.setAttribute('data-controls', 'minimal');
+    el.id = id;
+    el.setAttribute('data-lambdascope', scenario);
+    el.setAttribute('data-controls', controls);
     document.body.append(el);
-  });
+  }, [id, scenario, controls]);
+  // A minimal player added (the loader's mount()), then taken away (its sweep()).
+  await add('q', 'kinesis-happy-path', 'minimal');
   await page.locator('#q .ls-player .ls-stage svg .ls-node').first().waitFor();
   await page.evaluate(() => document.getElementById('q').remove());
   await page.waitForTimeout(1500);
   assert.deepEqual(seen, [], 'minimal embeds added and removed: not fetched');
-  await page.evaluate(() => {
-    const el = document.createElement('div');
-    el.id = 'full';
-    el.setAttribute('data-lambdascope', 'sqs-happy-path');
-    el.setAttribute('data-controls', 'full');
-    document.body.append(el);
-  });
+  await add('full', 'sqs-happy-path', 'full');
   await page.locator('#full .ls-player .ls-strip').waitFor();
   await until(() => page.evaluate(() => window.lambdascopeSplit.loaded), 'the second module, once the full player mounted');
   assert.deepEqual(seen, ['fetch']);
