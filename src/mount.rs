@@ -626,9 +626,10 @@ pub fn install_crash_handlers() {
 
 /// What the crash overlay says for `error` when it is a trap in this bundle's WebAssembly: its
 /// message and the first frames of its stack (function indices and offsets, enough to find the
-/// function in a build with names). A host page's own errors, its own WebAssembly's included,
-/// are not ours to report: a trap of ours came through our glue script (`lambdascope-….js`),
-/// whose name is in its stack.
+/// function in a build with names), or, when the release player's second module could not be
+/// downloaded, that. A host page's own errors, its own WebAssembly's included, are not ours to
+/// report: a trap of ours came through our glue script (`lambdascope-….js`), whose name is in
+/// its stack.
 fn our_trap(error: &wasm_bindgen::JsValue) -> Option<String> {
     let error = error.dyn_ref::<js_sys::WebAssembly::RuntimeError>()?;
     let stack = js_sys::Reflect::get(error, &"stack".into())
@@ -638,20 +639,20 @@ fn our_trap(error: &wasm_bindgen::JsValue) -> Option<String> {
     if !stack.contains("/lambdascope-") {
         return None;
     }
+    let message = String::from(error.message());
+    // The loader (scripts/split-loader.js) throws this when the second module cannot be had: a
+    // network failure, not a check, and its frames say nothing more.
+    if let Some(file) = message.strip_prefix("could not load ") {
+        return Some(format!(
+            "part of the player could not be downloaded: {file}"
+        ));
+    }
     let frames: Vec<&str> = stack
         .lines()
         .filter(|l| l.contains("wasm-function"))
         .take(4)
         .map(str::trim)
         .collect();
-    let message = String::from(error.message());
-    // The release player's loader (scripts/split-loader.js) throws this when its second module
-    // cannot be downloaded: a network failure, not a check, and its frames say nothing more.
-    if let Some(file) = message.strip_prefix("could not load ") {
-        return Some(format!(
-            "part of the player could not be downloaded: {file}"
-        ));
-    }
     Some(format!(
         "an internal check failed (WebAssembly: {message})\n{}",
         frames.join("\n")
