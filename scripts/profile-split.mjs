@@ -22,8 +22,8 @@
 // A name shared by several functions is cold only when all of them are.
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, serve, DIST, ROOT } from '../e2e/lib.mjs';
-import { fail, fixExternrefExport, nameKey, readModule, splittable, stableName, tempDir, wasmSplit } from './split-wasm.mjs';
+import { launch, serve, siteWith, hostPage, DIST, ROOT } from '../e2e/lib.mjs';
+import { fail, fixExternrefExport, nameKey, readModule, splittable, tempDir, wasmSplit } from './split-wasm.mjs';
 
 const bundle = 'lambdascope-player';
 const named = path.join(ROOT, 'target', 'split', `${bundle}-named_bg.wasm`);
@@ -37,9 +37,13 @@ const instrumented = path.join(tmp, 'instrumented.wasm');
 wasmSplit(['--instrument', input, '-o', instrumented]);
 fixExternrefExport(instrumented, tmp);
 
-// The site: dist/ with the instrumented, unsplit player and its unpatched glue.
-const site = path.join(tmp, 'site');
-fs.cpSync(DIST, site, { recursive: true });
+// The site: a copy of dist/ (e2e/lib.mjs's siteWith) with the instrumented, unsplit player and
+// its unpatched glue, and a docs page with two script embeds (shadow roots), the second far below
+// the first.
+const { dir: site, remove: removeSite } = siteWith({
+  'profile-docs.html': hostPage('docs', `<main><h1>A docs page</h1><lambdascope-player data-lambdascope="async-retries-dlq"></lambdascope-player>
+<div style="height: 3000px"></div><div data-lambdascope="sqs-batch-poison" data-controls="minimal"></div></main>`),
+}, 'lambdascope-profile-');
 for (const f of fs.readdirSync(site)) if (f.startsWith(`${bundle}.js`) || f.startsWith(`${bundle}_bg.`)) fs.rmSync(path.join(site, f));
 fs.copyFileSync(instrumented, path.join(site, `${bundle}_bg.wasm`));
 fs.copyFileSync(glue, path.join(site, `${bundle}.js`));
@@ -47,11 +51,6 @@ for (const f of fs.readdirSync(site).filter((f) => f.endsWith('.html'))) {
   const file = path.join(site, f);
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/ integrity="[^"]*"/g, ''));
 }
-// A docs page with two script embeds (shadow roots), the second far below the first.
-fs.writeFileSync(path.join(site, 'profile-docs.html'), `<!doctype html><meta charset="utf-8"><title>docs</title>
-<main><h1>A docs page</h1><lambdascope-player data-lambdascope="async-retries-dlq"></lambdascope-player>
-<div style="height: 3000px"></div><div data-lambdascope="sqs-batch-poison" data-controls="minimal"></div></main>
-<script type="module" src="embed.js"></script>`);
 
 const ids = fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5)).sort();
 if (ids.length < 10) fail(`only ${ids.length} bundled scenarios in ${DIST}/scenarios`);
@@ -155,7 +154,7 @@ await server.close();
 const all = path.join(tmp, 'all.prof');
 wasmSplit(['--merge-profiles', ...profiles, '-o', all]);
 // wasm-split -v lists the functions it keeps and moves; in a module without names they are
-// named by their index in the function index space.
+// named by their position among the defined functions (readModule's order).
 const out = wasmSplit(['--split', input, '--profile', all, '-o1', path.join(tmp, 'p.wasm'), '-o2', path.join(tmp, 's.wasm'), '-v']);
 const listed = (label) => {
   const line = out.split('\n').find((l) => l.startsWith(label));
@@ -165,16 +164,13 @@ const listed = (label) => {
 const kept = listed('Keeping functions:');
 const moved = listed('Splitting out functions:');
 const hot = new Set();
-const coldNames = new Map();
+const moves = new Set();
 mod.names.forEach((name, i) => {
-  const index = i;
-  if (!kept.has(index) && !moved.has(index)) fail(`function ${index} (${name}) is neither kept nor split`);
+  if (!kept.has(i) && !moved.has(i)) fail(`function ${i} (${name}) is neither kept nor split`);
   if (/^\d+$/.test(name)) return;
-  const key = nameKey(name);
-  if (kept.has(index)) hot.add(key);
-  else coldNames.set(key, stableName(name));
+  (kept.has(i) ? hot : moves).add(nameKey(name));
 });
-const cold = [...coldNames.keys()].filter((k) => !hot.has(k)).sort();
+const cold = [...moves].filter((k) => !hot.has(k)).sort();
 const list = path.join(ROOT, 'scripts', 'player-cold.txt');
 fs.writeFileSync(list, `# The player functions the release build moves to its second module (scripts/split-player.mjs):
 # what ${runs.length} profiled runs of a reader who only watches never called. Written by
@@ -184,3 +180,4 @@ ${cold.join('\n')}
 `);
 console.log(`profile-split: ${cold.length} cold of ${mod.names.length} functions (${moved.size} moved, ${kept.size} kept by the profile) → ${path.relative(ROOT, list)}`);
 fs.rmSync(tmp, { recursive: true, force: true });
+removeSite();

@@ -28,6 +28,7 @@ const __lsSplit = (() => {
     new WebAssembly.Instance(module, { primary });
     loaded = true;
   };
+  // (src/mount.rs's crash card knows this message by its first words, "could not load ".)
   const failed = (why) => new WebAssembly.RuntimeError(`could not load ${SECONDARY} (${why})`);
   function prefetch() {
     if (loaded || pending || !primary) return;

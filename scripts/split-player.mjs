@@ -70,11 +70,15 @@ fixExternrefExport(primary, tmp);
 // The two must fit together the way the loader assumes: the primary imports its placeholders
 // from `placeholder` and exports the function table; the secondary imports only from `primary`.
 const [p, s] = [fs.readFileSync(primary), fs.readFileSync(secondary)];
-for (const [what, bytes] of [['primary', p], ['secondary', s]]) {
-  if (!WebAssembly.validate(bytes)) fail(`the ${what} module does not validate`);
-}
-const pMod = new WebAssembly.Module(p);
-const sMod = new WebAssembly.Module(s);
+const compile = (what, bytes) => {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (e) {
+    return fail(`the ${what} module does not compile: ${e.message}`);
+  }
+};
+const pMod = compile('primary', p);
+const sMod = compile('secondary', s);
 const placeholders = WebAssembly.Module.imports(pMod).filter((i) => i.module === 'placeholder');
 if (placeholders.length === 0) fail('the primary module imports no placeholder');
 const tables = WebAssembly.Module.exports(pMod).filter((e) => e.kind === 'table' && e.name !== '__wbindgen_externrefs');
