@@ -2,8 +2,9 @@
 // scripts/split-loader.js).
 //
 // * Watching any bundled scenario's embed to its end, at 412 px, never asks for the second
-//   module: what a watcher runs is all in the first. (When this fails after a change, the cold
-//   list is stale: scripts/profile-split.mjs refreshes it.)
+//   module: what a watcher runs is all in the first. Nor does the explore page's first drawing of
+//   any scenario, at 412 and 1440 px, need it before the idle prefetch lands. (When these fail
+//   after a change, the cold list is stale: scripts/profile-split.mjs refreshes it.)
 // * A docs page's script embed does not ask for it either until a reader presses a key in the
 //   player; then it comes by the prefetch, not synchronously, and the help sheet opens.
 // * The app page fetches it once the browser is idle after the player started, and the settings
@@ -71,6 +72,30 @@ test('watching every bundled scenario\'s embed to its end never loads the second
   }
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the explore page opened on any bundled scenario, at 412 and 1440 px, draws it without the second module', async () => {
+  // A share link opens the explore page on its scenario: its first frames draw that scenario's
+  // settings and side column before the idle prefetch can land. The prefetch is held back for
+  // good here, so anything those frames call in the second module shows as a synchronous load.
+  const ids = fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5));
+  const hold = [`**/${SECONDARY}`, async (route) => {
+    if (route.request().resourceType() === 'fetch') return; // never answered
+    await route.continue();
+  }];
+  await Promise.all([412, 1440].map(async (width) => {
+    const { context, page, errors, seen } = await open(null, hold);
+    await page.setViewportSize({ width, height: width > 800 ? 900 : 823 });
+    for (const id of ids) {
+      await page.goto(`${env.server.url}?s=${id}`);
+      await page.waitForSelector('[data-lambdascope-mounted] .ls-stage svg .ls-node');
+      await page.locator('[data-lambdascope-mounted] .ls-strip').first().waitFor();
+      await page.waitForTimeout(600);
+      assert.ok(!seen.includes('xhr'), `${id} at ${width} px: the explore page's first frames loaded ${SECONDARY} synchronously; refresh scripts/player-cold.txt (node scripts/profile-split.mjs)`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  }));
 });
 
 test('a docs page\'s embed fetches the second module when a reader presses a key in it, and the help opens', async () => {

@@ -1,7 +1,7 @@
 // Refreshes scripts/player-cold.txt, the list of functions the release build moves out of the
 // player's first module (scripts/split-player.mjs; issue 16). Run it after a release build
 // (scripts/build) when e2e/split.test.mjs says a watcher loaded the second module, or when the
-// player's budget in e2e/bytes.test.mjs is tight after a change: about 7 minutes.
+// player's budget in e2e/bytes.test.mjs is tight after a change: about 12 minutes.
 //
 //   node scripts/profile-split.mjs
 //   node scripts/profile-split.mjs --reuse DIR   # the runs' profiles an interrupted run left in DIR
@@ -12,6 +12,7 @@
 //  * the explore page and a few embeds at 412 and 1440 px at the default speed, pointed at and
 //    focused (a reader's first touch, which starts the second module's download);
 //  * every bundled scenario's embed at 412 px, played to its end at the top speed;
+//  * the explore page opened on every bundled scenario (a share link), at 412 and 1440 px;
 //  * one embed with `controls=none`, one dark;
 //  * a docs page's script embeds (shadow roots), scrolled out of view and back, one added and
 //    one taken away as a single-page docs site does;
@@ -63,6 +64,9 @@ const runs = [
   // trap (an invalid request to the player's allocator, as e2e/hostile.test.mjs makes).
   ['profile-docs.html', 412, 2000, 'crash'],
   ...ids.map((id) => [`?embed&s=${id}&speed=100`, 412, 6000]),
+  // The explore page opened on each scenario (a share link): its first frames draw that
+  // scenario's settings and side column with every tool, before the idle prefetch can land.
+  ...ids.flatMap((id) => [[`?s=${id}`, 412, 2500], [`?s=${id}`, 1440, 2500]]),
   // Again on a slow phone's CPU (4× slower): frames skipped and work yielded where a quick
   // machine does neither.
   ...[['', 412, 6000], ['profile-docs.html', 412, 5000, 'docs'],
