@@ -5,6 +5,8 @@
 //   module: what a watcher runs is all in the first. Nor does the explore page's first drawing of
 //   any scenario, at 412 and 1440 px, need it before the idle prefetch lands. (When these fail
 //   after a change, the cold list is stale: scripts/profile-split.mjs refreshes it.)
+// * On a phone, a minimal embed's basic controls (pause and play, steps, reset, the timeline and
+//   their keys) work at the first tap without it.
 // * A docs page's script embed does not ask for it either until a reader presses a key in the
 //   player; then it comes by the prefetch, not synchronously, and the help sheet opens.
 // * The app page fetches it once the browser is idle after the player started, and the settings
@@ -27,9 +29,10 @@ const env = useSite({
 
 // A phone-width page at ADDRESS, with its console watched and `seen`: every request for the
 // second module, with how it was made ('fetch' by the prefetch, 'xhr' by a placeholder's
-// synchronous load). `route` (pattern, handler) is set up before the page loads.
-async function open(address, route) {
-  const context = await env.browser.newContext({ viewport: { width: 412, height: 823 } });
+// synchronous load). `route` (pattern, handler) is set up before the page loads; `touch`: a
+// touch screen (taps).
+async function open(address, route, { touch = false } = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 412, height: 823 }, hasTouch: touch });
   const page = await context.newPage();
   const errors = watchConsole(page);
   const seen = [];
@@ -96,6 +99,43 @@ test('the explore page opened on any bundled scenario, at 412 and 1440 px, draws
     assert.deepEqual(errors, []);
     await context.close();
   }));
+});
+
+test('on a phone, a minimal embed\'s basic controls work at the first tap without the second module', async () => {
+  // Play and pause, the steps, reset, the timeline and their keys are the player, not its
+  // tools: a reader's first tap must not wait for a download. The prefetch the tap starts is
+  // held back for good, so a control that needed the second module would load it synchronously.
+  const { context, page, errors, seen } = await open(null, [`**/${SECONDARY}`, async (route) => {
+    if (route.request().resourceType() !== 'fetch') await route.continue();
+  }], { touch: true });
+  await page.goto(env.server.url + 'docs.html');
+  const player = page.locator('#p .ls-player');
+  await player.locator('.ls-stage svg .ls-node').first().waitFor();
+  const clock = () => player.locator('.ls-clock').innerText();
+  await player.locator('button[aria-label="Pause"]').tap();
+  await player.locator('button[aria-label="Play"]').waitFor();
+  const paused = await clock();
+  await player.locator('button[aria-label="Step forward one event"]').tap();
+  await until(async () => (await clock()) !== paused, 'the clock moving on a step forward');
+  const stepped = await clock();
+  await player.locator('button[aria-label="Step back one event"]').tap();
+  await until(async () => (await clock()) !== stepped, 'the clock moving on a step back');
+  await player.locator('button[aria-label="Reset"]').tap();
+  await until(async () => (await clock()).startsWith('0:00.000'), 'the clock back at zero after reset');
+  const box = await player.locator('.ls-scrubber').boundingBox();
+  await page.touchscreen.tap(box.x + box.width * 0.5, box.y + box.height / 2);
+  await until(async () => !(await clock()).startsWith('0:00.000'), 'the clock moved by a tap on the timeline');
+  // A keyboard beside the phone (or a switch device): the same controls by key.
+  await player.focus();
+  for (const key of ['ArrowRight', 'ArrowLeft', 'End', 'Home']) await page.keyboard.press(key);
+  const playPause = () => player.locator('button.ls-primary').getAttribute('aria-label');
+  const before = await playPause();
+  await page.keyboard.press(' ');
+  await until(async () => (await playPause()) !== before, 'Space toggling play and pause');
+  assert.deepEqual(await page.evaluate(() => window.lambdascopeSplit.how), { prefetched: 0, synchronous: 0 });
+  assert.ok(!seen.includes('xhr'), `a basic control loaded ${SECONDARY} synchronously; refresh scripts/player-cold.txt (node scripts/profile-split.mjs)`);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('a docs page\'s embed fetches the second module when a reader presses a key in it, and the help opens', async () => {

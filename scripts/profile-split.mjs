@@ -13,6 +13,8 @@
 //    focused (a reader's first touch, which starts the second module's download);
 //  * every bundled scenario's embed at 412 px, played to its end at the top speed;
 //  * the explore page opened on every bundled scenario (a share link), at 412 and 1440 px;
+//  * the player's basic controls used by touch at 412 px and by mouse at 1440 (play, pause, steps,
+//    reset, speed, seed, the method chips, the timeline dragged) and by their keys;
 //  * one embed with `controls=none`, one dark;
 //  * a docs page's script embeds (shadow roots), scrolled out of view and back, one added and
 //    one taken away as a single-page docs site does;
@@ -60,6 +62,13 @@ const runs = [
   ['?embed&s=async-retries-dlq', 1440, 4000], ['?embed&s=sqs-batch-poison', 1440, 4000],
   ['?embed&s=stepfunctions-map&controls=none', 412, 4000], ['?embed&s=apigw-errors&theme=dark', 412, 4000],
   ['profile-docs.html', 412, 4000, 'docs'],
+  // A reader's own hands on the player's basic controls (play and pause, steps, reset, speed,
+  // seed, the method chips, the timeline, their keys): by touch on a phone, by mouse on a
+  // desktop. These are the player, not its tools: a first tap on Pause must not wait for the
+  // second module (it did, on every control, until these runs were added).
+  ['profile-docs.html', 412, 2500, 'controls'],
+  ['?embed&s=stepfunctions-map', 1440, 2500, 'controls'],
+  ['?embed&s=sqs-batch-poison', 412, 2500, 'controls'],
   // The crash card, which must work when the second module cannot be loaded: drawn here after a
   // trap (an invalid request to the player's allocator, as e2e/hostile.test.mjs makes).
   ['profile-docs.html', 412, 2000, 'crash'],
@@ -69,10 +78,52 @@ const runs = [
   ...ids.flatMap((id) => [[`?s=${id}`, 412, 2500], [`?s=${id}`, 1440, 2500]]),
   // Again on a slow phone's CPU (4× slower): frames skipped and work yielded where a quick
   // machine does neither.
-  ...[['', 412, 6000], ['profile-docs.html', 412, 5000, 'docs'],
+  ...[['', 412, 6000], ['profile-docs.html', 412, 5000, 'docs'], ['profile-docs.html', 412, 2500, 'controls'],
     ...ids.filter((_, i) => i % 4 === 0).map((id) => [`?embed&s=${id}&speed=100`, 412, 6000])]
     .map(([address, width, wait, kind]) => [address, width, wait, kind, 4]),
 ];
+
+// The basic controls of the first player on the page, each used once or twice, by touch (`tap`)
+// or by mouse, then by key.
+async function useControls(page, touch) {
+  const player = page.locator('[data-lambdascope-mounted] .ls-player').first();
+  const press = async (control) => {
+    if (!(await control.count())) fail(`no ${control} in the player`);
+    await (touch ? control.first().tap() : control.first().click());
+    await page.waitForTimeout(300);
+  };
+  for (const label of ['Pause', 'Play', 'Pause', 'Step forward one event', 'Step forward one event', 'Step back one event', 'Reset', 'Play']) {
+    await press(player.locator(`button[aria-label="${label}"]`));
+  }
+  // (Some layouts fold the chips away.)
+  for (const chip of await player.locator('.ls-filter .ls-chip').all()) {
+    if (!(await chip.isVisible())) continue;
+    await (touch ? chip.tap() : chip.click());
+    await page.waitForTimeout(200);
+  }
+  // (An embed's strip may leave out the speed or the seed.)
+  const speed = player.locator('input[aria-label="Speed (logarithmic)"]');
+  if (await speed.isVisible()) await speed.fill('1');
+  const seed = player.locator('input[aria-label="Random seed"]');
+  if (await seed.isVisible()) {
+    await seed.fill('8');
+    await seed.press('Enter');
+  }
+  await page.waitForTimeout(500);
+  const box = await player.locator('.ls-scrubber').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 6 });
+  await page.mouse.up();
+  await player.locator('.ls-scrubber').focus();
+  for (const key of ['ArrowRight', 'ArrowLeft', 'End', 'Home']) await page.keyboard.press(key);
+  await player.focus();
+  for (const key of [' ', 'ArrowRight', 'ArrowLeft', '+', '-', 'Home', 'End', 'r', ' ']) {
+    await page.keyboard.press(key);
+    await page.waitForTimeout(150);
+  }
+  await page.waitForTimeout(500);
+}
 
 const reuse = process.argv[2] === '--reuse' ? process.argv[3] : null;
 const profiles = reuse ? fs.readdirSync(reuse).filter((f) => /^run-\d+\.prof$/.test(f)).map((f) => path.join(reuse, f)) : [];
@@ -81,7 +132,8 @@ const server = await serve(site);
 const browser = await launch();
 let n = 0;
 for (const [address, width, wait, kind, cpu = 1] of reuse ? [] : runs) {
-  const context = await browser.newContext({ viewport: { width, height: 823 } });
+  const touch = kind === 'controls' && width < 800;
+  const context = await browser.newContext({ viewport: { width, height: 823 }, hasTouch: touch });
   const page = await context.newPage();
   if (cpu > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpu });
   const errors = [];
@@ -123,6 +175,7 @@ for (const [address, width, wait, kind, cpu = 1] of reuse ? [] : runs) {
     await page.evaluate(() => document.querySelector('lambdascope-player').remove());
     await page.waitForTimeout(1000);
   }
+  if (kind === 'controls') await useControls(page, touch);
   if (kind === 'crash') {
     await page.evaluate(async () => {
       const wasm = await (await import('./lambdascope-player.js')).default();

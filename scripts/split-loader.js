@@ -1,6 +1,7 @@
 // The player's second module (issue 16; scripts/split-player.mjs puts this at the top of the
-// player's glue). The release build moves the functions a reader who only watches never runs —
-// the parameter form, the share menu's exports, the charts, the help sheet, error paths — into
+// player's glue). The release build moves the functions a reader who watches, or uses the
+// player's basic controls (play, pause, steps, reset, speed, the timeline), never runs — the
+// parameter form, the share menu's exports, the charts, the help sheet, error paths — into
 // SECONDARY, so the module every page downloads first is 40 KB (12 %) smaller. The primary module
 // imports each moved function as `placeholder.N` (N: its slot in the function table); the
 // secondary, once instantiated, fills those slots in the shared table with the real functions.
@@ -14,7 +15,8 @@
 //  * otherwise, when a placeholder is called first: fetched and compiled synchronously, then
 //    called — a freeze of the download's length, once. A page pays it when a tool is used
 //    before the download above finished (a tap right after the first touch), or on a path the
-//    build's profile did not see; e2e/split.test.mjs fails when watching an embed takes it.
+//    build's profile did not see; e2e/split.test.mjs fails when watching an embed, or a first
+//    tap on its basic controls, takes it.
 // A module that cannot be loaded throws a WebAssembly.RuntimeError naming the file, which the
 // player's crash card shows (src/mount.rs) instead of a player in a broken state.
 const __lsSplit = (() => {
