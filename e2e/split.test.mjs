@@ -42,6 +42,12 @@ async function open(address, route, { touch = false } = {}) {
   return { context, page, errors, seen };
 }
 
+// A route for open(): the prefetch's request is never answered; a placeholder's synchronous
+// request goes through (and shows in `seen` as 'xhr').
+const holdPrefetch = [`**/${SECONDARY}`, async (route) => {
+  if (route.request().resourceType() !== 'fetch') await route.continue();
+}];
+
 test('the two modules are in dist/, and the player\'s first module imports its placeholders', async () => {
   const primary = fs.readFileSync(path.join(DIST, 'lambdascope-player_bg.wasm'));
   const secondary = fs.readFileSync(path.join(DIST, SECONDARY));
@@ -82,12 +88,8 @@ test('the explore page opened on any bundled scenario, at 412 and 1440 px, draws
   // settings and side column before the idle prefetch can land. The prefetch is held back for
   // good here, so anything those frames call in the second module shows as a synchronous load.
   const ids = fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5));
-  const hold = [`**/${SECONDARY}`, async (route) => {
-    if (route.request().resourceType() === 'fetch') return; // never answered
-    await route.continue();
-  }];
   await Promise.all([412, 1440].map(async (width) => {
-    const { context, page, errors, seen } = await open(null, hold);
+    const { context, page, errors, seen } = await open(null, holdPrefetch);
     await page.setViewportSize({ width, height: width > 800 ? 900 : 823 });
     for (const id of ids) {
       await page.goto(`${env.server.url}?s=${id}`);
@@ -105,9 +107,7 @@ test('on a phone, a minimal embed\'s basic controls work at the first tap withou
   // Play and pause, the steps, reset, the timeline and their keys are the player, not its
   // tools: a reader's first tap must not wait for a download. The prefetch the tap starts is
   // held back for good, so a control that needed the second module would load it synchronously.
-  const { context, page, errors, seen } = await open(null, [`**/${SECONDARY}`, async (route) => {
-    if (route.request().resourceType() !== 'fetch') await route.continue();
-  }], { touch: true });
+  const { context, page, errors, seen } = await open(null, holdPrefetch, { touch: true });
   await page.goto(env.server.url + 'docs.html');
   const player = page.locator('#p .ls-player');
   await player.locator('.ls-stage svg .ls-node').first().waitFor();
