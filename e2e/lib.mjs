@@ -60,6 +60,11 @@ export function serve(dir = DIST, headers = {}, { trickle } = {}) {
   }));
 }
 
+/** The bundled scenarios' ids, sorted: the files the release build ships in dist/scenarios/. */
+export function bundledIds() {
+  return fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5)).sort();
+}
+
 /**
  * A copy of dist/ in a temporary directory with host pages of our own beside it (`pages`:
  * { 'name.html': html }), so they are served on the app's origin; `remove()` deletes it.

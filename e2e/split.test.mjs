@@ -19,7 +19,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { until, DIST, watchConsole, shot, hostPage, useSite } from './lib.mjs';
+import { until, DIST, watchConsole, shot, hostPage, useSite, bundledIds } from './lib.mjs';
 
 const SECONDARY = 'lambdascope-player_bg.secondary.wasm';
 const env = useSite({
@@ -60,7 +60,7 @@ test('the two modules are in dist/, and the player\'s first module imports its p
 });
 
 test('watching every bundled scenario\'s embed to its end never loads the second module', async () => {
-  const ids = fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5));
+  const ids = bundledIds();
   assert.ok(ids.length >= 30, `${ids.length} scenarios`);
   const { context, page, errors, seen } = await open(null);
   for (const id of ids) {
@@ -87,7 +87,7 @@ test('the explore page opened on any bundled scenario, at 412 and 1440 px, draws
   // A share link opens the explore page on its scenario: its first frames draw that scenario's
   // settings and side column before the idle prefetch can land. The prefetch is held back for
   // good here, so anything those frames call in the second module shows as a synchronous load.
-  const ids = fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5));
+  const ids = bundledIds();
   await Promise.all([412, 1440].map(async (width) => {
     const { context, page, errors, seen } = await open(null, holdPrefetch);
     await page.setViewportSize({ width, height: width > 800 ? 900 : 823 });

@@ -25,7 +25,7 @@
 // A name shared by several functions is cold only when all of them are.
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, serve, siteWith, hostPage, DIST, ROOT } from '../e2e/lib.mjs';
+import { launch, serve, siteWith, hostPage, bundledIds, DIST, ROOT } from '../e2e/lib.mjs';
 import { fail, fixExternrefExport, nameKey, readModule, splittable, tempDir, wasmSplit } from './split-wasm.mjs';
 
 const bundle = 'lambdascope-player';
@@ -55,7 +55,7 @@ for (const f of fs.readdirSync(site).filter((f) => f.endsWith('.html'))) {
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/ integrity="[^"]*"/g, ''));
 }
 
-const ids = fs.readdirSync(path.join(DIST, 'scenarios')).filter((f) => f.endsWith('.toml')).map((f) => f.slice(0, -5)).sort();
+const ids = bundledIds();
 if (ids.length < 10) fail(`only ${ids.length} bundled scenarios in ${DIST}/scenarios`);
 const runs = [
   ['', 412, 5000], ['', 1440, 5000],
@@ -88,19 +88,16 @@ const runs = [
 async function useControls(page, touch) {
   const player = page.locator('[data-lambdascope-mounted] .ls-player').first();
   const press = async (control) => {
-    if (!(await control.count())) fail(`no ${control} in the player`);
-    await (touch ? control.first().tap() : control.first().click());
+    await (touch ? control.tap() : control.click());
     await page.waitForTimeout(300);
   };
   for (const label of ['Pause', 'Play', 'Pause', 'Step forward one event', 'Step forward one event', 'Step back one event', 'Reset', 'Play']) {
-    await press(player.locator(`button[aria-label="${label}"]`));
+    const button = player.locator(`button[aria-label="${label}"]`);
+    if (!(await button.count())) fail(`no ${label} button in the player at ${page.url()}`);
+    await press(button.first());
   }
   // (Some layouts fold the chips away.)
-  for (const chip of await player.locator('.ls-filter .ls-chip').all()) {
-    if (!(await chip.isVisible())) continue;
-    await (touch ? chip.tap() : chip.click());
-    await page.waitForTimeout(200);
-  }
+  for (const chip of await player.locator('.ls-filter .ls-chip').all()) if (await chip.isVisible()) await press(chip);
   // (An embed's strip may leave out the speed or the seed.)
   const speed = player.locator('input[aria-label="Speed (logarithmic)"]');
   if (await speed.isVisible()) await speed.fill('1');
@@ -230,7 +227,7 @@ mod.names.forEach((name, i) => {
 const cold = [...moves].filter((k) => !hot.has(k)).sort();
 const list = path.join(ROOT, 'scripts', 'player-cold.txt');
 fs.writeFileSync(list, `# The player functions the release build moves to its second module (scripts/split-player.mjs):
-# what ${runs.length} profiled runs of a reader who only watches never called. Written by
+# what ${runs.length} profiled runs of a reader who watches, or uses the basic controls, never called. Written by
 # scripts/profile-split.mjs (${new Date().toISOString().slice(0, 10)}); one key per line, the first 12 hex digits of
 # the SHA-1 of the function's name without crate hashes (scripts/split-wasm.mjs).
 ${cold.join('\n')}
